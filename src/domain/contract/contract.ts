@@ -1,0 +1,117 @@
+// The feature contract: the single source of truth for a model's feature names, their order,
+// their types and coercion, defaults and allowed values. Scoring payloads, SQL column lists and
+// per-feature statistics are all derived from it.
+import { z } from 'zod';
+
+export const featureTypes = ['int', 'float', 'category', 'bool'] as const;
+export type FeatureType = (typeof featureTypes)[number];
+
+const identifier = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a SQL-safe identifier (letters, digits, underscore)');
+
+const featureSpecSchema = z
+  .object({
+    name: identifier,
+    type: z.enum(featureTypes),
+    /** Value used when the feature is missing (null, undefined or empty string). */
+    default: z.union([z.number(), z.string(), z.boolean()]).optional(),
+    /** Inclusive allowed range for int and float features. */
+    min: z.number().optional(),
+    max: z.number().optional(),
+    /** Known categories for category features; others are "unseen", counted, not rejected. */
+    categories: z.array(z.string()).optional(),
+    description: z.string().optional(),
+  })
+  .strict()
+  .superRefine((spec, ctx) => {
+    const numeric = spec.type === 'int' || spec.type === 'float';
+    if (!numeric && (spec.min !== undefined || spec.max !== undefined)) {
+      ctx.addIssue({ code: 'custom', message: `min/max apply only to int and float features, not ${spec.type}` });
+    }
+    if (spec.min !== undefined && spec.max !== undefined && spec.min > spec.max) {
+      ctx.addIssue({ code: 'custom', message: `min ${spec.min} is greater than max ${spec.max}` });
+    }
+    if (spec.type !== 'category' && spec.categories !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `categories apply only to category features, not ${spec.type}` });
+    }
+  });
+
+export const contractSchema = z
+  .object({
+    model: identifier,
+    feature_schema_version: z.number().int().positive(),
+    columns: z
+      .object({
+        record_id: identifier.default('record_id'),
+        event_time: identifier.default('event_time'),
+        prediction: identifier.default('prediction'),
+        model_version: identifier.default('model_version'),
+        label: identifier.default('label'),
+        label_time: identifier.default('label_time'),
+      })
+      .strict()
+      .default({
+        record_id: 'record_id',
+        event_time: 'event_time',
+        prediction: 'prediction',
+        model_version: 'model_version',
+        label: 'label',
+        label_time: 'label_time',
+      }),
+    /** Sanity range of a prediction: smoke tests and monitoring flag values outside it. */
+    prediction_range: z.object({ min: z.number(), max: z.number() }).strict().optional(),
+    features: z.array(featureSpecSchema).min(1),
+  })
+  .strict()
+  .superRefine((contract, ctx) => {
+    const seen = new Set<string>();
+    const reserved = new Set(Object.values(contract.columns));
+    contract.features.forEach((feature, index) => {
+      if (seen.has(feature.name)) {
+        ctx.addIssue({ code: 'custom', path: ['features', index, 'name'], message: `duplicate feature "${feature.name}"` });
+      }
+      if (reserved.has(feature.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['features', index, 'name'],
+          message: `feature "${feature.name}" collides with a reserved column name`,
+        });
+      }
+      seen.add(feature.name);
+    });
+  });
+
+export type FeatureContractJson = z.input<typeof contractSchema>;
+export type FeatureContract = z.output<typeof contractSchema>;
+export type FeatureSpec = FeatureContract['features'][number];
+
+export function isNumeric(feature: FeatureSpec): boolean {
+  return feature.type === 'int' || feature.type === 'float';
+}
+
+/** Feature names in contract order: the order of every scoring payload and SQL column list. */
+export function featureOrder(contract: FeatureContract): string[] {
+  return contract.features.map((feature) => feature.name);
+}
+
+export class ContractError extends Error {
+  constructor(
+    message: string,
+    readonly problems: string[],
+  ) {
+    super(message);
+    this.name = 'ContractError';
+  }
+}
+
+/** Parses a contract; throws a ContractError listing every problem with its path. */
+export function parseContract(json: unknown, source = 'contract'): FeatureContract {
+  const result = contractSchema.safeParse(json);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+    return `${path}: ${issue.message}`;
+  });
+  throw new ContractError(`${source} is not a valid feature contract:\n  ${problems.join('\n  ')}`, problems);
+}

@@ -1,0 +1,34 @@
+// What workflows need from wherever models are served: SageMaker endpoints on AWS, the local model
+// server (same inference contract) in local mode.
+
+export interface ModelVersionRef {
+  model: string;
+  version: string;
+  /** Where the artifact lives (S3 URI or local path). */
+  artifactUri: string;
+}
+
+export interface EndpointDescription {
+  name: string;
+  status: 'Creating' | 'Updating' | 'InService' | 'RollingBack' | 'Failed' | 'Deleting' | 'OutOfService';
+  /** The model version currently receiving traffic. */
+  currentVersion?: string;
+}
+
+export interface InvokeResult {
+  /** One prediction per input row, in row order. */
+  predictions: number[];
+  latencyMs: number;
+}
+
+export interface ModelHost {
+  /** Scores rows whose values are in contract feature order. */
+  invoke(endpoint: string, rows: (number | string | boolean | null)[][]): Promise<InvokeResult>;
+  describeEndpoint(endpoint: string): Promise<EndpointDescription | undefined>;
+  /** Creates the deployable model version (idempotent by version name). */
+  createModelVersion(ref: ModelVersionRef, tags: Record<string, string>): Promise<void>;
+  /** Points an endpoint at a version (blue/green: the old version serves until the new is ready). */
+  pointEndpoint(endpoint: string, ref: ModelVersionRef, tags: Record<string, string>): Promise<void>;
+  listModelVersions(model: string): Promise<{ version: string; createdAt: string }[]>;
+  deleteModelVersion(model: string, version: string): Promise<void>;
+}

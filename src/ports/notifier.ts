@@ -1,0 +1,39 @@
+// Where alerts go: console always, Slack and SNS when configured.
+
+export type Severity = 'info' | 'warning' | 'critical';
+
+export interface AlertBreach {
+  /** Feature, facet or "prediction"/"performance". */
+  subject: string;
+  metric: string;
+  value: number | null;
+  threshold: number;
+  /** value - threshold (or distance outside an allowed range). */
+  excess: number | null;
+}
+
+export interface Alert {
+  /** Stable key of the incident: a breach that persists updates the same incident. */
+  incidentKey: string;
+  severity: Severity;
+  model: string;
+  title: string;
+  window?: { start: string; end: string };
+  breaches: AlertBreach[];
+  /** Link to the workflow run in the Temporal UI. */
+  runUrl?: string;
+  text?: string;
+}
+
+export interface NotifyResult {
+  channel: string;
+  /** The message reference (Slack ts, SNS message id) so a persisting incident can be updated. */
+  messageRef?: string;
+  updated: boolean;
+}
+
+export interface Notifier {
+  readonly channel: string;
+  /** Posts a new alert, or updates the message of `previousRef` when the incident is still open. */
+  notify(alert: Alert, previousRef?: string): Promise<NotifyResult>;
+}

@@ -1,0 +1,37 @@
+// What the monitoring job needs from a warehouse: run SQL built by src/domain/sql, read small
+// aggregate results, and replace result rows idempotently. DuckDB locally, Athena on AWS.
+
+/** A decoded cell: numbers (BIGINT/DECIMAL decoded to number), strings, booleans, or null. */
+export type Cell = number | string | boolean | null;
+export type Row = Record<string, Cell>;
+
+export interface QueryResult {
+  rows: Row[];
+  /** The engine's id for the query (Athena QueryExecutionId; a local counter for DuckDB): provenance. */
+  queryId: string;
+}
+
+export interface QueryOptions {
+  /** Short label for progress and provenance ("ks:feature_x"). */
+  label?: string;
+  /** Called while a long query runs, so an activity can heartbeat. */
+  onProgress?: (detail: { label?: string; state: string }) => void;
+  /** Cancels the query (StopQueryExecution on Athena, interrupt on DuckDB). */
+  signal?: AbortSignal;
+}
+
+export interface Warehouse {
+  readonly dialect: 'duckdb' | 'athena';
+  /** Runs a statement that returns rows. */
+  query(sql: string, options?: QueryOptions): Promise<QueryResult>;
+  /** Runs a statement for its effect (DDL, INSERT, DELETE). */
+  execute(sql: string, options?: QueryOptions): Promise<QueryResult>;
+  /**
+   * Replaces, as one unit, every row of `table` matching `key` with `rows`: rerunning a window
+   * leaves exactly one set of rows. Rows must all have the table's columns.
+   */
+  replaceRows(table: string, key: Row, rows: Row[]): Promise<void>;
+  /** Column names of a table or view, or undefined when it does not exist. */
+  describe(table: string): Promise<string[] | undefined>;
+  close(): Promise<void>;
+}
