@@ -31,6 +31,12 @@ export interface Warehouse {
    * leaves exactly one set of rows. Rows must all have the table's columns.
    */
   replaceRows(table: string, key: Row, rows: Row[]): Promise<void>;
+  /**
+   * Like replaceRows, but the new rows are those `selectSql` returns (matched to the table's
+   * columns by name), so they never travel through Node: the quarantine of a window. Athena
+   * tables have no DELETE, which is why this is one call rather than a DELETE and an INSERT.
+   */
+  replaceFromQuery(table: string, key: Row, selectSql: string, options?: QueryOptions): Promise<QueryResult>;
   /** Column names of a table or view, or undefined when it does not exist. */
   describe(table: string): Promise<string[] | undefined>;
   close(): Promise<void>;

@@ -1,0 +1,175 @@
+// The deployment config: one file per deployment, validated at start. Every problem is reported
+// with its path, so a bad config is refused once with the whole list rather than one at a time.
+import { z } from 'zod';
+
+const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be letters, digits and underscores');
+const endpointName = z.string().regex(/^[A-Za-z0-9](-*[A-Za-z0-9])*$/, 'must be letters, digits and hyphens (SageMaker endpoint rules)').max(63);
+const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration such as 30s, 5m, 2h or 1d');
+
+const fileSource = z
+  .object({
+    path: z.string().min(1),
+    format: z.enum(['parquet', 'csv']).default('parquet'),
+  })
+  .strict();
+
+const tableSource = z.object({ table: z.string().min(1) }).strict();
+const source = z.union([fileSource, tableSource]);
+
+const comparison = z.enum(['>=', '>', '<=', '<']);
+const thresholdRule = z.object({ op: comparison.default('>='), threshold: z.number() }).strict();
+const allowedRange = z
+  .object({ min: z.number().optional(), max: z.number().optional() })
+  .strict()
+  .refine((range) => range.min !== undefined || range.max !== undefined, 'give min, max or both');
+
+export const numericDriftMethods = ['wasserstein_normed', 'wasserstein', 'ks_statistic', 'ks_p_value', 'psi', 'js_distance'] as const;
+export const categoricalDriftMethods = ['js_distance', 'psi', 'linf', 'chi2_p_value', 'unseen_share'] as const;
+
+const driftRule = <T extends readonly [string, ...string[]]>(methods: T, method: T[number], threshold: number) =>
+  z
+    .object({ method: z.enum(methods).optional(), threshold: z.number().positive().default(threshold) })
+    .strict()
+    .prefault({})
+    .transform((rule) => ({ method: rule.method ?? method, threshold: rule.threshold }));
+
+const facet = z.union([
+  z.object({ name: identifier, kind: z.literal('weekend') }).strict(),
+  z.object({ name: identifier, kind: z.literal('feature'), feature: identifier }).strict(),
+]);
+
+const schedule = z
+  .object({
+    /** Cron expression in `timezone`, e.g. "0 6 * * *". */
+    cron: z.string().min(9),
+    timezone: z.string().default('UTC'),
+    jitter: duration.default('5m'),
+    catchupWindow: duration.default('1d'),
+    paused: z.boolean().default(false),
+  })
+  .strict();
+
+const monitoring = z
+  .object({
+    /** Window length in days; 1 is "yesterday". */
+    windowDays: z.number().int().min(1).max(90).default(1),
+    /** How many past windows to re-evaluate daily as their delayed labels arrive. */
+    relabelDays: z.number().int().min(0).max(60).default(7),
+    /** Deterministic hash sampling of the window (1 = every row). */
+    sampleRate: z.number().gt(0).max(1).default(1),
+    bins: z.number().int().min(2).max(100).default(10),
+    drift: z
+      .object({
+        numeric: driftRule(numericDriftMethods, 'wasserstein_normed', 0.1),
+        categorical: driftRule(categoricalDriftMethods, 'js_distance', 0.1),
+        prediction: driftRule(numericDriftMethods, 'wasserstein_normed', 0.1),
+        /** Level for p-value methods, after a Benjamini-Hochberg correction across features. */
+        fdrAlpha: z.number().gt(0).lt(1).default(0.05),
+        /** Per-feature overrides. */
+        features: z.record(z.string(), z.object({ method: z.string(), threshold: z.number() }).strict()).default({}),
+      })
+      .strict()
+      .prefault({}),
+    performance: z.partialRecord(z.enum(['rmse', 'mae', 'mape', 'r2', 'mean_error', 'label_coverage']), allowedRange).default({}),
+    quality: z
+      .object({
+        missingShare: thresholdRule.default({ op: '>=', threshold: 0.05 }),
+        typeErrorShare: thresholdRule.default({ op: '>=', threshold: 0.01 }),
+        outOfRangeShare: thresholdRule.default({ op: '>=', threshold: 0.05 }),
+      })
+      .strict()
+      .prefault({}),
+    facets: z.array(facet).default([{ name: 'weekend', kind: 'weekend' }]),
+    /** Allowed change of each facet gap against the baseline gap. */
+    bias: z
+      .partialRecord(z.enum(['mean_prediction_gap_change', 'rmse_gap_change', 'mean_error_gap_change']), allowedRange)
+      .default({}),
+    schedule: schedule.prefault({ cron: '0 6 * * *' }),
+  })
+  .strict();
+
+const model = z
+  .object({
+    id: identifier,
+    /** Path of the feature contract JSON, relative to the config file. */
+    contract: z.string().min(1),
+    endpoints: z
+      .object({ production: endpointName, staging: endpointName })
+      .strict(),
+    sources: z.object({ productionLog: source, labels: source, baseline: source }).strict(),
+    monitoring: monitoring.prefault({}),
+    /** Who may approve deployments of this model. */
+    approvers: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+const secret = z
+  .string()
+  .min(1)
+  .describe('a literal, or env:NAME to read it from the environment');
+
+export const configSchema = z
+  .object({
+    mode: z.enum(['local', 'aws']).default('local'),
+    /** Local state: warehouse file, model artifacts, Temporal dev server database. */
+    dataDir: z.string().default('.vigil'),
+    temporal: z
+      .object({
+        taskQueue: z.string().min(1).default('vigil'),
+        /** Base URL of the Temporal Web UI, for links in alerts. */
+        uiUrl: z.url().default('http://localhost:8233'),
+      })
+      .strict()
+      .prefault({}),
+    local: z
+      .object({
+        modelServerPort: z.number().int().min(0).max(65535).default(8080),
+      })
+      .strict()
+      .prefault({}),
+    aws: z
+      .object({
+        region: z.string().min(1),
+        endpointUrl: z.url().optional(),
+        athena: z
+          .object({ workgroup: z.string().default('primary'), database: z.string().min(1), outputLocation: z.string().startsWith('s3://') })
+          .strict(),
+        resultsLocation: z.string().startsWith('s3://'),
+        sagemaker: z.object({ executionRoleArn: z.string().startsWith('arn:') }).strict(),
+        snsTopicArn: z.string().startsWith('arn:').optional(),
+        tags: z.record(z.string(), z.string()).default({}),
+      })
+      .strict()
+      .optional(),
+    slack: z
+      .object({
+        botToken: secret,
+        signingSecret: secret.optional(),
+        channel: z.string().min(1),
+        /** Override of https://slack.com/api/ (tests point it at a local server). */
+        apiUrl: z.url().optional(),
+      })
+      .strict()
+      .optional(),
+    models: z.array(model).min(1),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.mode === 'aws' && config.aws === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['aws'], message: 'is required when mode is "aws"' });
+    }
+    const ids = new Set<string>();
+    config.models.forEach((entry, index) => {
+      if (ids.has(entry.id)) ctx.addIssue({ code: 'custom', path: ['models', index, 'id'], message: `duplicate model id "${entry.id}"` });
+      ids.add(entry.id);
+      if (entry.endpoints.production === entry.endpoints.staging) {
+        ctx.addIssue({ code: 'custom', path: ['models', index, 'endpoints'], message: 'staging and production must be different endpoints' });
+      }
+    });
+  });
+
+export type VigilConfig = z.output<typeof configSchema>;
+export type ModelConfig = VigilConfig['models'][number];
+export type MonitoringConfig = ModelConfig['monitoring'];
+export type SourceConfig = z.output<typeof source>;
+export type FacetConfig = z.output<typeof facet>;

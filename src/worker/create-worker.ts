@@ -1,0 +1,33 @@
+// Builds the Temporal worker: every workflow, and the activities bound to the adapters the
+// composition root chose. Production loads a pre-built workflow bundle; development bundles sources.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities/index.js';
+import { workflowsPath } from './workflows-path.js';
+
+/** Written by `npm run build` (bin/bundle-workflows.mjs). */
+export const prebuiltBundlePath = fileURLToPath(new URL('../../dist/workflow-bundle.js', import.meta.url));
+
+export interface CreateWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  /** A bundle built once (tests, demo); otherwise the pre-built file when present, else sources. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export async function createVigilWorker(options: CreateWorkerOptions): Promise<Worker> {
+  const compiled = import.meta.url.endsWith('.js');
+  const bundle = options.workflowBundle ?? (compiled && existsSync(prebuiltBundlePath) ? { codePath: prebuiltBundlePath } : undefined);
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    ...(bundle === undefined ? { workflowsPath } : { workflowBundle: bundle }),
+    activities: createActivities(options.deps),
+    // The warehouse runs the heavy statistics; a few concurrent activities per worker are enough.
+    maxConcurrentActivityTaskExecutions: 8,
+  });
+}

@@ -1,0 +1,3 @@
+// Every workflow the worker registers.
+export { monitorWindowWorkflow } from './monitor-window.js';
+export { dailyMonitoringWorkflow } from './daily-monitoring.js';
