@@ -80,6 +80,11 @@ const monitoring = z
       .strict()
       .prefault({}),
     facets: z.array(facet).default([{ name: 'weekend', kind: 'weekend' }]),
+    /**
+     * Facet gaps are measured over the trailing days ending with the window: a one-day window
+     * holds only weekdays or only a weekend day, so the weekend gap needs a week.
+     */
+    facetWindowDays: z.number().int().min(1).max(90).default(7),
     /** Allowed change of each facet gap against the baseline gap. */
     bias: z
       .partialRecord(z.enum(['mean_prediction_gap_change', 'rmse_gap_change', 'mean_error_gap_change']), allowedRange)

@@ -19,6 +19,8 @@ export interface InvokeResult {
   /** One prediction per input row, in row order. */
   predictions: number[];
   latencyMs: number;
+  /** The version that served the request, when the host says (local server header, SageMaker variant). */
+  modelVersion?: string;
 }
 
 export interface ModelHost {

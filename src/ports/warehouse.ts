@@ -37,6 +37,11 @@ export interface Warehouse {
    * tables have no DELETE, which is why this is one call rather than a DELETE and an INSERT.
    */
   replaceFromQuery(table: string, key: Row, selectSql: string, options?: QueryOptions): Promise<QueryResult>;
+  /**
+   * Appends rows to `table` in one transaction. For tables whose readers pick one row per key
+   * (scored_predictions keeps the latest score of a record), so a repeated append is harmless.
+   */
+  appendRows(table: string, rows: Row[]): Promise<void>;
   /** Column names of a table or view, or undefined when it does not exist. */
   describe(table: string): Promise<string[] | undefined>;
   close(): Promise<void>;

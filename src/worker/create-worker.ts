@@ -2,7 +2,7 @@
 // composition root chose. Production loads a pre-built workflow bundle; development bundles sources.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { workflowsPath } from './workflows-path.js';
 

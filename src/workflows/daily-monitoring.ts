@@ -12,7 +12,8 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.js';
 import type { MonitorWindowResult } from '../domain/monitoring/types.js';
-import { monitorWindowWorkflow, monitorWindowWorkflowId } from './monitor-window.js';
+import { monitorWindowWorkflow } from './monitor-window.js';
+import { monitorWindowWorkflowId } from './workflow-ids.js';
 import { modelIdKey, workflowKindKey } from './search-attributes.js';
 
 export interface DailyMonitoringInput {

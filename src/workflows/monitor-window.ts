@@ -36,10 +36,6 @@ const long = proxyActivities<ReturnType<typeof createActivities>>({
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 5 },
 });
 
-export function monitorWindowWorkflowId(model: string, window: TimeWindow): string {
-  return `vigil-monitor-${model}-${window.start}_${window.end}`;
-}
-
 export async function monitorWindowWorkflow(input: MonitorWindowInput): Promise<MonitorWindowResult> {
   const { model, window } = input;
   const info = workflowInfo();
@@ -62,8 +58,11 @@ export async function monitorWindowWorkflow(input: MonitorWindowInput): Promise<
   if (prepared.rows - prepared.quarantined <= 0) {
     enter('recording');
     await quick.recordNoData({ model, window, runId, asOf, prepared, startedAt });
-    enter('alerting');
-    await quick.alertNoData({ model, window, runId, prepared });
+    // An empty older window re-evaluated for labels is not news; an empty current window is.
+    if (input.purpose !== 'relabel') {
+      enter('alerting');
+      await quick.alertNoData({ model, window, runId, workflowId: info.workflowId, prepared });
+    }
     enter('done');
     log.warn('window has no valid rows', { model, window });
     return { model, window, runId, asOf, status: 'no_data', rows: prepared.rows, quarantined: prepared.quarantined, scored: 0, analysis: null };

@@ -1,0 +1,183 @@
+// The local model server: hosts named endpoints and speaks the SageMaker inference contract per
+// endpoint (POST /endpoints/{name}/invocations, the runtime's path; GET .../ping), plus an admin
+// API to point endpoints at model versions blue/green. Stands in for SageMaker in local mode.
+//   GET    /ping                              server health
+//   GET    /endpoints/{name}/ping             200 when a model is loaded; 404 unknown, 503 none loaded
+//   POST   /endpoints/{name}/invocations      text/csv or application/json in; Accept text/csv or JSON
+//   GET    /admin/endpoints                   all endpoints
+//   PUT    /admin/endpoints/{name}            {model, version, artifactPath, tags?} switches blue/green
+//   GET    /admin/endpoints/{name}            status, currentVersion, previousVersion, updatedAt
+//   DELETE /admin/endpoints/{name}
+// Test affordances, set per endpoint by the PUT (omitted = off): injectLatencyMs, failureRate
+// (share of invocations answered with HTTP 500), broken ("nan" | "negative" predictions), and
+// loadDelayMs (holds a switch open so blue/green can be observed).
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseCsv, parseJsonInstances, acceptOf, contentTypeOf, formatPredictions } from './model-server-codec.js';
+import { checkEndpointName, EndpointRegistry, updateRequestSchema } from './model-server-endpoints.js';
+import { HttpError, readBody, sendError, sendJson, sendText } from './model-server-http.js';
+import { coerceRows, predictCoerced, RowCoercionError } from '../../domain/model/predict.js';
+import type { TestAffordances } from './model-server-state.js';
+
+/** SageMaker's real-time inference payload limit. */
+export const defaultMaxPayloadBytes = 6 * 1024 * 1024;
+export const modelVersionHeader = 'x-vigil-model-version';
+
+export interface ModelServerOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** Where the endpoint table is persisted (endpoints.json). */
+  stateDir: string;
+  maxPayloadBytes?: number;
+}
+
+export interface ModelServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+type Route =
+  | { kind: 'health' }
+  | { kind: 'ping' | 'invoke' | 'admin'; name: string }
+  | { kind: 'adminList' };
+
+function decodePart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new HttpError(400, `malformed URL segment "${part}"`);
+  }
+}
+
+function route(pathname: string): Route | undefined {
+  if (pathname === '/ping') return { kind: 'health' };
+  if (pathname === '/admin/endpoints') return { kind: 'adminList' };
+  const parts = pathname.split('/').slice(1).map(decodePart);
+  if (parts.length === 3 && parts[0] === 'endpoints' && (parts[2] === 'ping' || parts[2] === 'invocations')) {
+    return { kind: parts[2] === 'ping' ? 'ping' : 'invoke', name: parts[1] ?? '' };
+  }
+  if (parts.length === 3 && parts[0] === 'admin' && parts[1] === 'endpoints') return { kind: 'admin', name: parts[2] ?? '' };
+  return undefined;
+}
+
+function allow(method: string | undefined, allowed: readonly string[]): void {
+  if (!allowed.includes(method ?? '')) throw new HttpError(405, `method ${method ?? ''} not allowed here; use ${allowed.join(' or ')}`);
+}
+
+/** Applies the endpoint's test affordances to a successful scoring. */
+function applyAffordances(affordances: TestAffordances, predictions: number[]): number[] {
+  if (affordances.failureRate !== undefined && Math.random() < affordances.failureRate) {
+    throw new HttpError(500, 'injected failure (failureRate test affordance)');
+  }
+  if (affordances.broken === 'nan') return predictions.map(() => Number.NaN);
+  if (affordances.broken === 'negative') return predictions.map((value) => -Math.abs(value) - 1);
+  return predictions;
+}
+
+export async function startModelServer(options: ModelServerOptions): Promise<ModelServer> {
+  const registry = new EndpointRegistry(options.stateDir);
+  await registry.restore();
+  const limit = options.maxPayloadBytes ?? defaultMaxPayloadBytes;
+
+  async function invoke(name: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const body = (await readBody(request, limit)).toString('utf8');
+    const accept = acceptOf(request.headers.accept);
+    const contentType = contentTypeOf(request.headers['content-type']);
+    // Captured once: a request that arrives during a switch is answered wholly by one version.
+    const { version, affordances } = registry.serving(name);
+    const specs = version.artifact.encoding;
+    const raw = contentType === 'text/csv' ? parseCsv(body) : parseJsonInstances(body, specs);
+    if (raw.length === 0) throw new HttpError(400, 'the request has no rows');
+    let predictions: number[];
+    try {
+      predictions = predictCoerced(version.artifact, coerceRows(specs, raw));
+    } catch (error) {
+      if (error instanceof RowCoercionError) throw new HttpError(400, error.message, error.problems);
+      throw error;
+    }
+    predictions = applyAffordances(affordances, predictions);
+    if (affordances.injectLatencyMs !== undefined) await sleep(affordances.injectLatencyMs);
+    sendText(response, 200, accept, formatPredictions(accept, predictions, version.version), { [modelVersionHeader]: version.version });
+  }
+
+  async function admin(name: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    checkEndpointName(name);
+    allow(request.method, ['GET', 'PUT', 'DELETE']);
+    if (request.method === 'GET') {
+      const description = registry.describe(name);
+      if (description === undefined) throw new HttpError(404, `endpoint "${name}" does not exist`);
+      sendJson(response, 200, description);
+    } else if (request.method === 'DELETE') {
+      if (!(await registry.delete(name))) throw new HttpError(404, `endpoint "${name}" does not exist`);
+      response.writeHead(204).end();
+    } else {
+      const text = (await readBody(request, limit)).toString('utf8');
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        throw new HttpError(400, 'body must be JSON: {"model", "version", "artifactPath"}');
+      }
+      const parsed = updateRequestSchema.safeParse(json);
+      if (!parsed.success) {
+        const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+        throw new HttpError(400, `invalid endpoint update: ${problems.join('; ')}`, problems);
+      }
+      sendJson(response, 200, await registry.update(name, parsed.data));
+    }
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const target = route(new URL(request.url ?? '/', 'http://localhost').pathname);
+    if (target === undefined) throw new HttpError(404, `no route for ${request.method ?? ''} ${request.url ?? ''}`);
+    switch (target.kind) {
+      case 'health':
+        allow(request.method, ['GET']);
+        sendJson(response, 200, { status: 'ok' });
+        return;
+      case 'adminList':
+        allow(request.method, ['GET']);
+        sendJson(response, 200, { endpoints: registry.list() });
+        return;
+      case 'ping': {
+        allow(request.method, ['GET']);
+        const { version } = registry.serving(target.name);
+        sendJson(response, 200, { status: 'ok', model_version: version.version }, { [modelVersionHeader]: version.version });
+        return;
+      }
+      case 'invoke':
+        allow(request.method, ['POST']);
+        await invoke(target.name, request, response);
+        return;
+      case 'admin':
+        await admin(target.name, request, response);
+        return;
+    }
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => sendError(response, error));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    async close() {
+      const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      server.closeAllConnections();
+      await closed;
+      await registry.idle();
+    },
+  };
+}

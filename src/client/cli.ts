@@ -1,0 +1,123 @@
+// The `vigil` command line. Each subcommand lives in its own module; this file only wires them.
+import { Command, Option } from 'commander';
+import { ConfigError } from '../config/load.js';
+
+const defaultConfig = process.env.VIGIL_CONFIG ?? 'vigil.config.yaml';
+
+function configOption(): Option {
+  return new Option('-c, --config <path>', 'deployment config file (or VIGIL_CONFIG)').default(defaultConfig);
+}
+
+const program = new Command('vigil')
+  .description('Keeps deployed ML models healthy: drift and performance monitoring, retraining, guarded deploys.')
+  .showHelpAfterError();
+
+program
+  .command('demo')
+  .description('run the whole monitoring loop locally on generated data (starts and stops what it needs)')
+  .option('--dir <path>', 'demo folder', '.vigil/demo')
+  .action(async (options: { dir: string }) => {
+    const { runDemo } = await import('../demo/run-demo.js');
+    await runDemo({ dir: options.dir });
+  });
+
+program
+  .command('worker')
+  .description('run a Vigil worker for the configured mode (local or aws)')
+  .addOption(configOption())
+  .action(async (options: { config: string }) => {
+    const { runWorker } = await import('../worker/run-worker.js');
+    await runWorker(options.config);
+  });
+
+program
+  .command('dev')
+  .description('start the Temporal dev server (SQLite under the data folder, Web UI on :8233) unless one is running')
+  .option('--data-dir <path>', 'where the server keeps its database', '.vigil')
+  .option('--port <port>', 'gRPC port', '7233')
+  .option('--ui-port <port>', 'Web UI port', '8233')
+  .action(async (options: { dataDir: string; port: string; uiPort: string }) => {
+    const { runDevServer } = await import('./commands/dev.js');
+    await runDevServer({ dataDir: options.dataDir, port: Number(options.port), uiPort: Number(options.uiPort) });
+  });
+
+program
+  .command('temporal-cli')
+  .description('print the path of the Temporal CLI, building it into the cache first if needed')
+  .action(async () => {
+    const { resolveTemporalCli } = await import('../dev/temporal-cli.js');
+    const cli = await resolveTemporalCli({ onProgress: (line) => console.error(line) });
+    console.log(`${cli.path} (${cli.source})`);
+  });
+
+const monitor = program.command('monitor').description('monitoring runs');
+monitor
+  .command('run')
+  .description('monitor a model for one day (default: yesterday) or backfill a range of days')
+  .addOption(configOption())
+  .requiredOption('-m, --model <id>', 'model id from the config')
+  .option('--date <YYYY-MM-DD>', 'the day to monitor')
+  .option('--from <YYYY-MM-DD>', 'first day of a backfill')
+  .option('--to <YYYY-MM-DD>', 'last day of a backfill (inclusive)')
+  .option('--json', 'print the results as JSON')
+  .action(async (options: { config: string; model: string; date?: string; from?: string; to?: string; json?: boolean }) => {
+    const { monitorRun } = await import('./commands/monitor.js');
+    await monitorRun(options);
+  });
+
+program
+  .command('drift')
+  .description('compare two data files with the monitoring statistics')
+  .requiredOption('--baseline <file>', 'reference data (CSV or Parquet)')
+  .requiredOption('--current <file>', 'data to compare (CSV or Parquet)')
+  .option('--contract <file>', 'feature contract (otherwise: all-numeric columns are numeric, others categorical)')
+  .option('--bins <n>', 'bins over baseline quantiles', '10')
+  .option('--json', 'print one JSON object')
+  .action(async (options: { baseline: string; current: string; contract?: string; bins: string; json?: boolean }) => {
+    const { driftCommand } = await import('./commands/drift.js');
+    await driftCommand({ ...options, bins: Number(options.bins) });
+  });
+
+const schedules = program.command('schedules').description("Vigil's Temporal Schedules");
+schedules
+  .command('apply')
+  .description('create or update the schedules the config describes (idempotent)')
+  .addOption(configOption())
+  .action(async (options: { config: string }) => (await import('./commands/schedules.js')).schedulesApply(options.config));
+schedules
+  .command('list')
+  .description('list Vigil schedules with their next and last runs')
+  .action(async () => (await import('./commands/schedules.js')).schedulesList());
+schedules
+  .command('pause <model-or-schedule-id>')
+  .option('--note <text>', 'why')
+  .action(async (target: string, options: { note?: string }) => (await import('./commands/schedules.js')).schedulesPause(target, options.note, true));
+schedules
+  .command('unpause <model-or-schedule-id>')
+  .option('--note <text>', 'why')
+  .action(async (target: string, options: { note?: string }) => (await import('./commands/schedules.js')).schedulesPause(target, options.note, false));
+schedules
+  .command('trigger <model-or-schedule-id>')
+  .description('run the schedule now')
+  .action(async (target: string) => (await import('./commands/schedules.js')).schedulesTrigger(target));
+schedules
+  .command('backfill <model-or-schedule-id>')
+  .description('run the schedule for every time it would have fired in a past range')
+  .requiredOption('--from <YYYY-MM-DD>')
+  .requiredOption('--to <YYYY-MM-DD>')
+  .action(async (target: string, options: { from: string; to: string }) =>
+    (await import('./commands/schedules.js')).schedulesBackfill(target, options.from, options.to),
+  );
+schedules
+  .command('delete <model-or-schedule-id>')
+  .action(async (target: string) => (await import('./commands/schedules.js')).schedulesDelete(target));
+
+async function main(): Promise<void> {
+  await program.parseAsync(process.argv);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});

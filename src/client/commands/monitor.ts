@@ -1,0 +1,65 @@
+// `vigil monitor run`: monitors one window (a date) or backfills a range, one workflow per window,
+// with a progress line, then prints the summary table.
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
+import { loadConfig } from '../../config/load.js';
+import type { MonitorWindowResult, TimeWindow } from '../../domain/monitoring/types.js';
+import { dailyWindow, dayWindows, windowLabel } from '../../domain/monitoring/windows.js';
+import type { monitorWindowWorkflow } from '../../workflows/monitor-window.js';
+import { monitorWindowWorkflowId } from '../../workflows/workflow-ids.js';
+import { connectClient } from '../connect.js';
+import { bar, ProgressLine } from '../progress.js';
+import { summaryTable } from '../monitor-summary.js';
+
+export interface MonitorRunOptions {
+  config: string;
+  model: string;
+  date?: string;
+  from?: string;
+  to?: string;
+  json?: boolean;
+}
+
+export function windowsFor(options: { date?: string; from?: string; to?: string }, windowDays: number, now: Date): TimeWindow[] {
+  if (options.date !== undefined && (options.from !== undefined || options.to !== undefined)) {
+    throw new Error('give either --date or --from/--to, not both');
+  }
+  if (options.date !== undefined) return dayWindows(options.date, options.date, windowDays);
+  if (options.from !== undefined || options.to !== undefined) {
+    if (options.from === undefined || options.to === undefined) throw new Error('--from and --to go together');
+    return dayWindows(options.from, options.to, windowDays);
+  }
+  return [dailyWindow(now.toISOString(), windowDays)];
+}
+
+export async function monitorRun(options: MonitorRunOptions): Promise<MonitorWindowResult[]> {
+  const loaded = await loadConfig(options.config);
+  const model = loaded.config.models.find((entry) => entry.id === options.model);
+  if (model === undefined) {
+    throw new Error(`unknown model "${options.model}" (configured: ${loaded.config.models.map((m) => m.id).join(', ')})`);
+  }
+  const windows = windowsFor(options, model.monitoring.windowDays, new Date());
+  const connected = await connectClient();
+  const progress = new ProgressLine();
+  const results: MonitorWindowResult[] = [];
+  try {
+    for (const [index, window] of windows.entries()) {
+      progress.update(`monitoring ${model.id} ${bar(index, windows.length)} ${windowLabel(window)}`);
+      results.push(
+        await connected.client.workflow.execute<typeof monitorWindowWorkflow>('monitorWindowWorkflow', {
+          taskQueue: loaded.config.temporal.taskQueue,
+          workflowId: monitorWindowWorkflowId(model.id, window),
+          args: [{ model: model.id, window, purpose: windows.length > 1 ? 'backfill' : 'manual' }],
+          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        }),
+      );
+    }
+    progress.done(`monitored ${results.length} window${results.length === 1 ? '' : 's'} of ${model.id}`);
+  } finally {
+    progress.done();
+    await connected.close();
+  }
+  if (options.json === true) console.log(JSON.stringify(results, null, 2));
+  else console.log(summaryTable(results));
+  return results;
+}

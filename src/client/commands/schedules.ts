@@ -1,0 +1,72 @@
+// `vigil schedules ...`: one verb per operation on Vigil's Temporal Schedules.
+import { ScheduleOverlapPolicy } from '@temporalio/client';
+import { loadConfig } from '../../config/load.js';
+import { applySchedules, listVigilSchedules, monitoringScheduleId } from '../schedules.js';
+import { connectClient } from '../connect.js';
+import { renderTable } from '../table.js';
+
+async function withClient<T>(work: (client: Awaited<ReturnType<typeof connectClient>>['client']) => Promise<T>): Promise<T> {
+  const connected = await connectClient();
+  try {
+    return await work(connected.client);
+  } finally {
+    await connected.close();
+  }
+}
+
+export async function schedulesApply(configPath: string): Promise<void> {
+  const loaded = await loadConfig(configPath);
+  const applied = await withClient((client) => applySchedules(client, loaded));
+  for (const entry of applied) console.log(`${entry.action} ${entry.scheduleId}`);
+}
+
+export async function schedulesList(): Promise<void> {
+  const schedules = await withClient(async (client) => {
+    const summaries = await listVigilSchedules(client);
+    return Promise.all(summaries.map((summary) => client.schedule.getHandle(summary.scheduleId).describe()));
+  });
+  const rows = schedules.map((schedule) => [
+    schedule.scheduleId,
+    schedule.state.paused ? 'paused' : 'active',
+    String((schedule.memo as { cron?: string } | undefined)?.cron ?? '-'),
+    schedule.spec.timezone ?? 'UTC',
+    schedule.info.nextActionTimes[0]?.toISOString() ?? '-',
+    schedule.info.recentActions.at(-1)?.takenAt.toISOString() ?? '-',
+  ]);
+  console.log(renderTable(['schedule', 'state', 'spec', 'zone', 'next run', 'last run'], rows));
+}
+
+function scheduleIdOf(target: string): string {
+  return target.startsWith('vigil-') ? target : monitoringScheduleId(target);
+}
+
+export async function schedulesPause(target: string, note: string | undefined, pause: boolean): Promise<void> {
+  await withClient(async (client) => {
+    const handle = client.schedule.getHandle(scheduleIdOf(target));
+    if (pause) await handle.pause(note ?? 'paused with vigil schedules pause');
+    else await handle.unpause(note ?? 'unpaused with vigil schedules unpause');
+  });
+  console.log(`${pause ? 'paused' : 'unpaused'} ${scheduleIdOf(target)}`);
+}
+
+export async function schedulesTrigger(target: string): Promise<void> {
+  await withClient((client) => client.schedule.getHandle(scheduleIdOf(target)).trigger(ScheduleOverlapPolicy.ALLOW_ALL));
+  console.log(`triggered ${scheduleIdOf(target)}`);
+}
+
+export async function schedulesBackfill(target: string, from: string, to: string): Promise<void> {
+  const start = new Date(`${from}T00:00:00Z`);
+  const end = new Date(`${to}T23:59:59Z`);
+  if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || end < start) {
+    throw new Error(`--from ${from} / --to ${to} is not a valid date range (YYYY-MM-DD)`);
+  }
+  await withClient((client) =>
+    client.schedule.getHandle(scheduleIdOf(target)).backfill([{ start, end, overlap: ScheduleOverlapPolicy.BUFFER_ALL }]),
+  );
+  console.log(`backfilling ${scheduleIdOf(target)} over ${from}..${to}`);
+}
+
+export async function schedulesDelete(target: string): Promise<void> {
+  await withClient((client) => client.schedule.getHandle(scheduleIdOf(target)).delete());
+  console.log(`deleted ${scheduleIdOf(target)}`);
+}

@@ -1,0 +1,39 @@
+// Renders monitoring results as a per-window table: volume, quarantine, label coverage, RMSE,
+// drifted features, and the breaches that fired, with breached windows marked.
+import { formatNumber } from '../domain/alerts/format.js';
+import type { Breach, MonitorWindowResult } from '../domain/monitoring/types.js';
+import { windowLabel } from '../domain/monitoring/windows.js';
+import { renderTable } from './table.js';
+
+function percent(value: number | null | undefined): string {
+  return value === null || value === undefined ? '-' : `${(value * 100).toFixed(0)}%`;
+}
+
+function breachText(breaches: Breach[], kind: Breach['kind']): string {
+  const of = breaches.filter((breach) => breach.kind === kind);
+  if (of.length === 0) return '';
+  return of.map((breach) => `${breach.subject}.${breach.metric}=${formatNumber(breach.value)}`).join(' ');
+}
+
+export function summaryTable(results: MonitorWindowResult[], options: { markFrom?: string } = {}): string {
+  const rows = results.map((result) => {
+    const analysis = result.analysis;
+    const breaches = analysis?.breaches ?? [];
+    const marker = breaches.length > 0 || result.status === 'no_data' ? '<<' : '';
+    const injected = options.markFrom !== undefined && result.window.start.slice(0, 10) === options.markFrom ? ' (drift injected)' : '';
+    return [
+      `${windowLabel(result.window)}${injected}`,
+      result.status,
+      String(result.rows),
+      String(result.quarantined),
+      percent(analysis?.labelCoverage),
+      formatNumber(analysis?.headline.rmse ?? null),
+      formatNumber(analysis?.headline.meanPrediction ?? null),
+      [...(analysis?.driftedFeatures ?? []), ...(analysis?.predictionDrifted === true ? ['prediction'] : [])].join(',') || '-',
+      breachText(breaches, 'bias') || '-',
+      breachText(breaches, 'performance') || '-',
+      marker,
+    ];
+  });
+  return renderTable(['window', 'status', 'rows', 'quar.', 'labels', 'rmse', 'mean pred', 'drift', 'bias', 'performance', ''], rows);
+}

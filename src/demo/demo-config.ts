@@ -1,0 +1,64 @@
+// The demo's deployment: a config file and the demand model's contract, written under the demo
+// folder so the demo runs through the same config loading as any deployment.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { demoContract } from '../domain/demo/contract.js';
+
+export const demoScenario = {
+  seed: 7,
+  /** A Monday, so the weeks line up. */
+  startDate: '2026-09-28',
+  days: 35,
+  rowsPerDay: 2000,
+  /** Day index from which the drift is injected: 2026-10-22, a Thursday. */
+  driftFromDay: 24,
+} as const;
+
+export function demoDriftDate(): string {
+  const start = Date.parse(`${demoScenario.startDate}T00:00:00Z`);
+  return new Date(start + demoScenario.driftFromDay * 86_400_000).toISOString().slice(0, 10);
+}
+
+export const demoTaskQueue = 'vigil-demo';
+
+export async function writeDemoConfig(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'demand.contract.json'), `${JSON.stringify(demoContract(), null, 2)}\n`);
+  const config = {
+    mode: 'local',
+    dataDir: '.',
+    temporal: { taskQueue: demoTaskQueue },
+    // 0: the demo starts its model server on a free port and tells the worker where it is.
+    local: { modelServerPort: 0 },
+    models: [
+      {
+        id: 'demand',
+        contract: 'demand.contract.json',
+        endpoints: { production: 'demand-production', staging: 'demand-staging' },
+        sources: {
+          productionLog: { path: 'data/production_log/*/*.parquet', format: 'parquet' },
+          labels: { path: 'data/labels.parquet', format: 'parquet' },
+          baseline: { path: 'data/baseline.parquet', format: 'parquet' },
+        },
+        monitoring: {
+          windowDays: 1,
+          relabelDays: 7,
+          facetWindowDays: 7,
+          drift: {
+            numeric: { method: 'wasserstein_normed', threshold: 0.1 },
+            categorical: { method: 'js_distance', threshold: 0.1 },
+            prediction: { method: 'wasserstein_normed', threshold: 0.1 },
+          },
+          performance: { rmse: { max: 30 } },
+          bias: { mean_error_gap_change: { min: -15, max: 15 } },
+          schedule: { cron: '0 6 * * *', timezone: 'UTC' },
+        },
+        approvers: ['demo-approver'],
+      },
+    ],
+  };
+  const path = join(dir, 'vigil.config.yaml');
+  await writeFile(path, `# Written by \`vigil demo\`; edit a copy to monitor your own model.\n${stringify(config)}`);
+  return path;
+}

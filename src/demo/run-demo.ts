@@ -1,0 +1,168 @@
+// `vigil demo` / `npm run demo`: the whole monitoring loop on one machine. Generates five weeks of
+// production traffic for a demand model (drift injected from a known day, labels arriving 1-7
+// days late), trains and serves model v1, then replays the daily monitoring schedule over every
+// day and prints what it found. Starts what it needs and stops what it started.
+import { appendFile, mkdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Client, Connection, WorkflowIdReusePolicy } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { writeDemoFiles } from '../adapters/local/demo-files.js';
+import { artifactPathFor } from '../adapters/local/local-model-host.js';
+import { startModelServer, type ModelServer } from '../adapters/local/model-server.js';
+import { loadConfig } from '../config/load.js';
+import { ensureDevServer, type DevServerHandle } from '../dev/dev-server.js';
+import { ensureSearchAttributes } from '../dev/search-attributes.js';
+import type { MonitorWindowResult } from '../domain/monitoring/types.js';
+import { windowLabel } from '../domain/monitoring/windows.js';
+import type { dailyMonitoringWorkflow } from '../workflows/daily-monitoring.js';
+import { bar, ProgressLine } from '../client/progress.js';
+import { summaryTable } from '../client/monitor-summary.js';
+import { composeRuntime, type Runtime } from '../worker/compose-runtime.js';
+import { createVigilWorker } from '../worker/create-worker.js';
+import { demoDriftDate, demoScenario, writeDemoConfig } from './demo-config.js';
+
+export interface DemoOptions {
+  /** Demo folder (config, data, warehouse, Temporal database); default .vigil/demo. */
+  dir?: string;
+  temporalPort?: number;
+  uiPort?: number;
+  /** Fewer days/rows for a quick run (tests). */
+  scale?: { days: number; rowsPerDay: number; driftFromDay: number };
+  log?: (line: string) => void;
+}
+
+export interface DemoResult {
+  windows: MonitorWindowResult[];
+  /** How label coverage of the drift day's window grew as its labels arrived. */
+  coverageHistory: { asOf: string; labelCoverage: number | null }[];
+  alerts: number;
+  uiUrl: string;
+}
+
+const dayMs = 86_400_000;
+
+export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
+  const dir = resolve(options.dir ?? join('.vigil', 'demo'));
+  const log = options.log ?? ((line: string) => console.log(line));
+  const scenario = { ...demoScenario, ...(options.scale ?? {}) };
+  const progress = new ProgressLine();
+  const cleanups: (() => Promise<void>)[] = [];
+  let dev: DevServerHandle | undefined;
+  try {
+    await mkdir(dir, { recursive: true });
+    const configPath = await writeDemoConfig(dir);
+    log(`vigil demo: config ${configPath}`);
+
+    const files = await writeDemoFiles({
+      ...scenario,
+      dir: join(dir, 'data'),
+      modelVersion: 'v1',
+      artifactPath: artifactPathFor(dir, 'demand', 'v1'),
+      onDay: ({ date }) => progress.update(`generating demo traffic ${date}`),
+    });
+    progress.done(
+      `generated ${files.counts.production} production rows over ${files.counts.days} days ` +
+        `(${files.counts.malformed} malformed), ${files.counts.baseline} baseline rows; trained model v1` +
+        (files.artifact.metrics === undefined ? '' : ` (holdout RMSE ${files.artifact.metrics.rmse.toFixed(2)})`),
+    );
+
+    dev = await ensureDevServer({
+      dataDir: join(dir, 'temporal'),
+      ...(options.temporalPort === undefined ? {} : { port: options.temporalPort }),
+      ...(options.uiPort === undefined ? {} : { uiPort: options.uiPort }),
+      onProgress: (line) => progress.update(line),
+    });
+    progress.done(`Temporal at ${dev.address}, Web UI ${dev.uiUrl}`);
+    const devServer = dev;
+    cleanups.push(() => devServer.stop());
+
+    const modelServer: ModelServer = await startModelServer({ port: 0, host: '127.0.0.1', stateDir: join(dir, 'model-server') });
+    cleanups.push(() => modelServer.close());
+
+    const alertsLog = join(dir, 'alerts.log');
+    await rm(alertsLog, { force: true });
+    await rm(join(dir, 'incidents.json'), { force: true });
+    let alerts = 0;
+    const loaded = await loadConfig(configPath);
+    const runtime: Runtime = await composeRuntime(loaded, {
+      modelServerUrl: modelServer.url,
+      writeAlert: (text) => {
+        alerts += 1;
+        void appendFile(alertsLog, text);
+      },
+    });
+    cleanups.push(() => runtime.close());
+
+    const v1 = { model: 'demand', version: 'v1', artifactUri: artifactPathFor(dir, 'demand', 'v1') };
+    const tags = { 'vigil:model': 'demand', 'vigil:version': 'v1', 'vigil:env': 'demo' };
+    await runtime.deps.modelHost.createModelVersion(v1, tags);
+    await runtime.deps.modelHost.pointEndpoint('demand-production', v1, tags);
+    log(`model server ${modelServer.url}: endpoint demand-production serves v1`);
+
+    const workerConnection = await NativeConnection.connect({ address: dev.address });
+    cleanups.push(() => workerConnection.close());
+    const clientConnection = await Connection.connect({ address: dev.address });
+    cleanups.push(() => clientConnection.close());
+    const client = new Client({ connection: clientConnection });
+    if (!dev.started) await ensureSearchAttributes(clientConnection, 'default');
+    progress.update('starting the worker (bundling workflows)');
+    const worker = await createVigilWorker({
+      connection: workerConnection,
+      namespace: 'default',
+      taskQueue: loaded.config.temporal.taskQueue,
+      deps: runtime.deps,
+    });
+
+    const latest = new Map<string, MonitorWindowResult>();
+    const coverageHistory: DemoResult['coverageHistory'] = [];
+    const driftDate = new Date(Date.parse(`${scenario.startDate}T00:00:00Z`) + scenario.driftFromDay * dayMs).toISOString().slice(0, 10);
+    const record = (result: MonitorWindowResult): void => {
+      if (Date.parse(result.window.start) < Date.parse(`${scenario.startDate}T00:00:00Z`)) return;
+      latest.set(result.window.start, result);
+      if (windowLabel(result.window) === driftDate) coverageHistory.push({ asOf: result.asOf, labelCoverage: result.analysis?.labelCoverage ?? null });
+    };
+
+    await worker.runUntil(async () => {
+      const first = Date.parse(`${scenario.startDate}T00:00:00Z`);
+      for (let day = 0; day < scenario.days; day += 1) {
+        // The schedule fires at 06:00 UTC the next day and monitors the day before.
+        const at = new Date(first + (day + 1) * dayMs + 6 * 3_600_000).toISOString();
+        progress.update(`monitoring ${bar(day, scenario.days)} ${new Date(first + day * dayMs).toISOString().slice(0, 10)}`);
+        const result = await client.workflow.execute<typeof dailyMonitoringWorkflow>('dailyMonitoringWorkflow', {
+          taskQueue: loaded.config.temporal.taskQueue,
+          workflowId: `vigil-demo-daily-demand-${at.slice(0, 10)}`,
+          args: [{ model: 'demand', at }],
+          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+        });
+        for (const relabelled of [...result.relabelled].reverse()) record(relabelled);
+        record(result.current);
+      }
+      progress.done(`monitored ${scenario.days} days (each day also re-evaluates the 7 before it as labels arrive)`);
+    });
+
+    const windows = [...latest.values()].sort((a, b) => a.window.start.localeCompare(b.window.start));
+    log('');
+    log(summaryTable(windows, { markFrom: driftDate }));
+    log('');
+    log(`drift was injected from ${driftDate}; windows marked << breached a threshold (details in ${alertsLog}).`);
+    if (coverageHistory.length > 0) {
+      const steps = coverageHistory.map((entry) => `${entry.asOf.slice(0, 10)}: ${entry.labelCoverage === null ? '-' : `${Math.round(entry.labelCoverage * 100)}%`}`);
+      log(`label coverage of ${driftDate} as its delayed labels arrived: ${steps.join(' -> ')}`);
+    }
+    log(`${alerts} alert messages (new incidents and updates); results in ${join(dir, 'warehouse.duckdb')} (monitoring_metrics, monitoring_runs, quarantine)`);
+    log(`Temporal UI: ${dev.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent("VigilModel='demand'")}`);
+    if (dev.started) log('(the demo stops its Temporal dev server on exit; run `npx vigil dev` to keep one running and browse the UI)');
+    return { windows, coverageHistory, alerts, uiUrl: dev.uiUrl };
+  } finally {
+    progress.done();
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        console.error(`vigil demo: cleanup failed: ${String(error)}`);
+      }
+    }
+  }
+}
+
+export { demoDriftDate };

@@ -1,0 +1,144 @@
+// Every difference between DuckDB SQL (local mode) and Athena/Trino SQL (AWS mode) lives here; the
+// query builders call these and never spell an engine-specific function themselves.
+import {
+  SqlBuildError,
+  assertIdentifier,
+  doubleLiteral,
+  isoUtc,
+  stringLiteral,
+  tableNameParts,
+} from './sql-text.js';
+
+export type DialectName = 'duckdb' | 'athena';
+export type CastTarget = 'double' | 'bigint' | 'boolean' | 'varchar';
+/** Column types of the result tables, in both engines. */
+export type DdlType = 'text' | 'double' | 'bigint' | 'boolean';
+
+export interface SqlDialect {
+  readonly name: DialectName;
+  /**
+   * DuckDB's quantile_cont is exact (linear interpolation, as numpy's default). Athena has only
+   * approx_percentile, so on Athena bin edges and p5/p50/p95 are approximate.
+   */
+  readonly exactQuantiles: boolean;
+  /** A quoted identifier for queries (both engines use double quotes in DML). */
+  ident: (name: string) => string;
+  /** A table reference, optionally schema-qualified ("db.table"). */
+  table: (name: string) => string;
+  string: (value: string) => string;
+  double: (value: number) => string;
+  /** NULL when the value does not convert. Boolean parsing is the same in both engines. */
+  tryCast: (expr: string, target: CastTarget) => string;
+  /** True when the whole text matches the (RE2-compatible) pattern. */
+  fullMatch: (expr: string, pattern: string) => string;
+  /** False for NaN and ±Infinity, which would poison every statistic. */
+  isFinite: (expr: string) => string;
+  /** A timestamp column or ISO-8601 text to a UTC instant comparable with timestampLiteral. */
+  parseTimestamp: (expr: string) => string;
+  /** An ISO-8601 instant as a literal of the type parseTimestamp returns. */
+  timestampLiteral: (iso: string) => string;
+  /** ISO day of week of a parsed timestamp: Monday = 1 ... Sunday = 7 (in UTC). */
+  isoDayOfWeek: (timestampExpr: string) => string;
+  quantile: (expr: string, q: number) => string;
+  stddevSamp: (expr: string) => string;
+  /**
+   * A deterministic number in [0, 1) from a record id, for sampling: the first 32 bits of the
+   * MD5 of the id's text. Both engines compute the same value, so they keep the same rows; the
+   * local tests verify DuckDB only.
+   */
+  uniformHash: (expr: string) => string;
+  /** A JSON object as text from (key, varchar expression) pairs; NULL values become JSON null. */
+  jsonObject: (entries: readonly (readonly [string, string])[]) => string;
+  /** Identifier quoting in DDL (Athena DDL is Hive syntax: backticks). */
+  ddlIdent: (name: string) => string;
+  ddlType: (type: DdlType) => string;
+}
+
+// The spellings src/domain/model/coerce.ts accepts, so SQL and the scoring path agree.
+const trueWords = ['true', '1', 'yes'];
+const falseWords = ['false', '0', 'no'];
+
+/** The engines accept different boolean spellings; this explicit mapping makes them agree. */
+function portableBoolean(expr: string): string {
+  const text = `lower(trim(CAST(${expr} AS VARCHAR)))`;
+  const list = (words: string[]): string => words.map(stringLiteral).join(', ');
+  return `(CASE WHEN ${text} IN (${list(trueWords)}) THEN TRUE WHEN ${text} IN (${list(falseWords)}) THEN FALSE END)`;
+}
+
+function quoteDouble(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function checkQuantile(q: number): string {
+  if (!(q >= 0 && q <= 1)) throw new SqlBuildError(`quantile ${q} is outside [0, 1]`);
+  return String(q);
+}
+
+function sqlCastType(target: Exclude<CastTarget, 'boolean'>): string {
+  return { double: 'DOUBLE', bigint: 'BIGINT', varchar: 'VARCHAR' }[target];
+}
+
+const twoTo32 = '4.294967296e9';
+
+export const duckdbDialect: SqlDialect = {
+  name: 'duckdb',
+  exactQuantiles: true,
+  ident: quoteDouble,
+  table: (name) => tableNameParts(name).map(quoteDouble).join('.'),
+  string: stringLiteral,
+  double: doubleLiteral,
+  tryCast: (expr, target) => (target === 'boolean' ? portableBoolean(expr) : `TRY_CAST(${expr} AS ${sqlCastType(target)})`),
+  fullMatch: (expr, pattern) => `regexp_full_match(${expr}, ${stringLiteral(pattern)})`,
+  isFinite: (expr) => `isfinite(${expr})`,
+  // TIMESTAMPTZ parsing honours a zone offset in the text; a zone-less TIMESTAMP column is read in
+  // the session time zone, which the DuckDB adapter pins to UTC.
+  parseTimestamp: (expr) => `timezone('UTC', TRY_CAST(${expr} AS TIMESTAMPTZ))`,
+  timestampLiteral: (iso) => `TIMESTAMP ${stringLiteral(isoUtc(iso).replace('T', ' ').replace('Z', ''))}`,
+  isoDayOfWeek: (ts) => `isodow(${ts})`,
+  quantile: (expr, q) => `quantile_cont(${expr}, ${checkQuantile(q)})`,
+  stddevSamp: (expr) => `stddev_samp(${expr})`,
+  uniformHash: (expr) =>
+    `(CAST(CAST('0x' || substr(md5(CAST(${expr} AS VARCHAR)), 1, 8) AS BIGINT) AS DOUBLE) / ${twoTo32})`,
+  jsonObject: (entries) =>
+    `CAST(json_object(${entries.map(([key, value]) => `${stringLiteral(key)}, ${value}`).join(', ')}) AS VARCHAR)`,
+  ddlIdent: quoteDouble,
+  ddlType: (type) => ({ text: 'VARCHAR', double: 'DOUBLE', bigint: 'BIGINT', boolean: 'BOOLEAN' })[type],
+};
+
+export const athenaDialect: SqlDialect = {
+  name: 'athena',
+  exactQuantiles: false,
+  ident: quoteDouble,
+  table: (name) => tableNameParts(name).map(quoteDouble).join('.'),
+  string: stringLiteral,
+  double: doubleLiteral,
+  tryCast: (expr, target) => (target === 'boolean' ? portableBoolean(expr) : `TRY_CAST(${expr} AS ${sqlCastType(target)})`),
+  fullMatch: (expr, pattern) => `regexp_like(${expr}, ${stringLiteral(`^(?:${pattern})$`)})`,
+  isFinite: (expr) => `is_finite(${expr})`,
+  // ISO text with a zone goes through from_iso8601_timestamp; a TIMESTAMP column (or zone-less
+  // text) is taken as UTC. Both branches end as a timestamp with time zone in UTC.
+  parseTimestamp: (expr) => {
+    const text = `CAST(${expr} AS VARCHAR)`;
+    return (
+      `coalesce(try(from_iso8601_timestamp(${text}) AT TIME ZONE 'UTC'), ` +
+      `try(with_timezone(CAST(${text} AS TIMESTAMP), 'UTC')))`
+    );
+  },
+  timestampLiteral: (iso) => `from_iso8601_timestamp(${stringLiteral(isoUtc(iso))})`,
+  isoDayOfWeek: (ts) => `day_of_week(${ts})`,
+  quantile: (expr, q) => `approx_percentile(${expr}, ${checkQuantile(q)})`,
+  stddevSamp: (expr) => `stddev_samp(${expr})`,
+  uniformHash: (expr) =>
+    `(CAST(from_base(substr(to_hex(md5(to_utf8(CAST(${expr} AS VARCHAR)))), 1, 8), 16) AS DOUBLE) / ${twoTo32})`,
+  jsonObject: (entries) => {
+    const keys = entries.map(([key]) => stringLiteral(key)).join(', ');
+    const values = entries.map(([, value]) => `CAST(${value} AS VARCHAR)`).join(', ');
+    return `json_format(CAST(MAP(ARRAY[${keys}], ARRAY[${values}]) AS JSON))`;
+  },
+  ddlIdent: (name) => `\`${assertIdentifier(name, 'column')}\``,
+  ddlType: (type) => ({ text: 'string', double: 'double', bigint: 'bigint', boolean: 'boolean' })[type],
+};
+
+export function dialectFor(name: DialectName): SqlDialect {
+  return name === 'duckdb' ? duckdbDialect : athenaDialect;
+}

@@ -1,0 +1,98 @@
+// Data quality per feature over the window's (sampled) rows: counts of missing values, type errors
+// and out-of-range values over all rows; moments and quantiles over valid rows only.
+import { type FeatureSpec, type FeatureType, featureTypes, isNumeric } from '../contract/contract.js';
+import { type Row } from '../../ports/warehouse.js';
+import { type SqlDialect } from './dialect.js';
+import { countCell, decodeRows, nullableNumber, textCell, RowDecodeError } from './decode.js';
+import { type BuiltQuery, type MonitoringQueryInput, checkInput, featureColumn as fc, withCtes } from './query-input.js';
+import { windowRowsCte } from './source-rows.js';
+
+export interface FeatureQuality {
+  feature: string;
+  type: FeatureType;
+  /** Rows of the (sampled) window, valid or not. */
+  rows: number;
+  validRows: number;
+  /** Null or empty before the default was applied. */
+  missing: number;
+  typeErrors: number;
+  /** Valid rows outside the contract's min/max, or with a category not in its list. */
+  outOfRange: number;
+  /** Over valid rows; null for non-numeric features or when there are none. */
+  mean: number | null;
+  std: number | null;
+  p5: number | null;
+  p50: number | null;
+  p95: number | null;
+}
+
+function outOfRange(d: SqlDialect, feature: FeatureSpec): string {
+  const value = d.ident(fc.value(feature.name));
+  if (isNumeric(feature)) {
+    const parts = [
+      ...(feature.min === undefined ? [] : [`${value} < ${d.double(feature.min)}`]),
+      ...(feature.max === undefined ? [] : [`${value} > ${d.double(feature.max)}`]),
+    ];
+    return parts.length === 0 ? 'FALSE' : `(${parts.join(' OR ')})`;
+  }
+  if (feature.type === 'category' && feature.categories !== undefined) {
+    if (feature.categories.length === 0) return 'TRUE';
+    return `${value} NOT IN (${feature.categories.map((c) => d.string(c)).join(', ')})`;
+  }
+  return 'FALSE';
+}
+
+function qualitySelect(d: SqlDialect, feature: FeatureSpec): string {
+  const id = d.ident;
+  const count = (condition: string): string => `coalesce(sum(CASE WHEN ${condition} THEN 1 ELSE 0 END), 0)`;
+  const valid = `(CASE WHEN ${id('is_valid')} THEN ${id(fc.value(feature.name))} END)`;
+  const numeric = isNumeric(feature);
+  const stat = (expr: string): string => (numeric ? expr : 'CAST(NULL AS DOUBLE)');
+  return [
+    `SELECT`,
+    `  ${d.string(feature.name)} AS ${id('feature')},`,
+    `  ${d.string(feature.type)} AS ${id('feature_type')},`,
+    `  count(*) AS ${id('row_count')},`,
+    `  ${count(id('is_valid'))} AS ${id('valid_rows')},`,
+    `  ${count(id(fc.missing(feature.name)))} AS ${id('missing')},`,
+    `  ${count(id(fc.typeError(feature.name)))} AS ${id('type_errors')},`,
+    `  ${count(`${id('is_valid')} AND ${outOfRange(d, feature)}`)} AS ${id('out_of_range')},`,
+    `  ${stat(`avg(${valid})`)} AS ${id('mean')},`,
+    `  ${stat(d.stddevSamp(valid))} AS ${id('std')},`,
+    `  ${stat(d.quantile(valid, 0.05))} AS ${id('p5')},`,
+    `  ${stat(d.quantile(valid, 0.5))} AS ${id('p50')},`,
+    `  ${stat(d.quantile(valid, 0.95))} AS ${id('p95')}`,
+    `FROM window_rows`,
+  ].join('\n');
+}
+
+/** One row per feature, in contract order. */
+export function qualitySql(input: MonitoringQueryInput): BuiltQuery {
+  const checked = checkInput(input);
+  const d = checked.dialect;
+  const body = checked.contract.features.map((feature) => qualitySelect(d, feature)).join('\nUNION ALL\n');
+  return { sql: withCtes([windowRowsCte(checked)], body), label: `quality:${checked.contract.model}` };
+}
+
+function featureType(value: string, label: string, index: number): FeatureType {
+  const found = featureTypes.find((type) => type === value);
+  if (found === undefined) throw new RowDecodeError(`${label} row ${index}: unknown feature_type "${value}"`);
+  return found;
+}
+
+export function decodeQuality(rows: readonly Row[]): FeatureQuality[] {
+  return decodeRows(rows, 'quality', (row, at) => ({
+    feature: textCell(row, 'feature', at),
+    type: featureType(textCell(row, 'feature_type', at), at.label, at.index),
+    rows: countCell(row, 'row_count', at),
+    validRows: countCell(row, 'valid_rows', at),
+    missing: countCell(row, 'missing', at),
+    typeErrors: countCell(row, 'type_errors', at),
+    outOfRange: countCell(row, 'out_of_range', at),
+    mean: nullableNumber(row, 'mean', at),
+    std: nullableNumber(row, 'std', at),
+    p5: nullableNumber(row, 'p5', at),
+    p50: nullableNumber(row, 'p50', at),
+    p95: nullableNumber(row, 'p95', at),
+  }));
+}

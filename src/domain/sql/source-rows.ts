@@ -1,0 +1,204 @@
+// The shared CTEs every monitoring query starts from: the window's production rows and the
+// baseline rows, converted per the feature contract, and the delayed labels known at a time.
+import { type FeatureContract, type FeatureSpec } from '../contract/contract.js';
+import { type SqlDialect } from './dialect.js';
+import { type MonitoringQueryInput, checkInput, featureColumn as fc } from './query-input.js';
+import { SqlBuildError, isoUtc } from './sql-text.js';
+
+/** Trimmed text of a column, NULL when null or empty: the "raw" value of the contract. */
+export function rawText(d: SqlDialect, expr: string): string {
+  return `NULLIF(trim(${d.tryCast(expr, 'varchar')}), '')`;
+}
+
+// Plain decimal notation only, as src/domain/model/coerce.ts: each engine's own casts also take
+// "0x1F", "1_000", "inf" or "nan", and not the same ones.
+const decimalPattern = String.raw`[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?`;
+
+/** A finite DOUBLE from trimmed text in decimal notation, else NULL. */
+export function finiteDouble(d: SqlDialect, textExpr: string): string {
+  const value = d.tryCast(textExpr, 'double');
+  return `(CASE WHEN ${d.fullMatch(textExpr, decimalPattern)} AND ${d.isFinite(value)} THEN ${value} END)`;
+}
+
+/** Converts a feature's raw text to its contract type (NULL when it does not convert). */
+function castFeature(d: SqlDialect, feature: FeatureSpec, raw: string): string {
+  switch (feature.type) {
+    case 'float':
+      return finiteDouble(d, raw);
+    case 'int': {
+      // An int must be integral ("3" or "3.0"); "3.5" is a type error, not a silently rounded 4.
+      const value = finiteDouble(d, raw);
+      return `(CASE WHEN ${value} = floor(${value}) THEN ${value} END)`;
+    }
+    case 'bool':
+      return d.tryCast(raw, 'boolean');
+    case 'category':
+      return raw;
+  }
+}
+
+/** The contract default as a literal of the feature's type, or undefined when there is none. */
+export function defaultLiteral(d: SqlDialect, feature: FeatureSpec): string | undefined {
+  const value = feature.default;
+  if (value === undefined) return undefined;
+  switch (feature.type) {
+    case 'float':
+    case 'int': {
+      const number = typeof value === 'number' ? value : Number(value);
+      if (typeof value === 'boolean' || !Number.isFinite(number)) {
+        throw new SqlBuildError(`default ${JSON.stringify(value)} of ${feature.type} feature "${feature.name}" is not a number`);
+      }
+      return d.double(number);
+    }
+    case 'bool': {
+      if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+      if (value === 'true' || value === 'false') return value.toUpperCase();
+      throw new SqlBuildError(`default ${JSON.stringify(value)} of bool feature "${feature.name}" is not a boolean`);
+    }
+    case 'category':
+      return d.string(String(value));
+  }
+}
+
+/** Raw and converted columns of one source (alias `src`), plus the fixed columns given. */
+function rawAndCastCtes(
+  d: SqlDialect,
+  contract: FeatureContract,
+  prefix: string,
+  fixed: { select: string[]; cast: string[]; from: string; where?: string },
+): string[] {
+  const raw = contract.features.map((f) => `    ${rawText(d, `src.${d.ident(f.name)}`)} AS ${d.ident(fc.raw(f.name))}`);
+  const cast = contract.features.map((f) => `    ${castFeature(d, f, d.ident(fc.raw(f.name)))} AS ${d.ident(fc.cast(f.name))}`);
+  return [
+    `${prefix}_raw AS (\n  SELECT\n${[...fixed.select.map((s) => `    ${s}`), ...raw].join(',\n')}\n  FROM ${fixed.from} AS src` +
+      `${fixed.where === undefined ? '' : `\n  WHERE ${fixed.where}`}\n)`,
+    `${prefix}_cast AS (\n  SELECT\n    *,\n${[...fixed.cast.map((s) => `    ${s}`), ...cast].join(',\n')}\n  FROM ${prefix}_raw\n)`,
+  ];
+}
+
+/** Per-feature contract columns over a *_cast CTE aliased `alias`, and the row's validity. */
+function contractColumns(d: SqlDialect, contract: FeatureContract, alias: string): { columns: string[]; valid: string } {
+  const columns: string[] = [];
+  const problems: string[] = [];
+  for (const f of contract.features) {
+    const raw = `${alias}.${d.ident(fc.raw(f.name))}`;
+    const cast = `${alias}.${d.ident(fc.cast(f.name))}`;
+    const fallback = defaultLiteral(d, f);
+    columns.push(
+      raw,
+      `(${raw} IS NULL) AS ${d.ident(fc.missing(f.name))}`,
+      `(${raw} IS NOT NULL AND ${cast} IS NULL) AS ${d.ident(fc.typeError(f.name))}`,
+      `(CASE WHEN ${raw} IS NULL THEN ${fallback ?? 'NULL'} ELSE ${cast} END) AS ${d.ident(fc.value(f.name))}`,
+    );
+    problems.push(`(${raw} IS NOT NULL AND ${cast} IS NULL)`);
+    if (fallback === undefined) problems.push(`${raw} IS NULL`);
+  }
+  return { columns, valid: `NOT (${problems.join(' OR ')})` };
+}
+
+/**
+ * window_raw, window_cast, scored, window_source and window_rows: the production rows with
+ * event_time in [start, end), the prediction (logged, else the latest scored one), every feature
+ * converted with its default applied, the flags `m_*` (missing) and `e_*` (type error), and
+ * `is_valid` (false for rows to quarantine: a type error, a missing value without default, or no
+ * record id). window_source holds every row; window_rows the deterministic sample of it.
+ */
+export function windowRowsCte(input: MonitoringQueryInput): string {
+  const checked = checkInput(input);
+  const { dialect: d, contract, tables, window } = checked;
+  const cols = contract.columns;
+  const src = (name: string): string => `src.${d.ident(name)}`;
+  const eventTime = d.parseTimestamp(src(cols.event_time));
+  const [rawCte, castCte] = rawAndCastCtes(d, contract, 'window', {
+    select: [
+      `${rawText(d, src(cols.record_id))} AS ${d.ident('record_id')}`,
+      `${eventTime} AS ${d.ident('event_time')}`,
+      `${d.tryCast(src(cols.event_time), 'varchar')} AS ${d.ident('raw_event_time')}`,
+      `${rawText(d, src(cols.prediction))} AS ${d.ident('raw_prediction')}`,
+      `${rawText(d, src(cols.model_version))} AS ${d.ident('model_version')}`,
+    ],
+    cast: [`${finiteDouble(d, d.ident('raw_prediction'))} AS ${d.ident('logged_prediction')}`],
+    from: d.table(tables.productionLog),
+    where: `${eventTime} >= ${d.timestampLiteral(window.start)} AND ${eventTime} < ${d.timestampLiteral(window.end)}`,
+  });
+  const scored =
+    `scored AS (\n  SELECT ${d.ident('record_id')}, ${d.ident('prediction')} FROM (\n    SELECT\n` +
+    `      ${rawText(d, 's.' + d.ident('record_id'))} AS ${d.ident('record_id')},\n` +
+    `      ${finiteDouble(d, rawText(d, 's.' + d.ident('prediction')))} AS ${d.ident('prediction')},\n` +
+    `      row_number() OVER (PARTITION BY s.${d.ident('record_id')} ORDER BY s.${d.ident('scored_at')} DESC, ` +
+    `s.${d.ident('model_version')} DESC) AS ${d.ident('rn')}\n` +
+    `    FROM ${d.table(tables.scoredPredictions)} AS s\n    WHERE s.${d.ident('model')} = ${d.string(contract.model)}\n` +
+    `  ) ranked\n  WHERE ${d.ident('rn')} = 1\n)`;
+  const w = (name: string): string => `w.${d.ident(name)}`;
+  const { columns, valid } = contractColumns(d, contract, 'w');
+  const source =
+    `window_source AS (\n  SELECT\n` +
+    [
+      w('record_id'),
+      w('event_time'),
+      w('raw_event_time'),
+      w('raw_prediction'),
+      w('model_version'),
+      `coalesce(${w('logged_prediction')}, s.${d.ident('prediction')}) AS ${d.ident('prediction')}`,
+      `(${w('logged_prediction')} IS NULL AND s.${d.ident('prediction')} IS NOT NULL) AS ${d.ident('prediction_from_scoring')}`,
+      ...columns,
+      `(${w('record_id')} IS NOT NULL AND ${valid}) AS ${d.ident('is_valid')}`,
+      `${d.uniformHash(w('record_id'))} AS ${d.ident('sample_u')}`,
+    ]
+      .map((s) => `    ${s}`)
+      .join(',\n') +
+    `\n  FROM window_cast AS w\n  LEFT JOIN scored AS s ON s.${d.ident('record_id')} = ${w('record_id')}\n)`;
+  const sample = checked.sampleRate < 1 ? `\n  WHERE ${d.ident('sample_u')} < ${d.double(checked.sampleRate)}` : '';
+  const rows = `window_rows AS (\n  SELECT * FROM window_source${sample}\n)`;
+  return [rawCte, castCte, scored, source, rows].join(',\n');
+}
+
+/**
+ * baseline_raw, baseline_cast and baseline_rows: the reference sample converted like the window,
+ * keeping only valid rows (the baseline is not quarantined, its bad rows are left out).
+ */
+export function baselineRowsCte(input: MonitoringQueryInput): string {
+  const { dialect: d, contract, tables } = checkInput(input);
+  const cols = contract.columns;
+  const src = (name: string): string => `src.${d.ident(name)}`;
+  const [rawCte, castCte] = rawAndCastCtes(d, contract, 'baseline', {
+    select: [
+      `${d.parseTimestamp(src(cols.event_time))} AS ${d.ident('event_time')}`,
+      `${rawText(d, src(cols.prediction))} AS ${d.ident('raw_prediction')}`,
+      `${rawText(d, src(cols.label))} AS ${d.ident('raw_label')}`,
+    ],
+    cast: [
+      `${finiteDouble(d, d.ident('raw_prediction'))} AS ${d.ident('prediction')}`,
+      `${finiteDouble(d, d.ident('raw_label'))} AS ${d.ident('label')}`,
+    ],
+    from: d.table(tables.baseline),
+  });
+  const { columns, valid } = contractColumns(d, contract, 'b');
+  const b = (name: string): string => `b.${d.ident(name)}`;
+  const rows =
+    `baseline_rows AS (\n  SELECT\n` +
+    [b('event_time'), b('prediction'), b('label'), ...columns].map((s) => `    ${s}`).join(',\n') +
+    `\n  FROM baseline_cast AS b\n  WHERE ${valid}\n)`;
+  return [rawCte, castCte, rows].join(',\n');
+}
+
+/**
+ * labels_as_of: the latest finite label of each record with label_time <= asOf (on a tie in time,
+ * the larger label, so the choice does not depend on scan order).
+ */
+export function labelsAsOfCte(input: MonitoringQueryInput, asOf: string): string {
+  const { dialect: d, contract, tables } = checkInput(input);
+  const cols = contract.columns;
+  const l = (name: string): string => `l.${d.ident(name)}`;
+  const labelTime = d.parseTimestamp(l(cols.label_time));
+  const label = finiteDouble(d, rawText(d, l(cols.label)));
+  return (
+    `labels_as_of AS (\n  SELECT ${d.ident('record_id')}, ${d.ident('label')} FROM (\n    SELECT\n` +
+    `      ${rawText(d, l(cols.record_id))} AS ${d.ident('record_id')},\n` +
+    `      ${label} AS ${d.ident('label')},\n` +
+    `      row_number() OVER (PARTITION BY ${rawText(d, l(cols.record_id))} ORDER BY ${labelTime} DESC, ${label} DESC) AS ${d.ident('rn')}\n` +
+    `    FROM ${d.table(tables.labels)} AS l\n` +
+    `    WHERE ${labelTime} <= ${d.timestampLiteral(isoUtc(asOf, 'as-of time'))} AND ${label} IS NOT NULL\n` +
+    `  ) ranked\n  WHERE ${d.ident('rn')} = 1\n)`
+  );
+}

@@ -1,0 +1,63 @@
+// Row counts of a window for the run record: how many rows it had, how many broke the contract,
+// how many the sample kept, and where their predictions came from.
+import { type Row } from '../../ports/warehouse.js';
+import { countCell, singleRow } from './decode.js';
+import { type BuiltQuery, type MonitoringQueryInput, checkInput, withCtes } from './query-input.js';
+import { windowRowsCte } from './source-rows.js';
+
+export interface WindowSummary {
+  /** Rows of the window in the production log (before sampling). */
+  totalRows: number;
+  /** Of those, rows that break the contract (quarantined). */
+  invalidRows: number;
+  /** Rows the sample kept (all when there is no sampling), valid or not. */
+  sampledRows: number;
+  sampledValidRows: number;
+  /** Sampled valid rows with a prediction, and those whose prediction came from the scoring table. */
+  predictionRows: number;
+  scoredPredictionRows: number;
+  /** Sampled valid rows with no prediction at all (to be scored). */
+  missingPredictionRows: number;
+}
+
+export function windowSummarySql(input: MonitoringQueryInput): BuiltQuery {
+  const checked = checkInput(input);
+  const id = checked.dialect.ident;
+  const count = (condition: string): string => `coalesce(sum(CASE WHEN ${condition} THEN 1 ELSE 0 END), 0)`;
+  const valid = id('is_valid');
+  const body = [
+    `SELECT`,
+    `  t.${id('total_rows')}, t.${id('invalid_rows')},`,
+    `  s.${id('sampled_rows')}, s.${id('sampled_valid_rows')}, s.${id('prediction_rows')},`,
+    `  s.${id('scored_prediction_rows')}, s.${id('missing_prediction_rows')}`,
+    `FROM (`,
+    `  SELECT count(*) AS ${id('total_rows')}, ${count(`NOT ${valid}`)} AS ${id('invalid_rows')}`,
+    `  FROM window_source`,
+    `) AS t`,
+    `CROSS JOIN (`,
+    `  SELECT`,
+    `    count(*) AS ${id('sampled_rows')},`,
+    `    ${count(valid)} AS ${id('sampled_valid_rows')},`,
+    `    ${count(`${valid} AND ${id('prediction')} IS NOT NULL`)} AS ${id('prediction_rows')},`,
+    `    ${count(`${valid} AND ${id('prediction_from_scoring')}`)} AS ${id('scored_prediction_rows')},`,
+    `    ${count(`${valid} AND ${id('prediction')} IS NULL`)} AS ${id('missing_prediction_rows')}`,
+    `  FROM window_rows`,
+    `) AS s`,
+  ].join('\n');
+  return { sql: withCtes([windowRowsCte(checked)], body), label: `summary:${checked.contract.model}` };
+}
+
+export function decodeWindowSummary(rows: readonly Row[]): WindowSummary {
+  const label = 'summary';
+  const row = singleRow(rows, label);
+  const at = { label, index: 0 };
+  return {
+    totalRows: countCell(row, 'total_rows', at),
+    invalidRows: countCell(row, 'invalid_rows', at),
+    sampledRows: countCell(row, 'sampled_rows', at),
+    sampledValidRows: countCell(row, 'sampled_valid_rows', at),
+    predictionRows: countCell(row, 'prediction_rows', at),
+    scoredPredictionRows: countCell(row, 'scored_prediction_rows', at),
+    missingPredictionRows: countCell(row, 'missing_prediction_rows', at),
+  };
+}

@@ -1,0 +1,73 @@
+// The one composition root: builds the adapters for the configured mode and hands the activities
+// ports. Nothing else knows which mode runs.
+import { join } from 'node:path';
+import type { ActivityDeps } from '../activities/index.js';
+import { readSecret, resolvePath, type LoadedConfig } from '../config/load.js';
+import { ConsoleNotifier } from '../adapters/local/console-notifier.js';
+import { DuckDbWarehouse } from '../adapters/local/duckdb-warehouse.js';
+import { FileIncidentStore } from '../adapters/local/file-incident-store.js';
+import { LocalModelHost } from '../adapters/local/local-model-host.js';
+import { LocalSourceCatalog, type ModelSources } from '../adapters/local/local-source-catalog.js';
+import { WarehouseMetricsSink } from '../adapters/local/warehouse-metrics-sink.js';
+import { SlackNotifier } from '../adapters/slack/slack-notifier.js';
+import type { Notifier } from '../ports/notifier.js';
+
+export interface Runtime {
+  deps: ActivityDeps;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Base URL of the local model server (local mode); default http://127.0.0.1:{local.modelServerPort}. */
+  modelServerUrl?: string;
+  /** Where console alerts go (default stderr). */
+  writeAlert?: (text: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function dataDirOf(loaded: LoadedConfig): string {
+  return resolvePath(loaded.path, loaded.config.dataDir);
+}
+
+function notifiersFor(loaded: LoadedConfig, options: RuntimeOptions): Notifier[] {
+  const notifiers: Notifier[] = [new ConsoleNotifier(options.writeAlert)];
+  const slack = loaded.config.slack;
+  if (slack !== undefined) {
+    notifiers.push(
+      new SlackNotifier({
+        token: readSecret(slack.botToken, options.env),
+        channel: slack.channel,
+        ...(slack.apiUrl === undefined ? {} : { apiUrl: slack.apiUrl }),
+      }),
+    );
+  }
+  return notifiers;
+}
+
+export async function composeRuntime(loaded: LoadedConfig, options: RuntimeOptions = {}): Promise<Runtime> {
+  if (loaded.config.mode === 'aws') {
+    throw new Error('mode "aws" needs the AWS adapters, which this build does not include yet; use mode "local"');
+  }
+  const dataDir = dataDirOf(loaded);
+  const warehouse = await DuckDbWarehouse.open({ path: join(dataDir, 'warehouse.duckdb') });
+  try {
+    await warehouse.ensureResultTables();
+    const sources: Record<string, ModelSources> = Object.fromEntries(loaded.config.models.map((model) => [model.id, model.sources]));
+    const deps: ActivityDeps = {
+      loaded,
+      warehouse,
+      sources: new LocalSourceCatalog(warehouse, sources, (path) => resolvePath(loaded.path, path)),
+      modelHost: new LocalModelHost({
+        serverUrl: options.modelServerUrl ?? `http://127.0.0.1:${loaded.config.local.modelServerPort}`,
+        dataDir,
+      }),
+      notifiers: notifiersFor(loaded, options),
+      metricsSink: new WarehouseMetricsSink(warehouse),
+      incidents: new FileIncidentStore(join(dataDir, 'incidents.json')),
+    };
+    return { deps, close: () => warehouse.close() };
+  } catch (error) {
+    await warehouse.close();
+    throw error;
+  }
+}

@@ -1,0 +1,39 @@
+// `vigil worker`: loads the config, builds the runtime for its mode and runs the worker until
+// SIGINT/SIGTERM. In local mode it also serves the local model server unless one already listens.
+import { NativeConnection } from '@temporalio/worker';
+import { join } from 'node:path';
+import { loadConfig } from '../config/load.js';
+import { startModelServer, type ModelServer } from '../adapters/local/model-server.js';
+import { isListening } from '../dev/dev-server.js';
+import { composeRuntime, dataDirOf } from './compose-runtime.js';
+import { temporalTarget } from './connection.js';
+import { createVigilWorker } from './create-worker.js';
+
+export async function runWorker(configPath: string): Promise<void> {
+  const loaded = await loadConfig(configPath);
+  const target = temporalTarget();
+  let modelServer: ModelServer | undefined;
+  if (loaded.config.mode === 'local') {
+    const port = loaded.config.local.modelServerPort;
+    if (!(await isListening('127.0.0.1', port))) {
+      modelServer = await startModelServer({ port, host: '127.0.0.1', stateDir: join(dataDirOf(loaded), 'model-server') });
+      console.error(`vigil: local model server on ${modelServer.url}`);
+    }
+  }
+  const runtime = await composeRuntime(loaded);
+  const connection = await NativeConnection.connect(target.connectionOptions);
+  try {
+    const worker = await createVigilWorker({
+      connection,
+      namespace: target.namespace,
+      taskQueue: loaded.config.temporal.taskQueue,
+      deps: runtime.deps,
+    });
+    console.error(`vigil: worker on task queue "${loaded.config.temporal.taskQueue}" at ${target.address} (namespace ${target.namespace})`);
+    await worker.run();
+  } finally {
+    await connection.close();
+    await runtime.close();
+    await modelServer?.close();
+  }
+}

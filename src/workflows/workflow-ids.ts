@@ -1,0 +1,7 @@
+// Workflow ids derived from what a run is about, so a rerun of the same work is the same workflow.
+import type { TimeWindow } from '../domain/monitoring/types.js';
+import { windowLabel } from '../domain/monitoring/windows.js';
+
+export function monitorWindowWorkflowId(model: string, window: TimeWindow): string {
+  return `vigil-monitor-${model}-${windowLabel(window)}`;
+}

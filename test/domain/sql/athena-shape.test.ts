@@ -1,0 +1,141 @@
+// The Athena SQL of every statistic: pinned fragments (what Trino must be asked), and the same shape
+// as the DuckDB SQL the local tests run (same CTEs, same output columns), so passing locally says
+// something about AWS.
+import assert from 'node:assert/strict';
+import { athenaDialect, duckdbDialect, type SqlDialect } from '../../../src/domain/sql/dialect.js';
+import {
+  type BuiltQuery,
+  baselineQuantilesSql,
+  binCountsSql,
+  categoryCountsSql,
+  facetSql,
+  numericDistanceSql,
+  performanceSql,
+  qualitySql,
+  quarantineSql,
+  rowsToScoreSql,
+  windowSummarySql,
+} from '../../../src/domain/sql/monitoring-queries.js';
+import { type MonitoringQueryInput } from '../../../src/domain/sql/query-input.js';
+import { asOf, contractOf, tablesOf, testWindow } from './warehouse-fixtures.js';
+
+const contract = contractOf({
+  model: 'demand',
+  features: [
+    { name: 'price', type: 'float', min: 0 },
+    { name: 'footfall', type: 'int', default: 0 },
+    { name: 'region', type: 'category', categories: ['north', 'south'] },
+    { name: 'promo', type: 'bool', default: false },
+  ],
+});
+
+function inputFor(dialect: SqlDialect): MonitoringQueryInput {
+  return { contract, tables: tablesOf('demand'), window: testWindow, sampleRate: 0.25, dialect };
+}
+
+const builders: Record<string, (input: MonitoringQueryInput) => BuiltQuery> = {
+  summary: windowSummarySql,
+  quality: qualitySql,
+  distance: numericDistanceSql,
+  'bin-edges': (input) => baselineQuantilesSql(input, 10),
+  'bin-counts': (input) => binCountsSql(input, new Map([['price', [1, 2.5]], ['prediction', []]])),
+  categories: categoryCountsSql,
+  performance: (input) => performanceSql(input, { asOf }),
+  facets: (input) => facetSql(input, { asOf, facets: ['weekend', 'region', 'promo'] }),
+  quarantine: (input) => quarantineSql(input, { quarantinedAt: asOf }).select,
+  'rows-to-score': (input) => rowsToScoreSql(input, { limit: 500, afterRecordId: 'r9' }),
+};
+
+const cteNames = (sql: string): string[] => [...sql.matchAll(/^(\w+) AS \(/gm)].map((m) => m[1] ?? '');
+const aliases = (sql: string): string[] => [...new Set([...sql.matchAll(/ AS "(\w+)"/g)].map((m) => m[1] ?? ''))].sort();
+/** The final SELECT: what follows the last CTE's closing parenthesis. */
+const finalSelect = (sql: string): string => sql.slice(sql.lastIndexOf('\n)\n') + 3);
+
+const duckdbOnly = ['quantile_cont', 'isodow', 'isfinite(', 'regexp_full_match', 'json_object', "timezone('UTC'", 'TIMESTAMPTZ', "TIMESTAMP '"];
+const athenaOnly = ['approx_percentile', 'day_of_week', 'is_finite', 'regexp_like', 'from_iso8601_timestamp', 'from_base', 'json_format', 'with_timezone'];
+
+describe('Athena SQL of the monitoring queries', () => {
+  for (const [name, build] of Object.entries(builders)) {
+    it(`${name}: same CTEs and output columns as DuckDB, and only Athena functions`, () => {
+      const duck = build(inputFor(duckdbDialect));
+      const athena = build(inputFor(athenaDialect));
+      assert.equal(athena.label, duck.label);
+      assert.deepEqual(cteNames(athena.sql), cteNames(duck.sql));
+      assert.ok(cteNames(duck.sql).includes('window_rows') || cteNames(duck.sql).includes('baseline_rows'));
+      assert.deepEqual(aliases(finalSelect(athena.sql)), aliases(finalSelect(duck.sql)));
+      assert.deepEqual(aliases(athena.sql), aliases(duck.sql));
+      for (const fragment of duckdbOnly) assert.ok(!athena.sql.includes(fragment), `Athena SQL uses DuckDB's ${fragment}`);
+      for (const fragment of athenaOnly) assert.ok(!duck.sql.includes(fragment), `DuckDB SQL uses Athena's ${fragment}`);
+    });
+  }
+
+  const athena = (name: string): string => {
+    const build = builders[name];
+    assert.ok(build);
+    return build(inputFor(athenaDialect)).sql;
+  };
+
+  it('window rows: parsed event time in [start, end), strict decimals, deterministic sample', () => {
+    const sql = athena('summary');
+    const eventTime =
+      `coalesce(try(from_iso8601_timestamp(CAST(src."event_time" AS VARCHAR)) AT TIME ZONE 'UTC'), ` +
+      `try(with_timezone(CAST(CAST(src."event_time" AS VARCHAR) AS TIMESTAMP), 'UTC')))`;
+    assert.ok(
+      sql.includes(`WHERE ${eventTime} >= from_iso8601_timestamp('2024-06-03T00:00:00.000Z') AND ${eventTime} < from_iso8601_timestamp('2024-06-10T00:00:00.000Z')`),
+    );
+    assert.ok(sql.includes(`regexp_like("r_price", '^(?:[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?)$') AND is_finite(TRY_CAST("r_price" AS DOUBLE))`));
+    assert.ok(sql.includes(`(CASE WHEN w."r_footfall" IS NULL THEN 0e+0 ELSE w."c_footfall" END) AS "f_footfall"`));
+    assert.ok(sql.includes(`(CAST(from_base(substr(to_hex(md5(to_utf8(CAST(w."record_id" AS VARCHAR)))), 1, 8), 16) AS DOUBLE) / 4.294967296e9) AS "sample_u"`));
+    assert.ok(sql.includes(`window_rows AS (\n  SELECT * FROM window_source\n  WHERE "sample_u" < 2.5e-1\n)`));
+    assert.ok(sql.includes(`WHERE s."model" = 'demand'`));
+  });
+
+  it('quality: approximate quantiles and sample standard deviation over valid rows', () => {
+    const sql = athena('quality');
+    assert.ok(sql.includes(`approx_percentile((CASE WHEN "is_valid" THEN "f_price" END), 0.05) AS "p5"`));
+    assert.ok(sql.includes(`stddev_samp((CASE WHEN "is_valid" THEN "f_price" END)) AS "std"`));
+    assert.ok(sql.includes(`coalesce(sum(CASE WHEN "is_valid" AND ("f_price" < 0e+0) THEN 1 ELSE 0 END), 0) AS "out_of_range"`));
+    assert.ok(sql.includes(`"f_region" NOT IN ('north', 'south')`));
+  });
+
+  it('distance: ECDFs from running sums, KS as the largest gap, W1 as gap times width', () => {
+    const sql = athena('distance');
+    assert.ok(sql.includes(`sum("nb") OVER (PARTITION BY "subject" ORDER BY "v" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "cb"`));
+    assert.ok(sql.includes(`lead("v") OVER (PARTITION BY "subject" ORDER BY "v") AS "next_v"`));
+    assert.ok(sql.includes(`abs(CAST("cb" AS DOUBLE) / NULLIF(CAST("n" AS DOUBLE), 0) - CAST("cc" AS DOUBLE) / NULLIF(CAST("m" AS DOUBLE), 0)) AS "gap"`));
+    assert.ok(sql.includes(`max("gap") AS "ks_statistic", sum("gap" * "width") AS "wasserstein"`));
+    assert.ok(sql.includes(`stddev_samp((CASE WHEN "side" = 'b' THEN "v" END)) AS "baseline_std"`));
+  });
+
+  it('bins: approximate baseline quantiles at i/B, counts by edges strictly below', () => {
+    assert.ok(athena('bin-edges').includes(`approx_percentile("f_price", 0.1) AS "q_1"`));
+    assert.ok(athena('bin-edges').includes(`approx_percentile("f_price", 0.9) AS "q_9"`));
+    const counts = athena('bin-counts');
+    assert.ok(counts.includes(`(CASE WHEN "f_price" > 1e+0 THEN 1 ELSE 0 END + CASE WHEN "f_price" > 2.5e+0 THEN 1 ELSE 0 END) AS "bin"`));
+    assert.ok(counts.includes(`SELECT 'prediction' AS "subject", 'b' AS "side", 0 AS "bin"`));
+  });
+
+  it('categories: booleans as text, grouped per category', () => {
+    const sql = athena('categories');
+    assert.ok(sql.includes(`(CASE WHEN "f_promo" THEN 'true' ELSE 'false' END)`));
+    assert.ok(sql.includes(`GROUP BY "subject", "category"`));
+  });
+
+  it('performance and facets: the latest label as of the time, weekend by ISO day of week', () => {
+    const performance = athena('performance');
+    assert.ok(performance.includes(`<= from_iso8601_timestamp('2024-06-20T00:00:00.000Z')`));
+    assert.ok(performance.includes(`row_number() OVER (PARTITION BY NULLIF(trim(TRY_CAST(l."record_id" AS VARCHAR)), '') ORDER BY coalesce(`));
+    assert.ok(performance.includes(`sum(CASE WHEN p."err" IS NOT NULL AND p."label" <> 0 THEN abs(p."err") / abs(p."label") END) AS "sum_abs_percent_error"`));
+    const facets = athena('facets');
+    assert.ok(facets.includes(`WHEN day_of_week("event_time") IN (6, 7) THEN 'weekend' ELSE 'weekday' END`));
+  });
+
+  it('quarantine: reasons by concatenation, the raw record as a JSON map of text', () => {
+    const sql = athena('quarantine');
+    assert.ok(sql.includes(`concat_ws('; ', CASE WHEN "record_id" IS NULL THEN 'record_id: missing' END, `));
+    assert.ok(sql.includes(`CASE WHEN "e_price" THEN 'price: "' || substr("r_price", 1, 100) || '" is not a float' END`));
+    assert.ok(sql.includes(`CASE WHEN "m_price" THEN 'price: missing' END`));
+    assert.ok(!sql.includes(`'footfall: missing'`), 'a feature with a default is never missing');
+    assert.ok(sql.includes(`json_format(CAST(MAP(ARRAY['record_id', 'event_time', 'prediction', 'model_version', 'price', 'footfall', 'region', 'promo'], ARRAY[`));
+  });
+});
