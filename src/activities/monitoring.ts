@@ -86,7 +86,7 @@ export function createMonitoringActivities(deps: ActivityDeps) {
         heartbeat({ step: 'summary' });
         const summary = decodeWindowSummary((await deps.warehouse.query(windowSummarySql(input).sql, { label: 'summary' })).rows);
         const versions = decodeModelVersions((await deps.warehouse.query(modelVersionsSql(input).sql, { label: 'model-versions' })).rows);
-        if (summary.invalidRows > 0) log.warn('rows quarantined', { model, window: windowLabel(window), rows: summary.invalidRows });
+        if (summary.invalidRows > 0) log.info('rows quarantined', { model, window: windowLabel(window), rows: summary.invalidRows });
         return {
           rows: summary.totalRows,
           quarantined: summary.invalidRows,

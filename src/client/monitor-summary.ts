@@ -15,12 +15,14 @@ function breachText(breaches: Breach[], kind: Breach['kind']): string {
   return of.map((breach) => `${breach.subject}.${breach.metric}=${formatNumber(breach.value)}`).join(' ');
 }
 
-export function summaryTable(results: MonitorWindowResult[], options: { markFrom?: string } = {}): string {
+/** `markDay`: the first day of injected or known drift; the first window holding it is marked. */
+export function summaryTable(results: MonitorWindowResult[], options: { markDay?: string } = {}): string {
   const rows = results.map((result) => {
     const analysis = result.analysis;
     const breaches = analysis?.breaches ?? [];
     const marker = breaches.length > 0 || result.status === 'no_data' ? '<<' : '';
-    const injected = options.markFrom !== undefined && result.window.start.slice(0, 10) === options.markFrom ? ' (drift injected)' : '';
+    const lastDay = new Date(Date.parse(result.window.end) - 1).toISOString().slice(0, 10);
+    const injected = options.markDay !== undefined && lastDay === options.markDay ? ' (drift starts)' : '';
     return [
       `${windowLabel(result.window)}${injected}`,
       result.status,

@@ -42,7 +42,9 @@ export async function writeDemoConfig(dir: string): Promise<string> {
           baseline: { path: 'data/baseline.parquet', format: 'parquet' },
         },
         monitoring: {
-          windowDays: 1,
+          // A rolling week, evaluated daily: a single day holds one weekday only, and a
+          // week-long baseline would make every weekday look like drift.
+          windowDays: 7,
           relabelDays: 7,
           facetWindowDays: 7,
           drift: {

@@ -5,7 +5,7 @@
 import { appendFile, mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Client, Connection, WorkflowIdReusePolicy } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime as TemporalRuntime } from '@temporalio/worker';
 import { writeDemoFiles } from '../adapters/local/demo-files.js';
 import { artifactPathFor } from '../adapters/local/local-model-host.js';
 import { startModelServer, type ModelServer } from '../adapters/local/model-server.js';
@@ -46,6 +46,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const log = options.log ?? ((line: string) => console.log(line));
   const scenario = { ...demoScenario, ...(options.scale ?? {}) };
   const progress = new ProgressLine();
+  quietWorkerLogs();
   const cleanups: (() => Promise<void>)[] = [];
   let dev: DevServerHandle | undefined;
   try {
@@ -117,17 +118,20 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const coverageHistory: DemoResult['coverageHistory'] = [];
     const driftDate = new Date(Date.parse(`${scenario.startDate}T00:00:00Z`) + scenario.driftFromDay * dayMs).toISOString().slice(0, 10);
     const record = (result: MonitorWindowResult): void => {
+      // Windows reaching back before the first day of traffic are partial: not shown.
       if (Date.parse(result.window.start) < Date.parse(`${scenario.startDate}T00:00:00Z`)) return;
       latest.set(result.window.start, result);
-      if (windowLabel(result.window) === driftDate) coverageHistory.push({ asOf: result.asOf, labelCoverage: result.analysis?.labelCoverage ?? null });
+      if (windowLabel(result.window).endsWith(driftDate)) coverageHistory.push({ asOf: result.asOf, labelCoverage: result.analysis?.labelCoverage ?? null });
     };
 
     await worker.runUntil(async () => {
       const first = Date.parse(`${scenario.startDate}T00:00:00Z`);
-      for (let day = 0; day < scenario.days; day += 1) {
+      // The first full window ends on the seventh day of traffic.
+      const firstDay = Math.max(0, loaded.config.models[0]!.monitoring.windowDays - 1);
+      for (let day = firstDay; day < scenario.days; day += 1) {
         // The schedule fires at 06:00 UTC the next day and monitors the day before.
         const at = new Date(first + (day + 1) * dayMs + 6 * 3_600_000).toISOString();
-        progress.update(`monitoring ${bar(day, scenario.days)} ${new Date(first + day * dayMs).toISOString().slice(0, 10)}`);
+        progress.update(`monitoring ${bar(day - firstDay, scenario.days - firstDay)} ${new Date(first + day * dayMs).toISOString().slice(0, 10)}`);
         const result = await client.workflow.execute<typeof dailyMonitoringWorkflow>('dailyMonitoringWorkflow', {
           taskQueue: loaded.config.temporal.taskQueue,
           workflowId: `vigil-demo-daily-demand-${at.slice(0, 10)}`,
@@ -137,12 +141,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         for (const relabelled of [...result.relabelled].reverse()) record(relabelled);
         record(result.current);
       }
-      progress.done(`monitored ${scenario.days} days (each day also re-evaluates the 7 before it as labels arrive)`);
+      progress.done(`ran the daily monitoring for ${scenario.days - firstDay} days (each run also re-evaluates the 7 windows before it as labels arrive)`);
     });
 
     const windows = [...latest.values()].sort((a, b) => a.window.start.localeCompare(b.window.start));
     log('');
-    log(summaryTable(windows, { markFrom: driftDate }));
+    log(summaryTable(windows, { markDay: driftDate }));
     log('');
     log(`drift was injected from ${driftDate}; windows marked << breached a threshold (details in ${alertsLog}).`);
     if (coverageHistory.length > 0) {
@@ -166,3 +170,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 }
 
 export { demoDriftDate };
+
+/** The worker's own lifecycle lines would drown the demo's output. */
+function quietWorkerLogs(): void {
+  try {
+    TemporalRuntime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed (the demo running inside a bigger process, e.g. tests): keep that one.
+  }
+}

@@ -2,7 +2,7 @@
 // was already running): upserting an unregistered attribute would fail every workflow task.
 import { status } from '@grpc/grpc-js';
 import type { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { vigilSearchAttributes } from '../workflows/search-attributes.js';
 
 export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<void> {
@@ -12,7 +12,7 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
   try {
     await connection.operatorService.addSearchAttributes({
       namespace,
-      searchAttributes: Object.fromEntries(missing.map((key) => [key.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+      searchAttributes: Object.fromEntries(missing.map((key) => [key.name, proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
     });
   } catch (error) {
     if ((error as { code?: number }).code !== status.ALREADY_EXISTS) throw error;
