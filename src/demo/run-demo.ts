@@ -6,7 +6,7 @@ import { appendFile, mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Client, Connection, WorkflowIdReusePolicy } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime as TemporalRuntime } from '@temporalio/worker';
-import { writeDemoFiles } from '../adapters/local/demo-files.js';
+import { writeDemoFiles, type DemoFilesOptions, type DemoFilesResult } from '../adapters/local/demo-files.js';
 import { artifactPathFor } from '../adapters/local/local-model-host.js';
 import { startModelServer, type ModelServer } from '../adapters/local/model-server.js';
 import { loadConfig } from '../config/load.js';
@@ -50,17 +50,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const cleanups: (() => Promise<void>)[] = [];
   let dev: DevServerHandle | undefined;
   try {
-    await mkdir(dir, { recursive: true });
-    const configPath = await writeDemoConfig(dir);
+    const { configPath, files } = await prepareDemoWorkspace(dir, scenario, (date) => progress.update(`generating demo traffic ${date}`));
     log(`vigil demo: config ${configPath}`);
-
-    const files = await writeDemoFiles({
-      ...scenario,
-      dir: join(dir, 'data'),
-      modelVersion: 'v1',
-      artifactPath: artifactPathFor(dir, 'demand', 'v1'),
-      onDay: ({ date }) => progress.update(`generating demo traffic ${date}`),
-    });
     progress.done(
       `generated ${files.counts.production} production rows over ${files.counts.days} days ` +
         `(${files.counts.malformed} malformed), ${files.counts.baseline} baseline rows; trained model v1` +
@@ -170,6 +161,26 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 }
 
 export { demoDriftDate };
+
+export type DemoScenario = Omit<DemoFilesOptions, 'dir'>;
+
+/** Writes the demo's config, contract, data files and model v1 artifact under `dir`. */
+export async function prepareDemoWorkspace(
+  dir: string,
+  scenario: DemoScenario,
+  onDay?: (date: string) => void,
+): Promise<{ configPath: string; files: DemoFilesResult }> {
+  await mkdir(dir, { recursive: true });
+  const configPath = await writeDemoConfig(dir);
+  const files = await writeDemoFiles({
+    ...scenario,
+    dir: join(dir, 'data'),
+    modelVersion: 'v1',
+    artifactPath: artifactPathFor(dir, 'demand', 'v1'),
+    ...(onDay === undefined ? {} : { onDay: ({ date }: { date: string }) => onDay(date) }),
+  });
+  return { configPath, files };
+}
 
 /** The worker's own lifecycle lines would drown the demo's output. */
 function quietWorkerLogs(): void {

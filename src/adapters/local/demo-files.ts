@@ -28,6 +28,11 @@ export interface DemoFilesOptions extends DemoOptions {
   /** When set, the trained artifact is also written there as JSON. */
   artifactPath?: string;
   onDay?: (progress: { date: string; records: number }) => void;
+  /**
+   * Every Nth record is logged without its prediction (a request logged before its response), so
+   * the monitoring job has rows to score through the endpoint. Default 50 (2 %); 0 for none.
+   */
+  unloggedEvery?: number;
 }
 
 export interface DemoFilesResult {
@@ -132,12 +137,15 @@ export async function writeDemoFiles(options: DemoFilesOptions): Promise<DemoFil
     for (const day of demo.days()) {
       const dayAppender = await connection.createAppender('production_day');
       const predictions = score(artifact, day.records.map((record) => record.features));
+      const unloggedEvery = options.unloggedEvery ?? 50;
       day.records.forEach((record, index) => {
+        const unlogged = unloggedEvery > 0 && index % unloggedEvery === unloggedEvery - 1;
         dayAppender.appendVarchar(record.record_id);
         appendTimestamp(dayAppender, record.event_time);
         for (const value of record.features) appendRaw(dayAppender, value);
-        appendDouble(dayAppender, predictions[index] ?? null);
-        dayAppender.appendVarchar(artifact.version);
+        appendDouble(dayAppender, unlogged ? null : (predictions[index] ?? null));
+        if (unlogged) dayAppender.appendNull();
+        else dayAppender.appendVarchar(artifact.version);
         dayAppender.endRow();
       });
       dayAppender.closeSync();

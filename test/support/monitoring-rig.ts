@@ -1,0 +1,109 @@
+// The local stack the workflow tests run on: a small demo data set in a temporary folder, the
+// local model server serving v1, the composed runtime (real DuckDB, real adapters) and a worker on
+// its own task queue against the shared dev server.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { artifactPathFor } from '../../src/adapters/local/local-model-host.js';
+import { startModelServer, type ModelServer } from '../../src/adapters/local/model-server.js';
+import { loadConfig, type LoadedConfig } from '../../src/config/load.js';
+import { prepareDemoWorkspace, type DemoScenario } from '../../src/demo/run-demo.js';
+import { composeRuntime, type Runtime } from '../../src/worker/compose-runtime.js';
+import { createVigilWorker } from '../../src/worker/create-worker.js';
+import { testEnv, uniqueId, workflowBundle } from './temporal.js';
+
+export interface MonitoringRig {
+  env: TestWorkflowEnvironment;
+  client: Client;
+  dir: string;
+  loaded: LoadedConfig;
+  runtime: Runtime;
+  worker: Worker;
+  taskQueue: string;
+  alerts: string[];
+  scenario: DemoScenario;
+  driftDate: string;
+  /** Runs `work` while the worker polls (failing fast if the worker died). */
+  run<T>(work: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Two full weeks before the drift, so the rolling weekly windows have a clean history. */
+export const smallScenario: DemoScenario = {
+  seed: 11,
+  startDate: '2026-03-02',
+  days: 18,
+  rowsPerDay: 300,
+  driftFromDay: 14,
+  baselineRows: 1500,
+};
+
+export async function startMonitoringRig(scenario: DemoScenario = smallScenario): Promise<MonitoringRig> {
+  const env = await testEnv();
+  const dir = await mkdtemp(join(tmpdir(), 'vigil-rig-'));
+  const closers: (() => Promise<void>)[] = [() => rm(dir, { recursive: true, force: true })];
+  const close = async (): Promise<void> => {
+    for (const closer of closers.reverse()) await closer();
+  };
+  try {
+    const { configPath } = await prepareDemoWorkspace(dir, scenario);
+    const loaded = await loadConfig(configPath);
+    const modelServer: ModelServer = await startModelServer({ port: 0, host: '127.0.0.1', stateDir: join(dir, 'model-server') });
+    closers.push(() => modelServer.close());
+    const alerts: string[] = [];
+    const runtime = await composeRuntime(loaded, { modelServerUrl: modelServer.url, writeAlert: (text) => alerts.push(text) });
+    closers.push(() => runtime.close());
+    const v1 = { model: 'demand', version: 'v1', artifactUri: artifactPathFor(dir, 'demand', 'v1') };
+    await runtime.deps.modelHost.createModelVersion(v1, { 'vigil:model': 'demand' });
+    await runtime.deps.modelHost.pointEndpoint('demand-production', v1, { 'vigil:model': 'demand' });
+    const taskQueue = uniqueId('monitoring');
+    const worker = await createVigilWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      deps: runtime.deps,
+      workflowBundle: await workflowBundle(),
+    });
+    // One worker for the suite (a Worker runs once); close() shuts it down and waits for it.
+    const running = worker.run();
+    closers.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    });
+    const start = Date.parse(`${scenario.startDate}T00:00:00Z`);
+    const driftDate = new Date(start + scenario.driftFromDay * 86_400_000).toISOString().slice(0, 10);
+    return {
+      env,
+      client: env.client,
+      dir,
+      loaded,
+      runtime,
+      worker,
+      taskQueue,
+      alerts,
+      scenario,
+      driftDate,
+      run: async (work) => {
+        if (worker.getState() !== 'RUNNING') throw new Error(`the worker is ${worker.getState()}`);
+        return work();
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** The rolling weekly window whose last day is `day` (YYYY-MM-DD). */
+export function weekEndingOn(day: string): { start: string; end: string } {
+  const end = Date.parse(`${day}T00:00:00Z`) + 86_400_000;
+  return { start: new Date(end - 7 * 86_400_000).toISOString(), end: new Date(end).toISOString() };
+}
+
+export function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
