@@ -39,9 +39,13 @@ export function monitoringSchedule(loaded: LoadedConfig, model: ModelConfig): Sc
       catchupWindow: schedule.catchupWindow,
       pauseOnFailure: false,
     },
-    memo: { cron: schedule.cron, model: model.id },
-    state: { paused: schedule.paused, note: `daily monitoring of ${model.id}, managed by vigil schedules apply` },
+    state: { paused: schedule.paused, note: scheduleNote(model.id, schedule.cron, schedule.timezone) },
   };
+}
+
+/** The note carries the cron as written (the server keeps only its calendar form). */
+export function scheduleNote(model: string, cron: string, timezone: string): string {
+  return `daily monitoring of ${model}: cron "${cron}" ${timezone}; managed by vigil schedules apply`;
 }
 
 export interface AppliedSchedule {

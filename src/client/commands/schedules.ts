@@ -28,7 +28,7 @@ export async function schedulesList(): Promise<void> {
   const rows = schedules.map((schedule) => [
     schedule.scheduleId,
     schedule.state.paused ? 'paused' : 'active',
-    String((schedule.memo as { cron?: string } | undefined)?.cron ?? '-'),
+    /cron "([^"]*)"/.exec(schedule.state.note ?? '')?.[1] ?? '-',
     schedule.spec.timezone ?? 'UTC',
     schedule.info.nextActionTimes[0]?.toISOString() ?? '-',
     schedule.info.recentActions.at(-1)?.takenAt.toISOString() ?? '-',

@@ -1,0 +1,92 @@
+// Vigil's Temporal Schedules on the real dev server: apply is idempotent (create, then update to
+// match the config), and the operations the CLI exposes act on the schedule.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { validateConfig, type LoadedConfig } from '../../src/config/load.js';
+import { applySchedules, listVigilSchedules, monitoringScheduleId } from '../../src/client/schedules.js';
+import { testEnv, uniqueId } from '../support/temporal.js';
+
+describe('monitoring schedules on the dev server', function () {
+  this.timeout(120_000);
+  let client: Client;
+  let dir: string;
+  const model = uniqueId('sched').replaceAll('-', '_');
+
+  async function configWith(cron: string, paused = false): Promise<LoadedConfig> {
+    await writeFile(
+      join(dir, 'contract.json'),
+      JSON.stringify({ model, feature_schema_version: 1, features: [{ name: 'x', type: 'float' }] }),
+    );
+    return validateConfig(
+      {
+        temporal: { taskQueue: `${model}-queue` },
+        models: [
+          {
+            id: model,
+            contract: 'contract.json',
+            endpoints: { production: 'prod', staging: 'staging' },
+            sources: { productionLog: { path: 'log.parquet' }, labels: { path: 'labels.parquet' }, baseline: { path: 'baseline.parquet' } },
+            monitoring: { schedule: { cron, timezone: 'Europe/Paris', jitter: '2m', catchupWindow: '12h', paused } },
+          },
+        ],
+      },
+      join(dir, 'vigil.config.yaml'),
+    );
+  }
+
+  before(async () => {
+    client = (await testEnv()).client;
+    dir = await mkdtemp(join(tmpdir(), 'vigil-schedules-'));
+  });
+
+  after(async () => {
+    await client.schedule.getHandle(monitoringScheduleId(model)).delete().catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('creates the schedule, then updates it in place when the config changes', async () => {
+    assert.deepEqual(await applySchedules(client, await configWith('0 6 * * *')), [{ scheduleId: monitoringScheduleId(model), action: 'created' }]);
+    const handle = client.schedule.getHandle(monitoringScheduleId(model));
+    const created = await handle.describe();
+    assert.equal(created.spec.timezone, 'Europe/Paris');
+    assert.equal(created.policies.overlap, ScheduleOverlapPolicy.SKIP);
+    assert.equal(created.policies.catchupWindow, 12 * 3_600_000);
+    assert.equal(created.action.type, 'startWorkflow');
+    assert.equal(created.action.type === 'startWorkflow' ? created.action.workflowType : '', 'dailyMonitoringWorkflow');
+    assert.deepEqual(created.action.type === 'startWorkflow' ? created.action.args : [], [{ model }]);
+    assert.equal(created.spec.calendars?.[0]?.hour?.[0]?.start, 6);
+
+    assert.deepEqual(await applySchedules(client, await configWith('30 7 * * *', true)), [{ scheduleId: monitoringScheduleId(model), action: 'updated' }]);
+    const updated = await handle.describe();
+    assert.equal(updated.spec.calendars?.[0]?.hour?.[0]?.start, 7);
+    assert.equal(updated.spec.calendars?.[0]?.minute?.[0]?.start, 30);
+    assert.equal(updated.state.paused, true);
+    assert.match(updated.state.note ?? '', /cron "30 7 \* \* \*" Europe\/Paris/);
+    const listed = await listVigilSchedules(client);
+    assert.equal(listed.filter((summary) => summary.scheduleId === monitoringScheduleId(model)).length, 1, 'one schedule, not two');
+  });
+
+  it('pauses, unpauses and triggers a run', async () => {
+    const handle = client.schedule.getHandle(monitoringScheduleId(model));
+    await handle.unpause('test');
+    assert.equal((await handle.describe()).state.paused, false);
+    await handle.pause('test');
+    assert.equal((await handle.describe()).state.paused, true);
+    await handle.trigger(ScheduleOverlapPolicy.ALLOW_ALL);
+    // A triggered action shows up in the schedule's recent actions once the server has started it.
+    const deadline = Date.now() + 30_000;
+    let started = 0;
+    while (Date.now() < deadline && started === 0) {
+      started = (await handle.describe()).info.recentActions.length;
+      if (started === 0) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    assert.ok(started > 0, 'the trigger started a workflow');
+    const description = await handle.describe();
+    const workflowId = description.info.recentActions[0]?.action.workflow.workflowId ?? '';
+    assert.match(workflowId, new RegExp(`^vigil-daily-monitoring-${model}`));
+    await client.workflow.getHandle(workflowId).terminate('no worker in this test');
+  });
+});
