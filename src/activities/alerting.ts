@@ -41,6 +41,7 @@ export async function raiseWindowAlerts(deps: ActivityDeps, now: () => Date, arg
   const { model, window } = args;
   const url = runUrl(deps.loaded.config.temporal.uiUrl, namespaceOf(), args.workflowId, args.runId);
   let notified = 0;
+  const failures: string[] = [];
   for (const kind of kinds) {
     const key = `${model}:${kind}`;
     const breaches = args.breaches.filter((breach) => breach.kind === kind);
@@ -65,7 +66,6 @@ export async function raiseWindowAlerts(deps: ActivityDeps, now: () => Date, arg
       ...(args.text === undefined ? {} : { text: args.text }),
     };
     const refs: Record<string, string> = { ...(open?.messageRefs ?? {}) };
-    const failures: string[] = [];
     for (const notifier of deps.notifiers) {
       try {
         const result = await notifier.notify(alert, refs[notifier.channel]);
@@ -74,7 +74,7 @@ export async function raiseWindowAlerts(deps: ActivityDeps, now: () => Date, arg
       } catch (error) {
         // One failing channel must not silence the others: try all, remember what was posted (so a
         // retry edits those messages instead of posting twice), then fail for a retry.
-        failures.push(`${notifier.channel}: ${error instanceof Error ? error.message : String(error)}`);
+        failures.push(`${key} via ${notifier.channel}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
     const at = now().toISOString();
@@ -88,7 +88,9 @@ export async function raiseWindowAlerts(deps: ActivityDeps, now: () => Date, arg
       occurrences,
       messageRefs: refs,
     });
-    if (failures.length > 0) throw new Error(`alert delivery failed for ${key}: ${failures.join('; ')}`);
   }
+  // Thrown only after every kind was handled, so one failing channel does not hold back the other
+  // kinds' alerts (or the closing of their incidents) either.
+  if (failures.length > 0) throw new Error(`alert delivery failed: ${failures.join('; ')}`);
   return { notified };
 }

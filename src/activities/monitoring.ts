@@ -230,6 +230,7 @@ async function recordRun(deps: ActivityDeps, now: () => Date, args: RecordArgs, 
       finished_at: finished,
       summary: JSON.stringify({
         breaches: analysis?.breaches.length ?? 0,
+        breachKinds: [...new Set((analysis?.breaches ?? []).map((breach) => breach.kind))],
         predictionDrifted: analysis?.predictionDrifted ?? false,
         dataQualityIncident: analysis?.dataQualityIncident ?? false,
         headline: analysis?.headline ?? null,

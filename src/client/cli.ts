@@ -78,6 +78,26 @@ program
     await driftCommand({ ...options, bins: Number(options.bins) });
   });
 
+program
+  .command('retrain')
+  .description('start a retraining of a model (joins the one already running)')
+  .addOption(configOption())
+  .requiredOption('-m, --model <id>', 'model id from the config')
+  .requiredOption('--reason <text>', 'why (recorded with the candidate and in the audit log)')
+  .option('--as <user>', 'who asks')
+  .action(async (options: { config: string; model: string; reason: string; as?: string }) => (await import('./commands/approvals.js')).retrainCommand(options));
+
+for (const decision of ['approve', 'reject'] as const) {
+  program
+    .command(`${decision} <workflow-id>`)
+    .description(`${decision} the deployment a retraining run is waiting on`)
+    .requiredOption('--as <user>', 'who decides (must be one of the model\'s approvers)')
+    .option('--reason <text>', 'why')
+    .action(async (workflowId: string, options: { as: string; reason?: string }) =>
+      (await import('./commands/approvals.js')).decideCommand(workflowId, decision, options),
+    );
+}
+
 const schedules = program.command('schedules').description("Vigil's Temporal Schedules");
 schedules
   .command('apply')

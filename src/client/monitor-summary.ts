@@ -9,6 +9,11 @@ function percent(value: number | null | undefined): string {
   return value === null || value === undefined ? '-' : `${(value * 100).toFixed(0)}%`;
 }
 
+/** Missing numbers (no labels yet, no data) read as "-" like every other empty cell. */
+function number(value: number | null | undefined): string {
+  return value === null || value === undefined ? '-' : formatNumber(value);
+}
+
 function breachText(breaches: Breach[], kind: Breach['kind']): string {
   const of = breaches.filter((breach) => breach.kind === kind);
   if (of.length === 0) return '';
@@ -29,8 +34,8 @@ export function summaryTable(results: MonitorWindowResult[], options: { markDay?
       String(result.rows),
       String(result.quarantined),
       percent(analysis?.labelCoverage),
-      formatNumber(analysis?.headline.rmse ?? null),
-      formatNumber(analysis?.headline.meanPrediction ?? null),
+      number(analysis?.headline.rmse),
+      number(analysis?.headline.meanPrediction),
       [...(analysis?.driftedFeatures ?? []), ...(analysis?.predictionDrifted === true ? ['prediction'] : [])].join(',') || '-',
       breachText(breaches, 'bias') || '-',
       breachText(breaches, 'performance') || '-',

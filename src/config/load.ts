@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ContractError, isNumeric, parseContract, type FeatureContract } from '../domain/contract/contract.js';
-import { categoricalDriftMethods, configSchema, numericDriftMethods, type ModelConfig, type VigilConfig } from './schema.js';
+import { categoricalDriftMethods, configSchema, numericDriftMethods, type VigilConfig } from './schema.js';
 
 export interface LoadedConfig {
   config: VigilConfig;
@@ -46,16 +46,14 @@ export async function loadConfig(path: string, env: NodeJS.ProcessEnv = process.
 
 export async function validateConfig(raw: unknown, path: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ConfigError(
-      path,
-      parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}${describeValue(raw, issue.path)}`),
-    );
-  }
-  const config = parsed.data;
-  const problems: string[] = [];
+  const problems: string[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}${describeValue(raw, issue.path)}`);
+  // Contracts and secrets are checked even when the schema refuses the config, on whatever parts of
+  // it are readable, so one pass reports every problem.
   const contracts: Record<string, FeatureContract> = {};
-  for (const [index, model] of config.models.entries()) {
+  for (const [index, model] of contractRefsOf(raw).entries()) {
+    if (model === undefined) continue;
     const contractPath = resolvePath(path, model.contract);
     try {
       const json: unknown = JSON.parse(await readFile(contractPath, 'utf8'));
@@ -70,16 +68,56 @@ export async function validateConfig(raw: unknown, path: string, env: NodeJS.Pro
       else problems.push(`models.${index}.contract: cannot read ${contractPath}: ${(error as Error).message}`);
     }
   }
-  problems.push(...checkSecrets(config, env));
-  if (problems.length > 0) throw new ConfigError(path, problems);
+  problems.push(...checkSecrets(raw, env));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(path, problems);
+  const config = parsed.data;
   const hash = createHash('sha256').update(JSON.stringify({ config, contracts })).digest('hex').slice(0, 12);
   return { config, path, contracts, hash };
 }
 
-function crossCheck(model: ModelConfig, contract: FeatureContract, index: number): string[] {
+/** What the contract checks read of one model. */
+interface ContractRefs {
+  id: string;
+  contract: string;
+  /** Per-feature drift method overrides: [feature, method]. */
+  methods: [string, string][];
+  /** Facets over a feature: [index in the facet list, feature]. */
+  featureFacets: [number, string][];
+}
+
+/**
+ * Read from the raw config, not the parsed one, so they exist when the schema refuses it. For a
+ * valid config they are the same values (no default adds an override or a feature facet).
+ */
+function contractRefsOf(raw: unknown): (ContractRefs | undefined)[] {
+  const models = valueAt(raw, ['models']);
+  if (!Array.isArray(models)) return [];
+  return models.map((model: unknown) => {
+    const id = valueAt(model, ['id']);
+    const contract = valueAt(model, ['contract']);
+    if (typeof id !== 'string' || typeof contract !== 'string' || contract === '') return undefined;
+    const overrides = valueAt(model, ['monitoring', 'drift', 'features']);
+    const methods = isRecord(overrides)
+      ? Object.entries(overrides).flatMap(([name, rule]): [string, string][] => {
+          const method = valueAt(rule, ['method']);
+          return typeof method === 'string' ? [[name, method]] : [];
+        })
+      : [];
+    const facets = valueAt(model, ['monitoring', 'facets']);
+    const featureFacets = Array.isArray(facets)
+      ? facets.flatMap((facet: unknown, index): [number, string][] => {
+          const feature = valueAt(facet, ['feature']);
+          return valueAt(facet, ['kind']) === 'feature' && typeof feature === 'string' ? [[index, feature]] : [];
+        })
+      : [];
+    return { id, contract, methods, featureFacets };
+  });
+}
+
+function crossCheck(model: ContractRefs, contract: FeatureContract, index: number): string[] {
   const problems: string[] = [];
   const features = new Map(contract.features.map((feature) => [feature.name, feature]));
-  for (const [name, rule] of Object.entries(model.monitoring.drift.features)) {
+  for (const [name, method] of model.methods) {
     const feature = features.get(name);
     const at = `models.${index}.monitoring.drift.features.${name}`;
     if (feature === undefined) {
@@ -87,31 +125,31 @@ function crossCheck(model: ModelConfig, contract: FeatureContract, index: number
       continue;
     }
     const methods: readonly string[] = isNumeric(feature) ? numericDriftMethods : categoricalDriftMethods;
-    if (!methods.includes(rule.method)) {
-      problems.push(`${at}.method: "${rule.method}" does not apply to a ${feature.type} feature (use one of ${methods.join(', ')})`);
+    if (!methods.includes(method)) {
+      problems.push(`${at}.method: "${method}" does not apply to a ${feature.type} feature (use one of ${methods.join(', ')})`);
     }
   }
-  model.monitoring.facets.forEach((facet, facetIndex) => {
-    if (facet.kind !== 'feature') return;
-    const feature = features.get(facet.feature);
+  for (const [facetIndex, name] of model.featureFacets) {
+    const feature = features.get(name);
     const at = `models.${index}.monitoring.facets.${facetIndex}.feature`;
-    if (feature === undefined) problems.push(`${at}: "${facet.feature}" is not a feature of the contract`);
+    if (feature === undefined) problems.push(`${at}: "${name}" is not a feature of the contract`);
     else if (feature.type !== 'category' && feature.type !== 'bool') {
-      problems.push(`${at}: "${facet.feature}" is ${feature.type}; a facet needs a category or bool feature`);
+      problems.push(`${at}: "${name}" is ${feature.type}; a facet needs a category or bool feature`);
     }
-  });
+  }
   return problems;
 }
 
-function checkSecrets(config: VigilConfig, env: NodeJS.ProcessEnv): string[] {
+function checkSecrets(raw: unknown, env: NodeJS.ProcessEnv): string[] {
   const problems: string[] = [];
-  const check = (value: string | undefined, at: string): void => {
-    if (value?.startsWith('env:') === true && (env[value.slice(4)] ?? '') === '') {
-      problems.push(`${at}: environment variable ${value.slice(4)} is not set`);
+  const check = (key: string): void => {
+    const value = valueAt(raw, ['slack', key]);
+    if (typeof value === 'string' && value.startsWith('env:') && (env[value.slice(4)] ?? '') === '') {
+      problems.push(`slack.${key}: environment variable ${value.slice(4)} is not set`);
     }
   };
-  check(config.slack?.botToken, 'slack.botToken');
-  check(config.slack?.signingSecret, 'slack.signingSecret');
+  check('botToken');
+  check('signingSecret');
   return problems;
 }
 
@@ -131,12 +169,21 @@ function formatPath(path: PropertyKey[]): string {
   return path.length === 0 ? '(root)' : path.map(String).join('.');
 }
 
-function describeValue(raw: unknown, path: PropertyKey[]): string {
+function isRecord(value: unknown): value is Record<PropertyKey, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   let value: unknown = raw;
   for (const key of path) {
-    if (value === null || typeof value !== 'object') return '';
+    if (value === null || typeof value !== 'object') return undefined;
     value = (value as Record<PropertyKey, unknown>)[key];
   }
+  return value;
+}
+
+function describeValue(raw: unknown, path: PropertyKey[]): string {
+  const value = valueAt(raw, path);
   if (value === undefined) return '';
   const text = JSON.stringify(value);
   return text === undefined || text.length > 80 ? '' : ` (got ${text})`;

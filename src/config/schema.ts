@@ -1,6 +1,7 @@
 // The deployment config: one file per deployment, validated at start. Every problem is reported
 // with its path, so a bad config is refused once with the whole list rather than one at a time.
 import { z } from 'zod';
+import { retrainingSchema } from './retraining-schema.js';
 
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be letters, digits and underscores');
 const endpointName = z.string().regex(/^[A-Za-z0-9](-*[A-Za-z0-9])*$/, 'must be letters, digits and hyphens (SageMaker endpoint rules)').max(63);
@@ -103,6 +104,7 @@ const model = z
       .strict(),
     sources: z.object({ productionLog: source, labels: source, baseline: source }).strict(),
     monitoring: monitoring.prefault({}),
+    retraining: retrainingSchema.prefault({}),
     /** Who may approve deployments of this model. */
     approvers: z.array(z.string().min(1)).default([]),
   })
@@ -153,25 +155,46 @@ export const configSchema = z
         channel: z.string().min(1),
         /** Override of https://slack.com/api/ (tests point it at a local server). */
         apiUrl: z.url().optional(),
+        /** Where the Approve / Reject endpoint listens; a tunnel or reverse proxy forwards Slack's requests to it. */
+        interactionsHost: z.string().min(1).default('127.0.0.1'),
+        interactionsPort: z.number().int().min(0).max(65535).default(3000),
+        interactionsPath: z.string().regex(/^\/[^\s?#]*$/, 'must be a URL path starting with /').default('/slack/interactions'),
       })
       .strict()
       .optional(),
     models: z.array(model).min(1),
   })
   .strict()
-  .superRefine((config, ctx) => {
-    if (config.mode === 'aws' && config.aws === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['aws'], message: 'is required when mode is "aws"' });
-    }
-    const ids = new Set<string>();
-    config.models.forEach((entry, index) => {
-      if (ids.has(entry.id)) ctx.addIssue({ code: 'custom', path: ['models', index, 'id'], message: `duplicate model id "${entry.id}"` });
-      ids.add(entry.id);
-      if (entry.endpoints.production === entry.endpoints.staging) {
-        ctx.addIssue({ code: 'custom', path: ['models', index, 'endpoints'], message: 'staging and production must be different endpoints' });
+  .superRefine(
+    (value, ctx) => {
+      // Runs even when other fields are invalid (see `when`), so the value is read defensively.
+      const config: unknown = value;
+      if (field(config, 'mode') === 'aws' && field(config, 'aws') === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['aws'], message: 'is required when mode is "aws"' });
       }
-    });
-  });
+      const models = field(config, 'models');
+      if (!Array.isArray(models)) return;
+      const ids = new Set<string>();
+      models.forEach((entry: unknown, index) => {
+        const id = field(entry, 'id');
+        if (typeof id === 'string') {
+          if (ids.has(id)) ctx.addIssue({ code: 'custom', path: ['models', index, 'id'], message: `duplicate model id "${id}"` });
+          ids.add(id);
+        }
+        const endpoints = field(entry, 'endpoints');
+        const production = field(endpoints, 'production');
+        if (typeof production === 'string' && production === field(endpoints, 'staging')) {
+          ctx.addIssue({ code: 'custom', path: ['models', index, 'endpoints'], message: 'staging and production must be different endpoints' });
+        }
+      });
+    },
+    // Zod skips refinements once any field is invalid; a bad config must list every problem at once.
+    { when: () => true },
+  );
+
+function field(object: unknown, key: string): unknown {
+  return typeof object === 'object' && object !== null ? (object as Record<string, unknown>)[key] : undefined;
+}
 
 export type VigilConfig = z.output<typeof configSchema>;
 export type ModelConfig = VigilConfig['models'][number];

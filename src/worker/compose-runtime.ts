@@ -9,7 +9,14 @@ import { FileIncidentStore } from '../adapters/local/file-incident-store.js';
 import { LocalModelHost } from '../adapters/local/local-model-host.js';
 import { LocalSourceCatalog, type ModelSources } from '../adapters/local/local-source-catalog.js';
 import { WarehouseMetricsSink } from '../adapters/local/warehouse-metrics-sink.js';
+import { ConsoleApprovalChannel } from '../adapters/local/console-approval-channel.js';
+import { FileModelRegistry } from '../adapters/local/file-model-registry.js';
+import { LocalTrainingPipeline } from '../adapters/local/local-training-pipeline.js';
+import { WarehouseAuditLog } from '../adapters/local/warehouse-audit-log.js';
+import { SlackApprovalChannel } from '../adapters/slack/slack-approval-channel.js';
 import { SlackNotifier } from '../adapters/slack/slack-notifier.js';
+import { NonRetryableError } from '../domain/errors.js';
+import type { ApprovalChannel } from '../ports/approval-channel.js';
 import type { Notifier } from '../ports/notifier.js';
 
 export interface Runtime {
@@ -22,6 +29,8 @@ export interface RuntimeOptions {
   modelServerUrl?: string;
   /** Where console alerts go (default stderr). */
   writeAlert?: (text: string) => void;
+  /** Where console approval requests go (default stderr). */
+  writeApproval?: (text: string) => void;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -44,6 +53,21 @@ function notifiersFor(loaded: LoadedConfig, options: RuntimeOptions): Notifier[]
   return notifiers;
 }
 
+function approvalChannelsFor(loaded: LoadedConfig, options: RuntimeOptions): ApprovalChannel[] {
+  const channels: ApprovalChannel[] = [new ConsoleApprovalChannel(options.writeApproval)];
+  const slack = loaded.config.slack;
+  if (slack !== undefined) {
+    channels.push(
+      new SlackApprovalChannel({
+        token: readSecret(slack.botToken, options.env),
+        channel: slack.channel,
+        ...(slack.apiUrl === undefined ? {} : { apiUrl: slack.apiUrl }),
+      }),
+    );
+  }
+  return channels;
+}
+
 export async function composeRuntime(loaded: LoadedConfig, options: RuntimeOptions = {}): Promise<Runtime> {
   if (loaded.config.mode === 'aws') {
     throw new Error('mode "aws" needs the AWS adapters, which this build does not include yet; use mode "local"');
@@ -53,10 +77,21 @@ export async function composeRuntime(loaded: LoadedConfig, options: RuntimeOptio
   try {
     await warehouse.ensureResultTables();
     const sources: Record<string, ModelSources> = Object.fromEntries(loaded.config.models.map((model) => [model.id, model.sources]));
+    const sourceCatalog = new LocalSourceCatalog(warehouse, sources, (path) => resolvePath(loaded.path, path));
+    const training = new LocalTrainingPipeline({
+      warehouse,
+      dataDir,
+      contractFor: (model) => {
+        const contract = loaded.contracts[model];
+        if (contract === undefined) throw new NonRetryableError(`unknown model "${model}"`, 'UNKNOWN_MODEL');
+        return contract;
+      },
+      tablesFor: (contract) => sourceCatalog.tablesFor(contract),
+    });
     const deps: ActivityDeps = {
       loaded,
       warehouse,
-      sources: new LocalSourceCatalog(warehouse, sources, (path) => resolvePath(loaded.path, path)),
+      sources: sourceCatalog,
       modelHost: new LocalModelHost({
         serverUrl: options.modelServerUrl ?? `http://127.0.0.1:${loaded.config.local.modelServerPort}`,
         dataDir,
@@ -64,8 +99,19 @@ export async function composeRuntime(loaded: LoadedConfig, options: RuntimeOptio
       notifiers: notifiersFor(loaded, options),
       metricsSink: new WarehouseMetricsSink(warehouse),
       incidents: new FileIncidentStore(join(dataDir, 'incidents.json')),
+      training,
+      registry: new FileModelRegistry(dataDir),
+      audit: new WarehouseAuditLog(warehouse),
+      approvals: approvalChannelsFor(loaded, options),
     };
-    return { deps, close: () => warehouse.close() };
+    return {
+      deps,
+      close: async () => {
+        // A training job still running in this process finishes before its warehouse closes.
+        await training.idle();
+        await warehouse.close();
+      },
+    };
   } catch (error) {
     await warehouse.close();
     throw error;

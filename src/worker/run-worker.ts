@@ -8,6 +8,7 @@ import { isListening } from '../dev/dev-server.js';
 import { composeRuntime, dataDirOf } from './compose-runtime.js';
 import { temporalTarget } from './connection.js';
 import { createVigilWorker } from './create-worker.js';
+import { startInteractions } from './slack-interactions.js';
 
 export async function runWorker(configPath: string): Promise<void> {
   const loaded = await loadConfig(configPath);
@@ -21,6 +22,7 @@ export async function runWorker(configPath: string): Promise<void> {
     }
   }
   const runtime = await composeRuntime(loaded);
+  let interactions: { close(): Promise<void> } | undefined;
   const connection = await NativeConnection.connect(target.connectionOptions);
   try {
     const worker = await createVigilWorker({
@@ -30,8 +32,10 @@ export async function runWorker(configPath: string): Promise<void> {
       deps: runtime.deps,
     });
     console.error(`vigil: worker on task queue "${loaded.config.temporal.taskQueue}" at ${target.address} (namespace ${target.namespace})`);
+    interactions = await startInteractions(loaded, runtime);
     await worker.run();
   } finally {
+    await interactions?.close();
     await connection.close();
     await runtime.close();
     await modelServer?.close();

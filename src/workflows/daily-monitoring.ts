@@ -1,9 +1,10 @@
 // The scheduled entry point: monitors the newest complete window of a model, then re-evaluates the
 // previous windows whose delayed labels may have arrived since. Each window is its own child
 // workflow with a stable id, so a re-evaluation replaces that window's results.
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   executeChild,
+  startChild,
   proxyActivities,
   ParentClosePolicy,
   upsertSearchAttributes,
@@ -13,7 +14,8 @@ import {
 import type { createActivities } from '../activities/index.js';
 import type { MonitorWindowResult } from '../domain/monitoring/types.js';
 import { monitorWindowWorkflow } from './monitor-window.js';
-import { monitorWindowWorkflowId } from './workflow-ids.js';
+import { retrainingWorkflow } from './retraining.js';
+import { monitorWindowWorkflowId, retrainingWorkflowId } from './workflow-ids.js';
 import { modelIdKey, workflowKindKey } from './search-attributes.js';
 
 export interface DailyMonitoringInput {
@@ -25,12 +27,13 @@ export interface DailyMonitoringInput {
 export interface DailyMonitoringResult {
   current: MonitorWindowResult;
   relabelled: MonitorWindowResult[];
+  retraining: { triggered: boolean; reason: string; workflowId?: string; joined?: boolean };
 }
 
 // Set by Temporal on runs started by a Schedule.
 const scheduledStartTimeKey = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
 
-const { planMonitoringWindows } = proxyActivities<ReturnType<typeof createActivities>>({
+const { planMonitoringWindows, evaluateRetrainTrigger, auditRetraining } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 3 },
 });
@@ -55,5 +58,30 @@ export async function dailyMonitoringWorkflow(input: DailyMonitoringInput): Prom
   const current = await runChild(plan.current, 'scheduled');
   const relabelled: MonitorWindowResult[] = [];
   for (const window of plan.relabel) relabelled.push(await runChild(window, 'relabel'));
-  return { current, relabelled };
+
+  // Persistent drift starts a retraining (K of N windows, cooldown, not on broken data).
+  const decision = await evaluateRetrainTrigger({ model: input.model, at });
+  if (!decision.trigger) return { current, relabelled, retraining: { triggered: false, reason: decision.reason } };
+  const retrainingId = retrainingWorkflowId(input.model);
+  const { workflowId, runId } = workflowInfo();
+  await auditRetraining({
+    model: input.model,
+    workflowId,
+    runId,
+    action: 'retraining.triggered',
+    actor: 'vigil-monitoring',
+    detail: { reason: decision.reason, windows: decision.breachedWindows, retrainingWorkflowId: retrainingId },
+  });
+  try {
+    await startChild(retrainingWorkflow, {
+      workflowId: retrainingId,
+      args: [{ model: input.model, reason: `drift: ${decision.reason}`, requestedBy: 'vigil-monitoring', at }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+    return { current, relabelled, retraining: { triggered: true, reason: decision.reason, workflowId: retrainingId, joined: false } };
+  } catch (error) {
+    // One retraining per model: a run already in progress is joined, not duplicated.
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    return { current, relabelled, retraining: { triggered: true, reason: decision.reason, workflowId: retrainingId, joined: true } };
+  }
 }

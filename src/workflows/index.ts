@@ -1,3 +1,5 @@
 // Every workflow the worker registers.
 export { monitorWindowWorkflow } from './monitor-window.js';
 export { dailyMonitoringWorkflow } from './daily-monitoring.js';
+export { retrainingWorkflow } from './retraining.js';
+export { deployWorkflow } from './deploy.js';

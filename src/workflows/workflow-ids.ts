@@ -5,3 +5,12 @@ import { windowLabel } from '../domain/monitoring/windows.js';
 export function monitorWindowWorkflowId(model: string, window: TimeWindow): string {
   return `vigil-monitor-${model}-${windowLabel(window)}`;
 }
+
+/** One retraining at a time per model: a second start joins the running one. */
+export function retrainingWorkflowId(model: string): string {
+  return `vigil-retrain-${model}`;
+}
+
+export function deployWorkflowId(model: string, version: string): string {
+  return `vigil-deploy-${model}-${version}`;
+}

@@ -1,0 +1,215 @@
+// One window through the monitoring path, in a process of its own so that its peak RSS belongs to
+// this window size alone: quarantine, summary and model versions (prepareWindow), then every
+// aggregate query and the evaluation (analyzeWindow), against DuckDB over the generated Parquet.
+// Prints one JSON line on stdout; progress goes to stderr.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DuckDbWarehouse } from '../src/adapters/local/duckdb-warehouse.js';
+import { configSchema, type FacetConfig, type MonitoringConfig } from '../src/config/schema.js';
+import { parseContract } from '../src/domain/contract/contract.js';
+import { collectWindowAggregates } from '../src/domain/monitoring/collect-aggregates.js';
+import { evaluateWindow } from '../src/domain/monitoring/evaluate-window.js';
+import { windowEndingAt } from '../src/domain/monitoring/windows.js';
+import { dialectFor } from '../src/domain/sql/dialect.js';
+import { decodeModelVersions, modelVersionsSql } from '../src/domain/sql/model-versions.js';
+import { decodeWindowSummary, quarantineSql, windowSummarySql, type MonitoringQueryInput } from '../src/domain/sql/monitoring-queries.js';
+import { benchAsOf, benchContract, benchModel, benchWindow, dataFiles } from './generate-data.js';
+
+export interface WindowResult {
+  rows: number;
+  sampleRate: number;
+  wallMs: number;
+  steps: Record<string, number>;
+  /** Highest RSS seen while each step ran (sampled), to tell which step drives the peak. */
+  stepPeakRssMb: Record<string, number>;
+  /** Peak RSS of the process over its whole life (getrusage), DuckDB's native memory included. */
+  maxRssMb: number;
+  /** Largest size seen of DuckDB's spill folder (temp_directory): what did not fit in memory_limit. */
+  spillMb: number;
+  /** DuckDB's settings as it reports them (memory_limit in its own units). */
+  duckdb: { memoryLimit: string; threads: string };
+  /** Peak RSS once DuckDB was open and the sources registered, before any window query. */
+  setupRssMb: number;
+  heapUsedMb: number;
+  quarantined: number;
+  analysedRows: number;
+  labelledRows: number;
+  breaches: number;
+  driftedFeatures: string[];
+}
+
+const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
+/** resourceUsage().maxRSS is in kilobytes. */
+const maxRssMb = (): number => Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
+
+/** The monitoring policy with every default, as a deployment config without overrides yields it. */
+function defaultPolicy(sampleRate: number): MonitoringConfig {
+  const config = configSchema.parse({
+    models: [
+      {
+        id: benchModel,
+        contract: 'contract.json',
+        endpoints: { production: 'bench-production', staging: 'bench-staging' },
+        sources: { productionLog: { table: 'log' }, labels: { table: 'labels' }, baseline: { table: 'baseline' } },
+        monitoring: { sampleRate },
+      },
+    ],
+  });
+  const model = config.models[0];
+  if (model === undefined) throw new Error('the bench config has no model');
+  return model.monitoring;
+}
+
+/** Bytes in DuckDB's spill folder now (absent until DuckDB first spills). */
+function folderBytes(dir: string): number {
+  try {
+    return readdirSync(dir).reduce((total, name) => {
+      try {
+        return total + statSync(join(dir, name)).size;
+      } catch {
+        return total; // removed between listing and stat
+      }
+    }, 0);
+  } catch {
+    return 0;
+  }
+}
+
+// As the analyzeWindow activity names facets for the SQL builder.
+function facetNames(facets: FacetConfig[]): string[] {
+  return facets.map((facet) => (facet.kind === 'weekend' ? 'weekend' : facet.feature));
+}
+
+/** Per-step wall time and memory high-water marks, the step being whatever ran since the last mark. */
+class StepClock {
+  readonly steps: Record<string, number> = {};
+  readonly peakRssMb: Record<string, number> = {};
+  /** Largest spill-folder size seen over the whole run. */
+  spillBytes = 0;
+  private current = 'open';
+  private started = performance.now();
+  private rss = 0;
+  private readonly sampler: NodeJS.Timeout;
+
+  constructor(private readonly spillDir: string) {
+    this.sample();
+    // DuckDB runs queries off the main thread, so the event loop is free to sample meanwhile.
+    this.sampler = setInterval(() => this.sample(), 20);
+  }
+
+  /** Ends the current step and starts `step`. */
+  next(step: string): void {
+    this.sample();
+    const now = performance.now();
+    const name = this.current;
+    this.steps[name] = Math.round((this.steps[name] ?? 0) + now - this.started);
+    this.peakRssMb[name] = Math.max(this.peakRssMb[name] ?? 0, mb(this.rss));
+    this.current = step;
+    this.started = now;
+    this.rss = 0;
+    this.sample();
+  }
+
+  stop(): void {
+    clearInterval(this.sampler);
+  }
+
+  private sample(): void {
+    this.rss = Math.max(this.rss, process.memoryUsage.rss());
+    this.spillBytes = Math.max(this.spillBytes, folderBytes(this.spillDir));
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      dir: { type: 'string' },
+      rows: { type: 'string' },
+      'sample-rate': { type: 'string', default: '1' },
+      'memory-limit': { type: 'string', default: '1GB' },
+      threads: { type: 'string', default: '1' },
+    },
+  });
+  if (values.dir === undefined || values.rows === undefined) throw new Error('usage: monitoring-window.ts --dir DIR --rows N');
+  const rows = Number(values.rows);
+  const sampleRate = Number(values['sample-rate']);
+  const files = dataFiles(values.dir, rows);
+  const contract = parseContract(benchContract(), 'bench contract');
+  const policy = defaultPolicy(sampleRate);
+  const run = `${rows}-${sampleRate}`;
+  const spillDir = join(values.dir, `spill-${run}`);
+
+  const started = performance.now();
+  const clock = new StepClock(spillDir);
+  const warehouse = await DuckDbWarehouse.open({
+    settings: { memory_limit: values['memory-limit'], threads: values.threads, temp_directory: spillDir },
+  });
+  try {
+    const tables = await warehouse.registerFileSources({
+      contract,
+      productionLog: { path: files.productionLog, format: 'parquet' },
+      labels: { path: files.labels, format: 'parquet' },
+      baseline: { path: files.baseline, format: 'parquet' },
+    });
+    await warehouse.ensureResultTables();
+    const settings = (await warehouse.query(`SELECT current_setting('memory_limit') AS m, current_setting('threads') AS t`)).rows[0];
+    const duckdb = { memoryLimit: String(settings?.['m']), threads: String(settings?.['t']) };
+    const setupRssMb = maxRssMb();
+    const input: MonitoringQueryInput = { contract, tables, window: { ...benchWindow }, sampleRate, dialect: dialectFor(warehouse.dialect) };
+
+    // prepareWindow
+    clock.next('quarantine');
+    const statements = quarantineSql(input, { quarantinedAt: new Date().toISOString() });
+    await warehouse.replaceFromQuery('quarantine', statements.key, statements.select.sql, { label: statements.select.label });
+    clock.next('summary');
+    const summary = decodeWindowSummary((await warehouse.query(windowSummarySql(input).sql, { label: 'summary' })).rows);
+    clock.next('model-versions');
+    decodeModelVersions((await warehouse.query(modelVersionsSql(input).sql, { label: 'model-versions' })).rows);
+    if (summary.totalRows !== rows) throw new Error(`the window has ${summary.totalRows} rows, expected ${rows}`);
+
+    // analyzeWindow: each progress report starts the next query, so the gaps time them one by one.
+    const aggregates = await collectWindowAggregates(warehouse, input, {
+      asOf: benchAsOf,
+      bins: policy.bins,
+      facets: facetNames(policy.facets),
+      facetWindow: windowEndingAt(Date.parse(benchWindow.end), Math.max(policy.facetWindowDays, policy.windowDays)),
+      onProgress: (step) => {
+        const name = step.split(':')[0] ?? step;
+        clock.next(name === 'done' ? 'evaluate' : `analyse:${name}`);
+      },
+    });
+    const analysis = evaluateWindow(contract, policy, aggregates);
+    clock.next('close');
+    await warehouse.close();
+    clock.next('end');
+    clock.stop();
+
+    const result: WindowResult = {
+      rows,
+      sampleRate,
+      wallMs: Math.round(performance.now() - started),
+      steps: clock.steps,
+      stepPeakRssMb: clock.peakRssMb,
+      spillMb: mb(clock.spillBytes),
+      maxRssMb: maxRssMb(),
+      duckdb,
+      setupRssMb,
+      heapUsedMb: mb(process.memoryUsage().heapUsed),
+      quarantined: summary.invalidRows,
+      analysedRows: analysis.analysedRows,
+      labelledRows: analysis.labelledRows,
+      breaches: analysis.breaches.length,
+      driftedFeatures: analysis.driftedFeatures,
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    clock.stop();
+    await warehouse.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,209 @@
+// The staged deploy's activities: thin, idempotent steps over ModelHost, Warehouse, AuditLog and
+// the notifiers. Resource names and tags derive from (model, version), so a retry or a restarted
+// worker finds what an earlier attempt created instead of creating it again.
+import { Context } from '@temporalio/activity';
+import type { ModelConfig } from '../config/schema.js';
+import { durationMs } from '../config/retraining-schema.js';
+import type { SmokeReport } from '../domain/deploy/types.js';
+import { deploymentTags } from '../domain/deploy/names.js';
+import { smokeRequestRows, smokeTestVerdict, type SmokeResponse } from '../domain/deploy/smoke-test.js';
+import { dialectFor } from '../domain/sql/dialect.js';
+import { decodeRowsToScore } from '../domain/sql/rows-to-score.js';
+import { sampleRowsSql } from '../domain/sql/sample-rows.js';
+import type { Severity } from '../ports/notifier.js';
+import { classified, unknownModel } from './activity-errors.js';
+import { runUrl } from './alerting.js';
+import type { ActivityDeps } from './monitoring-deps.js';
+
+function heartbeat(detail: unknown): void {
+  try {
+    Context.current().heartbeat(detail);
+  } catch {
+    /* not running as an activity */
+  }
+}
+
+const dayMs = 86_400_000;
+
+export function createDeployActivities(deps: ActivityDeps) {
+  const now = deps.now ?? (() => new Date());
+
+  function modelOf(model: string): ModelConfig {
+    const config = deps.loaded.config.models.find((entry) => entry.id === model);
+    if (config === undefined) throw unknownModel(model, deps.loaded.config.models.map((m) => m.id));
+    return config;
+  }
+
+  async function waitInService(endpoint: string, version: string): Promise<void> {
+    // The local host answers once the version serves; SageMaker updates take minutes: poll.
+    const deadline = Date.now() + 60 * 60_000;
+    for (let attempt = 0; ; attempt += 1) {
+      const description = await deps.modelHost.describeEndpoint(endpoint);
+      if (description?.status === 'InService' && description.currentVersion === version) return;
+      if (description?.status === 'Failed') throw new Error(`endpoint ${endpoint} failed while switching to ${version}`);
+      if (Date.now() > deadline) throw new Error(`endpoint ${endpoint} not in service on ${version} after an hour`);
+      heartbeat({ endpoint, version, status: description?.status ?? 'missing', attempt });
+      await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** Math.min(attempt, 6))));
+    }
+  }
+
+  return {
+    deployTargets({ model }: { model: string }): Promise<{ endpoints: ModelConfig['endpoints'] }> {
+      return Promise.resolve({ endpoints: modelOf(model).endpoints });
+    },
+
+    async createModelVersion({ model, version, artifactUri, workflowId }: { model: string; version: string; artifactUri: string; workflowId: string }): Promise<void> {
+      return classified(`create ${model}/${version}`, () =>
+        deps.modelHost.createModelVersion({ model, version, artifactUri }, deploymentTags({ model, version, env: 'all', workflowId })),
+      );
+    },
+
+    async describeEndpointVersion({ endpoint }: { endpoint: string }): Promise<{ currentVersion?: string }> {
+      const description = await deps.modelHost.describeEndpoint(endpoint);
+      return description?.currentVersion === undefined ? {} : { currentVersion: description.currentVersion };
+    },
+
+    async pointEndpoint(args: { model: string; version: string; artifactUri: string; endpoint: string; workflowId: string }): Promise<void> {
+      return classified(`point ${args.endpoint} at ${args.model}/${args.version}`, async () => {
+        const current = await deps.modelHost.describeEndpoint(args.endpoint);
+        // Already there (a retry after the switch): nothing to do.
+        if (current?.status === 'InService' && current.currentVersion === args.version) return;
+        const tags = deploymentTags({ model: args.model, version: args.version, env: args.endpoint, workflowId: args.workflowId });
+        await deps.modelHost.pointEndpoint(args.endpoint, { model: args.model, version: args.version, artifactUri: args.artifactUri }, tags);
+        await waitInService(args.endpoint, args.version);
+      });
+    },
+
+    async rollbackEndpoint({ model, endpoint, toVersion, workflowId }: { model: string; endpoint: string; toVersion: string; workflowId: string }): Promise<void> {
+      return classified(`roll ${endpoint} back to ${model}/${toVersion}`, async () => {
+        const current = await deps.modelHost.describeEndpoint(endpoint);
+        if (current?.status === 'InService' && current.currentVersion === toVersion) return;
+        const tags = deploymentTags({ model, version: toVersion, env: endpoint, workflowId });
+        await deps.modelHost.pointEndpoint(endpoint, { model, version: toVersion, artifactUri: '' }, tags);
+        await waitInService(endpoint, toVersion);
+      });
+    },
+
+    /** Sends recent production rows to the endpoint and judges format, latency and sanity. */
+    async smokeTest({ model, endpoint, expectVersion, window }: { model: string; endpoint: string; expectVersion: string; window?: { start: string; end: string } }): Promise<SmokeReport> {
+      return classified(`smoke test ${endpoint}`, async () => {
+        const config = modelOf(model);
+        const contract = deps.loaded.contracts[model];
+        if (contract === undefined) throw unknownModel(model, Object.keys(deps.loaded.contracts));
+        const smoke = config.retraining.smoke;
+        const tables = await deps.sources.tablesFor(contract);
+        const end = window?.end ?? now().toISOString();
+        const sampleWindow = window ?? { start: new Date(Date.parse(end) - 7 * dayMs).toISOString(), end };
+        const wanted = smoke.requests * smoke.rowsPerRequest;
+        const built = sampleRowsSql({ contract, tables, window: sampleWindow, dialect: dialectFor(deps.warehouse.dialect) }, wanted);
+        const rows = decodeRowsToScore((await deps.warehouse.query(built.sql, { label: built.label })).rows, contract);
+        if (rows.length === 0) {
+          return { passed: false, reasons: [`no valid production rows in ${sampleWindow.start} .. ${sampleWindow.end} to test with`], stats: {} };
+        }
+        const order = contract.features.map((feature) => feature.name);
+        const requests = smokeRequestRows(rows.map((row) => order.map((name) => row.features[name] ?? null)), wanted, smoke.rowsPerRequest);
+        const responses: SmokeResponse[] = [];
+        const versions: (string | undefined)[] = [];
+        for (const [index, request] of requests.entries()) {
+          const started = performance.now();
+          try {
+            const result = await deps.modelHost.invoke(endpoint, request);
+            responses.push({ rows: request.length, predictions: result.predictions, latencyMs: result.latencyMs });
+            versions.push(result.modelVersion);
+          } catch (error) {
+            responses.push({ rows: request.length, predictions: undefined, latencyMs: performance.now() - started, error: error instanceof Error ? error.message : String(error) });
+          }
+          heartbeat({ endpoint, request: index + 1, of: requests.length });
+        }
+        const verdict = smokeTestVerdict({
+          contract,
+          rowsSent: requests.reduce((sum, request) => sum + request.length, 0),
+          responses,
+          bounds: { p50Ms: smoke.p50Ms, p95Ms: smoke.p95Ms, maxMs: smoke.maxMs },
+        });
+        const wrongVersion = versions.filter((version) => version !== undefined && version !== expectVersion).length;
+        const reasons = [...verdict.reasons];
+        if (wrongVersion > 0) reasons.push(`${wrongVersion} responses came from another version than ${expectVersion}`);
+        const stats = Object.fromEntries(Object.entries(verdict.stats).filter((entry): entry is [string, number] => typeof entry[1] === 'number'));
+        return { passed: verdict.passed && wrongVersion === 0, reasons, stats };
+      });
+    },
+
+    async recordDeployment(args: {
+      model: string;
+      version: string;
+      endpoint: string;
+      stage: string;
+      status: string;
+      previousVersion?: string | undefined;
+      workflowId: string;
+      runId: string;
+    }): Promise<void> {
+      const id = `${args.workflowId}:${args.stage}:${args.status}`;
+      await deps.warehouse.replaceRows('deployments', { id }, [
+        {
+          id,
+          at: now().toISOString(),
+          model_version: args.version,
+          endpoint: args.endpoint,
+          stage: args.stage,
+          action: 'deploy',
+          status: args.status,
+          previous_version: args.previousVersion ?? null,
+          workflow_id: args.workflowId,
+          run_id: args.runId,
+          detail: null,
+          model: args.model,
+        },
+      ]);
+    },
+
+    async auditDeploy(args: { model: string; version: string; workflowId: string; runId: string; action: string; actor: string; detail: Record<string, unknown> }): Promise<void> {
+      await deps.audit.record({
+        id: `${args.workflowId}:${args.runId}:${args.action}`,
+        at: now().toISOString(),
+        actor: args.actor,
+        action: args.action,
+        model: args.model,
+        detail: { version: args.version, ...args.detail },
+        workflowId: args.workflowId,
+        runId: args.runId,
+      });
+    },
+
+    async alertDeploy(args: { model: string; version: string; workflowId: string; runId: string; severity: Severity; title: string; text: string }): Promise<void> {
+      await notifyAll(deps, {
+        incidentKey: `${args.model}:deploy:${args.version}`,
+        severity: args.severity,
+        model: args.model,
+        title: args.title,
+        breaches: [],
+        text: args.text,
+        runUrl: runUrl(deps.loaded.config.temporal.uiUrl, namespace(), args.workflowId, args.runId),
+      });
+    },
+  };
+}
+
+function namespace(): string {
+  try {
+    return Context.current().info.workflowNamespace ?? 'default';
+  } catch {
+    return 'default';
+  }
+}
+
+/** One-off alerts (deploys, retraining) go to every notifier; a failing channel fails the step after all were tried. */
+export async function notifyAll(deps: ActivityDeps, alert: Parameters<ActivityDeps['notifiers'][number]['notify']>[0]): Promise<void> {
+  const failures: string[] = [];
+  for (const notifier of deps.notifiers) {
+    try {
+      await notifier.notify(alert);
+    } catch (error) {
+      failures.push(`${notifier.channel}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (failures.length > 0) throw new Error(`alert delivery failed: ${failures.join('; ')}`);
+}
+
+export { durationMs };

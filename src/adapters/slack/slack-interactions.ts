@@ -1,0 +1,176 @@
+// The HTTP endpoint Slack calls when someone clicks Approve or Reject (the app's interactivity
+// Request URL). Every request is verified against the signing secret over its raw body before
+// anything is parsed; a verified click is acked at once (Slack wants the ack within 3 s), then
+// handed to `applyDecision` (the worker delivers it to the waiting workflow), and the clicker is
+// told the result through the click's response_url. Refused requests never reach `applyDecision`;
+// each one is reported to `onRefused` for the audit trail.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseInteraction, type ApprovalClick, type ApprovalDecision } from './interaction-payload.js';
+import { appliedResponse, postResponse, refusedResponse } from './interaction-response.js';
+import { verifySlackSignature } from './slack-signature.js';
+
+export type { ApprovalDecision } from './interaction-payload.js';
+
+export type ApplyDecisionResult = { ok: true; summary: string } | { ok: false; error: string };
+
+export type RefusalReason = 'missing_headers' | 'stale_timestamp' | 'bad_signature' | 'malformed' | 'too_large';
+
+export interface RefusedRequest {
+  reason: RefusalReason;
+  remoteAddress: string | undefined;
+  detail: string;
+}
+
+export interface SlackInteractionsOptions {
+  signingSecret: string;
+  /** Default 127.0.0.1: a tunnel or reverse proxy terminates TLS in front of it. */
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Default /slack/interactions. */
+  path?: string;
+  applyDecision(decision: ApprovalDecision): Promise<ApplyDecisionResult>;
+  onRefused(refused: RefusedRequest): void | Promise<void>;
+  /** Milliseconds since the epoch, like Date.now (tests move the clock). */
+  now?: () => number;
+  /** Origins a response_url may point at; Slack's by default. */
+  responseUrlOrigins?: string[];
+  /** Default 1 MiB; a click with its message's blocks is a few kilobytes. */
+  maxBodyBytes?: number;
+  log?: (line: string) => void;
+}
+
+export interface SlackInteractions {
+  /** The full endpoint URL, path included (what the Slack app's Request URL forwards to). */
+  url: string;
+  port: number;
+  /** Stops listening and waits for decisions already acked to finish. */
+  close(): Promise<void>;
+}
+
+export const defaultInteractionsPath = '/slack/interactions';
+export const slackResponseUrlOrigins = ['https://hooks.slack.com', 'https://hooks.slack-gov.com'];
+
+const statusOf: Record<RefusalReason, number> = {
+  missing_headers: 401,
+  stale_timestamp: 401,
+  bad_signature: 401,
+  malformed: 400,
+  too_large: 413,
+};
+
+function send(response: ServerResponse, status: number, text = '', headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers });
+  response.end(text);
+}
+
+function header(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The raw body, or undefined when it exceeds `limit` (the rest is drained, up to a hard cap). */
+function readRawBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+      else if (size > limit * 4) {
+        request.destroy();
+        resolve(undefined);
+      }
+    });
+    request.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+export async function startSlackInteractions(options: SlackInteractionsOptions): Promise<SlackInteractions> {
+  const path = options.path ?? defaultInteractionsPath;
+  const now = options.now ?? Date.now;
+  const log = options.log ?? ((line: string) => console.error(line));
+  const origins = new Set(options.responseUrlOrigins ?? slackResponseUrlOrigins);
+  const maxBodyBytes = options.maxBodyBytes ?? 1_048_576;
+  const pending = new Set<Promise<void>>();
+
+  const track = (work: Promise<void>): void => {
+    pending.add(work);
+    void work.finally(() => pending.delete(work));
+  };
+
+  const refuse = (request: IncomingMessage, response: ServerResponse, reason: RefusalReason, detail: string): void => {
+    if (!response.headersSent && !response.destroyed) send(response, statusOf[reason], 'refused');
+    const refused: RefusedRequest = { reason, remoteAddress: request.socket.remoteAddress, detail };
+    track(
+      Promise.resolve()
+        .then(() => options.onRefused(refused))
+        .catch((error: unknown) => log(`slack interactions: onRefused failed: ${String(error)}`)),
+    );
+  };
+
+  const decide = async (click: ApprovalClick): Promise<void> => {
+    let result: ApplyDecisionResult;
+    try {
+      result = await options.applyDecision(click.decision);
+    } catch (error) {
+      log(`slack interactions: applying ${click.decision.decision} for ${click.decision.workflowId} failed: ${String(error)}`);
+      result = { ok: false, error: 'the decision could not be delivered (see the worker log); try again or use the CLI' };
+    }
+    const body = result.ok ? appliedResponse(click, result.summary, new Date(now()).toISOString()) : refusedResponse(result.error);
+    await postResponse(click.responseUrl, body, log);
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    if (new URL(request.url ?? '/', 'http://localhost').pathname !== path) return send(response, 404, 'not found');
+    if (request.method !== 'POST') return send(response, 405, 'method not allowed', { allow: 'POST' });
+    // The signature covers the exact bytes received, so nothing parses the body before this.
+    const rawBody = await readRawBody(request, maxBodyBytes);
+    if (rawBody === undefined) return refuse(request, response, 'too_large', `body over ${maxBodyBytes} bytes`);
+    const verdict = verifySlackSignature(
+      options.signingSecret,
+      { signature: header(request, 'x-slack-signature'), timestamp: header(request, 'x-slack-request-timestamp'), rawBody },
+      now(),
+    );
+    if (!verdict.ok) return refuse(request, response, verdict.reason, verdict.detail);
+
+    const parsed = parseInteraction(header(request, 'content-type'), rawBody);
+    if (parsed.kind === 'malformed') return refuse(request, response, 'malformed', parsed.detail);
+    if (parsed.kind === 'click') {
+      // A signed payload is Slack's, but the worker should still never post a decision elsewhere.
+      const { origin } = new URL(parsed.click.responseUrl);
+      if (!origins.has(origin)) return refuse(request, response, 'malformed', `response_url origin ${origin} is not an allowed one`);
+    }
+    send(response, 200);
+    if (parsed.kind === 'click') track(decide(parsed.click));
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      log(`slack interactions: ${String(error)}`);
+      if (!response.headersSent) send(response, 500, 'internal error');
+      else response.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}${path}`,
+    port: address.port,
+    async close() {
+      const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      server.closeAllConnections();
+      await closed;
+      await Promise.allSettled([...pending]);
+    },
+  };
+}

@@ -1,0 +1,50 @@
+// The retraining and deploy part of a model's config: when to retrain (schedule, drift trigger),
+// on what data, the champion/challenger gate, the approval deadline and the smoke test bounds.
+import { z } from 'zod';
+
+const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration such as 30s, 5m, 2h or 1d');
+
+export function durationMs(text: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(text);
+  if (match === null) throw new RangeError(`"${text}" is not a duration`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+  return Number(match[1]) * unit;
+}
+
+export const retrainingSchema = z
+  .object({
+    /** Days of labelled production rows the candidate is trained on. */
+    trainingDays: z.number().int().min(1).max(365).default(21),
+    /** The most recent days, held out: champion and challenger are both evaluated on them. */
+    holdoutDays: z.number().int().min(1).max(60).default(3),
+    /** The candidate's holdout RMSE may exceed the champion's by at most this fraction. */
+    tolerance: z.number().min(0).max(1).default(0.05),
+    ridgeAlpha: z.number().positive().default(1),
+    /** Weekly or monthly retraining, as a cron in `timezone`; omit for triggers only. */
+    schedule: z.object({ cron: z.string().min(9), timezone: z.string().default('UTC') }).strict().optional(),
+    trigger: z
+      .object({
+        enabled: z.boolean().default(true),
+        k: z.number().int().min(1).default(3),
+        n: z.number().int().min(1).default(5),
+        on: z.array(z.enum(['drift', 'performance', 'bias'])).min(1).default(['drift', 'performance']),
+        cooldown: duration.default('7d'),
+      })
+      .strict()
+      .prefault({})
+      .refine((trigger) => trigger.k <= trigger.n, { message: 'k must not exceed n', path: ['k'] }),
+    approvalTimeout: duration.default('24h'),
+    smoke: z
+      .object({
+        requests: z.number().int().min(1).max(100).default(20),
+        rowsPerRequest: z.number().int().min(1).max(1000).default(5),
+        p50Ms: z.number().positive().default(200),
+        p95Ms: z.number().positive().default(500),
+        maxMs: z.number().positive().default(2000),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type RetrainingConfig = z.output<typeof retrainingSchema>;

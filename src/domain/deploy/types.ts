@@ -1,0 +1,27 @@
+// The staged deploy's vocabulary, shared by the workflow, activities and CLI (plain data).
+
+export type DeployStage =
+  | 'creating'
+  | 'staging'
+  | 'smoke-staging'
+  | 'production'
+  | 'verify-production'
+  | 'rolling-back'
+  | 'done'
+  | 'smoke-failed'
+  | 'rolled-back';
+
+export interface SmokeReport {
+  passed: boolean;
+  reasons: string[];
+  stats: Record<string, number>;
+}
+
+export interface DeployResult {
+  model: string;
+  version: string;
+  outcome: 'deployed' | 'smoke-failed' | 'rolled-back';
+  previousVersion?: string;
+  staging?: SmokeReport;
+  production?: SmokeReport;
+}

@@ -1,0 +1,47 @@
+// Retraining as a pipeline execution: a SageMaker Pipeline on AWS, a local trainer in local mode.
+// The pipeline trains on a window, then evaluates the candidate and the current champion on the
+// same holdout window (the pipeline's evaluation step), so the gate compares like with like.
+
+export interface TrainingRequest {
+  model: string;
+  /** Version name of the candidate; deterministic from the retraining run, so a retry reuses it. */
+  candidateVersion: string;
+  /** Training rows: production rows with labels, event time in [start, end). */
+  trainingWindow: { start: string; end: string };
+  /** Holdout rows for champion vs challenger, after the training window. */
+  holdoutWindow: { start: string; end: string };
+  /** The version in production, evaluated on the same holdout. */
+  championVersion?: string;
+  /** Labels that arrived up to this instant are used. */
+  asOf: string;
+  parameters?: Record<string, string | number>;
+}
+
+export interface EvaluationMetrics {
+  rows: number;
+  rmse: number | null;
+  mae: number | null;
+}
+
+export type PipelineStatus = 'Executing' | 'Succeeded' | 'Failed' | 'Stopped';
+
+export interface PipelineExecution {
+  executionId: string;
+  status: PipelineStatus;
+  /** Progress text for heartbeats ("training", "evaluating"). */
+  step?: string;
+  failureReason?: string;
+  /** Set when Succeeded. */
+  result?: {
+    artifactUri: string;
+    trainingRows: number;
+    candidate: EvaluationMetrics;
+    champion?: EvaluationMetrics;
+  };
+}
+
+export interface TrainingPipeline {
+  /** Starts an execution; starting the same candidate version again returns the existing one. */
+  start(request: TrainingRequest): Promise<{ executionId: string }>;
+  describe(executionId: string): Promise<PipelineExecution>;
+}

@@ -1,0 +1,49 @@
+// Slack's Approve / Reject buttons, served by the worker process when a signing secret is
+// configured: verified clicks become the retraining workflow's validated Update; every refused
+// request (forged, replayed, malformed) and every refused decision is audited.
+import { randomUUID } from 'node:crypto';
+import { readSecret, type LoadedConfig } from '../config/load.js';
+import { startSlackInteractions, type SlackInteractions } from '../adapters/slack/slack-interactions.js';
+import { applyDecision } from '../client/approvals.js';
+import { connectClient } from '../client/connect.js';
+import type { Runtime } from './compose-runtime.js';
+
+export async function startInteractions(loaded: LoadedConfig, runtime: Runtime): Promise<{ close(): Promise<void> } | undefined> {
+  const slack = loaded.config.slack;
+  if (slack?.signingSecret === undefined) return undefined;
+  const connected = await connectClient();
+  let server: SlackInteractions;
+  try {
+    server = await startSlackInteractions({
+      signingSecret: readSecret(slack.signingSecret),
+      host: slack.interactionsHost,
+      port: slack.interactionsPort,
+      path: slack.interactionsPath,
+      applyDecision: (decision) =>
+        applyDecision(
+          connected.client,
+          decision.workflowId,
+          { decision: decision.decision, by: decision.user.id, ...(decision.reason === undefined ? {} : { reason: decision.reason }) },
+          'slack',
+        ),
+      onRefused: (refused) =>
+        runtime.deps.audit.record({
+          id: `slack-refused:${randomUUID()}`,
+          at: new Date().toISOString(),
+          actor: refused.remoteAddress ?? 'unknown',
+          action: 'approval.request-refused',
+          detail: { via: 'slack', reason: refused.reason, detail: refused.detail },
+        }),
+    });
+  } catch (error) {
+    await connected.close();
+    throw error;
+  }
+  console.error(`vigil: Slack interactions on ${server.url}`);
+  return {
+    close: async () => {
+      await server.close();
+      await connected.close();
+    },
+  };
+}

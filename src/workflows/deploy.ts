@@ -1,0 +1,114 @@
+// Staged deploy of one model version: create it, point the staging endpoint at it, smoke test;
+// only then switch production blue/green, verify production with the same smoke test, and roll
+// back to the previous version if that fails. Every step is audited. Resource names derive from
+// (model, version), so a worker killed at any step resumes without creating anything twice.
+import { defineQuery, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { createActivities } from '../activities/index.js';
+import type { DeployResult, DeployStage, SmokeReport } from '../domain/deploy/types.js';
+import { modelIdKey, stageKey, workflowKindKey } from './search-attributes.js';
+
+export interface DeployInput {
+  model: string;
+  version: string;
+  artifactUri: string;
+  requestedBy: string;
+  reason: string;
+  /** Production rows the smoke tests replay; defaults to the last 7 days before the deploy. */
+  sampleWindow?: { start: string; end: string };
+}
+
+export const deployStageQuery = defineQuery<DeployStage>('stage');
+
+const steps = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+});
+
+export async function deployWorkflow(input: DeployInput): Promise<DeployResult> {
+  const { model, version, artifactUri } = input;
+  const { workflowId, runId } = workflowInfo();
+  let stage: DeployStage = 'creating';
+  setHandler(deployStageQuery, () => stage);
+  const enter = async (next: DeployStage, detail: Record<string, unknown> = {}): Promise<void> => {
+    stage = next;
+    upsertSearchAttributes([{ key: stageKey, value: `deploy:${next}` }]);
+    await steps.auditDeploy({ model, version, workflowId, runId, action: `deploy.${next}`, actor: input.requestedBy, detail });
+  };
+  upsertSearchAttributes([
+    { key: modelIdKey, value: model },
+    { key: workflowKindKey, value: 'deploy' },
+  ]);
+  const { endpoints } = await steps.deployTargets({ model });
+  const window = input.sampleWindow ?? { start: new Date(Date.now() - 7 * 86_400_000).toISOString(), end: new Date(Date.now()).toISOString() };
+
+  await enter('creating', { artifactUri, reason: input.reason });
+  await steps.createModelVersion({ model, version, artifactUri, workflowId });
+
+  await enter('staging', { endpoint: endpoints.staging });
+  await steps.pointEndpoint({ model, version, artifactUri, endpoint: endpoints.staging, workflowId });
+
+  await enter('smoke-staging', { endpoint: endpoints.staging });
+  const staging: SmokeReport = await steps.smokeTest({ model, endpoint: endpoints.staging, expectVersion: version, window });
+  if (!staging.passed) {
+    await enter('smoke-failed', { reasons: staging.reasons });
+    await steps.alertDeploy({
+      model,
+      version,
+      workflowId,
+      runId,
+      severity: 'critical',
+      title: `deploy of ${version} stopped: the staging smoke test failed`,
+      text: `${staging.reasons.join('; ')}. Production is unchanged.`,
+    });
+    await steps.recordDeployment({ model, version, endpoint: endpoints.staging, stage: 'staging', status: 'smoke-failed', workflowId, runId });
+    return { model, version, outcome: 'smoke-failed', staging };
+  }
+
+  const before = await steps.describeEndpointVersion({ endpoint: endpoints.production });
+  await enter('production', { endpoint: endpoints.production, previousVersion: before.currentVersion ?? null });
+  await steps.pointEndpoint({ model, version, artifactUri, endpoint: endpoints.production, workflowId });
+
+  await enter('verify-production', { endpoint: endpoints.production });
+  const production: SmokeReport = await steps.smokeTest({ model, endpoint: endpoints.production, expectVersion: version, window });
+  if (!production.passed) {
+    await enter('rolling-back', { reasons: production.reasons, to: before.currentVersion ?? null });
+    if (before.currentVersion !== undefined && before.currentVersion !== version) {
+      await steps.rollbackEndpoint({ model, endpoint: endpoints.production, toVersion: before.currentVersion, workflowId });
+    }
+    await enter('rolled-back', { restored: before.currentVersion ?? null });
+    await steps.alertDeploy({
+      model,
+      version,
+      workflowId,
+      runId,
+      severity: 'critical',
+      title: `deploy of ${version} rolled back: production verification failed`,
+      text: `${production.reasons.join('; ')}. Production serves ${before.currentVersion ?? 'nothing'} again.`,
+    });
+    await steps.recordDeployment({
+      model,
+      version,
+      endpoint: endpoints.production,
+      stage: 'production',
+      status: 'rolled-back',
+      previousVersion: before.currentVersion,
+      workflowId,
+      runId,
+    });
+    return { model, version, outcome: 'rolled-back', staging, production, ...(before.currentVersion === undefined ? {} : { previousVersion: before.currentVersion }) };
+  }
+
+  await steps.recordDeployment({
+    model,
+    version,
+    endpoint: endpoints.production,
+    stage: 'production',
+    status: 'deployed',
+    previousVersion: before.currentVersion,
+    workflowId,
+    runId,
+  });
+  await enter('done');
+  return { model, version, outcome: 'deployed', staging, production, ...(before.currentVersion === undefined ? {} : { previousVersion: before.currentVersion }) };
+}

@@ -1,0 +1,211 @@
+// Retraining, approval and the staged deploy on the real dev server, with the real local
+// adapters: training pipeline on DuckDB, model registry, model server, audit log.
+import assert from 'node:assert/strict';
+import { applyDecision } from '../../src/client/approvals.js';
+import type { ModelHost } from '../../src/ports/model-host.js';
+import type { dailyMonitoringWorkflow } from '../../src/workflows/daily-monitoring.js';
+import type { deployWorkflow } from '../../src/workflows/deploy.js';
+import { retrainingStatusQuery, type RetrainingResult, type RetrainingStatus } from '../../src/workflows/retraining-messages.js';
+import type { retrainingWorkflow } from '../../src/workflows/retraining.js';
+import { maybeRecordHistory } from '../support/histories.js';
+import { addDays, startMonitoringRig, type MonitoringRig } from '../support/monitoring-rig.js';
+import { uniqueId } from '../support/temporal.js';
+
+describe('retraining, approval and staged deploy on the dev server', function () {
+  this.timeout(300_000);
+  let rig: MonitoringRig;
+  let at: string;
+
+  before(async function () {
+    this.timeout(600_000);
+    rig = await startMonitoringRig();
+    at = `${addDays(rig.driftDate, 4)}T06:00:00.000Z`;
+    const model = rig.loaded.config.models[0]!;
+    // The small data set gives a noisy holdout: the gate is exercised on its own below.
+    model.retraining.tolerance = 1;
+    model.retraining.smoke.p50Ms = 2000;
+    model.retraining.smoke.p95Ms = 5000;
+    model.retraining.smoke.maxMs = 10000;
+  });
+
+  after(async () => {
+    await rig?.close();
+  });
+
+  async function startRetraining(workflowId: string) {
+    return rig.client.workflow.start<typeof retrainingWorkflow>('retrainingWorkflow', {
+      taskQueue: rig.taskQueue,
+      workflowId,
+      args: [{ model: 'demand', reason: 'test', requestedBy: 'tester', at }],
+    });
+  }
+
+  async function waitForStage(workflowId: string, stage: RetrainingStatus['stage']): Promise<RetrainingStatus> {
+    const handle = rig.client.workflow.getHandle(workflowId);
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const status = await handle.query(retrainingStatusQuery);
+      if (status.stage === stage) return status;
+      if (Date.now() > deadline) throw new Error(`still ${status.stage}, waiting for ${stage}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  async function productionVersion(): Promise<string | undefined> {
+    return (await rig.runtime.deps.modelHost.describeEndpoint('demand-production'))?.currentVersion;
+  }
+
+  async function auditActions(workflowId: string): Promise<string[]> {
+    return (await rig.runtime.deps.audit.list({ workflowId })).map((event) => event.action);
+  }
+
+  it('trains, asks, refuses an outsider and a double click, deploys on approval', async () => {
+    const workflowId = uniqueId('retrain-happy');
+    const handle = await startRetraining(workflowId);
+    const waiting = await waitForStage(workflowId, 'awaiting-approval');
+    assert.deepEqual(waiting.pendingDecision?.approvers, ['demo-approver']);
+    const candidate = waiting.candidateVersion!;
+
+    const outsider = await applyDecision(rig.client, workflowId, { decision: 'approve', by: 'mallory' }, 'test');
+    assert.equal(outsider.ok, false);
+    assert.match(outsider.ok ? '' : outsider.error, /mallory may not approve demand/);
+
+    const approved = await applyDecision(rig.client, workflowId, { decision: 'approve', by: 'demo-approver', reason: 'looks good' }, 'test');
+    assert.deepEqual(approved, { ok: true, summary: 'approved by demo-approver' });
+    const again = await applyDecision(rig.client, workflowId, { decision: 'approve', by: 'demo-approver' }, 'test');
+    assert.equal(again.ok, false, 'a double click is refused, harmlessly');
+
+    const result: RetrainingResult = await handle.result();
+    await maybeRecordHistory(rig.client, workflowId, 'retraining-approved');
+    await maybeRecordHistory(rig.client, `vigil-deploy-demand-${candidate}`, 'deploy-deployed');
+    assert.equal(result.outcome, 'deployed', JSON.stringify(result));
+    assert.equal(result.deploy?.previousVersion, 'v1');
+    assert.equal(await productionVersion(), candidate);
+    assert.equal((await rig.runtime.deps.modelHost.describeEndpoint('demand-staging'))?.currentVersion, candidate);
+    assert.equal((await rig.runtime.deps.registry.get('demand', candidate))?.status, 'Approved');
+    const actions = await auditActions(workflowId);
+    for (const action of ['retraining.started', 'approval.refused', 'approval.approved']) assert.ok(actions.includes(action), `${action} in ${actions.join(',')}`);
+    const deployActions = await auditActions(`vigil-deploy-demand-${candidate}`);
+    for (const action of ['deploy.creating', 'deploy.staging', 'deploy.smoke-staging', 'deploy.production', 'deploy.verify-production', 'deploy.done']) {
+      assert.ok(deployActions.includes(action), `${action} in ${deployActions.join(',')}`);
+    }
+  });
+
+  it('rejects on a human "no" and leaves production alone', async () => {
+    const before = await productionVersion();
+    const workflowId = uniqueId('retrain-reject');
+    const handle = await startRetraining(workflowId);
+    const waiting = await waitForStage(workflowId, 'awaiting-approval');
+    assert.equal((await applyDecision(rig.client, workflowId, { decision: 'reject', by: 'demo-approver', reason: 'not now' }, 'test')).ok, true);
+    const result = await handle.result();
+    await maybeRecordHistory(rig.client, workflowId, 'retraining-rejected');
+    assert.equal(result.outcome, 'rejected');
+    assert.equal(await productionVersion(), before);
+    assert.equal((await rig.runtime.deps.registry.get('demand', waiting.candidateVersion!))?.status, 'Rejected');
+  });
+
+  it('turns an approval that waits past its deadline into a rejection with an alert', async () => {
+    const model = rig.loaded.config.models[0]!;
+    model.retraining.approvalTimeout = '2s';
+    try {
+      const workflowId = uniqueId('retrain-expire');
+      const result = await (await startRetraining(workflowId)).result();
+      assert.equal(result.outcome, 'expired');
+      assert.ok(rig.alerts.some((text) => text.includes('expired')), 'an alert said so');
+      assert.ok((await auditActions(workflowId)).includes('approval.expired'));
+    } finally {
+      model.retraining.approvalTimeout = '24h';
+    }
+  });
+
+  it('stops the deploy when the staging smoke test fails, production untouched', async () => {
+    const contract = rig.loaded.contracts.demand!;
+    const saved = contract.prediction_range;
+    contract.prediction_range = { min: 0, max: 1 };
+    try {
+      const before = await productionVersion();
+      const version = (await rig.runtime.deps.modelHost.listModelVersions('demand')).map((v) => v.version).find((v) => v !== before) ?? 'v1';
+      const workflowId = uniqueId('deploy-smoke');
+      const result = await rig.client.workflow.execute<typeof deployWorkflow>('deployWorkflow', {
+        taskQueue: rig.taskQueue,
+        workflowId,
+        args: [{ model: 'demand', version, artifactUri: '', requestedBy: 'tester', reason: 'test', sampleWindow: { start: `${addDays(rig.driftDate, -7)}T00:00:00.000Z`, end: `${rig.driftDate}T00:00:00.000Z` } }],
+      });
+      await maybeRecordHistory(rig.client, workflowId, 'deploy-smoke-failed');
+      assert.equal(result.outcome, 'smoke-failed');
+      assert.ok(result.staging?.reasons.some((reason) => /range/.test(reason)), result.staging?.reasons.join('; '));
+      assert.equal(await productionVersion(), before, 'production unchanged');
+      assert.ok(rig.alerts.some((text) => text.includes('staging smoke test failed')));
+    } finally {
+      contract.prediction_range = saved;
+    }
+  });
+
+  it('rolls production back when its verification fails', async () => {
+    const before = await productionVersion();
+    assert.ok(before !== undefined);
+    const target = before === 'v1' ? (await rig.runtime.deps.modelHost.listModelVersions('demand')).map((v) => v.version).find((v) => v !== 'v1')! : 'v1';
+    const real = rig.runtime.deps.modelHost;
+    // The production endpoint answers garbage once switched to the new version: the model server's
+    // "broken" switch, applied right after the real switch.
+    const breaking: ModelHost = Object.create(real) as ModelHost;
+    breaking.pointEndpoint = async (endpoint, ref, tags) => {
+      await real.pointEndpoint(endpoint, ref, tags);
+      if (endpoint === 'demand-production' && ref.version === target) {
+        const server = (real as unknown as { options: { serverUrl: string } }).options.serverUrl;
+        const response = await fetch(`${server}/admin/endpoints/demand-production`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'demand', version: target, artifactPath: `${rig.dir}/models/demand/${target}.json`, broken: 'nan' }),
+        });
+        assert.equal(response.status < 300, true, await response.text());
+      }
+    };
+    rig.runtime.deps.modelHost = breaking;
+    try {
+      const workflowId = uniqueId('deploy-rollback');
+      const result = await rig.client.workflow.execute<typeof deployWorkflow>('deployWorkflow', {
+        taskQueue: rig.taskQueue,
+        workflowId,
+        args: [{ model: 'demand', version: target, artifactUri: '', requestedBy: 'tester', reason: 'test', sampleWindow: { start: `${addDays(rig.driftDate, -7)}T00:00:00.000Z`, end: `${rig.driftDate}T00:00:00.000Z` } }],
+      });
+      await maybeRecordHistory(rig.client, workflowId, 'deploy-rolled-back');
+      assert.equal(result.outcome, 'rolled-back', JSON.stringify(result));
+      assert.equal(await productionVersion(), before, 'production serves the previous version again');
+      assert.ok((await auditActions(workflowId)).includes('deploy.rolled-back'));
+      assert.ok(rig.alerts.some((text) => text.includes('rolled back')));
+    } finally {
+      rig.runtime.deps.modelHost = real;
+    }
+  });
+
+  it('starts one retraining when drift persists in K of N windows, then holds off for the cooldown', async () => {
+    const trigger = rig.loaded.config.models[0]!.retraining.trigger;
+    Object.assign(trigger, { k: 2, n: 3, cooldown: '7d', enabled: true });
+    const retrainId = 'vigil-retrain-demand';
+    await rig.client.workflow.getHandle(retrainId).terminate('clean slate').catch(() => undefined);
+    const daily = async (day: string) => {
+      const workflowId = uniqueId('daily-trigger');
+      const result = await rig.client.workflow.execute<typeof dailyMonitoringWorkflow>('dailyMonitoringWorkflow', {
+        taskQueue: rig.taskQueue,
+        workflowId,
+        args: [{ model: 'demand', at: `${day}T06:00:00.000Z` }],
+      });
+      return { workflowId, result };
+    };
+    const first = await daily(addDays(rig.driftDate, 1));
+    const second = await daily(addDays(rig.driftDate, 2));
+    const triggered = [first, second].find((run) => run.result.retraining.triggered);
+    assert.ok(triggered, `no trigger: ${first.result.retraining.reason} / ${second.result.retraining.reason}`);
+    await maybeRecordHistory(rig.client, triggered.workflowId, 'daily-monitoring-triggered');
+    assert.equal(triggered.result.retraining.workflowId, retrainId);
+    const description = await rig.client.workflow.getHandle(retrainId).describe();
+    assert.equal(description.status.name, 'RUNNING');
+    const third = await daily(addDays(rig.driftDate, 3));
+    assert.equal(third.result.retraining.triggered, false);
+    assert.match(third.result.retraining.reason, /cooldown/);
+    const audited = await rig.runtime.deps.audit.list({ model: 'demand' });
+    assert.equal(audited.filter((event) => event.action === 'retraining.triggered').length, 1, 'one trigger recorded');
+    await rig.client.workflow.getHandle(retrainId).terminate('test done');
+  });
+});
