@@ -1,7 +1,7 @@
 // One window through the monitoring path, in a process of its own so that its peak RSS belongs to
 // this window size alone: quarantine, summary and model versions (prepareWindow), then every
 // aggregate query and the evaluation (analyzeWindow), against DuckDB over the generated Parquet.
-// Prints one JSON line on stdout; progress goes to stderr.
+// Prints one JSON line on stdout (the parent reports progress); errors go to stderr.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';

@@ -16,9 +16,10 @@ program
   .command('demo')
   .description('run the whole monitoring loop locally on generated data (starts and stops what it needs)')
   .option('--dir <path>', 'demo folder', '.vigil/demo')
-  .action(async (options: { dir: string }) => {
+  .option('--yes', 'approve the retraining the drift triggers instead of waiting for `vigil approve`')
+  .action(async (options: { dir: string; yes?: boolean }) => {
     const { runDemo } = await import('../demo/run-demo.js');
-    await runDemo({ dir: options.dir });
+    await runDemo({ dir: options.dir, yes: options.yes === true });
   });
 
 program

@@ -33,6 +33,7 @@ export function summaryTable(results: MonitorWindowResult[], options: { markDay?
       result.status,
       String(result.rows),
       String(result.quarantined),
+      result.modelVersions?.join('+') || '-',
       percent(analysis?.labelCoverage),
       number(analysis?.headline.rmse),
       number(analysis?.headline.meanPrediction),
@@ -42,5 +43,5 @@ export function summaryTable(results: MonitorWindowResult[], options: { markDay?
       marker,
     ];
   });
-  return renderTable(['window', 'status', 'rows', 'quar.', 'labels', 'rmse', 'mean pred', 'drift', 'bias', 'performance', ''], rows);
+  return renderTable(['window', 'status', 'rows', 'quar.', 'served by', 'labels', 'rmse', 'mean pred', 'drift', 'bias', 'performance', ''], rows);
 }

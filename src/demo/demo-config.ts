@@ -56,6 +56,14 @@ export async function writeDemoConfig(dir: string): Promise<string> {
           bias: { mean_error_gap_change: { min: -15, max: 15 } },
           schedule: { cron: '0 6 * * *', timezone: 'UTC' },
         },
+        retraining: {
+          // Two weeks of labelled traffic, the last two days held out for champion vs challenger.
+          trainingDays: 14,
+          holdoutDays: 2,
+          tolerance: 0.05,
+          trigger: { k: 4, n: 5, on: ['drift', 'performance'], cooldown: '14d' },
+          approvalTimeout: '2h',
+        },
         approvers: ['demo-approver'],
       },
     ],

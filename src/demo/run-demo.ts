@@ -18,6 +18,9 @@ import type { dailyMonitoringWorkflow } from '../workflows/daily-monitoring.js';
 import { bar, ProgressLine } from '../client/progress.js';
 import { summaryTable } from '../client/monitor-summary.js';
 import { composeRuntime, type Runtime } from '../worker/compose-runtime.js';
+import { serveDemoDay } from '../adapters/local/demo-serving.js';
+import { applyDecision } from '../client/approvals.js';
+import { retrainingStatusQuery, type RetrainingResult } from '../workflows/retraining-messages.js';
 import { createVigilWorker } from '../worker/create-worker.js';
 import { demoDriftDate, demoScenario, writeDemoConfig } from './demo-config.js';
 
@@ -29,6 +32,8 @@ export interface DemoOptions {
   /** Fewer days/rows for a quick run (tests). */
   scale?: { days: number; rowsPerDay: number; driftFromDay: number };
   log?: (line: string) => void;
+  /** Approve the retraining the drift triggers without waiting for a person. */
+  yes?: boolean;
 }
 
 export interface DemoResult {
@@ -37,6 +42,7 @@ export interface DemoResult {
   coverageHistory: { asOf: string; labelCoverage: number | null }[];
   alerts: number;
   uiUrl: string;
+  retrainings: { day: string; reason: string; outcome: RetrainingResult['outcome'] | 'pending'; version?: string }[];
 }
 
 const dayMs = 86_400_000;
@@ -78,6 +84,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const loaded = await loadConfig(configPath);
     const runtime: Runtime = await composeRuntime(loaded, {
       modelServerUrl: modelServer.url,
+      writeApproval: (text) => {
+        progress.done();
+        log(text.trimEnd());
+      },
       writeAlert: (text) => {
         alerts += 1;
         void appendFile(alertsLog, text);
@@ -106,6 +116,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     });
 
     const latest = new Map<string, MonitorWindowResult>();
+    const retrainings: DemoResult['retrainings'] = [];
     const coverageHistory: DemoResult['coverageHistory'] = [];
     const driftDate = new Date(Date.parse(`${scenario.startDate}T00:00:00Z`) + scenario.driftFromDay * dayMs).toISOString().slice(0, 10);
     const record = (result: MonitorWindowResult): void => {
@@ -117,11 +128,21 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
     await worker.runUntil(async () => {
       const first = Date.parse(`${scenario.startDate}T00:00:00Z`);
-      // The first full window ends on the seventh day of traffic.
-      const firstDay = Math.max(0, loaded.config.models[0]!.monitoring.windowDays - 1);
+      // Start where the first run's windows, and the older ones it re-evaluates, are all full:
+      // windows reaching back before the first day of traffic would look like drift.
+      const { windowDays, relabelDays } = loaded.config.models[0]!.monitoring;
+      const firstDay = Math.min(scenario.days - 1, windowDays - 1 + relabelDays);
       for (let day = firstDay; day < scenario.days; day += 1) {
         // The schedule fires at 06:00 UTC the next day and monitors the day before.
         const at = new Date(first + (day + 1) * dayMs + 6 * 3_600_000).toISOString();
+        const date = new Date(first + day * dayMs).toISOString().slice(0, 10);
+        // The day's traffic goes through the production endpoint: the log records who served it.
+        await serveDemoDay({
+          partitionPath: join(dir, 'data', 'production_log', `date=${date}`, 'part.parquet'),
+          contract: loaded.contracts.demand!,
+          endpoint: 'demand-production',
+          modelHost: runtime.deps.modelHost,
+        });
         progress.update(`monitoring ${bar(day - firstDay, scenario.days - firstDay)} ${new Date(first + day * dayMs).toISOString().slice(0, 10)}`);
         const result = await client.workflow.execute<typeof dailyMonitoringWorkflow>('dailyMonitoringWorkflow', {
           taskQueue: loaded.config.temporal.taskQueue,
@@ -131,8 +152,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         });
         for (const relabelled of [...result.relabelled].reverse()) record(relabelled);
         record(result.current);
+        if (result.retraining.triggered && result.retraining.workflowId !== undefined && result.retraining.joined !== true) {
+          progress.done(`${date}: drift persisted (${result.retraining.reason}): retraining ${result.retraining.workflowId}`);
+          retrainings.push(await followRetraining(client, result.retraining.workflowId, date, result.retraining.reason, options.yes === true, log));
+        }
       }
-      progress.done(`ran the daily monitoring for ${scenario.days - firstDay} days (each run also re-evaluates the 7 windows before it as labels arrive)`);
+      progress.done(`ran the daily monitoring for ${scenario.days - firstDay} days (each run also re-evaluates the ${relabelDays} windows before it as labels arrive)`);
     });
 
     const windows = [...latest.values()].sort((a, b) => a.window.start.localeCompare(b.window.start));
@@ -147,7 +172,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     log(`${alerts} alert messages (new incidents and updates); results in ${join(dir, 'warehouse.duckdb')} (monitoring_metrics, monitoring_runs, quarantine)`);
     log(`Temporal UI: ${dev.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent("VigilModel='demand'")}`);
     if (dev.started) log('(the demo stops its Temporal dev server on exit; run `npx vigil dev` to keep one running and browse the UI)');
-    return { windows, coverageHistory, alerts, uiUrl: dev.uiUrl };
+    for (const entry of retrainings) {
+      log(`retraining triggered on ${entry.day} (${entry.reason}): ${entry.outcome}${entry.version === undefined ? '' : ` ${entry.version}`}`);
+    }
+    return { windows, coverageHistory, alerts, uiUrl: dev.uiUrl, retrainings };
   } finally {
     progress.done();
     for (const cleanup of cleanups.reverse()) {
@@ -161,6 +189,38 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 }
 
 export { demoDriftDate };
+
+/** Waits for the approval request, approves it (--yes) or says how to, then waits for the outcome. */
+async function followRetraining(
+  client: Client,
+  workflowId: string,
+  day: string,
+  reason: string,
+  yes: boolean,
+  log: (line: string) => void,
+): Promise<DemoResult['retrainings'][number]> {
+  const handle = client.workflow.getHandle(workflowId);
+  for (;;) {
+    const description = await handle.describe();
+    if (description.status.name !== 'RUNNING') break;
+    const status = await handle.query(retrainingStatusQuery);
+    if (status.stage === 'awaiting-approval' && status.pendingDecision !== undefined) {
+      const approver = status.pendingDecision.approvers[0] ?? 'demo-approver';
+      if (yes) {
+        const outcome = await applyDecision(client, workflowId, { decision: 'approve', by: approver, reason: 'approved by the demo (--yes)' }, 'demo');
+        log(`${day}: ${status.candidateVersion ?? 'candidate'} ${outcome.ok ? outcome.summary : `not approved: ${outcome.error}`}`);
+      } else {
+        log(`${day}: waiting for a decision on ${status.candidateVersion ?? 'the candidate'}; in another terminal run:`);
+        log(`  npx vigil approve ${workflowId} --as ${approver} --reason "..."   (or: npx vigil reject ...)`);
+      }
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const result: RetrainingResult = await handle.result();
+  log(`${day}: retraining ${result.outcome}${result.candidateVersion === undefined ? '' : ` (${result.candidateVersion})`}`);
+  return { day, reason, outcome: result.outcome, ...(result.candidateVersion === undefined ? {} : { version: result.candidateVersion }) };
+}
 
 export type DemoScenario = Omit<DemoFilesOptions, 'dir'>;
 

@@ -65,7 +65,7 @@ export async function monitorWindowWorkflow(input: MonitorWindowInput): Promise<
     }
     enter('done');
     log.warn('window has no valid rows', { model, window });
-    return { model, window, runId, asOf, status: 'no_data', rows: prepared.rows, quarantined: prepared.quarantined, scored: 0, analysis: null };
+    return { model, window, runId, asOf, status: 'no_data', rows: prepared.rows, quarantined: prepared.quarantined, scored: 0, modelVersions: prepared.modelVersions, analysis: null };
   }
 
   let scored = 0;
@@ -86,5 +86,5 @@ export async function monitorWindowWorkflow(input: MonitorWindowInput): Promise<
   await quick.raiseAlerts({ model, window, runId, workflowId: info.workflowId, breaches: alertable });
 
   enter('done');
-  return { model, window, runId, asOf, status: 'ok', rows: prepared.rows, quarantined: prepared.quarantined, scored, analysis: summary };
+  return { model, window, runId, asOf, status: 'ok', rows: prepared.rows, quarantined: prepared.quarantined, scored, modelVersions: prepared.modelVersions, analysis: summary };
 }

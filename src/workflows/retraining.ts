@@ -148,7 +148,7 @@ async function retrain(input: RetrainingInput): Promise<RetrainingResult> {
     return { model, outcome: 'gate-failed', candidateVersion: plan.candidateVersion };
   }
 
-  const deadline = new Date(Date.parse(at) + plan.approvalTimeoutMs).toISOString();
+  const deadline = new Date(Date.now() + plan.approvalTimeoutMs).toISOString();
   const request = {
     workflowId,
     model,

@@ -70,5 +70,7 @@ export interface MonitorWindowResult {
   rows: number;
   quarantined: number;
   scored: number;
+  /** Model versions that served the window, most rows first. */
+  modelVersions?: string[];
   analysis: Omit<WindowAnalysis, 'metrics'> | null;
 }
