@@ -186,9 +186,10 @@ export function createRetrainingActivities(deps: ActivityDeps) {
           };
         });
         const triggered = await deps.audit.list({ model });
+        // The cooldown runs on the monitoring timeline (a backfill's nominal times), not the wall clock.
         const last = triggered
           .filter((event) => event.action === 'retraining.triggered')
-          .map((event) => event.at)
+          .map((event) => (typeof event.detail?.nominalAt === 'string' ? event.detail.nominalAt : event.at))
           .sort()
           .at(-1);
         return decideRetraining({ k: trigger.k, n: trigger.n, on: trigger.on, cooldownMs: durationMs(trigger.cooldown) }, recent, last, at);

@@ -48,34 +48,73 @@ export function scheduleNote(model: string, cron: string, timezone: string): str
   return `daily monitoring of ${model}: cron "${cron}" ${timezone}; managed by vigil schedules apply`;
 }
 
+export function retrainingScheduleId(model: string): string {
+  return `vigil-retraining-${model}`;
+}
+
+/** Weekly or monthly retraining, when the model's config asks for it. */
+export function retrainingSchedule(loaded: LoadedConfig, model: ModelConfig): ScheduleOptions | undefined {
+  const schedule = model.retraining.schedule;
+  if (schedule === undefined) return undefined;
+  return {
+    scheduleId: retrainingScheduleId(model.id),
+    spec: { cronExpressions: [schedule.cron], timezone: schedule.timezone },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'retrainingWorkflow',
+      args: [{ model: model.id, reason: `schedule: cron "${schedule.cron}"`, requestedBy: 'vigil-schedule' }],
+      taskQueue: loaded.config.temporal.taskQueue,
+      // The same id as drift-triggered runs: a retraining already in progress is not doubled.
+      workflowId: `vigil-retrain-${model.id}`,
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1d', pauseOnFailure: false },
+    state: { paused: false, note: `retraining of ${model.id}: cron "${schedule.cron}" ${schedule.timezone}; managed by vigil schedules apply` },
+  };
+}
+
 export interface AppliedSchedule {
   scheduleId: string;
-  action: 'created' | 'updated';
+  action: 'created' | 'updated' | 'deleted';
 }
 
 /** Creates missing schedules and updates existing ones to match the config. */
 export async function applySchedules(client: Client, loaded: LoadedConfig): Promise<AppliedSchedule[]> {
   const applied: AppliedSchedule[] = [];
   for (const model of loaded.config.models) {
-    const options = monitoringSchedule(loaded, model);
-    const handle = client.schedule.getHandle(options.scheduleId);
-    try {
-      await handle.describe();
-      await handle.update((previous) => ({
-        ...previous,
-        spec: options.spec,
-        action: { ...options.action, workflowType: options.action.workflowType as string },
-        policies: { ...previous.policies, ...options.policies },
-        state: { ...previous.state, paused: options.state?.paused ?? previous.state.paused, note: options.state?.note },
-      }));
-      applied.push({ scheduleId: options.scheduleId, action: 'updated' });
-    } catch (error) {
-      if (!(error instanceof ScheduleNotFoundError)) throw error;
-      await client.schedule.create(options);
-      applied.push({ scheduleId: options.scheduleId, action: 'created' });
+    const retraining = retrainingSchedule(loaded, model);
+    if (retraining === undefined) {
+      // The config no longer asks for scheduled retraining: remove a schedule left from before.
+      try {
+        await client.schedule.getHandle(retrainingScheduleId(model.id)).delete();
+        applied.push({ scheduleId: retrainingScheduleId(model.id), action: 'deleted' });
+      } catch (error) {
+        if (!(error instanceof ScheduleNotFoundError)) throw error;
+      }
+    }
+    for (const options of [monitoringSchedule(loaded, model), ...(retraining === undefined ? [] : [retraining])]) {
+      applied.push(await applyOne(client, options));
     }
   }
   return applied;
+}
+
+async function applyOne(client: Client, options: ScheduleOptions): Promise<AppliedSchedule> {
+  const handle = client.schedule.getHandle(options.scheduleId);
+  try {
+    await handle.describe();
+    await handle.update((previous) => ({
+      ...previous,
+      spec: options.spec,
+      action: { ...options.action, workflowType: options.action.workflowType as string },
+      policies: { ...previous.policies, ...options.policies },
+      state: { ...previous.state, paused: options.state?.paused ?? previous.state.paused, note: options.state?.note },
+    }));
+    return { scheduleId: options.scheduleId, action: 'updated' };
+  } catch (error) {
+    if (!(error instanceof ScheduleNotFoundError)) throw error;
+    await client.schedule.create(options);
+    return { scheduleId: options.scheduleId, action: 'created' };
+  }
 }
 
 export async function listVigilSchedules(client: Client): Promise<ScheduleSummary[]> {

@@ -231,6 +231,10 @@ export async function prepareDemoWorkspace(
   onDay?: (date: string) => void,
 ): Promise<{ configPath: string; files: DemoFilesResult }> {
   await mkdir(dir, { recursive: true });
+  // A run starts from a clean state (the Temporal history of earlier runs is kept).
+  for (const stale of ['warehouse.duckdb', 'warehouse.duckdb.wal', 'models', 'registry', 'pipelines', 'model-server', 'incidents.json', 'alerts.log']) {
+    await rm(join(dir, stale), { recursive: true, force: true });
+  }
   const configPath = await writeDemoConfig(dir);
   const files = await writeDemoFiles({
     ...scenario,

@@ -16,12 +16,12 @@ export async function runWorker(configPath: string): Promise<void> {
   let modelServer: ModelServer | undefined;
   if (loaded.config.mode === 'local') {
     const port = loaded.config.local.modelServerPort;
-    if (!(await isListening('127.0.0.1', port))) {
+    if (port === 0 || !(await isListening('127.0.0.1', port))) {
       modelServer = await startModelServer({ port, host: '127.0.0.1', stateDir: join(dataDirOf(loaded), 'model-server') });
       console.error(`vigil: local model server on ${modelServer.url}`);
     }
   }
-  const runtime = await composeRuntime(loaded);
+  const runtime = await composeRuntime(loaded, modelServer === undefined ? {} : { modelServerUrl: modelServer.url });
   let interactions: { close(): Promise<void> } | undefined;
   const connection = await NativeConnection.connect(target.connectionOptions);
   try {

@@ -70,7 +70,7 @@ export async function dailyMonitoringWorkflow(input: DailyMonitoringInput): Prom
     runId,
     action: 'retraining.triggered',
     actor: 'vigil-monitoring',
-    detail: { reason: decision.reason, windows: decision.breachedWindows, retrainingWorkflowId: retrainingId },
+    detail: { reason: decision.reason, windows: decision.breachedWindows, retrainingWorkflowId: retrainingId, nominalAt: at },
   });
   try {
     await startChild(retrainingWorkflow, {

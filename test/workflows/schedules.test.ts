@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { validateConfig, type LoadedConfig } from '../../src/config/load.js';
-import { applySchedules, listVigilSchedules, monitoringScheduleId } from '../../src/client/schedules.js';
+import { applySchedules, listVigilSchedules, monitoringScheduleId, retrainingScheduleId } from '../../src/client/schedules.js';
 import { testEnv, uniqueId } from '../support/temporal.js';
 
 describe('monitoring schedules on the dev server', function () {
@@ -88,5 +88,18 @@ describe('monitoring schedules on the dev server', function () {
     const workflowId = description.info.recentActions[0]?.action.workflow.workflowId ?? '';
     assert.match(workflowId, new RegExp(`^vigil-daily-monitoring-${model}`));
     await client.workflow.getHandle(workflowId).terminate('no worker in this test');
+  });
+
+  it('adds a retraining schedule when the config asks for one, and removes it when it no longer does', async () => {
+    const loaded = await configWith('0 6 * * *');
+    loaded.config.models[0]!.retraining.schedule = { cron: '0 3 * * 1', timezone: 'UTC' };
+    const applied = await applySchedules(client, loaded);
+    assert.deepEqual(applied.map((entry) => entry.scheduleId).sort(), [monitoringScheduleId(model), retrainingScheduleId(model)].sort());
+    const retraining = await client.schedule.getHandle(retrainingScheduleId(model)).describe();
+    assert.equal(retraining.action.type === 'startWorkflow' ? retraining.action.workflowType : '', 'retrainingWorkflow');
+    assert.equal(retraining.action.type === 'startWorkflow' ? retraining.action.workflowId : '', `vigil-retrain-${model}`);
+    assert.equal(retraining.policies.overlap, ScheduleOverlapPolicy.SKIP);
+    const removed = await applySchedules(client, await configWith('0 6 * * *'));
+    assert.ok(removed.some((entry) => entry.scheduleId === retrainingScheduleId(model) && entry.action === 'deleted'));
   });
 });
