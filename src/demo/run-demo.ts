@@ -21,6 +21,7 @@ import { composeRuntime, type Runtime } from '../worker/compose-runtime.js';
 import { serveDemoDay } from '../adapters/local/demo-serving.js';
 import { applyDecision } from '../client/approvals.js';
 import { retrainingStatusQuery, type RetrainingResult } from '../workflows/retraining-messages.js';
+import type { retrainingWorkflow } from '../workflows/retraining.js';
 import { createVigilWorker } from '../worker/create-worker.js';
 import { demoDriftDate, demoScenario, writeDemoConfig } from './demo-config.js';
 
@@ -199,7 +200,7 @@ async function followRetraining(
   yes: boolean,
   log: (line: string) => void,
 ): Promise<DemoResult['retrainings'][number]> {
-  const handle = client.workflow.getHandle(workflowId);
+  const handle = client.workflow.getHandle<typeof retrainingWorkflow>(workflowId);
   for (;;) {
     const description = await handle.describe();
     if (description.status.name !== 'RUNNING') break;
@@ -217,7 +218,7 @@ async function followRetraining(
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  const result: RetrainingResult = await handle.result();
+  const result = await handle.result();
   log(`${day}: retraining ${result.outcome}${result.candidateVersion === undefined ? '' : ` (${result.candidateVersion})`}`);
   return { day, reason, outcome: result.outcome, ...(result.candidateVersion === undefined ? {} : { version: result.candidateVersion }) };
 }
