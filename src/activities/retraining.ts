@@ -25,6 +25,7 @@ export interface RetrainingPlan {
   championVersion?: string;
   trainingWindow: TimeWindow;
   holdoutWindow: TimeWindow;
+  holdoutShare: number;
   asOf: string;
   approvers: string[];
   approvalTimeoutMs: number;
@@ -62,11 +63,14 @@ export function createRetrainingActivities(deps: ActivityDeps) {
         // Whole days: the holdout ends where `at`'s day begins, training ends where holdout begins.
         const end = startOfUtcDay(at);
         const holdoutStart = end - policy.holdoutDays * dayMs;
+        // A hash split lets training reach the newest day; a time split stops where holdout begins.
+        const trainingEnd = policy.holdoutShare < 1 ? end : holdoutStart;
         return {
           candidateVersion: nextVersion([...registered, ...hosted]),
           ...(production?.currentVersion === undefined ? {} : { championVersion: production.currentVersion }),
-          trainingWindow: { start: iso(holdoutStart - policy.trainingDays * dayMs), end: iso(holdoutStart) },
+          trainingWindow: { start: iso(trainingEnd - policy.trainingDays * dayMs), end: iso(trainingEnd) },
           holdoutWindow: { start: iso(holdoutStart), end: iso(end) },
+          holdoutShare: policy.holdoutShare,
           asOf: at,
           approvers: config.approvers,
           approvalTimeoutMs: durationMs(policy.approvalTimeout),
@@ -83,6 +87,7 @@ export function createRetrainingActivities(deps: ActivityDeps) {
           candidateVersion: plan.candidateVersion,
           trainingWindow: plan.trainingWindow,
           holdoutWindow: plan.holdoutWindow,
+          holdoutShare: plan.holdoutShare,
           ...(plan.championVersion === undefined ? {} : { championVersion: plan.championVersion }),
           asOf: plan.asOf,
           parameters: { alpha: plan.ridgeAlpha },

@@ -17,6 +17,12 @@ export const retrainingSchema = z
     trainingDays: z.number().int().min(1).max(365).default(21),
     /** The most recent days, held out: champion and challenger are both evaluated on them. */
     holdoutDays: z.number().int().min(1).max(60).default(3),
+    /**
+     * 1: the holdout days are not trained on (a time split). Below 1: that share of the recent
+     * days' rows, by record-id hash, is held out and the rest trained on, so a candidate can learn
+     * from the newest data and still be judged on rows it never saw.
+     */
+    holdoutShare: z.number().gt(0).max(1).default(1),
     /** The candidate's holdout RMSE may exceed the champion's by at most this fraction. */
     tolerance: z.number().min(0).max(1).default(0.05),
     ridgeAlpha: z.number().positive().default(1),

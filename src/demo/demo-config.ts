@@ -9,7 +9,7 @@ export const demoScenario = {
   seed: 7,
   /** A Monday, so the weeks line up. */
   startDate: '2026-09-28',
-  days: 35,
+  days: 42,
   rowsPerDay: 2000,
   /** Day index from which the drift is injected: 2026-10-22, a Thursday. */
   driftFromDay: 24,
@@ -57,11 +57,14 @@ export async function writeDemoConfig(dir: string): Promise<string> {
           schedule: { cron: '0 6 * * *', timezone: 'UTC' },
         },
         retraining: {
-          // Two weeks of labelled traffic, the last two days held out for champion vs challenger.
+          // Two weeks of labelled traffic up to the day before; a third of the last week's rows
+          // (by record-id hash) held out, so the candidate learns from the drifted days and is
+          // judged, like the champion, on rows it never saw.
           trainingDays: 14,
-          holdoutDays: 2,
+          holdoutDays: 7,
+          holdoutShare: 0.3,
           tolerance: 0.05,
-          trigger: { k: 4, n: 5, on: ['drift', 'performance'], cooldown: '14d' },
+          trigger: { k: 5, n: 6, on: ['drift', 'performance'], cooldown: '14d' },
           approvalTimeout: '2h',
         },
         approvers: ['demo-approver'],

@@ -8,8 +8,14 @@ export interface TrainingRequest {
   candidateVersion: string;
   /** Training rows: production rows with labels, event time in [start, end). */
   trainingWindow: { start: string; end: string };
-  /** Holdout rows for champion vs challenger, after the training window. */
+  /** Holdout rows for champion vs challenger. */
   holdoutWindow: { start: string; end: string };
+  /**
+   * Share of the holdout window's rows held out, chosen by the hash of the record id; the rest may
+   * be trained on. 1 (the default) holds out the whole window, which must then follow the training
+   * window. Below 1 the windows may overlap: recent days feed both, never the same rows.
+   */
+  holdoutShare?: number;
   /** The version in production, evaluated on the same holdout. */
   championVersion?: string;
   /** Labels that arrived up to this instant are used. */

@@ -30,6 +30,7 @@ describe('end to end: the demo loop', function () {
       temporalPort,
       uiPort,
       scale: { days: 16, rowsPerDay: 300, driftFromDay: 12 },
+      yes: true,
       log: (line) => lines.push(line),
     });
     const driftDay = '2026-10-10';

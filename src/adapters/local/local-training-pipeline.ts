@@ -22,7 +22,7 @@ import { holdoutMetrics, trainModel } from '../../domain/model/train.js';
 import { dialectFor } from '../../domain/sql/dialect.js';
 import { type MonitoringTables } from '../../domain/sql/query-input.js';
 import { isoUtc, normaliseWindow } from '../../domain/sql/sql-text.js';
-import { decodeTrainingRows, trainingRowsSql, type TrainingRow } from '../../domain/sql/training-rows.js';
+import { decodeTrainingRows, trainingRowsSql, type TrainingRow, type TrainingRowsInput } from '../../domain/sql/training-rows.js';
 import type {
   EvaluationMetrics,
   PipelineExecution,
@@ -47,6 +47,7 @@ const requestSchema = z.object({
   candidateVersion: z.string(),
   trainingWindow: windowSchema,
   holdoutWindow: windowSchema,
+  holdoutShare: z.number().optional(),
   championVersion: z.string().optional(),
   asOf: z.string(),
   parameters: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
@@ -238,8 +239,11 @@ export class LocalTrainingPipeline implements TrainingPipeline {
     } catch (error) {
       throw invalid(`training request for ${request.model}/${request.candidateVersion}: ${messageOf(error)}`);
     }
-    // Rows the candidate trained on would flatter it against the champion.
-    if (holdout.start < training.end) {
+    const share = request.holdoutShare ?? 1;
+    if (!(share > 0 && share <= 1)) throw invalid(`holdout share ${share} is not in (0, 1]`);
+    // Rows the candidate trained on would flatter it against the champion: a whole-window
+    // holdout must follow training; a hash split keeps the rows apart by itself.
+    if (share >= 1 && holdout.start < training.end) {
       throw invalid(`holdout window ${holdout.start} .. ${holdout.end} must start at or after the training window's end ${training.end}`);
     }
     const unknown = Object.keys(request.parameters ?? {}).filter((name) => !knownParameters.has(name));
@@ -293,12 +297,14 @@ export class LocalTrainingPipeline implements TrainingPipeline {
     const contract = this.options.contractFor(request.model);
     await step('reading training rows');
     const tables = await this.options.tablesFor(contract);
-    const training = await this.labelledRows(contract, tables, request.trainingWindow, request.asOf);
+    const share = request.holdoutShare ?? 1;
+    const split = (part: 'training' | 'holdout') => (share >= 1 ? undefined : { holdoutWindow: request.holdoutWindow, share, part });
+    const training = await this.labelledRows(contract, tables, request.trainingWindow, request.asOf, split('training'));
     if (training.length === 0) {
       throw new StepFailure(`no labelled rows in the training window ${windowText(request.trainingWindow)} (labels as of ${isoUtc(request.asOf)})`);
     }
     await step('reading holdout rows');
-    const holdout = await this.labelledRows(contract, tables, request.holdoutWindow, request.asOf);
+    const holdout = await this.labelledRows(contract, tables, request.holdoutWindow, request.asOf, split('holdout'));
 
     await step(`training on ${training.length} rows`);
     const labelled = (rows: readonly TrainingRow[]): { rows: FeatureValue[][]; labels: number[] } => ({
@@ -336,8 +342,9 @@ export class LocalTrainingPipeline implements TrainingPipeline {
     tables: MonitoringTables,
     window: { start: string; end: string },
     asOf: string,
+    split?: TrainingRowsInput['split'],
   ): Promise<TrainingRow[]> {
-    const built = trainingRowsSql({ contract, tables, window, asOf, dialect: dialectFor(this.options.warehouse.dialect) });
+    const built = trainingRowsSql({ contract, tables, window, asOf, dialect: dialectFor(this.options.warehouse.dialect), ...(split === undefined ? {} : { split }) });
     const { rows } = await this.options.warehouse.query(built.sql, { label: built.label });
     return decodeTrainingRows(rows, contract);
   }

@@ -9,6 +9,7 @@ import { type SqlDialect } from './dialect.js';
 import { type CellSource, RowDecodeError, decodeRows, nullableNumber, nullableText, numberCell, textCell } from './decode.js';
 import { type BuiltQuery, type MonitoringTables, checkInput, featureColumn as fc, withCtes } from './query-input.js';
 import { labelsAsOfCte, windowRowsCte } from './source-rows.js';
+import { SqlBuildError, normaliseWindow } from './sql-text.js';
 
 export interface TrainingRowsInput {
   contract: FeatureContract;
@@ -18,6 +19,11 @@ export interface TrainingRowsInput {
   /** Labels that arrived up to this instant are used. */
   asOf: string;
   dialect: SqlDialect;
+  /**
+   * A hash split of the holdout window: its rows whose record-id hash falls below `share` are the
+   * holdout; `part` picks them ('holdout') or leaves them out of training ('training').
+   */
+  split?: { holdoutWindow: { start: string; end: string }; share: number; part: 'training' | 'holdout' };
 }
 
 export interface TrainingRow {
@@ -43,7 +49,7 @@ export function trainingRowsSql(input: TrainingRowsInput): BuiltQuery {
     columns.map((column) => `  ${column}`).join(',\n'),
     `FROM window_rows AS wr`,
     `JOIN labels_as_of AS la ON la.${id('record_id')} = ${w('record_id')}`,
-    `WHERE ${w('is_valid')}`,
+    `WHERE ${w('is_valid')}${splitCondition(d, input.split)}`,
     // event_time breaks ties between duplicate record ids, so the row order never depends on a scan.
     `ORDER BY ${w('record_id')}, ${w('event_time')}`,
   ].join('\n');
@@ -51,6 +57,15 @@ export function trainingRowsSql(input: TrainingRowsInput): BuiltQuery {
     sql: withCtes([windowRowsCte(checked), labelsAsOfCte(checked, input.asOf)], body),
     label: `training-rows:${checked.contract.model}`,
   };
+}
+
+function splitCondition(d: SqlDialect, split: TrainingRowsInput['split']): string {
+  if (split === undefined || split.share >= 1) return '';
+  if (!(split.share > 0)) throw new SqlBuildError(`holdout share ${split.share} is not in (0, 1]`);
+  const { start, end } = normaliseWindow(split.holdoutWindow);
+  const time = `wr.${d.ident('event_time')}`;
+  const held = `(${time} >= ${d.timestampLiteral(start)} AND ${time} < ${d.timestampLiteral(end)} AND wr.${d.ident('sample_u')} < ${d.double(split.share)})`;
+  return split.part === 'holdout' ? ` AND ${held}` : ` AND NOT ${held}`;
 }
 
 function featureCell(row: Row, feature: FeatureSpec, at: CellSource): FeatureValue {

@@ -79,4 +79,18 @@ describe('training rows on DuckDB', () => {
   it('returns nothing for a window without labels', async () => {
     assert.deepEqual(await rowsFor(input('2024-06-20T00:00:00Z', { start: '2024-05-01T00:00:00Z', end: '2024-05-02T00:00:00Z' })), []);
   });
+
+  it('splits the holdout window by record-id hash: disjoint parts that together are every row', async () => {
+    const asOf = '2024-06-20T00:00:00Z';
+    const all = (await rowsFor(input(asOf))).map((row) => row.recordId).sort();
+    for (const share of [0.3, 0.5, 0.9]) {
+      const split = (part: 'training' | 'holdout') => ({ ...input(asOf), split: { holdoutWindow: testWindow, share, part } });
+      const training = (await rowsFor(split('training'))).map((row) => row.recordId);
+      const holdout = (await rowsFor(split('holdout'))).map((row) => row.recordId);
+      assert.deepEqual(training.filter((id) => holdout.includes(id)), [], `share ${share}: no row in both`);
+      assert.deepEqual([...training, ...holdout].sort(), all, `share ${share}: every row in one part`);
+    }
+    const whole = await rowsFor({ ...input(asOf), split: { holdoutWindow: testWindow, share: 1, part: 'training' } });
+    assert.equal(whole.length, all.length, 'a share of 1 is no split');
+  });
 });
