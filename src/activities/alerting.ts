@@ -1,6 +1,7 @@
 // Alerts per kind of breach (drift, performance, bias, quality, no data), each an incident: a
 // breach that persists updates the incident's message; a newer window without it closes it.
-import { Context, log } from '@temporalio/activity';
+import { log } from '@temporalio/activity';
+import { namespaceOf } from './activity-context.js';
 import type { Breach, BreachKind, TimeWindow } from '../domain/monitoring/types.js';
 import { windowLabel } from '../domain/monitoring/windows.js';
 import type { Alert, Severity } from '../ports/notifier.js';
@@ -25,13 +26,6 @@ const titles: Record<BreachKind, string> = {
 };
 const severities: Record<BreachKind, Severity> = { no_data: 'critical', quality: 'critical', drift: 'warning', performance: 'critical', bias: 'warning' };
 
-function namespaceOf(): string {
-  try {
-    return Context.current().info.workflowNamespace ?? 'default';
-  } catch {
-    return 'default';
-  }
-}
 
 export function runUrl(uiUrl: string, namespace: string, workflowId: string, runId: string): string {
   return `${uiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}/${encodeURIComponent(runId)}/history`;

@@ -1,7 +1,7 @@
 // The staged deploy's activities: thin, idempotent steps over ModelHost, Warehouse, AuditLog and
 // the notifiers. Resource names and tags derive from (model, version), so a retry or a restarted
 // worker finds what an earlier attempt created instead of creating it again.
-import { Context } from '@temporalio/activity';
+import { heartbeat, namespaceOf } from './activity-context.js';
 import type { ModelConfig } from '../config/schema.js';
 import { durationMs } from '../config/retraining-schema.js';
 import type { SmokeReport } from '../domain/deploy/types.js';
@@ -15,13 +15,6 @@ import { classified, unknownModel } from './activity-errors.js';
 import { runUrl } from './alerting.js';
 import type { ActivityDeps } from './monitoring-deps.js';
 
-function heartbeat(detail: unknown): void {
-  try {
-    Context.current().heartbeat(detail);
-  } catch {
-    /* not running as an activity */
-  }
-}
 
 const dayMs = 86_400_000;
 
@@ -179,19 +172,12 @@ export function createDeployActivities(deps: ActivityDeps) {
         title: args.title,
         breaches: [],
         text: args.text,
-        runUrl: runUrl(deps.loaded.config.temporal.uiUrl, namespace(), args.workflowId, args.runId),
+        runUrl: runUrl(deps.loaded.config.temporal.uiUrl, namespaceOf(), args.workflowId, args.runId),
       });
     },
   };
 }
 
-function namespace(): string {
-  try {
-    return Context.current().info.workflowNamespace ?? 'default';
-  } catch {
-    return 'default';
-  }
-}
 
 /** One-off alerts (deploys, retraining) go to every notifier; a failing channel fails the step after all were tried. */
 export async function notifyAll(deps: ActivityDeps, alert: Parameters<ActivityDeps['notifiers'][number]['notify']>[0]): Promise<void> {

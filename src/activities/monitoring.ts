@@ -1,6 +1,7 @@
 // The monitoring job's activities: thin steps over the ports. Each is idempotent for its (model,
 // window): reruns replace what an earlier attempt wrote. Long ones heartbeat their progress.
-import { Context, log } from '@temporalio/activity';
+import { log } from '@temporalio/activity';
+import { cancellationSignal, heartbeat, heartbeatDetails } from './activity-context.js';
 import type { FacetConfig, ModelConfig } from '../config/schema.js';
 import type { FeatureContract } from '../domain/contract/contract.js';
 import { collectWindowAggregates } from '../domain/monitoring/collect-aggregates.js';
@@ -35,22 +36,6 @@ function facetNames(facets: FacetConfig[]): string[] {
   return facets.map((facet) => (facet.kind === 'weekend' ? 'weekend' : facet.feature));
 }
 
-function heartbeat(detail: unknown): void {
-  // Outside a Temporal activity (CLI tools, tests calling directly) there is nobody to tell.
-  try {
-    Context.current().heartbeat(detail);
-  } catch {
-    /* not running as an activity */
-  }
-}
-
-function cancellationSignal(): AbortSignal | undefined {
-  try {
-    return Context.current().cancellationSignal;
-  } catch {
-    return undefined;
-  }
-}
 
 export function createMonitoringActivities(deps: ActivityDeps) {
   const now = deps.now ?? (() => new Date());
@@ -101,7 +86,7 @@ export function createMonitoringActivities(deps: ActivityDeps) {
       return classified(`score ${model} ${windowLabel(window)}`, async () => {
         const { config, input } = await queryInput(model, window);
         const endpoint = config.endpoints.production;
-        const details = Context.current().info.heartbeatDetails as { scored?: number; after?: string } | undefined;
+        const details = heartbeatDetails<{ scored?: number; after?: string }>();
         let scored = details?.scored ?? 0;
         // Rows scored by an earlier attempt drop out of the query (their prediction is no longer
         // null), so resuming never scores a row twice; `after` only skips re-reading them.

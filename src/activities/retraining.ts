@@ -1,7 +1,7 @@
 // Retraining's activities: plan the run, start and follow the training pipeline (heartbeating),
 // register the candidate, apply the gate, ask for approval and record the outcome, decide the
 // drift trigger. Each is idempotent for its retraining run.
-import { Context } from '@temporalio/activity';
+import { heartbeat, namespaceOf } from './activity-context.js';
 import type { ModelConfig } from '../config/schema.js';
 import { durationMs } from '../config/retraining-schema.js';
 import type { BreachKind, TimeWindow } from '../domain/monitoring/types.js';
@@ -101,11 +101,7 @@ export function createRetrainingActivities(deps: ActivityDeps) {
         for (let attempt = 0; ; attempt += 1) {
           const execution = await deps.training.describe(executionId);
           if (execution.status !== 'Executing') return execution;
-          try {
-            Context.current().heartbeat({ executionId, step: execution.step ?? 'executing', attempt });
-          } catch {
-            /* not running as an activity */
-          }
+          heartbeat({ executionId, step: execution.step ?? 'executing', attempt });
           await new Promise((resolve) => setTimeout(resolve, Math.min(15_000, 200 * 2 ** Math.min(attempt, 6))));
         }
       });
@@ -132,7 +128,7 @@ export function createRetrainingActivities(deps: ActivityDeps) {
 
     /** Posts the request on every approval channel; returns their message references. */
     async requestApproval({ request, runId }: { request: ApprovalRequest; runId: string }): Promise<{ refs: Record<string, string> }> {
-      const withLink = { ...request, runUrl: runUrl(deps.loaded.config.temporal.uiUrl, namespace(), request.workflowId, runId) };
+      const withLink = { ...request, runUrl: runUrl(deps.loaded.config.temporal.uiUrl, namespaceOf(), request.workflowId, runId) };
       const refs: Record<string, string> = {};
       for (const channel of deps.approvals) {
         const { messageRef } = await channel.requestApproval(withLink);
@@ -166,7 +162,7 @@ export function createRetrainingActivities(deps: ActivityDeps) {
         title: args.title,
         breaches: [],
         text: args.text,
-        runUrl: runUrl(deps.loaded.config.temporal.uiUrl, namespace(), args.workflowId, args.runId),
+        runUrl: runUrl(deps.loaded.config.temporal.uiUrl, namespaceOf(), args.workflowId, args.runId),
       });
     },
 
@@ -212,10 +208,3 @@ function parseSummary(value: unknown): { breachKinds: BreachKind[]; dataQualityI
   }
 }
 
-function namespace(): string {
-  try {
-    return Context.current().info.workflowNamespace ?? 'default';
-  } catch {
-    return 'default';
-  }
-}

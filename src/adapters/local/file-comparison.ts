@@ -14,6 +14,7 @@ import {
   numericDistanceSql,
   type MonitoringQueryInput,
 } from '../../domain/sql/monitoring-queries.js';
+import { categoricalDriftValues, numericDriftValues } from '../../domain/monitoring/drift-values.js';
 import { categoricalDrift, numericDrift, type AlignedCategoryCounts } from '../../domain/stats/index.js';
 import { DuckDbWarehouse } from './duckdb-warehouse.js';
 import { fileScanSql, type FileSource } from './duckdb-warehouse-sources.js';
@@ -111,26 +112,13 @@ export async function compareFiles(options: CompareOptions): Promise<FeatureComp
           baselineBinCounts: counts?.baseline ?? [],
           currentBinCounts: counts?.current ?? [],
         });
-        const values = {
-          ks_statistic: drift.ksStatistic,
-          ks_p_value: drift.ksPValue,
-          wasserstein: drift.wasserstein,
-          wasserstein_normed: drift.wassersteinNormed,
-          psi: drift.psi,
-          js_distance: drift.jsDistance,
-        };
+        const values = numericDriftValues(drift);
         const decisive = values[numericRule.method];
         return { name: feature.name, kind: 'numeric', ...values, drifted: decisive !== null && decisive >= numericRule.threshold, ...numericRule };
       }
       const aligned = categories.get(feature.name);
       const drift = categoricalDrift(aligned?.baselineCounts ?? [], aligned?.currentCounts ?? []);
-      const values = {
-        chi2_statistic: drift.chi2Statistic,
-        chi2_p_value: drift.chi2PValue,
-        psi: drift.psi,
-        js_distance: drift.jsDistance,
-        linf: drift.linf,
-      };
+      const { unseen_share: _unseen, ...values } = categoricalDriftValues(drift);
       const decisive = values[categoricalRule.method];
       return { name: feature.name, kind: 'categorical', ...values, drifted: decisive !== null && decisive >= categoricalRule.threshold, ...categoricalRule };
     });

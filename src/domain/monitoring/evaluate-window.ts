@@ -9,39 +9,16 @@ import {
   facetGroupMetrics,
   numericDrift,
   regressionPerformance,
-  type CategoricalDrift,
   type FacetMetrics,
-  type NumericDrift,
   type ThresholdRule,
 } from '../stats/index.js';
 import type { WindowAggregates } from './collect-aggregates.js';
+import { categoricalDriftValues, numericDriftValues } from './drift-values.js';
 import type { Breach, BreachKind, MetricGroup, MetricRecord, WindowAnalysis } from './types.js';
 
 const pValueMethods = new Set(['ks_p_value', 'chi2_p_value']);
 
 type DriftValues = Record<string, number | null>;
-
-function numericValues(drift: NumericDrift): DriftValues {
-  return {
-    ks_statistic: drift.ksStatistic,
-    ks_p_value: drift.ksPValue,
-    wasserstein: drift.wasserstein,
-    wasserstein_normed: drift.wassersteinNormed,
-    psi: drift.psi,
-    js_distance: drift.jsDistance,
-  };
-}
-
-function categoricalValues(drift: CategoricalDrift): DriftValues {
-  return {
-    chi2_statistic: drift.chi2Statistic,
-    chi2_p_value: drift.chi2PValue,
-    psi: drift.psi,
-    js_distance: drift.jsDistance,
-    linf: drift.linf,
-    unseen_share: drift.unseenShare,
-  };
-}
 
 interface DriftSubject {
   group: MetricGroup;
@@ -135,7 +112,7 @@ export function evaluateWindow(contract: FeatureContract, policy: MonitoringConf
     });
     const isPrediction = distance.subject === 'prediction' && !contract.features.some((f) => f.name === 'prediction');
     const rule = isPrediction ? policy.drift.prediction : (policy.drift.features[distance.subject] ?? policy.drift.numeric);
-    const values = numericValues(drift);
+    const values: DriftValues = numericDriftValues(drift);
     values.mean = distance.currentMean;
     values.baseline_mean = distance.baselineMean;
     subjects.push({ group: isPrediction ? 'prediction' : 'feature', subject: distance.subject, values, method: rule.method, threshold: rule.threshold });
@@ -148,7 +125,7 @@ export function evaluateWindow(contract: FeatureContract, policy: MonitoringConf
     subjects.push({
       group: 'feature',
       subject: feature.name,
-      values: categoricalValues(categoricalDrift(counts.baselineCounts, counts.currentCounts)),
+      values: categoricalDriftValues(categoricalDrift(counts.baselineCounts, counts.currentCounts)),
       method: rule.method,
       threshold: rule.threshold,
     });
