@@ -73,7 +73,10 @@ export async function composeRuntime(loaded: LoadedConfig, options: RuntimeOptio
     throw new Error('mode "aws" needs the AWS adapters, which this build does not include yet; use mode "local"');
   }
   const dataDir = dataDirOf(loaded);
-  const warehouse = await DuckDbWarehouse.open({ path: join(dataDir, 'warehouse.duckdb') });
+  const warehouse = await DuckDbWarehouse.open({
+    path: join(dataDir, 'warehouse.duckdb'),
+    settings: { memory_limit: loaded.config.local.warehouseMemoryLimit, temp_directory: join(dataDir, 'duckdb-spill') },
+  });
   try {
     await warehouse.ensureResultTables();
     const sources: Record<string, ModelSources> = Object.fromEntries(loaded.config.models.map((model) => [model.id, model.sources]));
