@@ -89,9 +89,9 @@ describe('monitor command', () => {
 
     it('shows each window with its drift, performance breaches and headline numbers', () => {
       const [clean, breached, empty] = rowsOf(summaryTable(results));
-      assert.match(clean ?? '', /^2026-11-14\.\.2026-11-20\s+ok\s+1000\s+3\s+40%\s+4\.25\s+101\.5\s+-\s+-\s+-$/);
+      assert.match(clean ?? '', /^2026-11-14\.\.2026-11-20\s+ok\s+1000\s+3\s+-\s+40%\s+4\.25\s+101\.5\s+-\s+-\s+-$/);
       assert.match(breached ?? '', /^2026-11-15\.\.2026-11-21\s+ok .*\stemperature,prediction\s+-\s+window\.rmse=6\.5\s+<<$/);
-      assert.match(empty ?? '', /^2026-11-16\.\.2026-11-22\s+no_data\s+0\s+3\s+-\s+-\s+-\s+-\s+-\s+-\s+<<$/);
+      assert.match(empty ?? '', /^2026-11-16\.\.2026-11-22\s+no_data\s+0\s+3\s+-\s+-\s+-\s+-\s+-\s+-\s+-\s+<<$/);
     });
 
     it('marks the first window holding the drift day', () => {
