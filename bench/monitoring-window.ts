@@ -127,7 +127,7 @@ async function main(): Promise<void> {
       dir: { type: 'string' },
       rows: { type: 'string' },
       'sample-rate': { type: 'string', default: '1' },
-      'memory-limit': { type: 'string', default: '1GB' },
+      'memory-limit': { type: 'string', default: '512MB' },
       threads: { type: 'string', default: '1' },
     },
   });
@@ -143,7 +143,9 @@ async function main(): Promise<void> {
   const started = performance.now();
   const clock = new StepClock(spillDir);
   const warehouse = await DuckDbWarehouse.open({
-    settings: { memory_limit: values['memory-limit'], threads: values.threads, temp_directory: spillDir },
+    // The worker's own settings (src/worker/compose-runtime.ts): without insertion order DuckDB need not
+    // buffer results to keep it, which is what keeps memory flat as the window grows.
+    settings: { memory_limit: values['memory-limit'], threads: values.threads, temp_directory: spillDir, preserve_insertion_order: 'false' },
   });
   try {
     const tables = await warehouse.registerFileSources({

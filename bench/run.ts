@@ -116,7 +116,7 @@ async function main(): Promise<void> {
     options: {
       sizes: { type: 'string' },
       quick: { type: 'boolean', default: false },
-      'memory-limit': { type: 'string', default: '1GB' },
+      'memory-limit': { type: 'string', default: '512MB' },
       'sample-rate': { type: 'string', default: '0.1' },
     },
   });

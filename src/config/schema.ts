@@ -135,7 +135,7 @@ export const configSchema = z
          * DuckDB's memory limit: the window statistics spill to disk past it, so the worker's
          * memory stays bounded whatever the window size (see `npm run bench`).
          */
-        warehouseMemoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'must be a size such as 512MB or 2GB').default('1GB'),
+        warehouseMemoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'must be a size such as 512MB or 2GB').default('512MB'),
       })
       .strict()
       .prefault({}),

@@ -75,7 +75,13 @@ export async function composeRuntime(loaded: LoadedConfig, options: RuntimeOptio
   const dataDir = dataDirOf(loaded);
   const warehouse = await DuckDbWarehouse.open({
     path: join(dataDir, 'warehouse.duckdb'),
-    settings: { memory_limit: loaded.config.local.warehouseMemoryLimit, temp_directory: join(dataDir, 'duckdb-spill') },
+    // Every monitoring query orders what it needs; without insertion order DuckDB streams and
+    // spills instead of buffering, so memory stays flat as windows grow (see bench/README.md).
+    settings: {
+      memory_limit: loaded.config.local.warehouseMemoryLimit,
+      temp_directory: join(dataDir, 'duckdb-spill'),
+      preserve_insertion_order: 'false',
+    },
   });
   try {
     await warehouse.ensureResultTables();
