@@ -8,7 +8,16 @@ import { applyDecision } from '../client/approvals.js';
 import { connectClient } from '../client/connect.js';
 import type { Runtime } from './compose-runtime.js';
 
-export async function startInteractions(loaded: LoadedConfig, runtime: Runtime): Promise<{ close(): Promise<void> } | undefined> {
+export interface InteractionsOptions {
+  /** Where a click's response_url may point (default: Slack's hosts); tests use a local server. */
+  responseUrlOrigins?: string[];
+}
+
+export async function startInteractions(
+  loaded: LoadedConfig,
+  runtime: Runtime,
+  options: InteractionsOptions = {},
+): Promise<{ close(): Promise<void> } | undefined> {
   const slack = loaded.config.slack;
   if (slack?.signingSecret === undefined) return undefined;
   const connected = await connectClient();
@@ -19,6 +28,7 @@ export async function startInteractions(loaded: LoadedConfig, runtime: Runtime):
       host: slack.interactionsHost,
       port: slack.interactionsPort,
       path: slack.interactionsPath,
+      ...(options.responseUrlOrigins === undefined ? {} : { responseUrlOrigins: options.responseUrlOrigins }),
       applyDecision: (decision) =>
         applyDecision(
           connected.client,

@@ -9,15 +9,16 @@ import type { retrainingWorkflow } from '../../src/workflows/retraining.js';
 import { addDays, startMonitoringRig, type MonitoringRig } from '../support/monitoring-rig.js';
 import { freePort } from '../support/free-port.js';
 import { uniqueId } from '../support/temporal.js';
+import { startRecordingServer, type RecordingServer } from '../adapters/slack/recording-server.js';
 
 const signingSecret = 'test-signing-secret';
 
-function click(workflowId: string, user: string, action: 'vigil_approve' | 'vigil_reject') {
+function click(workflowId: string, user: string, action: 'vigil_approve' | 'vigil_reject', responseUrl: string) {
   const payload = {
     type: 'block_actions',
     user: { id: user, username: user },
     actions: [{ action_id: action, value: JSON.stringify({ workflowId, model: 'demand', version: 'v2' }) }],
-    response_url: 'https://hooks.slack.com/actions/T0/1/test',
+    response_url: responseUrl,
     container: { message_ts: '1700000000.000100' },
     channel: { id: 'C1' },
   };
@@ -34,6 +35,8 @@ describe('Slack approval through the worker', function () {
   let rig: MonitoringRig;
   let interactions: { close(): Promise<void> } | undefined;
   let url: string;
+  let slack: RecordingServer;
+  let responseUrl: string;
   const savedAddress = process.env.TEMPORAL_ADDRESS;
 
   before(async function () {
@@ -53,12 +56,16 @@ describe('Slack approval through the worker', function () {
       interactionsPath: '/slack/interactions',
     };
     process.env.TEMPORAL_ADDRESS = rig.env.address;
-    interactions = await startInteractions(rig.loaded, rig.runtime);
+    // Clicks' response_url points at a local recorder, never at Slack.
+    slack = await startRecordingServer();
+    responseUrl = `${slack.origin}/actions/T0/1/test`;
+    interactions = await startInteractions(rig.loaded, rig.runtime, { responseUrlOrigins: [slack.origin] });
     url = `http://127.0.0.1:${port}/slack/interactions`;
   });
 
   after(async () => {
     await interactions?.close();
+    await slack?.close();
     if (savedAddress === undefined) delete process.env.TEMPORAL_ADDRESS;
     else process.env.TEMPORAL_ADDRESS = savedAddress;
     if (rig !== undefined) rig.loaded.config.slack = undefined;
@@ -85,13 +92,13 @@ describe('Slack approval through the worker', function () {
     });
     await waitFor(workflowId, (status) => status.stage === 'awaiting-approval');
 
-    const forgedBody = click(workflowId, 'U0APPROVER', 'vigil_approve');
+    const forgedBody = click(workflowId, 'U0APPROVER', 'vigil_approve', responseUrl);
     const forged = await fetch(url, { method: 'POST', headers: signed(forgedBody, 'wrong-secret'), body: forgedBody });
     assert.equal(forged.status, 401);
     const stale = await fetch(url, { method: 'POST', headers: signed(forgedBody, signingSecret, Math.floor(Date.now() / 1000) - 600), body: forgedBody });
     assert.equal(stale.status, 401, 'a replayed (10 minutes old) request is refused');
 
-    const outsiderBody = click(workflowId, 'U0MALLORY', 'vigil_approve');
+    const outsiderBody = click(workflowId, 'U0MALLORY', 'vigil_approve', responseUrl);
     assert.equal((await fetch(url, { method: 'POST', headers: signed(outsiderBody), body: outsiderBody })).status, 200);
     // The click is acked first and applied after: wait for the refusal to land in the run's audit.
     const deadline = Date.now() + 60_000;
@@ -99,11 +106,14 @@ describe('Slack approval through the worker', function () {
       if (Date.now() > deadline) throw new Error('the outsider’s refusal was not audited');
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    const approverBody = click(workflowId, 'U0APPROVER', 'vigil_approve');
+    const approverBody = click(workflowId, 'U0APPROVER', 'vigil_approve', responseUrl);
     assert.equal((await fetch(url, { method: 'POST', headers: signed(approverBody), body: approverBody })).status, 200);
 
     const result = await handle.result();
     assert.equal(result.outcome, 'deployed', JSON.stringify(result));
+    const edits = await slack.waitFor(2);
+    assert.ok(edits.some((edit) => edit.body.includes('Not applied')), 'the outsider was told it was not applied');
+    assert.ok(edits.some((edit) => edit.body.includes('Approved by') && edit.body.includes('replace_original')), 'the message shows who approved');
     assert.equal(result.decidedBy, 'U0APPROVER');
     const inRun = (await rig.runtime.deps.audit.list({ workflowId })).map((event) => `${event.action}:${event.actor}`);
     assert.ok(inRun.includes('approval.refused:U0MALLORY'), inRun.join(', '));
