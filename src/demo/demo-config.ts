@@ -64,7 +64,7 @@ export async function writeDemoConfig(dir: string): Promise<string> {
           holdoutDays: 7,
           holdoutShare: 0.3,
           tolerance: 0.05,
-          trigger: { k: 5, n: 6, on: ['drift', 'performance'], cooldown: '14d' },
+          trigger: { k: 6, n: 7, on: ['drift', 'performance'], cooldown: '14d' },
           approvalTimeout: '2h',
         },
         approvers: ['demo-approver'],
