@@ -1,9 +1,9 @@
 // Provides a command-line tool built from its Go module at a pinned version, cached outside the
 // repository so later runs on the same machine reuse it. An explicit path or a copy on PATH wins.
-import { spawn } from 'node:child_process';
 import { access, constants, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { runWithProgress } from './run-command.js';
 
 export interface GoTool {
   /** Name used in messages and as the cache folder ("temporal-cli"). */
@@ -108,7 +108,7 @@ async function build(tool: GoTool, cacheDir: string, env: NodeJS.ProcessEnv, onP
   const started = Date.now();
   const ticker = setInterval(() => onProgress(`  still building ${tool.name}... ${Math.round((Date.now() - started) / 1000)}s`), 30_000);
   try {
-    await run(go, ['install', `${tool.goPackage}@${tool.version}`], { ...env, GOBIN: scratch, CGO_ENABLED: '0' }, onProgress);
+    await runWithProgress(go, ['install', `${tool.goPackage}@${tool.version}`], { ...env, GOBIN: scratch, CGO_ENABLED: '0' }, onProgress);
   } finally {
     clearInterval(ticker);
   }
@@ -125,21 +125,3 @@ async function build(tool: GoTool, cacheDir: string, env: NodeJS.ProcessEnv, onP
   onProgress(`built ${tool.name} in ${Math.round((Date.now() - started) / 1000)}s`);
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, onProgress: (line: string) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let tail = '';
-    const collect = (chunk: Buffer): void => {
-      const text = chunk.toString();
-      tail = (tail + text).slice(-4000);
-      for (const line of text.split('\n')) if (line.trim() !== '') onProgress(`  ${line.trim()}`);
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve();
-      else reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${tail}`));
-    });
-  });
-}

@@ -3,9 +3,10 @@
 // pinned version, and reused by later runs. An explicit MOTO_SERVER_PATH wins.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { access, constants, lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freeLoopbackPort } from './free-port.js';
 import { findOnPath, vigilCacheDir } from './go-tool.js';
+import { runWithProgress } from './run-command.js';
 
 export const MOTO_VERSION = '5.2.5';
 export const MOTO_PATH_VARIABLE = 'MOTO_SERVER_PATH';
@@ -68,9 +69,9 @@ async function install(cacheDir: string, env: NodeJS.ProcessEnv, onProgress: (li
   const started = Date.now();
   const ticker = setInterval(() => onProgress(`  still installing moto... ${Math.round((Date.now() - started) / 1000)}s`), 30_000);
   try {
-    await run(python, ['-m', 'venv', scratch], env, onProgress);
+    await runWithProgress(python, ['-m', 'venv', scratch], env, onProgress);
     const venvPython = join(scratch, 'bin', 'python');
-    await run(venvPython, ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', `moto[server]==${MOTO_VERSION}`], env, onProgress);
+    await runWithProgress(venvPython, ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', `moto[server]==${MOTO_VERSION}`], env, onProgress);
     await fixScriptPaths(scratch, finalDir);
   } finally {
     clearInterval(ticker);
@@ -110,25 +111,6 @@ async function fixScriptPaths(scratch: string, finalDir: string): Promise<void> 
   }
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, onProgress: (line: string) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let tail = '';
-    const collect = (chunk: Buffer): void => {
-      const text = chunk.toString();
-      tail = (tail + text).slice(-4000);
-      for (const line of text.split('\n')) if (line.trim() !== '') onProgress(`  ${line.trim()}`);
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve();
-      else reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${tail}`));
-    });
-  });
-}
-
 export interface MotoServer {
   /** `http://127.0.0.1:PORT`. */
   endpoint: string;
@@ -139,18 +121,6 @@ export interface MotoServer {
 export interface StartMotoOptions extends MotoOptions {
   /** How long to wait for the first HTTP answer; default 60 s. */
   readyTimeoutMs?: number;
-}
-
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts moto_server on a free loopback port and resolves once it answers HTTP. */
