@@ -44,7 +44,7 @@ export function cachedToolDir(tool: GoTool, cacheDir: string): string {
   return join(cacheDir, tool.name, tool.version);
 }
 
-async function isExecutable(path: string): Promise<boolean> {
+export async function isExecutable(path: string): Promise<boolean> {
   try {
     await access(path, constants.X_OK);
     return true;

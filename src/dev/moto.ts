@@ -2,10 +2,10 @@
 // moto is a Python package: it is installed into a virtualenv cached outside the repository, at a
 // pinned version, and reused by later runs. An explicit MOTO_SERVER_PATH wins.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { access, constants, lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freeLoopbackPort } from './free-port.js';
-import { findOnPath, vigilCacheDir } from './go-tool.js';
+import { findOnPath, isExecutable, vigilCacheDir } from './go-tool.js';
 import { runWithProgress } from './run-command.js';
 
 export const MOTO_VERSION = '5.2.5';
@@ -30,14 +30,6 @@ export function motoVenvDir(cacheDir: string): string {
   return join(cacheDir, 'moto', MOTO_VERSION);
 }
 
-async function isExecutable(path: string): Promise<boolean> {
-  try {
-    await access(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The moto_server executable: from MOTO_SERVER_PATH, the cached virtualenv, or a fresh install. */
 export async function resolveMotoServer(options: MotoOptions = {}): Promise<ResolvedMoto> {
