@@ -1,0 +1,247 @@
+// The Warehouse port on Amazon Athena: each statement is a query execution in a workgroup, polled
+// until it ends, whose results are paged back and decoded by column type. Writing result rows
+// (replace/append) is not available yet: see the methods below.
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  AthenaClient,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
+  type AthenaClientConfig,
+  type ColumnInfo,
+  type EncryptionConfiguration,
+  type Row as AthenaRow,
+} from '@aws-sdk/client-athena';
+import { NonRetryableError } from '../../domain/errors.js';
+import { athenaDialect, type SqlDialect } from '../../domain/sql/dialect.js';
+import type { QueryOptions, QueryResult, Row, Warehouse } from '../../ports/warehouse.js';
+import { decodeAthenaRows, isHeaderRow, queryFailureError } from './athena-results.js';
+import { AWS_MAX_ATTEMPTS, classifyAwsError } from './errors.js';
+
+/** Longest wait between two GetQueryExecution calls. */
+export const MAX_POLL_INTERVAL_MS = 5000;
+const pollBackoff = 1.5;
+/** GetQueryResults returns at most 1,000 rows per page. */
+const pageSize = 1000;
+
+export type AthenaEncryption = { option: 'SSE_S3' } | { option: 'SSE_KMS'; kmsKey: string };
+
+export interface AthenaWarehouseOptions {
+  /** A ready client (its own retry settings apply, and close() leaves it open); otherwise one is built. */
+  client?: AthenaClient;
+  clientConfig?: AthenaClientConfig;
+  workgroup: string;
+  database: string;
+  /** Where Athena writes result files: `s3://bucket/prefix/`. */
+  outputLocation: string;
+  /** First wait between status checks (default 500 ms), growing x1.5 up to 5 s. */
+  pollIntervalMs?: number;
+  /** Encryption of result files; default SSE_S3. */
+  encryption?: AthenaEncryption;
+}
+
+export interface AthenaQueryOptions extends QueryOptions {
+  /** Idempotency token (32..128 characters): a retried start with the same token reuses the query. */
+  clientRequestToken?: string;
+}
+
+/** Thrown when a query is cancelled through its AbortSignal (same name as the DuckDB one). */
+export class AthenaQueryCancelledError extends Error {
+  constructor(
+    message: string,
+    readonly queryId: string | undefined,
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, options);
+    this.name = 'AbortError';
+  }
+}
+
+interface Finished {
+  statementType: string | undefined;
+}
+
+interface ResultPages {
+  rows: Row[];
+  columns: ColumnInfo[];
+}
+
+export class AthenaWarehouse implements Warehouse {
+  readonly dialect = 'athena' as const;
+  readonly sql: SqlDialect = athenaDialect;
+  readonly workgroup: string;
+  readonly database: string;
+  readonly outputLocation: string;
+  private readonly client: AthenaClient;
+  private readonly ownsClient: boolean;
+  private readonly pollIntervalMs: number;
+  private readonly encryption: EncryptionConfiguration;
+
+  constructor(options: AthenaWarehouseOptions) {
+    if (!/^s3:\/\/[^/]+/.test(options.outputLocation)) {
+      throw new NonRetryableError(`Athena output location ${JSON.stringify(options.outputLocation)} is not an s3:// URL`, 'INVALID_INPUT');
+    }
+    const encryption = options.encryption ?? { option: 'SSE_S3' };
+    if (encryption.option === 'SSE_KMS' && encryption.kmsKey === '') {
+      throw new NonRetryableError('Athena SSE_KMS encryption needs a KMS key', 'INVALID_INPUT');
+    }
+    this.workgroup = options.workgroup;
+    this.database = options.database;
+    this.outputLocation = options.outputLocation;
+    this.pollIntervalMs = Math.max(1, options.pollIntervalMs ?? 500);
+    this.encryption =
+      encryption.option === 'SSE_KMS' ? { EncryptionOption: 'SSE_KMS', KmsKey: encryption.kmsKey } : { EncryptionOption: 'SSE_S3' };
+    this.ownsClient = options.client === undefined;
+    // The SDK's standard retry strategy retries throttling, 5xx and network errors with backoff.
+    this.client = options.client ?? new AthenaClient({ maxAttempts: AWS_MAX_ATTEMPTS, ...options.clientConfig });
+  }
+
+  async query(sql: string, options: AthenaQueryOptions = {}): Promise<QueryResult> {
+    const { queryId, finished } = await this.run(sql, options);
+    const { rows } = await this.readResults(queryId, options.label ?? 'query', finished);
+    return { rows, queryId };
+  }
+
+  async execute(sql: string, options: AthenaQueryOptions = {}): Promise<QueryResult> {
+    const { queryId } = await this.run(sql, options);
+    return { rows: [], queryId };
+  }
+
+  /** Column names from the metadata of an empty SELECT; undefined when Athena says the table is missing. */
+  async describe(table: string): Promise<string[] | undefined> {
+    const label = `describe:${table}`;
+    try {
+      const { queryId, finished } = await this.run(`SELECT * FROM ${this.sql.table(table)} LIMIT 0`, { label });
+      const { columns } = await this.readResults(queryId, label, finished);
+      return columns.map((column, i) => column.Name ?? `_col${i}`);
+    } catch (error) {
+      if (error instanceof NonRetryableError && error.code === 'NOT_FOUND') return undefined;
+      throw error;
+    }
+  }
+
+  // Athena external tables have no DELETE: replacing a key means removing the partition's objects
+  // on S3 (and its catalog entry) before an INSERT INTO, which this adapter does not do yet.
+  replaceRows(table: string, _key: Row, _rows: Row[]): Promise<void> {
+    return Promise.reject(notImplemented(`replaceRows(${table})`));
+  }
+
+  replaceFromQuery(table: string, _key: Row, _selectSql: string, _options?: QueryOptions): Promise<QueryResult> {
+    return Promise.reject(notImplemented(`replaceFromQuery(${table})`));
+  }
+
+  // Append could be an INSERT INTO, but it is held back with the replaces: the same tables are
+  // written by both, and an append that is never cleared would duplicate rows on rerun.
+  appendRows(table: string, _rows: Row[]): Promise<void> {
+    return Promise.reject(notImplemented(`appendRows(${table})`));
+  }
+
+  close(): Promise<void> {
+    if (this.ownsClient) this.client.destroy();
+    return Promise.resolve();
+  }
+
+  /** Starts the statement and waits for it to succeed; throws for FAILED, CANCELLED or abort. */
+  private async run(sql: string, options: AthenaQueryOptions): Promise<{ queryId: string; finished: Finished }> {
+    const label = options.label ?? 'query';
+    const token = options.clientRequestToken;
+    if (token !== undefined && (token.length < 32 || token.length > 128)) {
+      throw new NonRetryableError(`Athena query ${label}: client request token must have 32..128 characters`, 'INVALID_INPUT');
+    }
+    if (options.signal?.aborted === true) {
+      throw new AthenaQueryCancelledError(`Athena query ${label} cancelled before it started`, undefined, { cause: options.signal.reason });
+    }
+    let queryId: string | undefined;
+    try {
+      const started = await this.client.send(
+        new StartQueryExecutionCommand({
+          QueryString: sql,
+          QueryExecutionContext: { Database: this.database },
+          WorkGroup: this.workgroup,
+          ResultConfiguration: { OutputLocation: this.outputLocation, EncryptionConfiguration: this.encryption },
+          ClientRequestToken: token,
+        }),
+      );
+      queryId = started.QueryExecutionId;
+    } catch (error) {
+      throw classifyAwsError(error, `StartQueryExecution ${label} in workgroup ${this.workgroup}`);
+    }
+    if (queryId === undefined) throw new NonRetryableError(`StartQueryExecution ${label} returned no QueryExecutionId`, 'INVALID_RESULT');
+    return { queryId, finished: await this.waitFor(queryId, label, options) };
+  }
+
+  private async waitFor(queryId: string, label: string, options: QueryOptions): Promise<Finished> {
+    let delay = this.pollIntervalMs;
+    for (;;) {
+      if (aborted(options.signal)) return this.cancel(queryId, label, options.signal);
+      let execution;
+      try {
+        execution = (await this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: queryId }))).QueryExecution;
+      } catch (error) {
+        throw classifyAwsError(error, `GetQueryExecution ${label} (${queryId})`);
+      }
+      const state = execution?.Status?.State ?? 'QUEUED';
+      options.onProgress?.({ label, state });
+      if (state === 'SUCCEEDED') return { statementType: execution?.StatementType };
+      if (state === 'FAILED' || state === 'CANCELLED') {
+        throw queryFailureError(label, queryId, state, execution?.Status?.StateChangeReason, execution?.Status?.AthenaError);
+      }
+      try {
+        await sleep(delay, undefined, { signal: options.signal });
+      } catch (error) {
+        if (aborted(options.signal)) return this.cancel(queryId, label, options.signal);
+        throw error;
+      }
+      delay = Math.min(delay * pollBackoff, MAX_POLL_INTERVAL_MS);
+    }
+  }
+
+  private async cancel(queryId: string, label: string, signal: AbortSignal): Promise<never> {
+    try {
+      await this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: queryId }));
+    } catch (error) {
+      // The caller asked to stop waiting either way; say that Athena may still be running it.
+      throw new AthenaQueryCancelledError(`Athena query ${label} (${queryId}) abandoned; StopQueryExecution failed`, queryId, {
+        cause: classifyAwsError(error, `StopQueryExecution ${label} (${queryId})`),
+      });
+    }
+    throw new AthenaQueryCancelledError(`Athena query ${label} (${queryId}) cancelled`, queryId, { cause: signal.reason });
+  }
+
+  private async readResults(queryId: string, label: string, finished: Finished): Promise<ResultPages> {
+    const rows: Row[] = [];
+    let columns: ColumnInfo[] = [];
+    let nextToken: string | undefined;
+    let first = true;
+    do {
+      let page;
+      try {
+        page = await this.client.send(new GetQueryResultsCommand({ QueryExecutionId: queryId, NextToken: nextToken, MaxResults: pageSize }));
+      } catch (error) {
+        throw classifyAwsError(error, `GetQueryResults ${label} (${queryId})`);
+      }
+      if (columns.length === 0) columns = page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
+      let pageRows: AthenaRow[] = page.ResultSet?.Rows ?? [];
+      // A SELECT's first row repeats the column names; DDL and utility statements have none.
+      if (first && finished.statementType === 'DML' && isHeaderRow(pageRows[0], columns)) pageRows = pageRows.slice(1);
+      rows.push(...decodeAthenaRows(pageRows, columns, label, rows.length));
+      nextToken = page.NextToken;
+      first = false;
+    } while (nextToken !== undefined && nextToken !== '');
+    return { rows, columns };
+  }
+}
+
+// A function rather than an inline check, so TypeScript does not keep `aborted` narrowed across awaits.
+function aborted(signal: AbortSignal | undefined): signal is AbortSignal {
+  return signal?.aborted === true;
+}
+
+function notImplemented(what: string): NonRetryableError {
+  return new NonRetryableError(
+    `AthenaWarehouse.${what} is not implemented: Athena external tables have no DELETE, and clearing a ` +
+      'partition (deleting its S3 objects before INSERT INTO) is not built yet',
+    'NOT_IMPLEMENTED',
+  );
+}
