@@ -1,7 +1,7 @@
 // Alerts per kind of breach (drift, performance, bias, quality, no data), each an incident: a
 // breach that persists updates the incident's message; a newer window without it closes it.
 import { log } from '@temporalio/activity';
-import { namespaceOf } from './activity-context.js';
+import { runLink } from './run-events.js';
 import type { Breach, BreachKind, TimeWindow } from '../domain/monitoring/types.js';
 import { windowLabel } from '../domain/monitoring/windows.js';
 import type { Alert, Severity } from '../ports/notifier.js';
@@ -27,13 +27,9 @@ const titles: Record<BreachKind, string> = {
 const severities: Record<BreachKind, Severity> = { no_data: 'critical', quality: 'critical', drift: 'warning', performance: 'critical', bias: 'warning' };
 
 
-export function runUrl(uiUrl: string, namespace: string, workflowId: string, runId: string): string {
-  return `${uiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}/${encodeURIComponent(runId)}/history`;
-}
-
 export async function raiseWindowAlerts(deps: ActivityDeps, now: () => Date, args: WindowAlertArgs): Promise<{ notified: number }> {
   const { model, window } = args;
-  const url = runUrl(deps.loaded.config.temporal.uiUrl, namespaceOf(), args.workflowId, args.runId);
+  const url = runLink(deps, args.workflowId, args.runId);
   let notified = 0;
   const failures: string[] = [];
   for (const kind of kinds) {

@@ -1,9 +1,8 @@
 // The staged deploy's activities: thin, idempotent steps over ModelHost, Warehouse, AuditLog and
 // the notifiers. Resource names and tags derive from (model, version), so a retry or a restarted
 // worker finds what an earlier attempt created instead of creating it again.
-import { heartbeat, namespaceOf } from './activity-context.js';
+import { heartbeat } from './activity-context.js';
 import type { ModelConfig } from '../config/schema.js';
-import { durationMs } from '../config/retraining-schema.js';
 import type { SmokeReport } from '../domain/deploy/types.js';
 import { deploymentTags } from '../domain/deploy/names.js';
 import { smokeRequestRows, smokeTestVerdict, type SmokeResponse } from '../domain/deploy/smoke-test.js';
@@ -12,8 +11,8 @@ import { decodeRowsToScore } from '../domain/sql/rows-to-score.js';
 import { sampleRowsSql } from '../domain/sql/sample-rows.js';
 import type { Severity } from '../ports/notifier.js';
 import { classified, unknownModel } from './activity-errors.js';
-import { runUrl } from './alerting.js';
 import type { ActivityDeps } from './monitoring-deps.js';
+import { alertRun, recordRunAudit } from './run-events.js';
 
 
 const dayMs = 86_400_000;
@@ -152,44 +151,12 @@ export function createDeployActivities(deps: ActivityDeps) {
     },
 
     async auditDeploy(args: { model: string; version: string; workflowId: string; runId: string; action: string; actor: string; detail: Record<string, unknown> }): Promise<void> {
-      await deps.audit.record({
-        id: `${args.workflowId}:${args.runId}:${args.action}`,
-        at: now().toISOString(),
-        actor: args.actor,
-        action: args.action,
-        model: args.model,
-        detail: { version: args.version, ...args.detail },
-        workflowId: args.workflowId,
-        runId: args.runId,
-      });
+      const { version, ...event } = args;
+      await recordRunAudit(deps, now, { ...event, detail: { version, ...args.detail } });
     },
 
     async alertDeploy(args: { model: string; version: string; workflowId: string; runId: string; severity: Severity; title: string; text: string }): Promise<void> {
-      await notifyAll(deps, {
-        incidentKey: `${args.model}:deploy:${args.version}`,
-        severity: args.severity,
-        model: args.model,
-        title: args.title,
-        breaches: [],
-        text: args.text,
-        runUrl: runUrl(deps.loaded.config.temporal.uiUrl, namespaceOf(), args.workflowId, args.runId),
-      });
+      await alertRun(deps, { ...args, incidentKey: `${args.model}:deploy:${args.version}` });
     },
   };
 }
-
-
-/** One-off alerts (deploys, retraining) go to every notifier; a failing channel fails the step after all were tried. */
-export async function notifyAll(deps: ActivityDeps, alert: Parameters<ActivityDeps['notifiers'][number]['notify']>[0]): Promise<void> {
-  const failures: string[] = [];
-  for (const notifier of deps.notifiers) {
-    try {
-      await notifier.notify(alert);
-    } catch (error) {
-      failures.push(`${notifier.channel}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-  if (failures.length > 0) throw new Error(`alert delivery failed: ${failures.join('; ')}`);
-}
-
-export { durationMs };

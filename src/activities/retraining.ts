@@ -1,7 +1,7 @@
 // Retraining's activities: plan the run, start and follow the training pipeline (heartbeating),
 // register the candidate, apply the gate, ask for approval and record the outcome, decide the
 // drift trigger. Each is idempotent for its retraining run.
-import { heartbeat, namespaceOf } from './activity-context.js';
+import { heartbeat } from './activity-context.js';
 import type { ModelConfig } from '../config/schema.js';
 import { durationMs } from '../config/retraining-schema.js';
 import type { BreachKind, TimeWindow } from '../domain/monitoring/types.js';
@@ -14,9 +14,8 @@ import type { ApprovalStatus } from '../ports/model-registry.js';
 import type { Severity } from '../ports/notifier.js';
 import type { EvaluationMetrics, PipelineExecution } from '../ports/training-pipeline.js';
 import { classified, unknownModel } from './activity-errors.js';
-import { runUrl } from './alerting.js';
-import { notifyAll } from './deploy.js';
 import type { ActivityDeps } from './monitoring-deps.js';
+import { alertRun, recordRunAudit, runLink } from './run-events.js';
 
 const dayMs = 86_400_000;
 
@@ -128,7 +127,7 @@ export function createRetrainingActivities(deps: ActivityDeps) {
 
     /** Posts the request on every approval channel; returns their message references. */
     async requestApproval({ request, runId }: { request: ApprovalRequest; runId: string }): Promise<{ refs: Record<string, string> }> {
-      const withLink = { ...request, runUrl: runUrl(deps.loaded.config.temporal.uiUrl, namespaceOf(), request.workflowId, runId) };
+      const withLink = { ...request, runUrl: runLink(deps, request.workflowId, runId) };
       const refs: Record<string, string> = {};
       for (const channel of deps.approvals) {
         const { messageRef } = await channel.requestApproval(withLink);
@@ -142,28 +141,11 @@ export function createRetrainingActivities(deps: ActivityDeps) {
     },
 
     async auditRetraining(args: { model: string; workflowId: string; runId: string; action: string; actor: string; detail: Record<string, unknown> }): Promise<void> {
-      await deps.audit.record({
-        id: `${args.workflowId}:${args.runId}:${args.action}`,
-        at: now().toISOString(),
-        actor: args.actor,
-        action: args.action,
-        model: args.model,
-        detail: args.detail,
-        workflowId: args.workflowId,
-        runId: args.runId,
-      });
+      await recordRunAudit(deps, now, args);
     },
 
     async alertRetraining(args: { model: string; workflowId: string; runId: string; severity: Severity; title: string; text: string }): Promise<void> {
-      await notifyAll(deps, {
-        incidentKey: `${args.model}:retraining:${args.runId}`,
-        severity: args.severity,
-        model: args.model,
-        title: args.title,
-        breaches: [],
-        text: args.text,
-        runUrl: runUrl(deps.loaded.config.temporal.uiUrl, namespaceOf(), args.workflowId, args.runId),
-      });
+      await alertRun(deps, { ...args, incidentKey: `${args.model}:retraining:${args.runId}` });
     },
 
     /** K of the last N windows breached, outside the cooldown, and not a data quality incident. */

@@ -12,7 +12,7 @@
 // (share of invocations answered with HTTP 500), broken ("nan" | "negative" predictions), and
 // loadDelayMs (holds a switch open so blue/green can be observed).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../http-listen.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseCsv, parseJsonInstances, acceptOf, contentTypeOf, formatPredictions } from './model-server-codec.js';
 import { checkEndpointName, EndpointRegistry, updateRequestSchema } from './model-server-endpoints.js';
@@ -161,18 +161,10 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => sendError(response, error));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const listening = await listen(server, options.port, options.host);
   return {
-    url: `http://${host}:${address.port}`,
-    port: address.port,
+    url: listening.origin,
+    port: listening.port,
     async close() {
       const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
       server.closeAllConnections();

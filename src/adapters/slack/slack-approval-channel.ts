@@ -1,14 +1,10 @@
-import { WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import type { ApprovalChannel, ApprovalOutcome, ApprovalRequest } from '../../ports/approval-channel.js';
 import { approvalFallbackText, approvalRequestBlocks, outcomeBlock, outcomeLine, withOutcome } from './approval-blocks.js';
 import { formatMessageRef, parseMessageRef } from './message-ref.js';
+import { slackClient, type SlackConnection } from './slack-client.js';
 
-export interface SlackApprovalChannelOptions {
-  token: string;
-  channel: string;
-  /** Override of https://slack.com/api/ (tests point it at a local server). */
-  apiUrl?: string;
-}
+export type SlackApprovalChannelOptions = SlackConnection;
 
 /**
  * Asks for approval with a chat.postMessage carrying Approve / Reject buttons (each button's value
@@ -20,10 +16,7 @@ export class SlackApprovalChannel implements ApprovalChannel {
   private readonly client: WebClient;
 
   constructor(private readonly options: SlackApprovalChannelOptions) {
-    this.client = new WebClient(options.token, {
-      ...(options.apiUrl === undefined ? {} : { slackApiUrl: options.apiUrl }),
-      retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5000 },
-    });
+    this.client = slackClient(options);
   }
 
   async requestApproval(request: ApprovalRequest): Promise<{ messageRef?: string }> {

@@ -5,7 +5,7 @@
 // told the result through the click's response_url. Refused requests never reach `applyDecision`;
 // each one is reported to `onRefused` for the audit trail.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../http-listen.js';
 import { parseInteraction, type ApprovalClick, type ApprovalDecision } from './interaction-payload.js';
 import { appliedResponse, postResponse, refusedResponse } from './interaction-response.js';
 import { verifySlackSignature } from './slack-signature.js';
@@ -154,18 +154,10 @@ export async function startSlackInteractions(options: SlackInteractionsOptions):
       else response.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const listening = await listen(server, options.port, options.host);
   return {
-    url: `http://${host}:${address.port}${path}`,
-    port: address.port,
+    url: `${listening.origin}${path}`,
+    port: listening.port,
     async close() {
       const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
       server.closeAllConnections();

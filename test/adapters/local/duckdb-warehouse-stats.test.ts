@@ -1,7 +1,6 @@
 // The monitoring SQL run on DuckDB against independent values: scipy/numpy reference cases
 // (test/fixtures/stats/cases.json) and small cases checked by hand.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { DuckDbWarehouse } from '../../../src/adapters/local/duckdb-warehouse.js';
 import { type FeatureContract } from '../../../src/domain/contract/contract.js';
 import {
@@ -25,8 +24,6 @@ import { regressionPerformance } from '../../../src/domain/stats/regression-perf
 import { type Row } from '../../../src/ports/warehouse.js';
 import {
   type ColumnKind,
-  type NumericCase,
-  type PerformanceCase,
   asOf,
   baselineRow,
   close,
@@ -36,11 +33,10 @@ import {
   inputOf,
   load,
   productionRow,
-  readStatsCases,
   rowsOf,
-  statsCasesUrl,
   tablesOf,
 } from '../../domain/sql/warehouse-fixtures.js';
+import { statsFixtures as cases, type NumericCase, type PerformanceCase } from '../../domain/stats/fixtures.js';
 
 const numericContract = contractOf({ model: 'drift', features: [{ name: 'x', type: 'float' }] });
 
@@ -172,12 +168,6 @@ describe('monitoring SQL on DuckDB: statistics', function () {
   });
 
   describe('scipy reference cases (test/fixtures/stats/cases.json)', function () {
-    before(function () {
-      if (!existsSync(statsCasesUrl)) this.skip();
-    });
-
-    const cases = existsSync(statsCasesUrl) ? readStatsCases() : { numeric: [], categorical: [], performance: [] };
-
     for (const testCase of cases.numeric) {
       for (const kind of ['DOUBLE', 'VARCHAR'] as const) {
         it(`numeric "${testCase.name}" (${kind} columns): KS, Wasserstein, std, edges, bins, moments`, async () => {

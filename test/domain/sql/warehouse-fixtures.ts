@@ -1,6 +1,5 @@
 // Shared by the SQL and DuckDB warehouse tests: source tables shaped like a model's production log,
 // labels and baseline, loaded through the port, and the query input that points at them.
-import { readFileSync } from 'node:fs';
 import { type DuckDbWarehouse } from '../../../src/adapters/local/duckdb-warehouse.js';
 import { type FeatureContract, type FeatureContractJson, parseContract } from '../../../src/domain/contract/contract.js';
 import { duckdbDialect } from '../../../src/domain/sql/dialect.js';
@@ -70,63 +69,6 @@ export function baselineRow(index: number, features: Record<string, Cell>, predi
 
 export async function rowsOf(warehouse: DuckDbWarehouse, query: BuiltQuery): Promise<Row[]> {
   return (await warehouse.query(query.sql, { label: query.label })).rows;
-}
-
-// ---- the scipy reference cases (test/fixtures/stats/cases.json) ----
-
-export interface NumericCase {
-  name: string;
-  baseline: number[];
-  current: number[];
-  bins: number;
-  expected: {
-    n: number;
-    m: number;
-    ks_statistic: number;
-    wasserstein: number;
-    baseline_std: number;
-    bin_edges: number[];
-    baseline_bin_counts: number[];
-    current_bin_counts: number[];
-    mean: number;
-    std: number;
-    p5: number;
-    p50: number;
-    p95: number;
-  };
-}
-
-export interface CategoricalCase {
-  name: string;
-  baseline: string[];
-  current: string[];
-  expected: { categories: string[]; baseline_counts: number[]; current_counts: number[] };
-}
-
-export interface PerformanceCase {
-  name: string;
-  labels: (number | null)[];
-  predictions: number[];
-  expected: {
-    rmse: number | null;
-    mae: number | null;
-    mape: number | null;
-    r2: number | null;
-    mean_error: number | null;
-    label_coverage: number;
-  };
-}
-
-export interface StatsCases {
-  numeric: NumericCase[];
-  categorical: CategoricalCase[];
-  performance: PerformanceCase[];
-}
-
-export const statsCasesUrl = new URL('../../fixtures/stats/cases.json', import.meta.url);
-
-export function readStatsCases(): StatsCases {
-  return JSON.parse(readFileSync(statsCasesUrl, 'utf8')) as StatsCases;
 }
 
 /** |actual - expected| within a relative tolerance (absolute near zero). */
