@@ -10,7 +10,8 @@ import { dialectFor } from '../domain/sql/dialect.js';
 import { decodeRowsToScore } from '../domain/sql/rows-to-score.js';
 import { sampleRowsSql } from '../domain/sql/sample-rows.js';
 import type { Severity } from '../ports/notifier.js';
-import { classified, unknownModel } from './activity-errors.js';
+import { classified } from './activity-errors.js';
+import { modelOf } from './model-of.js';
 import type { ActivityDeps } from './monitoring-deps.js';
 import { alertRun, recordRunAudit } from './run-events.js';
 
@@ -19,12 +20,6 @@ const dayMs = 86_400_000;
 
 export function createDeployActivities(deps: ActivityDeps) {
   const now = deps.now ?? (() => new Date());
-
-  function modelOf(model: string): ModelConfig {
-    const config = deps.loaded.config.models.find((entry) => entry.id === model);
-    if (config === undefined) throw unknownModel(model, deps.loaded.config.models.map((m) => m.id));
-    return config;
-  }
 
   async function waitInService(endpoint: string, version: string): Promise<void> {
     // The local host answers once the version serves; SageMaker updates take minutes: poll.
@@ -41,7 +36,7 @@ export function createDeployActivities(deps: ActivityDeps) {
 
   return {
     deployTargets({ model }: { model: string }): Promise<{ endpoints: ModelConfig['endpoints'] }> {
-      return Promise.resolve({ endpoints: modelOf(model).endpoints });
+      return Promise.resolve({ endpoints: modelOf(deps, model).config.endpoints });
     },
 
     async createModelVersion({ model, version, artifactUri, workflowId }: { model: string; version: string; artifactUri: string; workflowId: string }): Promise<void> {
@@ -79,9 +74,7 @@ export function createDeployActivities(deps: ActivityDeps) {
     /** Sends recent production rows to the endpoint and judges format, latency and sanity. */
     async smokeTest({ model, endpoint, expectVersion, window }: { model: string; endpoint: string; expectVersion: string; window?: { start: string; end: string } }): Promise<SmokeReport> {
       return classified(`smoke test ${endpoint}`, async () => {
-        const config = modelOf(model);
-        const contract = deps.loaded.contracts[model];
-        if (contract === undefined) throw unknownModel(model, Object.keys(deps.loaded.contracts));
+        const { config, contract } = modelOf(deps, model);
         const smoke = config.retraining.smoke;
         const tables = await deps.sources.tablesFor(contract);
         const end = window?.end ?? now().toISOString();

@@ -3,7 +3,6 @@
 import { log } from '@temporalio/activity';
 import { cancellationSignal, heartbeat, heartbeatDetails } from './activity-context.js';
 import type { FacetConfig, ModelConfig } from '../config/schema.js';
-import type { FeatureContract } from '../domain/contract/contract.js';
 import { collectWindowAggregates } from '../domain/monitoring/collect-aggregates.js';
 import { evaluateWindow } from '../domain/monitoring/evaluate-window.js';
 import type { Breach, PreparedWindow, TimeWindow, WindowAnalysis } from '../domain/monitoring/types.js';
@@ -18,8 +17,9 @@ import {
   type MonitoringQueryInput,
 } from '../domain/sql/monitoring-queries.js';
 import type { Row } from '../ports/warehouse.js';
-import { classified, unknownModel } from './activity-errors.js';
+import { classified } from './activity-errors.js';
 import { raiseWindowAlerts } from './alerting.js';
+import { modelOf } from './model-of.js';
 import type { ActivityDeps } from './monitoring-deps.js';
 import { modelVersionsSql, decodeModelVersions } from '../domain/sql/model-versions.js';
 
@@ -41,15 +41,8 @@ export function createMonitoringActivities(deps: ActivityDeps) {
   const now = deps.now ?? (() => new Date());
   const dialect = dialectFor(deps.warehouse.dialect);
 
-  function modelOf(model: string): { config: ModelConfig; contract: FeatureContract } {
-    const config = deps.loaded.config.models.find((entry) => entry.id === model);
-    const contract = deps.loaded.contracts[model];
-    if (config === undefined || contract === undefined) throw unknownModel(model, deps.loaded.config.models.map((m) => m.id));
-    return { config, contract };
-  }
-
   async function queryInput(model: string, window: TimeWindow): Promise<{ config: ModelConfig; input: MonitoringQueryInput }> {
-    const { config, contract } = modelOf(model);
+    const { config, contract } = modelOf(deps, model);
     const tables = await deps.sources.tablesFor(contract);
     return { config, input: { contract, tables, window, sampleRate: config.monitoring.sampleRate, dialect } };
   }
@@ -57,7 +50,7 @@ export function createMonitoringActivities(deps: ActivityDeps) {
   return {
     /** The window a scheduled run covers and the older windows it re-evaluates. */
     planMonitoringWindows({ model, at }: { model: string; at: string }): Promise<WindowPlan> {
-      const { config } = modelOf(model);
+      const { config } = modelOf(deps, model);
       return Promise.resolve(planWindows(at, config.monitoring.windowDays, config.monitoring.relabelDays));
     },
 

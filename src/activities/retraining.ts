@@ -2,7 +2,6 @@
 // register the candidate, apply the gate, ask for approval and record the outcome, decide the
 // drift trigger. Each is idempotent for its retraining run.
 import { heartbeat } from './activity-context.js';
-import type { ModelConfig } from '../config/schema.js';
 import { durationMs } from '../config/retraining-schema.js';
 import type { BreachKind, TimeWindow } from '../domain/monitoring/types.js';
 import { startOfUtcDay } from '../domain/monitoring/windows.js';
@@ -13,7 +12,8 @@ import type { ApprovalOutcome, ApprovalRequest } from '../ports/approval-channel
 import type { ApprovalStatus } from '../ports/model-registry.js';
 import type { Severity } from '../ports/notifier.js';
 import type { EvaluationMetrics, PipelineExecution } from '../ports/training-pipeline.js';
-import { classified, unknownModel } from './activity-errors.js';
+import { classified } from './activity-errors.js';
+import { modelOf } from './model-of.js';
 import type { ActivityDeps } from './monitoring-deps.js';
 import { alertRun, recordRunAudit, runLink } from './run-events.js';
 
@@ -45,16 +45,10 @@ export function nextVersion(known: string[]): string {
 export function createRetrainingActivities(deps: ActivityDeps) {
   const now = deps.now ?? (() => new Date());
 
-  function modelOf(model: string): ModelConfig {
-    const config = deps.loaded.config.models.find((entry) => entry.id === model);
-    if (config === undefined) throw unknownModel(model, deps.loaded.config.models.map((m) => m.id));
-    return config;
-  }
-
   return {
     async planRetraining({ model, at }: { model: string; at: string }): Promise<RetrainingPlan> {
       return classified(`plan retraining of ${model}`, async () => {
-        const config = modelOf(model);
+        const config = modelOf(deps, model).config;
         const policy = config.retraining;
         const production = await deps.modelHost.describeEndpoint(config.endpoints.production);
         const registered = (await deps.registry.list(model)).map((entry) => entry.version);
@@ -118,7 +112,7 @@ export function createRetrainingActivities(deps: ActivityDeps) {
     },
 
     championChallenger({ model, candidate, champion }: { model: string; candidate: EvaluationMetrics; champion?: EvaluationMetrics | undefined }): Promise<GateVerdict> {
-      return Promise.resolve(championChallengerGate(candidate, champion, modelOf(model).retraining.tolerance));
+      return Promise.resolve(championChallengerGate(candidate, champion, modelOf(deps, model).config.retraining.tolerance));
     },
 
     async setCandidateStatus({ model, version, status, by, reason }: { model: string; version: string; status: ApprovalStatus; by: string; reason: string }): Promise<void> {
@@ -151,7 +145,7 @@ export function createRetrainingActivities(deps: ActivityDeps) {
     /** K of the last N windows breached, outside the cooldown, and not a data quality incident. */
     async evaluateRetrainTrigger({ model, at }: { model: string; at: string }): Promise<TriggerDecision> {
       return classified(`retraining trigger of ${model}`, async () => {
-        const trigger = modelOf(model).retraining.trigger;
+        const trigger = modelOf(deps, model).config.retraining.trigger;
         if (!trigger.enabled) return { trigger: false, reason: 'the drift trigger is disabled', breachedWindows: [] };
         const sql = dialectFor(deps.warehouse.dialect);
         const { rows } = await deps.warehouse.query(

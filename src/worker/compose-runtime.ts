@@ -14,6 +14,7 @@ import { FileModelRegistry } from '../adapters/local/file-model-registry.js';
 import { LocalTrainingPipeline } from '../adapters/local/local-training-pipeline.js';
 import { WarehouseAuditLog } from '../adapters/local/warehouse-audit-log.js';
 import { SlackApprovalChannel } from '../adapters/slack/slack-approval-channel.js';
+import type { SlackConnection } from '../adapters/slack/slack-client.js';
 import { SlackNotifier } from '../adapters/slack/slack-notifier.js';
 import { NonRetryableError } from '../domain/errors.js';
 import type { ApprovalChannel } from '../ports/approval-channel.js';
@@ -38,34 +39,21 @@ export function dataDirOf(loaded: LoadedConfig): string {
   return resolvePath(loaded.path, loaded.config.dataDir);
 }
 
-function notifiersFor(loaded: LoadedConfig, options: RuntimeOptions): Notifier[] {
-  const notifiers: Notifier[] = [new ConsoleNotifier(options.writeAlert)];
+/** The Slack connection the config names, its token read from the environment when given as env:NAME. */
+function slackConnection(loaded: LoadedConfig, options: RuntimeOptions): SlackConnection | undefined {
   const slack = loaded.config.slack;
-  if (slack !== undefined) {
-    notifiers.push(
-      new SlackNotifier({
-        token: readSecret(slack.botToken, options.env),
-        channel: slack.channel,
-        ...(slack.apiUrl === undefined ? {} : { apiUrl: slack.apiUrl }),
-      }),
-    );
-  }
-  return notifiers;
+  if (slack === undefined) return undefined;
+  return { token: readSecret(slack.botToken, options.env), channel: slack.channel, ...(slack.apiUrl === undefined ? {} : { apiUrl: slack.apiUrl }) };
+}
+
+function notifiersFor(loaded: LoadedConfig, options: RuntimeOptions): Notifier[] {
+  const slack = slackConnection(loaded, options);
+  return [new ConsoleNotifier(options.writeAlert), ...(slack === undefined ? [] : [new SlackNotifier(slack)])];
 }
 
 function approvalChannelsFor(loaded: LoadedConfig, options: RuntimeOptions): ApprovalChannel[] {
-  const channels: ApprovalChannel[] = [new ConsoleApprovalChannel(options.writeApproval)];
-  const slack = loaded.config.slack;
-  if (slack !== undefined) {
-    channels.push(
-      new SlackApprovalChannel({
-        token: readSecret(slack.botToken, options.env),
-        channel: slack.channel,
-        ...(slack.apiUrl === undefined ? {} : { apiUrl: slack.apiUrl }),
-      }),
-    );
-  }
-  return channels;
+  const slack = slackConnection(loaded, options);
+  return [new ConsoleApprovalChannel(options.writeApproval), ...(slack === undefined ? [] : [new SlackApprovalChannel(slack)])];
 }
 
 export async function composeRuntime(loaded: LoadedConfig, options: RuntimeOptions = {}): Promise<Runtime> {
