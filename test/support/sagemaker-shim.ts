@@ -1,0 +1,108 @@
+// Test infrastructure only: a small HTTP server in front of moto for the SageMaker calls moto does
+// not implement (UpdateEndpoint, ListPipelineExecutionSteps) and the calls whose answer those change
+// (DescribeEndpoint after an update). Handlers follow AWS's documented behaviour; every other
+// request is forwarded to moto untouched, so the adapters under test talk to one endpoint.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { listen } from '../../src/adapters/http-listen.js';
+
+/** The SageMaker JSON 1.1 operation name, e.g. "UpdateEndpoint" (from X-Amz-Target: SageMaker.UpdateEndpoint). */
+export type Operation = string;
+
+export interface ShimAnswer {
+  status: number;
+  body: unknown;
+}
+
+export interface ShimContext {
+  /** Calls moto with a SageMaker operation and returns its answer (status + parsed JSON body). */
+  callMoto(operation: Operation, body: unknown): Promise<ShimAnswer>;
+}
+
+/** Answers an operation itself; return undefined to let the request through to moto unchanged. */
+export type ShimHandler = (body: Record<string, unknown>, context: ShimContext) => Promise<ShimAnswer | undefined>;
+
+export interface SageMakerShim {
+  /** Where SDK clients point (`endpoint` in their config). */
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+/** The SageMaker error shape (JSON 1.1): the SDK reads `__type` as the error code. */
+export function awsError(status: number, code: string, message: string): ShimAnswer {
+  return { status, body: { __type: code, message } };
+}
+
+export async function startSageMakerShim(motoUrl: string, handlers: Record<Operation, ShimHandler>): Promise<SageMakerShim> {
+  const callMoto = async (operation: Operation, body: unknown): Promise<ShimAnswer> => {
+    const response = await fetch(motoUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': `SageMaker.${operation}`,
+        // moto reads the region from the signature's credential scope.
+        authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/sagemaker/aws4_request, SignedHeaders=host, Signature=0',
+      },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as unknown) };
+  };
+  const context: ShimContext = { callMoto };
+
+  const server = createServer((request, response) => {
+    void handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent) send(response, awsError(500, 'InternalFailure', error instanceof Error ? error.message : String(error)));
+      else response.destroy();
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks);
+    const target = request.headers['x-amz-target'];
+    const operation = typeof target === 'string' && target.startsWith('SageMaker.') ? target.slice('SageMaker.'.length) : undefined;
+    const handler = operation === undefined ? undefined : handlers[operation];
+    if (handler !== undefined) {
+      const answer = await handler(JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>, context);
+      if (answer !== undefined) return send(response, answer);
+    }
+    await forward(request, raw, response);
+  }
+
+  async function forward(request: IncomingMessage, raw: Buffer, response: ServerResponse): Promise<void> {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value === undefined || name === 'host' || name === 'content-length' || name === 'connection') continue;
+      headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const upstream = await fetch(new URL(request.url ?? '/', motoUrl), {
+      method: request.method ?? 'GET',
+      headers,
+      ...(raw.length > 0 ? { body: raw } : {}),
+    });
+    const body = Buffer.from(await upstream.arrayBuffer());
+    const outHeaders: Record<string, string> = {};
+    upstream.headers.forEach((value, name) => {
+      if (name !== 'content-length' && name !== 'transfer-encoding' && name !== 'content-encoding' && name !== 'connection') outHeaders[name] = value;
+    });
+    response.writeHead(upstream.status, { ...outHeaders, 'content-length': String(body.length) });
+    response.end(body);
+  }
+
+  const { origin } = await listen(server);
+  return {
+    endpoint: origin,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error === undefined ? resolve() : reject(error)));
+      }),
+  };
+}
+
+function send(response: ServerResponse, answer: ShimAnswer): void {
+  const body = JSON.stringify(answer.body);
+  response.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.1', 'content-length': String(Buffer.byteLength(body)) });
+  response.end(body);
+}
