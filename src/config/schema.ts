@@ -1,6 +1,7 @@
 // The deployment config: one file per deployment, validated at start. Every problem is reported
 // with its path, so a bad config is refused once with the whole list rather than one at a time.
 import { z } from 'zod';
+import { awsSchema } from './aws-schema.js';
 import { retrainingSchema } from './retraining-schema.js';
 
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be letters, digits and underscores');
@@ -139,20 +140,7 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    aws: z
-      .object({
-        region: z.string().min(1),
-        endpointUrl: z.url().optional(),
-        athena: z
-          .object({ workgroup: z.string().default('primary'), database: z.string().min(1), outputLocation: z.string().startsWith('s3://') })
-          .strict(),
-        resultsLocation: z.string().startsWith('s3://'),
-        sagemaker: z.object({ executionRoleArn: z.string().startsWith('arn:') }).strict(),
-        snsTopicArn: z.string().startsWith('arn:').optional(),
-        tags: z.record(z.string(), z.string()).default({}),
-      })
-      .strict()
-      .optional(),
+    aws: awsSchema.optional(),
     slack: z
       .object({
         botToken: secret,
@@ -190,6 +178,19 @@ export const configSchema = z
         const production = field(endpoints, 'production');
         if (typeof production === 'string' && production === field(endpoints, 'staging')) {
           ctx.addIssue({ code: 'custom', path: ['models', index, 'endpoints'], message: 'staging and production must be different endpoints' });
+        }
+        if (field(config, 'mode') === 'aws') {
+          // Athena reads catalogued tables; a local file cannot be queried from AWS.
+          for (const name of ['productionLog', 'labels', 'baseline']) {
+            const path = field(field(field(entry, 'sources'), name), 'path');
+            if (typeof path === 'string') {
+              ctx.addIssue({
+                code: 'custom',
+                path: ['models', index, 'sources', name],
+                message: `file source "${path}" cannot be read in mode "aws": catalogue it as an Athena table and give { table: "database.table" }`,
+              });
+            }
+          }
         }
       });
     },

@@ -176,6 +176,70 @@ describe('config loading', () => {
       assert.match(error.message, /\(7 problems\)/);
     });
 
+    it('in aws mode, lists every bad AWS setting and refuses file sources', async () => {
+      const raw = {
+        mode: 'aws',
+        aws: {
+          region: 'eu-west-1',
+          athena: { database: 'Vigil-DB', outputLocation: 'https://example.invalid/results' },
+          resultsLocation: 's3://vigil-results/tables/',
+          artifactsLocation: 's3://vigil-artifacts/',
+          sagemaker: {
+            executionRoleArn: 'role/vigil',
+            inferenceImage: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/vigil-serve:1',
+            deployment: { trafficRouting: 'CANARY', canaryPercent: 80, maximumExecutionTimeoutSeconds: 60 },
+          },
+        },
+        models: [modelEntry('demand', 'contracts/demand.json')],
+      };
+      const error = await configError(validateConfig(raw, join(dir, 'vigil.yaml'), {}));
+      const expected: [string, RegExp][] = [
+        ['aws.athena.database', /"Vigil-DB"/],
+        ['aws.athena.outputLocation', /s3:\/\//],
+        ['aws.sagemaker.executionRoleArn', /"role\/vigil"/],
+        ['aws.sagemaker.deployment.canaryPercent', /80/],
+        ['aws.sagemaker.deployment.maximumExecutionTimeoutSeconds', /60/],
+        ['models.0.sources.productionLog', /file source "log\/\*\.parquet" cannot be read in mode "aws"/],
+        ['models.0.sources.labels', /file source "labels\.parquet"/],
+      ];
+      for (const [at, detail] of expected) {
+        const problem = error.problems.find((text) => text.startsWith(`${at}:`));
+        assert.ok(problem !== undefined, `no problem reported at ${at}:\n${error.problems.join('\n')}`);
+        assert.match(problem, detail);
+      }
+      assert.equal(error.problems.length, expected.length, error.problems.join('\n'));
+    });
+
+    it('in aws mode, fills the deploy defaults', async () => {
+      const loaded = await validateConfig(
+        {
+          mode: 'aws',
+          aws: {
+            region: 'eu-west-1',
+            athena: { database: 'vigil', outputLocation: 's3://vigil-athena/results/' },
+            resultsLocation: 's3://vigil-results/tables/',
+            artifactsLocation: 's3://vigil-artifacts/',
+            sagemaker: { executionRoleArn: 'arn:aws:iam::123456789012:role/vigil', inferenceImage: 'vigil-serve:1' },
+          },
+          models: [
+            modelEntry('demand', 'contracts/demand.json', {
+              sources: { productionLog: { table: 'prod.log' }, labels: { table: 'labels' }, baseline: { table: 'baseline' } },
+            }),
+          ],
+        },
+        join(dir, 'vigil.yaml'),
+        {},
+      );
+      const aws = loaded.config.aws;
+      assert.equal(aws?.athena.workgroup, 'primary');
+      assert.deepEqual(aws?.athena.encryption, { option: 'SSE_S3' });
+      assert.equal(aws?.sagemaker.deployment.trafficRouting, 'CANARY');
+      assert.equal(aws?.sagemaker.deployment.canaryPercent, 10);
+      assert.deepEqual(aws?.sagemaker.deployment.autoRollbackAlarms, []);
+      assert.equal(aws?.sagemaker.pipeline.name, 'vigil-training');
+      assert.equal(aws?.cloudwatch.namespace, 'Vigil');
+    });
+
     it('reports a contract that cannot be read or is itself invalid', async () => {
       await writeFile(join(dir, 'contracts', 'broken.json'), JSON.stringify({ model: 'broken', feature_schema_version: 0, features: [] }));
       const error = await configError(
