@@ -21,6 +21,8 @@ export interface ObjectStore {
   /** Undefined when the object does not exist. */
   get(key: string): Promise<Uint8Array | undefined>;
   list(prefix: string): Promise<StoredObject[]>;
+  /** Removes one object; removing a missing one is not an error (a retried delete succeeds). */
+  delete(key: string): Promise<void>;
   /** Deletes the objects under `prefix` last modified before `olderThan` (ISO-8601). */
   deleteOlderThan(prefix: string, olderThan: string): Promise<{ deleted: string[] }>;
   /** Replaces the store's lifecycle rules with these. */

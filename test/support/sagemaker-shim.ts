@@ -14,7 +14,7 @@ export interface ShimAnswer {
 }
 
 export interface ShimContext {
-  /** Calls moto with a SageMaker operation and returns its answer (status + parsed JSON body). */
+  /** Calls moto with a SageMaker operation, in the region of the request being handled, and returns its answer. */
   callMoto(operation: Operation, body: unknown): Promise<ShimAnswer>;
 }
 
@@ -33,21 +33,20 @@ export function awsError(status: number, code: string, message: string): ShimAns
 }
 
 export async function startSageMakerShim(motoUrl: string, handlers: Record<Operation, ShimHandler>): Promise<SageMakerShim> {
-  const callMoto = async (operation: Operation, body: unknown): Promise<ShimAnswer> => {
+  const callMotoIn = (region: string) => async (operation: Operation, body: unknown): Promise<ShimAnswer> => {
     const response = await fetch(motoUrl, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-amz-json-1.1',
         'x-amz-target': `SageMaker.${operation}`,
-        // moto reads the region from the signature's credential scope.
-        authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/sagemaker/aws4_request, SignedHeaders=host, Signature=0',
+        // moto reads the region from the signature's credential scope: the caller's region.
+        authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${region}/sagemaker/aws4_request, SignedHeaders=host, Signature=0`,
       },
       body: JSON.stringify(body),
     });
     const text = await response.text();
     return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as unknown) };
   };
-  const context: ShimContext = { callMoto };
 
   const server = createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
@@ -64,6 +63,8 @@ export async function startSageMakerShim(motoUrl: string, handlers: Record<Opera
     const operation = typeof target === 'string' && target.startsWith('SageMaker.') ? target.slice('SageMaker.'.length) : undefined;
     const handler = operation === undefined ? undefined : handlers[operation];
     if (handler !== undefined) {
+      const region = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(request.headers.authorization ?? ''))?.[1] ?? 'us-east-1';
+      const context: ShimContext = { callMoto: callMotoIn(region) };
       const answer = await handler(JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>, context);
       if (answer !== undefined) return send(response, answer);
     }
@@ -73,7 +74,7 @@ export async function startSageMakerShim(motoUrl: string, handlers: Record<Opera
   async function forward(request: IncomingMessage, raw: Buffer, response: ServerResponse): Promise<void> {
     const headers = new Headers();
     for (const [name, value] of Object.entries(request.headers)) {
-      if (value === undefined || name === 'host' || name === 'content-length' || name === 'connection') continue;
+      if (value === undefined || ['host', 'content-length', 'connection', 'expect'].includes(name)) continue;
       headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
     const upstream = await fetch(new URL(request.url ?? '/', motoUrl), {

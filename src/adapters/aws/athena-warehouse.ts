@@ -1,6 +1,7 @@
 // The Warehouse port on Amazon Athena: each statement is a query execution in a workgroup, polled
-// until it ends, whose results are paged back and decoded by column type. Writing result rows
-// (replace/append) is not available yet: see the methods below.
+// until it ends, whose results are paged back and decoded by column type. The result tables are
+// Hive tables of Parquet objects under the `results` location: writes put and remove those objects
+// on S3 (Athena has no DELETE) and register partitions, through athena-result-writer.ts.
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   AthenaClient,
@@ -13,11 +14,17 @@ import {
   type EncryptionConfiguration,
   type Row as AthenaRow,
 } from '@aws-sdk/client-athena';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { NonRetryableError } from '../../domain/errors.js';
 import { athenaDialect, type SqlDialect } from '../../domain/sql/dialect.js';
+import { createResultTablesSql, resultTableNames } from '../../domain/sql/tables.js';
 import type { QueryOptions, QueryResult, Row, Warehouse } from '../../ports/warehouse.js';
+import { ResultLayout } from './athena-result-layout.js';
+import { AthenaResultWriter } from './athena-result-writer.js';
 import { decodeAthenaRows, isHeaderRow, queryFailureError } from './athena-results.js';
 import { AWS_MAX_ATTEMPTS, classifyAwsError } from './errors.js';
+import { ParquetEncoder } from './parquet-encoder.js';
+import { S3ObjectStore } from './s3-object-store.js';
 
 /** Longest wait between two GetQueryExecution calls. */
 export const MAX_POLL_INTERVAL_MS = 5000;
@@ -26,6 +33,15 @@ const pollBackoff = 1.5;
 const pageSize = 1000;
 
 export type AthenaEncryption = { option: 'SSE_S3' } | { option: 'SSE_KMS'; kmsKey: string };
+
+/** Where the result tables keep their objects, and how to reach them. */
+export interface AthenaResultsOptions {
+  /** `s3://bucket/prefix/`: each result table's LOCATION is `<location><table>/`. */
+  location: string;
+  /** A ready S3 client (close() leaves it open); otherwise one is built from clientConfig. */
+  client?: S3Client;
+  clientConfig?: S3ClientConfig;
+}
 
 export interface AthenaWarehouseOptions {
   /** A ready client (its own retry settings apply, and close() leaves it open); otherwise one is built. */
@@ -37,8 +53,10 @@ export interface AthenaWarehouseOptions {
   outputLocation: string;
   /** First wait between status checks (default 500 ms), growing x1.5 up to 5 s. */
   pollIntervalMs?: number;
-  /** Encryption of result files; default SSE_S3. */
+  /** Encryption of query result files and of the result tables' objects; default SSE_S3. */
   encryption?: AthenaEncryption;
+  /** The result tables' S3 location; without it the warehouse only reads (writes are refused). */
+  results?: AthenaResultsOptions;
 }
 
 export interface AthenaQueryOptions extends QueryOptions {
@@ -56,6 +74,14 @@ export class AthenaQueryCancelledError extends Error {
     super(message, options);
     this.name = 'AbortError';
   }
+}
+
+/** What writing the result tables takes; present when the results option is given. */
+interface ResultWriting {
+  layout: ResultLayout;
+  objects: S3ObjectStore;
+  encoder: ParquetEncoder;
+  writer: AthenaResultWriter;
 }
 
 interface Finished {
@@ -77,6 +103,7 @@ export class AthenaWarehouse implements Warehouse {
   private readonly ownsClient: boolean;
   private readonly pollIntervalMs: number;
   private readonly encryption: EncryptionConfiguration;
+  private readonly results: ResultWriting | undefined;
 
   constructor(options: AthenaWarehouseOptions) {
     if (!/^s3:\/\/[^/]+/.test(options.outputLocation)) {
@@ -95,6 +122,26 @@ export class AthenaWarehouse implements Warehouse {
     this.ownsClient = options.client === undefined;
     // The SDK's standard retry strategy retries throttling, 5xx and network errors with backoff.
     this.client = options.client ?? new AthenaClient({ maxAttempts: AWS_MAX_ATTEMPTS, ...options.clientConfig });
+    this.results = options.results === undefined ? undefined : this.resultWriting(options.results, encryption);
+  }
+
+  private resultWriting(results: AthenaResultsOptions, encryption: AthenaEncryption): ResultWriting {
+    const layout = new ResultLayout(results.location);
+    const objects = new S3ObjectStore({
+      bucket: layout.bucket,
+      ...(results.client === undefined ? {} : { client: results.client }),
+      ...(results.clientConfig === undefined ? {} : { clientConfig: results.clientConfig }),
+      encryption: encryption.option === 'SSE_KMS' ? { type: 'SSE_KMS', kmsKeyId: encryption.kmsKey } : { type: 'SSE_S3' },
+    });
+    const encoder = new ParquetEncoder();
+    const writer = new AthenaResultWriter({
+      layout,
+      objects,
+      encoder,
+      database: this.database,
+      execute: (sql, options) => this.execute(sql, options),
+    });
+    return { layout, objects, encoder, writer };
   }
 
   async query(sql: string, options: AthenaQueryOptions = {}): Promise<QueryResult> {
@@ -121,25 +168,45 @@ export class AthenaWarehouse implements Warehouse {
     }
   }
 
-  // Athena external tables have no DELETE: replacing a key means removing the partition's objects
-  // on S3 (and its catalog entry) before an INSERT INTO, which this adapter does not do yet.
-  replaceRows(table: string, _key: Row, _rows: Row[]): Promise<void> {
-    return Promise.reject(notImplemented(`replaceRows(${table})`));
+  /** Creates the result tables (CREATE EXTERNAL TABLE IF NOT EXISTS) at the results location. */
+  async ensureResultTables(): Promise<void> {
+    const { layout } = this.writing('ensureResultTables');
+    const statements = createResultTablesSql(this.sql, { database: this.database, location: layout.location });
+    for (const [i, ddl] of statements.entries()) await this.execute(ddl, { label: `ddl:${resultTableNames[i] ?? i}` });
   }
 
-  replaceFromQuery(table: string, _key: Row, _selectSql: string, _options?: QueryOptions): Promise<QueryResult> {
-    return Promise.reject(notImplemented(`replaceFromQuery(${table})`));
+  /**
+   * Writes the rows as one Parquet object named by the key in the rows' partition, after removing
+   * the key's earlier objects (the whole partition's when the key is the partition).
+   */
+  async replaceRows(table: string, key: Row, rows: Row[]): Promise<void> {
+    await this.writing(`replaceRows(${table})`).writer.replaceRows(table, key, rows);
   }
 
-  // Append could be an INSERT INTO, but it is held back with the replaces: the same tables are
-  // written by both, and an append that is never cleared would duplicate rows on rerun.
-  appendRows(table: string, _rows: Row[]): Promise<void> {
-    return Promise.reject(notImplemented(`appendRows(${table})`));
+  /**
+   * Empties the key's partition and UNLOADs the query's rows into it, so they never pass through
+   * Node. The key must hold every partition column (see AthenaResultWriter for narrower keys).
+   */
+  async replaceFromQuery(table: string, key: Row, selectSql: string, options: QueryOptions = {}): Promise<QueryResult> {
+    return this.writing(`replaceFromQuery(${table})`).writer.replaceFromQuery(table, key, selectSql, options);
   }
 
-  close(): Promise<void> {
+  /** One Parquet object per partition, named by a hash of its rows, so a retried append adds nothing. */
+  async appendRows(table: string, rows: Row[]): Promise<void> {
+    await this.writing(`appendRows(${table})`).writer.appendRows(table, rows);
+  }
+
+  async close(): Promise<void> {
     if (this.ownsClient) this.client.destroy();
-    return Promise.resolve();
+    this.results?.objects.close();
+    await this.results?.encoder.close();
+  }
+
+  private writing(what: string): ResultWriting {
+    if (this.results === undefined) {
+      throw new NonRetryableError(`AthenaWarehouse.${what} needs the results option (the s3:// location of the result tables)`, 'NOT_CONFIGURED');
+    }
+    return this.results;
   }
 
   /** Starts the statement and waits for it to succeed; throws for FAILED, CANCELLED or abort. */
@@ -236,12 +303,4 @@ export class AthenaWarehouse implements Warehouse {
 // A function rather than an inline check, so TypeScript does not keep `aborted` narrowed across awaits.
 function aborted(signal: AbortSignal | undefined): signal is AbortSignal {
   return signal?.aborted === true;
-}
-
-function notImplemented(what: string): NonRetryableError {
-  return new NonRetryableError(
-    `AthenaWarehouse.${what} is not implemented: Athena external tables have no DELETE, and clearing a ` +
-      'partition (deleting its S3 objects before INSERT INTO) is not built yet',
-    'NOT_IMPLEMENTED',
-  );
 }

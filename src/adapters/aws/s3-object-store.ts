@@ -1,6 +1,8 @@
-// The ObjectStore port on S3: server-side encryption on every put, listing through the SDK's
-// paginator, deletes in batches of S3's 1,000-key limit, lifecycle rules per prefix.
+// The ObjectStore port on S3: server-side encryption on every put and copy, listing through the
+// SDK's paginator, deletes in batches of S3's 1,000-key limit, lifecycle rules per prefix.
 import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   NoSuchKey,
@@ -9,6 +11,7 @@ import {
   S3Client,
   paginateListObjectsV2,
   type S3ClientConfig,
+  type ServerSideEncryption,
 } from '@aws-sdk/client-s3';
 import { NonRetryableError } from '../../domain/errors.js';
 import type { LifecycleRule, ObjectStore, StoredObject } from '../../ports/object-store.js';
@@ -38,8 +41,12 @@ export class S3ObjectStore implements ObjectStore {
     return `s3://${this.options.bucket}/${key}`;
   }
 
-  async put(key: string, body: string | Uint8Array, contentType?: string): Promise<void> {
+  private encryptionParams(): { ServerSideEncryption: ServerSideEncryption; SSEKMSKeyId?: string } {
     const encryption = this.options.encryption ?? { type: 'SSE_S3' };
+    return encryption.type === 'SSE_KMS' ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: encryption.kmsKeyId } : { ServerSideEncryption: 'AES256' };
+  }
+
+  async put(key: string, body: string | Uint8Array, contentType?: string): Promise<void> {
     try {
       await this.client.send(
         new PutObjectCommand({
@@ -47,13 +54,22 @@ export class S3ObjectStore implements ObjectStore {
           Key: key,
           Body: body,
           ...(contentType === undefined ? {} : { ContentType: contentType }),
-          ...(encryption.type === 'SSE_KMS'
-            ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: encryption.kmsKeyId }
-            : { ServerSideEncryption: 'AES256' }),
+          ...this.encryptionParams(),
         }),
       );
     } catch (error) {
       throw classifyAwsError(error, `put ${this.where(key)}`);
+    }
+  }
+
+  /** Copies an object within the bucket, encrypted like a put. */
+  async copy(from: string, to: string): Promise<void> {
+    // CopySource is "bucket/key" URL-encoded; "/" stays as the separator.
+    const source = `${this.options.bucket}/${from.split('/').map(encodeURIComponent).join('/')}`;
+    try {
+      await this.client.send(new CopyObjectCommand({ Bucket: this.options.bucket, Key: to, CopySource: source, ...this.encryptionParams() }));
+    } catch (error) {
+      throw classifyAwsError(error, `copy ${this.where(from)} to ${this.where(to)}`);
     }
   }
 
@@ -82,13 +98,18 @@ export class S3ObjectStore implements ObjectStore {
     return objects;
   }
 
-  async deleteOlderThan(prefix: string, olderThan: string): Promise<{ deleted: string[] }> {
-    const cutoff = Date.parse(olderThan);
-    if (Number.isNaN(cutoff)) throw new NonRetryableError(`deleteOlderThan: "${olderThan}" is not a timestamp`, 'INVALID_INPUT');
-    if (prefix === '') throw new NonRetryableError(`deleteOlderThan refuses an empty prefix in bucket ${this.options.bucket}`, 'INVALID_INPUT');
-    const expired = (await this.list(prefix)).filter((object) => Date.parse(object.lastModified) < cutoff).map((object) => object.key);
-    for (let offset = 0; offset < expired.length; offset += MAX_KEYS_PER_DELETE) {
-      const batch = expired.slice(offset, offset + MAX_KEYS_PER_DELETE);
+  async delete(key: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: key }));
+    } catch (error) {
+      throw classifyAwsError(error, `delete ${this.where(key)}`);
+    }
+  }
+
+  /** Deletes the given keys, in batches; `what` names them in errors ("delete under s3://b/p/"). */
+  async deleteKeys(keys: readonly string[], what = `delete of ${keys.length} objects in s3://${this.options.bucket}`): Promise<void> {
+    for (let offset = 0; offset < keys.length; offset += MAX_KEYS_PER_DELETE) {
+      const batch = keys.slice(offset, offset + MAX_KEYS_PER_DELETE);
       try {
         const result = await this.client.send(
           new DeleteObjectsCommand({ Bucket: this.options.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
@@ -97,14 +118,30 @@ export class S3ObjectStore implements ObjectStore {
         if (failed.length > 0) {
           const first = failed[0];
           throw new NonRetryableError(
-            `delete under ${this.where(prefix)}: ${failed.length} objects not deleted (first: ${first?.Key ?? '?'}: ${first?.Code ?? ''} ${first?.Message ?? ''})`,
+            `${what}: ${failed.length} objects not deleted (first: ${first?.Key ?? '?'}: ${first?.Code ?? ''} ${first?.Message ?? ''})`,
             'DELETE_FAILED',
           );
         }
       } catch (error) {
-        throw classifyAwsError(error, `delete under ${this.where(prefix)}`);
+        throw classifyAwsError(error, what);
       }
     }
+  }
+
+  /** Deletes every object under a non-empty prefix; returns their keys. */
+  async deletePrefix(prefix: string): Promise<string[]> {
+    if (prefix === '') throw new NonRetryableError(`deletePrefix refuses an empty prefix in bucket ${this.options.bucket}`, 'INVALID_INPUT');
+    const keys = (await this.list(prefix)).map((object) => object.key);
+    await this.deleteKeys(keys, `delete under ${this.where(prefix)}`);
+    return keys;
+  }
+
+  async deleteOlderThan(prefix: string, olderThan: string): Promise<{ deleted: string[] }> {
+    const cutoff = Date.parse(olderThan);
+    if (Number.isNaN(cutoff)) throw new NonRetryableError(`deleteOlderThan: "${olderThan}" is not a timestamp`, 'INVALID_INPUT');
+    if (prefix === '') throw new NonRetryableError(`deleteOlderThan refuses an empty prefix in bucket ${this.options.bucket}`, 'INVALID_INPUT');
+    const expired = (await this.list(prefix)).filter((object) => Date.parse(object.lastModified) < cutoff).map((object) => object.key);
+    await this.deleteKeys(expired, `delete under ${this.where(prefix)}`);
     return { deleted: expired };
   }
 

@@ -216,19 +216,6 @@ describe('AthenaWarehouse (moto)', function () {
     assert.deepEqual(await target.describe('vigil.monitoring_metrics'), ['model', 'value']);
   });
 
-  it('refuses replaceRows, replaceFromQuery and appendRows as not implemented', async function () {
-    const target = warehouse();
-    const notImplemented = (error: unknown): boolean => {
-      assert.ok(error instanceof NonRetryableError);
-      assert.equal(error.code, 'NOT_IMPLEMENTED');
-      assert.match(error.message, /partition/);
-      return true;
-    };
-    await assert.rejects(target.replaceRows('monitoring_metrics', { run_id: 'r' }, []), notImplemented);
-    await assert.rejects(target.replaceFromQuery('quarantine', { run_id: 'r' }, 'SELECT 1'), notImplemented);
-    await assert.rejects(target.appendRows('scored_predictions', []), notImplemented);
-  });
-
   it('adapter and decoder path of the window summary: Athena SQL sent as built, canned result decoded (moto runs no SQL)', async function () {
     const contract = contractOf({ model: 'demand', features: [{ name: 'price', type: 'float', min: 0 }] });
     const built = windowSummarySql({ contract, tables: tablesOf('demand'), window: testWindow, dialect: athenaDialect });

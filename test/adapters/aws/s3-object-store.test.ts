@@ -93,6 +93,38 @@ describe('S3ObjectStore (moto)', function () {
     await assert.rejects(objects.applyLifecycle([{ id: 'bad', prefix: 'x/', expireAfterDays: 0 }]), /whole number of days/);
   });
 
+  it('deletes one object, and deleting a missing one succeeds', async () => {
+    const { objects } = await store();
+    await objects.put('incidents/open/a.json', '{}');
+    await objects.put('incidents/open/b.json', '{}');
+    await objects.delete('incidents/open/a.json');
+    await objects.delete('incidents/open/a.json');
+    assert.deepEqual((await objects.list('incidents/')).map((object) => object.key), ['incidents/open/b.json']);
+  });
+
+  it('deletes given keys and whole prefixes, refusing an empty prefix', async () => {
+    const { objects } = await store();
+    for (const key of ['t/p=1/a', 't/p=1/b', 't/p=10/a', 't/p=2/a']) await objects.put(key, 'x');
+    await objects.deleteKeys(['t/p=1/b', 't/missing']);
+    assert.deepEqual(await objects.deletePrefix('t/p=1/'), ['t/p=1/a']);
+    assert.deepEqual((await objects.list('t/')).map((object) => object.key), ['t/p=10/a', 't/p=2/a']);
+    await assert.rejects(objects.deletePrefix(''), (error: unknown) => error instanceof NonRetryableError && /empty prefix/.test(error.message));
+  });
+
+  it('copies an object whose key needs URL-encoding, encrypted like a put', async () => {
+    const { bucket, objects } = await store({ type: 'SSE_KMS', kmsKeyId: 'alias/vigil' });
+    const from = 'staging/window_start=2024-05-01T00%3A00%3A00.000Z/part 0+1';
+    await objects.put(from, 'rows');
+    await objects.copy(from, 'results/part-0');
+    assert.equal(new TextDecoder().decode(await objects.get('results/part-0')), 'rows');
+    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'results/part-0' }));
+    assert.equal(head.ServerSideEncryption, 'aws:kms');
+    await assert.rejects(
+      objects.copy('staging/none', 'results/none'),
+      (error: unknown) => error instanceof NonRetryableError && /copy s3:\/\/[^/]+\/staging\/none to/.test(error.message),
+    );
+  });
+
   it('maps a missing bucket to a non-retryable error naming it', async () => {
     const objects = new S3ObjectStore({ bucket: 'vigil-no-such-bucket', client });
     await assert.rejects(objects.list('x/'), (error: unknown) => error instanceof NonRetryableError && /s3:\/\/vigil-no-such-bucket\/x\//.test(error.message));

@@ -1,0 +1,160 @@
+// Test infrastructure only: an HTTP front for the AWS end-to-end test that fills moto's result queues
+// just in time, then forwards the request unchanged (to the SageMaker shim, which forwards to moto).
+// moto answers Athena queries and endpoint invocations from queues a test fills through its
+// /moto-api/static/... routes, taken in arrival order; this front computes each answer from the
+// request itself (the Athena SQL run on DuckDB, the served model applied to the rows) and queues it
+// immediately before the request it belongs to, one request at a time, so answers cannot cross.
+// It implements no AWS operation: every request still reaches moto.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { listen } from '../../../src/adapters/http-listen.js';
+import type { AthenaAnswer } from '../athena-twin/athena-twin.js';
+
+export interface InvocationAnswer {
+  body: string;
+  contentType: string;
+  variant?: string;
+}
+
+export interface FeederHooks {
+  /** The answer Athena would give to a statement; throwing refuses the start with the message. */
+  athenaQuery(sql: string): Promise<AthenaAnswer>;
+  /** What the endpoint's current model answers. */
+  invokeEndpoint(endpoint: string, body: Buffer, contentType: string): Promise<InvocationAnswer>;
+  /** Runs the pipeline's work (moto reports every execution Succeeded at once). */
+  startPipelineExecution(request: Record<string, unknown>): Promise<void>;
+}
+
+export interface MotoFeeder {
+  endpoint: string;
+  /** Requests answered per kind, for assertions. */
+  counts: { athena: number; invocations: number; pipelines: number };
+  close(): Promise<void>;
+}
+
+const accountId = '123456789012';
+
+/** The region a SigV4-signed request is for (from its credential scope). */
+function regionOf(request: IncomingMessage): string {
+  const match = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(request.headers.authorization ?? ''));
+  return match?.[1] ?? 'us-east-1';
+}
+
+export async function startMotoFeeder(options: { upstream: string; motoUrl: string; hooks: FeederHooks }): Promise<MotoFeeder> {
+  const counts = { athena: 0, invocations: 0, pipelines: 0 };
+  let turn: Promise<unknown> = Promise.resolve();
+  let invocation = 0;
+
+  async function queue(path: string, payload: unknown): Promise<void> {
+    const response = await fetch(`${options.motoUrl}/moto-api/static/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+    });
+    if (response.status !== 201) throw new Error(`moto refused ${path}: HTTP ${response.status}`);
+  }
+
+  /** Runs prepare-then-forward as one turn, so the queued answer is the one this request takes. */
+  function inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const run = turn.then(work);
+    turn = run.catch(() => undefined);
+    return run;
+  }
+
+  const server = createServer((request, response) => {
+    void handle(request, response).catch((error: unknown) => {
+      if (response.headersSent) return response.destroy();
+      reply(response, 400, { __type: 'InvalidRequestException', message: error instanceof Error ? error.message : String(error) });
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const region = regionOf(request);
+    const extraHeaders: Record<string, string> = {};
+    const invoked = /^\/endpoints\/([^/]+)\/invocations$/.exec(request.url ?? '');
+
+    if (target === 'AmazonAthena.StartQueryExecution') {
+      const { QueryString: sql } = JSON.parse(body.toString('utf8')) as { QueryString: string };
+      return inTurn(async () => {
+        const answer = await options.hooks.athenaQuery(sql);
+        const cells = (values: (string | undefined)[]) => ({ Data: values.map((value) => (value === undefined ? {} : { VarCharValue: value })) });
+        // A SELECT's results start with a header row, as Athena's do.
+        const select = /^\s*(SELECT|WITH)\b/i.test(sql);
+        const rows = [
+          ...(select && answer.columns.length > 0 ? [cells(answer.columns.map((c) => c.Name))] : []),
+          ...answer.rows.map((row) => cells(answer.columns.map((c) => textOf(row[c.Name])))),
+        ];
+        await queue('athena/query-results', { account_id: accountId, region, results: [{ rows, column_info: answer.columns }] });
+        counts.athena += 1;
+        await forward(request, body, response, extraHeaders);
+      });
+    }
+    if (invoked !== null && request.method === 'POST') {
+      return inTurn(async () => {
+        const endpoint = decodeURIComponent(invoked[1] ?? '');
+        const answer = await options.hooks.invokeEndpoint(endpoint, body, String(request.headers['content-type'] ?? 'text/csv'));
+        await queue('sagemaker/endpoint-results', {
+          account_id: accountId,
+          region,
+          results: [{ Body: answer.body, ContentType: answer.contentType, InvokedProductionVariant: answer.variant ?? '', CustomAttributes: '' }],
+        });
+        counts.invocations += 1;
+        // moto caches answers by request headers and body; a distinct inference id makes each call new.
+        invocation += 1;
+        extraHeaders['x-amzn-sagemaker-inference-id'] = `feeder-${invocation}`;
+        await forward(request, body, response, extraHeaders);
+      });
+    }
+    if (target === 'SageMaker.StartPipelineExecution') {
+      await options.hooks.startPipelineExecution(JSON.parse(body.toString('utf8')) as Record<string, unknown>);
+      counts.pipelines += 1;
+    }
+    await forward(request, body, response, extraHeaders);
+  }
+
+  async function forward(request: IncomingMessage, body: Buffer, response: ServerResponse, extra: Record<string, string>): Promise<void> {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value === undefined || ['host', 'content-length', 'connection', 'expect'].includes(name)) continue;
+      headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    for (const [name, value] of Object.entries(extra)) headers.set(name, value);
+    const upstream = await fetch(new URL(request.url ?? '/', options.upstream), {
+      method: request.method ?? 'GET',
+      headers,
+      ...(body.length > 0 ? { body } : {}),
+    });
+    const answer = Buffer.from(await upstream.arrayBuffer());
+    const out: Record<string, string> = {};
+    upstream.headers.forEach((value, name) => {
+      if (!['content-length', 'transfer-encoding', 'content-encoding', 'connection'].includes(name)) out[name] = value;
+    });
+    response.writeHead(upstream.status, { ...out, 'content-length': String(answer.length) });
+    response.end(answer);
+  }
+
+  const { origin } = await listen(server);
+  return {
+    endpoint: origin,
+    counts,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error === undefined ? resolve() : reject(error)));
+      }),
+  };
+}
+
+function textOf(cell: string | number | boolean | null | undefined): string | undefined {
+  if (cell === null || cell === undefined) return undefined;
+  return typeof cell === 'string' ? cell : String(cell);
+}
+
+function reply(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'content-length': String(Buffer.byteLength(text)) });
+  response.end(text);
+}
