@@ -99,6 +99,17 @@ for (const decision of ['approve', 'reject'] as const) {
     );
 }
 
+const pipeline = program.command('pipeline').description('the SageMaker Pipeline that retrains models (aws mode)');
+pipeline
+  .command('deploy')
+  .description('create or update the pipeline from its definition file (idempotent)')
+  .addOption(configOption())
+  .option('--set <NAME=VALUE...>', 'parameter default, e.g. TrainerImage=... (repeatable; overrides aws.sagemaker.pipeline.parameters)')
+  .option('--description <text>', 'pipeline description')
+  .action(async (options: { config: string; set?: string[]; description?: string }) => {
+    await (await import('./commands/pipeline.js')).pipelineDeployCommand(options);
+  });
+
 const schedules = program.command('schedules').description("Vigil's Temporal Schedules");
 schedules
   .command('apply')

@@ -64,13 +64,22 @@ export const awsSchema = z
         deployment: deployment.prefault({}),
         /** Longest wait for an endpoint to reach InService. */
         endpointWaitSeconds: z.number().int().min(1).max(28_800).default(3600),
+        /** First and longest delay between DescribeEndpoint calls while waiting (the SDK waiter backs off between them). */
+        endpointPollSeconds: z
+          .object({ min: z.number().positive().max(120).default(15), max: z.number().positive().max(600).default(60) })
+          .strict()
+          .refine((poll) => poll.min <= poll.max, 'min must not exceed max')
+          .prefault({}),
         pipeline: z
           .object({
             name: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/, 'must be letters, digits and hyphens (SageMaker pipeline names)').default('vigil-training'),
             /** The pipeline definition `vigil pipeline deploy` creates or updates, relative to the config file. */
             definition: z.string().min(1).default('deploy/sagemaker/training-pipeline.json'),
-            /** Training image used by the definition's training and evaluation steps. */
-            trainingImage: z.string().min(1).optional(),
+            /**
+             * Deploy-time values of the definition's parameters (`vigil pipeline deploy`), e.g.
+             * TrainerImage and LabelledRowsUri; each execution still passes its own window and version.
+             */
+            parameters: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be a pipeline parameter name'), z.union([z.string(), z.number(), z.boolean()])).default({}),
           })
           .strict()
           .prefault({}),

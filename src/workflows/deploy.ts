@@ -25,6 +25,14 @@ const steps = proxyActivities<ReturnType<typeof createActivities>>({
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 
+// Moving an endpoint waits for it: a SageMaker blue/green update bakes its canary and keeps the
+// old fleet for the termination wait, which can take an hour. The adapter heartbeats meanwhile.
+const endpointSteps = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5 },
+});
+
 export async function deployWorkflow(input: DeployInput): Promise<DeployResult> {
   const { model, version, artifactUri } = input;
   const { workflowId, runId } = workflowInfo();
@@ -46,7 +54,7 @@ export async function deployWorkflow(input: DeployInput): Promise<DeployResult> 
   await steps.createModelVersion({ model, version, artifactUri, workflowId });
 
   await enter('staging', { endpoint: endpoints.staging });
-  await steps.pointEndpoint({ model, version, artifactUri, endpoint: endpoints.staging, workflowId });
+  await endpointSteps.pointEndpoint({ model, version, artifactUri, endpoint: endpoints.staging, workflowId });
 
   await enter('smoke-staging', { endpoint: endpoints.staging });
   const staging: SmokeReport = await steps.smokeTest({ model, endpoint: endpoints.staging, expectVersion: version, window });
@@ -67,14 +75,14 @@ export async function deployWorkflow(input: DeployInput): Promise<DeployResult> 
 
   const before = await steps.describeEndpointVersion({ endpoint: endpoints.production });
   await enter('production', { endpoint: endpoints.production, previousVersion: before.currentVersion ?? null });
-  await steps.pointEndpoint({ model, version, artifactUri, endpoint: endpoints.production, workflowId });
+  await endpointSteps.pointEndpoint({ model, version, artifactUri, endpoint: endpoints.production, workflowId });
 
   await enter('verify-production', { endpoint: endpoints.production });
   const production: SmokeReport = await steps.smokeTest({ model, endpoint: endpoints.production, expectVersion: version, window });
   if (!production.passed) {
     await enter('rolling-back', { reasons: production.reasons, to: before.currentVersion ?? null });
     if (before.currentVersion !== undefined && before.currentVersion !== version) {
-      await steps.rollbackEndpoint({ model, endpoint: endpoints.production, toVersion: before.currentVersion, workflowId });
+      await endpointSteps.rollbackEndpoint({ model, endpoint: endpoints.production, toVersion: before.currentVersion, workflowId });
     }
     await enter('rolled-back', { restored: before.currentVersion ?? null });
     await steps.alertDeploy({

@@ -2,7 +2,7 @@
 // variant's name carries the version (InvokeEndpoint reports the variant that answered, so the
 // serving version is known without another call), identity tags mark models and endpoint configs,
 // and a name filter narrows ListModels/ListEndpointConfigs to one model's resources.
-import { deploymentTags, maxResourceNameLength, stableHash } from '../../domain/deploy/names.js';
+import { deploymentTags, maxResourceNameLength, nameHashLength, sanitiseNamePart, stableHash } from '../../domain/deploy/names.js';
 
 const variantPattern = /^[A-Za-z0-9](?:-*[A-Za-z0-9])*$/;
 const plainPrefix = 'v-';
@@ -39,16 +39,8 @@ export function identityTags(model: string, version: string): { 'vigil:model': s
   return { 'vigil:model': tags['vigil:model'] ?? model, 'vigil:version': tags['vigil:version'] ?? version };
 }
 
-// The same cleaning as the resource names in domain/deploy/names.ts; the tests hold the two together.
-function sanitise(part: string): string {
-  return part
-    .replace(/[^A-Za-z0-9-]+/g, '-')
-    .replace(/-{2,}/g, '-')
-    .replace(/^-+|-+$/g, '');
-}
-
 /** Characters kept before the hash when names.ts has to shorten or disambiguate a name. */
-const hashedHeadLength = maxResourceNameLength - 12 - 1;
+const hashedHeadLength = maxResourceNameLength - nameHashLength - 1;
 
 /**
  * A string every resource name derived from these leading parts starts with, whatever the parts
@@ -58,7 +50,7 @@ const hashedHeadLength = maxResourceNameLength - 12 - 1;
  */
 export function resourceNamePrefix(leadingParts: readonly string[]): string {
   const joined = leadingParts
-    .map(sanitise)
+    .map(sanitiseNamePart)
     .filter((part) => part !== '')
     .join('-');
   return joined.slice(0, hashedHeadLength).replace(/-+$/, '');

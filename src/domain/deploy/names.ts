@@ -4,7 +4,8 @@
 // letter or digit), which the local host accepts as well.
 
 export const maxResourceNameLength = 63;
-const hashLength = 12;
+/** Length of the hash suffix a shortened or disambiguated name ends with. */
+export const nameHashLength = 12;
 
 export class ResourceNameError extends Error {
   constructor(message: string) {
@@ -23,7 +24,8 @@ export function stableHash(text: string): string {
   return hash.toString(16).padStart(16, '0');
 }
 
-function sanitise(part: string): string {
+/** Resource-name cleaning: runs of other characters become one "-", none at either end. */
+export function sanitiseNamePart(part: string): string {
   return part
     .replace(/[^A-Za-z0-9-]+/g, '-')
     .replace(/-{2,}/g, '-')
@@ -40,13 +42,13 @@ function resourceName(kind: string, parts: readonly [string, ...string[]]): stri
   parts.forEach((part) => {
     if (part.trim() === '') throw new ResourceNameError(`${kind}: every part of the name must be non-empty, got ${JSON.stringify(parts)}`);
   });
-  const cleaned = parts.map(sanitise);
+  const cleaned = parts.map(sanitiseNamePart);
   const lossy = cleaned.some((part, index) => part !== parts[index] || part === '');
   const ambiguous = cleaned.slice(0, -1).some((part) => part.includes('-'));
   const plain = cleaned.filter((part) => part !== '').join('-');
   if (!lossy && !ambiguous && plain.length <= maxResourceNameLength) return plain;
-  const suffix = stableHash(JSON.stringify([kind, ...parts])).slice(0, hashLength);
-  const room = maxResourceNameLength - hashLength - 1;
+  const suffix = stableHash(JSON.stringify([kind, ...parts])).slice(0, nameHashLength);
+  const room = maxResourceNameLength - nameHashLength - 1;
   const head = plain.slice(0, room).replace(/-+$/, '');
   return head === '' ? `h${suffix}` : `${head}-${suffix}`;
 }
@@ -77,8 +79,8 @@ const maxTagValueLength = 256;
 function tagValue(value: string): string {
   const cleaned = value.replace(/[^\p{L}\p{N}\s_.:/=+\-@]/gu, '_');
   if (cleaned.length <= maxTagValueLength) return cleaned;
-  const suffix = stableHash(value).slice(0, hashLength);
-  return `${cleaned.slice(0, maxTagValueLength - hashLength - 1)}-${suffix}`;
+  const suffix = stableHash(value).slice(0, nameHashLength);
+  return `${cleaned.slice(0, maxTagValueLength - nameHashLength - 1)}-${suffix}`;
 }
 
 /** Tags for every model, endpoint config and execution a deploy creates: cost allocation and cleanup read them. */

@@ -1,0 +1,123 @@
+// AWS mode of the composition root: one SDK client per service (region and credentials from the
+// standard chain, `aws.endpointUrl` when set), and the adapters that speak to Athena, S3,
+// SageMaker, CloudWatch and SNS behind the same ports local mode fills.
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SageMakerClient, type ProductionVariantInstanceType } from '@aws-sdk/client-sagemaker';
+import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { ActivityDeps } from '../activities/index.js';
+import { heartbeat } from '../activities/activity-context.js';
+import { AthenaSourceCatalog } from '../adapters/aws/athena-source-catalog.js';
+import { AthenaWarehouse } from '../adapters/aws/athena-warehouse.js';
+import { CloudWatchMetricsSink } from '../adapters/aws/cloudwatch-metrics-sink.js';
+import { AWS_MAX_ATTEMPTS } from '../adapters/aws/errors.js';
+import { S3IncidentStore } from '../adapters/aws/s3-incident-store.js';
+import { S3ObjectStore } from '../adapters/aws/s3-object-store.js';
+import { SageMakerModelHost } from '../adapters/aws/sagemaker-model-host.js';
+import { SageMakerModelRegistry } from '../adapters/aws/sagemaker-model-registry.js';
+import { SageMakerTrainingPipeline } from '../adapters/aws/sagemaker-training-pipeline.js';
+import { SnsNotifier } from '../adapters/aws/sns-notifier.js';
+import { WarehouseAuditLog } from '../adapters/local/warehouse-audit-log.js';
+import type { AwsConfig } from '../config/aws-schema.js';
+import type { LoadedConfig } from '../config/load.js';
+import { approvalChannelsFor, notifiersFor } from './compose-channels.js';
+import type { Runtime, RuntimeOptions } from './runtime-options.js';
+
+/** Settings every client shares; S3 behind a custom endpoint is addressed by path. */
+export function awsClientSettings(aws: AwsConfig): { region: string; maxAttempts: number; endpoint?: string } {
+  return { region: aws.region, maxAttempts: AWS_MAX_ATTEMPTS, ...(aws.endpointUrl === undefined ? {} : { endpoint: aws.endpointUrl }) };
+}
+
+/** Bucket and key prefix (ending in "/" unless empty) of an s3:// URI the config validated. */
+export function s3Location(uri: string): { bucket: string; prefix: string } {
+  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
+  const prefix = match?.[2] ?? '';
+  return { bucket: match?.[1] ?? '', prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/` };
+}
+
+export async function composeAwsRuntime(loaded: LoadedConfig, options: RuntimeOptions): Promise<Runtime> {
+  const aws = loaded.config.aws;
+  // The schema refuses mode "aws" without the section; this only narrows the type.
+  if (aws === undefined) throw new Error('mode "aws" needs the aws section of the config');
+  const settings = awsClientSettings(aws);
+  const s3 = new S3Client({ ...settings, forcePathStyle: aws.endpointUrl !== undefined });
+  const athena = new AthenaClient(settings);
+  const sagemaker = new SageMakerClient(settings);
+  const sagemakerRuntime = new SageMakerRuntimeClient(settings);
+  const cloudwatch = new CloudWatchClient(settings);
+  const sns = new SNSClient(settings);
+  const clients = [s3, athena, sagemaker, sagemakerRuntime, cloudwatch, sns];
+
+  const artifacts = s3Location(aws.artifactsLocation);
+  const objectStore = new S3ObjectStore({
+    bucket: artifacts.bucket,
+    client: s3,
+    encryption: aws.kmsKeyId === undefined ? { type: 'SSE_S3' } : { type: 'SSE_KMS', kmsKeyId: aws.kmsKeyId },
+  });
+  const warehouse = new AthenaWarehouse({
+    client: athena,
+    workgroup: aws.athena.workgroup,
+    database: aws.athena.database,
+    outputLocation: aws.athena.outputLocation,
+    pollIntervalMs: aws.athena.pollIntervalMs,
+    encryption: aws.athena.encryption,
+    results: { location: aws.resultsLocation, client: s3 },
+  });
+  const close = async (): Promise<void> => {
+    await warehouse.close();
+    for (const client of clients) client.destroy();
+  };
+  try {
+    await warehouse.ensureResultTables();
+    const deployment = aws.sagemaker.deployment;
+    const deps: ActivityDeps = {
+      loaded,
+      warehouse,
+      sources: new AthenaSourceCatalog(warehouse, Object.fromEntries(loaded.config.models.map((model) => [model.id, model.sources]))),
+      modelHost: new SageMakerModelHost({
+        client: sagemaker,
+        runtimeClient: sagemakerRuntime,
+        executionRoleArn: aws.sagemaker.executionRoleArn,
+        image: aws.sagemaker.inferenceImage,
+        // SageMaker validates the instance type; the config keeps it open for new families.
+        instanceType: aws.sagemaker.instanceType as ProductionVariantInstanceType,
+        initialInstanceCount: aws.sagemaker.initialInstanceCount,
+        deployment: {
+          trafficRouting: deployment.trafficRouting,
+          canaryPercent: deployment.canaryPercent,
+          linearStepPercent: deployment.linearStepPercent,
+          waitIntervalSeconds: deployment.waitIntervalSeconds,
+          terminationWaitSeconds: deployment.terminationWaitSeconds,
+          maximumExecutionTimeoutSeconds: deployment.maximumExecutionTimeoutSeconds,
+          autoRollbackAlarms: deployment.autoRollbackAlarms,
+        },
+        maxWaitSeconds: aws.sagemaker.endpointWaitSeconds,
+        pollDelaySeconds: aws.sagemaker.endpointPollSeconds,
+        // A blue/green update bakes for minutes: the deploy activity heartbeats while it waits.
+        progress: { report: (progress) => heartbeat({ stage: 'endpoint', ...progress }) },
+        tags: aws.tags,
+      }),
+      notifiers: [
+        ...notifiersFor(loaded, options),
+        ...(aws.snsTopicArn === undefined ? [] : [new SnsNotifier({ topicArn: aws.snsTopicArn, client: sns })]),
+      ],
+      metricsSink: new CloudWatchMetricsSink({ client: cloudwatch, namespace: aws.cloudwatch.namespace }),
+      incidents: new S3IncidentStore({ objects: objectStore, prefix: artifacts.prefix }),
+      training: new SageMakerTrainingPipeline({
+        client: sagemaker,
+        pipelineName: aws.sagemaker.pipeline.name,
+        artifactsRoot: `s3://${artifacts.bucket}/${artifacts.prefix}models`,
+        objectStore,
+      }),
+      registry: new SageMakerModelRegistry({ client: sagemaker, inferenceImage: aws.sagemaker.inferenceImage, tags: aws.tags }),
+      audit: new WarehouseAuditLog(warehouse),
+      approvals: approvalChannelsFor(loaded, options),
+    };
+    return { deps, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,29 @@
+// Alert and approval channels, the same in both modes: the console always, Slack when configured
+// (SNS is added by the AWS composition).
+import { ConsoleApprovalChannel } from '../adapters/local/console-approval-channel.js';
+import { ConsoleNotifier } from '../adapters/local/console-notifier.js';
+import { SlackApprovalChannel } from '../adapters/slack/slack-approval-channel.js';
+import type { SlackConnection } from '../adapters/slack/slack-client.js';
+import { SlackNotifier } from '../adapters/slack/slack-notifier.js';
+import { readSecret, type LoadedConfig } from '../config/load.js';
+import type { ApprovalChannel } from '../ports/approval-channel.js';
+import type { Notifier } from '../ports/notifier.js';
+import type { RuntimeOptions } from './runtime-options.js';
+
+/** The Slack connection the config names, its token read from the environment when given as env:NAME. */
+function slackConnection(loaded: LoadedConfig, options: RuntimeOptions): SlackConnection | undefined {
+  const slack = loaded.config.slack;
+  if (slack === undefined) return undefined;
+  return { token: readSecret(slack.botToken, options.env), channel: slack.channel, ...(slack.apiUrl === undefined ? {} : { apiUrl: slack.apiUrl }) };
+}
+
+export function notifiersFor(loaded: LoadedConfig, options: RuntimeOptions): Notifier[] {
+  const slack = slackConnection(loaded, options);
+  return [new ConsoleNotifier(options.writeAlert), ...(slack === undefined ? [] : [new SlackNotifier(slack)])];
+}
+
+export function approvalChannelsFor(loaded: LoadedConfig, options: RuntimeOptions): ApprovalChannel[] {
+  const slack = slackConnection(loaded, options);
+  return [new ConsoleApprovalChannel(options.writeApproval), ...(slack === undefined ? [] : [new SlackApprovalChannel(slack)])];
+}
+
