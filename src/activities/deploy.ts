@@ -3,7 +3,8 @@
 // worker finds what an earlier attempt created instead of creating it again.
 import { heartbeat } from './activity-context.js';
 import type { ModelConfig } from '../config/schema.js';
-import type { SmokeReport } from '../domain/deploy/types.js';
+import type { EndpointMove, SmokeReport } from '../domain/deploy/types.js';
+import { ENDPOINT_ROLLED_BACK, NonRetryableError } from '../domain/errors.js';
 import { deploymentTags } from '../domain/deploy/names.js';
 import { smokeRequestRows, smokeTestVerdict, type SmokeResponse } from '../domain/deploy/smoke-test.js';
 import { dialectFor } from '../domain/sql/dialect.js';
@@ -50,14 +51,24 @@ export function createDeployActivities(deps: ActivityDeps) {
       return description?.currentVersion === undefined ? {} : { currentVersion: description.currentVersion };
     },
 
-    async pointEndpoint(args: { model: string; version: string; artifactUri: string; endpoint: string; workflowId: string }): Promise<void> {
+    /**
+     * Moves the endpoint to the version. When the platform rolls the update back on its own (an
+     * alarm fired while the new fleet baked), that is an outcome for the workflow, not a failure.
+     */
+    async pointEndpoint(args: { model: string; version: string; artifactUri: string; endpoint: string; workflowId: string }): Promise<EndpointMove> {
       return classified(`point ${args.endpoint} at ${args.model}/${args.version}`, async () => {
         const current = await deps.modelHost.describeEndpoint(args.endpoint);
         // Already there (a retry after the switch): nothing to do.
-        if (current?.status === 'InService' && current.currentVersion === args.version) return;
+        if (current?.status === 'InService' && current.currentVersion === args.version) return { moved: true };
         const tags = deploymentTags({ model: args.model, version: args.version, env: args.endpoint, workflowId: args.workflowId });
-        await deps.modelHost.pointEndpoint(args.endpoint, { model: args.model, version: args.version, artifactUri: args.artifactUri }, tags);
+        try {
+          await deps.modelHost.pointEndpoint(args.endpoint, { model: args.model, version: args.version, artifactUri: args.artifactUri }, tags);
+        } catch (error) {
+          if (error instanceof NonRetryableError && error.code === ENDPOINT_ROLLED_BACK) return { moved: false, reason: error.message };
+          throw error;
+        }
         await waitInService(args.endpoint, args.version);
+        return { moved: true };
       });
     },
 

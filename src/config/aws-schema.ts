@@ -19,7 +19,7 @@ const deployment = z
     /** Share of capacity in the canary (CANARY). */
     canaryPercent: z.number().int().min(1).max(50).default(10),
     /** Share of capacity moved per step (LINEAR). */
-    linearStepPercent: z.number().int().min(5).max(50).default(20),
+    linearStepPercent: z.number().int().min(10).max(50).default(20),
     /** Bake time between traffic shifts. */
     waitIntervalSeconds: seconds(0, 3600, 300),
     /** How long the old fleet is kept after the shift, for a fast rollback. */

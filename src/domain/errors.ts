@@ -38,3 +38,10 @@ export class NonRetryableError extends Error {
 export function isRetryable(error: unknown): boolean {
   return error instanceof RetryableError;
 }
+
+/**
+ * The code ModelHost.pointEndpoint fails with when the platform reverted the update itself (a
+ * SageMaker auto-rollback alarm fired while the new fleet baked): the endpoint still serves the
+ * version it served before.
+ */
+export const ENDPOINT_ROLLED_BACK = 'ROLLED_BACK';

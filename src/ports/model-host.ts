@@ -29,7 +29,10 @@ export interface ModelHost {
   describeEndpoint(endpoint: string): Promise<EndpointDescription | undefined>;
   /** Creates the deployable model version (idempotent by version name). */
   createModelVersion(ref: ModelVersionRef, tags: Record<string, string>): Promise<void>;
-  /** Points an endpoint at a version (blue/green: the old version serves until the new is ready). */
+  /**
+   * Points an endpoint at a version (blue/green: the old version serves until the new is ready).
+   * Fails with code ENDPOINT_ROLLED_BACK (domain/errors.ts) when the platform reverted the update.
+   */
   pointEndpoint(endpoint: string, ref: ModelVersionRef, tags: Record<string, string>): Promise<void>;
   listModelVersions(model: string): Promise<{ version: string; createdAt: string }[]>;
   deleteModelVersion(model: string, version: string): Promise<void>;

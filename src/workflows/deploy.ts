@@ -4,7 +4,7 @@
 // (model, version), so a worker killed at any step resumes without creating anything twice.
 import { defineQuery, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.js';
-import type { DeployResult, DeployStage, SmokeReport } from '../domain/deploy/types.js';
+import type { DeployResult, DeployStage, EndpointMove, SmokeReport } from '../domain/deploy/types.js';
 import { modelIdKey, stageKey, workflowKindKey } from './search-attributes.js';
 
 export interface DeployInput {
@@ -54,10 +54,14 @@ export async function deployWorkflow(input: DeployInput): Promise<DeployResult> 
   await steps.createModelVersion({ model, version, artifactUri, workflowId });
 
   await enter('staging', { endpoint: endpoints.staging });
-  await endpointSteps.pointEndpoint({ model, version, artifactUri, endpoint: endpoints.staging, workflowId });
+  // Histories from before moves had a result carry none: those endpoints moved.
+  const stagingMove: EndpointMove | undefined = await endpointSteps.pointEndpoint({ model, version, artifactUri, endpoint: endpoints.staging, workflowId });
 
   await enter('smoke-staging', { endpoint: endpoints.staging });
-  const staging: SmokeReport = await steps.smokeTest({ model, endpoint: endpoints.staging, expectVersion: version, window });
+  const staging: SmokeReport =
+    stagingMove?.moved === false
+      ? { passed: false, reasons: [`staging did not move to ${version}: ${stagingMove.reason}`], stats: {} }
+      : await steps.smokeTest({ model, endpoint: endpoints.staging, expectVersion: version, window });
   if (!staging.passed) {
     await enter('smoke-failed', { reasons: staging.reasons });
     await steps.alertDeploy({
@@ -75,7 +79,31 @@ export async function deployWorkflow(input: DeployInput): Promise<DeployResult> 
 
   const before = await steps.describeEndpointVersion({ endpoint: endpoints.production });
   await enter('production', { endpoint: endpoints.production, previousVersion: before.currentVersion ?? null });
-  await endpointSteps.pointEndpoint({ model, version, artifactUri, endpoint: endpoints.production, workflowId });
+  const productionMove: EndpointMove | undefined = await endpointSteps.pointEndpoint({ model, version, artifactUri, endpoint: endpoints.production, workflowId });
+  if (productionMove?.moved === false) {
+    // The platform reverted the rollout itself (an alarm fired while the new fleet baked).
+    await enter('rolled-back', { reason: productionMove.reason, restored: before.currentVersion ?? null, by: 'platform' });
+    await steps.alertDeploy({
+      model,
+      version,
+      workflowId,
+      runId,
+      severity: 'critical',
+      title: `deploy of ${version} rolled back during the production rollout`,
+      text: `${productionMove.reason} Production serves ${before.currentVersion ?? 'nothing'} as before.`,
+    });
+    await steps.recordDeployment({
+      model,
+      version,
+      endpoint: endpoints.production,
+      stage: 'production',
+      status: 'rolled-back',
+      previousVersion: before.currentVersion,
+      workflowId,
+      runId,
+    });
+    return { model, version, outcome: 'rolled-back', staging, ...(before.currentVersion === undefined ? {} : { previousVersion: before.currentVersion }) };
+  }
 
   await enter('verify-production', { endpoint: endpoints.production });
   const production: SmokeReport = await steps.smokeTest({ model, endpoint: endpoints.production, expectVersion: version, window });

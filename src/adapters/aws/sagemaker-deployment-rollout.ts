@@ -13,7 +13,7 @@ import {
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { endpointConfigName, modelResourceName } from '../../domain/deploy/names.js';
-import { NonRetryableError, RetryableError } from '../../domain/errors.js';
+import { ENDPOINT_ROLLED_BACK, NonRetryableError, RetryableError } from '../../domain/errors.js';
 import type { ModelVersionRef } from '../../ports/model-host.js';
 import { classifyAwsError } from './errors.js';
 import { errorName, isAlreadyExisting, type Endpoint, type SageMakerLookup } from './sagemaker-model-host-lookup.js';
@@ -163,7 +163,7 @@ export class EndpointRollout {
       throw new NonRetryableError(
         `${what}: SageMaker rolled endpoint ${endpoint} back to config ${settled.EndpointConfigName ?? '?'} instead of serving version ${ref.version}: ` +
           (reason ?? 'no reason given (an auto-rollback alarm fired or the new fleet failed)'),
-        'ROLLED_BACK',
+        ENDPOINT_ROLLED_BACK,
       );
     }
     throw new NonRetryableError(`${what}: endpoint ${endpoint} ended ${settled.EndpointStatus ?? '?'}: ${reason ?? 'no reason given'}`, 'DEPLOY_FAILED');

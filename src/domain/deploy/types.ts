@@ -25,3 +25,6 @@ export interface DeployResult {
   staging?: SmokeReport;
   production?: SmokeReport;
 }
+
+/** How an endpoint move ended: on the new version, or reverted by the platform (with its reason). */
+export type EndpointMove = { moved: true } | { moved: false; reason: string };

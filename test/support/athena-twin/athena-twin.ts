@@ -69,8 +69,8 @@ export class AthenaTwin {
 
   /** Makes `name` (and `database.name`) read from `sourceSql`, e.g. a view over local Parquet files. */
   async defineSource(name: string, selectSql: string): Promise<void> {
-    await this.warehouse.execute(`CREATE OR REPLACE VIEW "${name}" AS ${selectSql}`);
-    await this.warehouse.execute(`CREATE OR REPLACE VIEW "${this.options.database}"."${name}" AS SELECT * FROM "${name}"`);
+    await this.warehouse.execute(`CREATE OR REPLACE VIEW "main"."${name}" AS ${selectSql}`);
+    await this.warehouse.execute(`CREATE OR REPLACE VIEW "${this.options.database}"."${name}" AS SELECT * FROM "main"."${name}"`);
   }
 
   /** What Athena would answer; DDL and UNLOAD answer no rows. Throws what Athena would fail with. */
@@ -91,7 +91,7 @@ export class AthenaTwin {
       await this.unload(unload[1] ?? '', unload[2] ?? '');
       return { columns: [], rows: [] };
     }
-    await this.refreshResultTables();
+    await this.refresh();
     const { rows } = await this.warehouse.query(sql);
     // DESCRIBE names and types the columns even of an empty answer (describe() reads a LIMIT 0).
     const described = await this.warehouse.query(`DESCRIBE ${sql}`);
@@ -116,7 +116,7 @@ export class AthenaTwin {
   }
 
   private async unload(select: string, target: string): Promise<void> {
-    await this.refreshResultTables();
+    await this.refresh();
     const { bucket, prefix } = parseS3(target);
     const existing = await this.options.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
     if ((existing.KeyCount ?? 0) > 0) throw new Error(`HIVE_PATH_ALREADY_EXISTS: UNLOAD target ${target} is not empty`);
@@ -130,7 +130,7 @@ export class AthenaTwin {
   }
 
   /** Result tables as views over the Parquet objects of their registered partitions. */
-  private async refreshResultTables(): Promise<void> {
+  async refresh(): Promise<void> {
     for (const [name, entry] of this.catalog) {
       const spec = resultTables[name as ResultTable] as (typeof resultTables)[ResultTable] | undefined;
       if (spec === undefined) continue;
@@ -149,8 +149,8 @@ export class AthenaTwin {
       }
       const empty = `SELECT ${spec.columns.map((c) => `CAST(NULL AS ${duckType[c.type]}) AS "${c.name}"`).join(', ')} WHERE false`;
       const body = selects.length === 0 ? empty : selects.join('\nUNION ALL\n');
-      await this.warehouse.execute(`CREATE OR REPLACE VIEW "${name}" AS ${body}`);
-      await this.warehouse.execute(`CREATE OR REPLACE VIEW "${this.options.database}"."${name}" AS SELECT * FROM "${name}"`);
+      await this.warehouse.execute(`CREATE OR REPLACE VIEW "main"."${name}" AS ${body}`);
+      await this.warehouse.execute(`CREATE OR REPLACE VIEW "${this.options.database}"."${name}" AS SELECT * FROM "main"."${name}"`);
     }
   }
 

@@ -1,0 +1,154 @@
+// The whole loop once in mode "aws": the worker composed with the Athena, S3, SageMaker, CloudWatch
+// and SNS adapters, every call over HTTP to moto (through the SageMaker shim for the calls moto
+// lacks), workflows on the real dev server. Daily monitoring finds the demo's drift, the K-of-N
+// trigger starts a retraining on the SageMaker Pipeline, the candidate is registered in the model
+// package group, approved, smoke-tested on the staging endpoint and rolled out to production by a
+// blue/green UpdateEndpoint with the configured DeploymentConfig.
+import assert from 'node:assert/strict';
+import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { DescribeModelPackageCommand, ListModelPackagesCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { WorkflowIdReusePolicy } from '@temporalio/client';
+import { applyDecision } from '../../src/client/approvals.js';
+import type { DailyMonitoringResult } from '../../src/workflows/daily-monitoring.js';
+import type { dailyMonitoringWorkflow } from '../../src/workflows/daily-monitoring.js';
+import { retrainingStatusQuery, type RetrainingResult } from '../../src/workflows/retraining-messages.js';
+import type { retrainingWorkflow } from '../../src/workflows/retraining.js';
+import { loopRegion, MOTO_STARTUP_TIMEOUT_MS, startAwsLoopRig, type AwsLoopRig } from '../support/aws-loop/aws-loop-rig.js';
+import { maybeRecordHistory } from '../support/histories.js';
+import { motoState } from '../support/moto.js';
+import { addDays } from '../support/monitoring-rig.js';
+
+describe('the monitoring -> retrain -> deploy loop in aws mode (moto)', function () {
+  this.timeout(600_000);
+  let rig: AwsLoopRig;
+
+  before(async function () {
+    this.timeout(MOTO_STARTUP_TIMEOUT_MS);
+    rig = await startAwsLoopRig();
+  });
+
+  after(async () => {
+    await rig?.close();
+  });
+
+  async function keys(bucket: string, prefix: string): Promise<string[]> {
+    const listed = await rig.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+    return (listed.Contents ?? []).map((object) => object.Key ?? '');
+  }
+
+  /** Waits for the run's approval request, approves it and returns the run's result. */
+  async function approveWhenAsked(workflowId: string): Promise<{ candidate: string; result: RetrainingResult }> {
+    const handle = rig.client.workflow.getHandle(workflowId);
+    const deadline = Date.now() + 300_000;
+    let status = await handle.query(retrainingStatusQuery);
+    while (status.stage !== 'awaiting-approval') {
+      assert.ok(!['done', 'failed'].includes(status.stage), `the retraining ended before asking: ${JSON.stringify(status)}`);
+      assert.ok(Date.now() < deadline, `still ${status.stage}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      status = await handle.query(retrainingStatusQuery);
+    }
+    const candidate = status.candidateVersion;
+    assert.ok(candidate !== undefined);
+    const approved = await applyDecision(rig.client, workflowId, { decision: 'approve', by: 'demo-approver', reason: 'drift confirmed' }, 'test');
+    assert.equal(approved.ok, true, JSON.stringify(approved));
+    return { candidate, result: (await handle.result()) as RetrainingResult };
+  }
+
+  it('finds the drift, retrains on the pipeline, and rolls the approved candidate out blue/green', async () => {
+    let triggered: DailyMonitoringResult['retraining'] | undefined;
+    const days: string[] = [];
+    for (let offset = 1; offset <= 3 && triggered === undefined; offset += 1) {
+      const day = addDays(rig.driftDate, offset);
+      days.push(day);
+      const at = `${addDays(day, 1)}T06:00:00.000Z`;
+      const result = await rig.client.workflow.execute<typeof dailyMonitoringWorkflow>('dailyMonitoringWorkflow', {
+        taskQueue: rig.taskQueue,
+        workflowId: `vigil-aws-loop-daily-${day}-${process.pid}`,
+        args: [{ model: 'demand', at }],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      });
+      assert.equal(result.current.status, 'ok', JSON.stringify(result.current));
+      if (result.retraining.triggered) triggered = result.retraining;
+    }
+    assert.ok(triggered?.workflowId !== undefined, `no retraining was triggered on ${days.join(', ')}`);
+
+    // The approval request waits for a person; the approver answers as the CLI or Slack would.
+    const { candidate, result } = await approveWhenAsked(triggered.workflowId);
+    assert.equal(result.outcome, 'deployed', JSON.stringify(result));
+    assert.equal(result.deploy?.previousVersion, 'v1');
+
+    // Production moved by UpdateEndpoint with the configured blue/green policy; staging serves it too.
+    const updates = rig.endpoints.updatesOf('demand-production');
+    assert.equal(updates.length, 1, 'one blue/green update of production');
+    assert.deepEqual(updates[0]?.deploymentConfig, {
+      BlueGreenUpdatePolicy: {
+        TrafficRoutingConfiguration: { Type: 'CANARY', WaitIntervalInSeconds: 300, CanarySize: { Type: 'CAPACITY_PERCENT', Value: 10 } },
+        TerminationWaitInSeconds: 600,
+        MaximumExecutionTimeoutInSeconds: 3600,
+      },
+      AutoRollbackConfiguration: { Alarms: [{ AlarmName: 'vigil-demand-production-errors' }] },
+    });
+    assert.equal((await rig.runtime.deps.modelHost.describeEndpoint('demand-production'))?.currentVersion, candidate);
+    assert.equal((await rig.runtime.deps.modelHost.describeEndpoint('demand-staging'))?.currentVersion, candidate);
+
+    // The candidate is an Approved package of the model's group, with who approved it.
+    const sagemaker = new SageMakerClient({ region: loopRegion, endpoint: rig.motoUrl });
+    try {
+      const packages = await sagemaker.send(new ListModelPackagesCommand({ ModelPackageGroupName: 'vigil-demand' }));
+      const approvedPackages = await Promise.all(
+        (packages.ModelPackageSummaryList ?? []).map((summary) => sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: summary.ModelPackageArn }))),
+      );
+      const candidatePackage = approvedPackages.find((pkg) => pkg.CustomerMetadataProperties?.['vigil:version'] === candidate);
+      assert.equal(candidatePackage?.ModelApprovalStatus, 'Approved');
+      assert.match(candidatePackage?.ApprovalDescription ?? '', /demo-approver/);
+    } finally {
+      sagemaker.destroy();
+    }
+
+    // Results went back to the warehouse as Parquet partitions; alerts to SNS; metrics to CloudWatch.
+    const metricObjects = await keys('vigil-loop-results', 'tables/monitoring_metrics/');
+    assert.ok(metricObjects.some((key) => key.endsWith('.parquet')), metricObjects.join('\n'));
+    assert.ok((await keys('vigil-loop-results', 'tables/deployments/')).length > 0);
+    assert.ok((await keys('vigil-loop-artifacts', `models/demand/${candidate}/`)).some((key) => key.endsWith('evaluation.json')));
+    const state = await motoState(rig.motoUrl);
+    const topic = (state.sns?.Topic ?? []).find((entry) => entry.arn === rig.topicArn);
+    const published = (topic?.sent_notifications ?? []) as unknown[];
+    assert.ok(published.length > 0, 'alerts were published to SNS');
+    const cloudwatch = new CloudWatchClient({ region: loopRegion, endpoint: rig.motoUrl });
+    try {
+      const metrics = await cloudwatch.send(new ListMetricsCommand({ Namespace: 'Vigil' }));
+      assert.ok((metrics.Metrics ?? []).some((metric) => metric.Dimensions?.some((d) => d.Name === 'Model' && d.Value === 'demand')));
+    } finally {
+      cloudwatch.destroy();
+    }
+
+    // The audit trail, read back through Athena.
+    const deployActions = (await rig.runtime.deps.audit.list({ workflowId: `vigil-deploy-demand-${candidate}` })).map((event) => event.action);
+    for (const action of ['deploy.creating', 'deploy.staging', 'deploy.smoke-staging', 'deploy.production', 'deploy.verify-production', 'deploy.done']) {
+      assert.ok(deployActions.includes(action), `${action} in ${deployActions.join(',')}`);
+    }
+    assert.ok(rig.feeder.counts.athena > 0 && rig.feeder.counts.invocations > 0 && rig.feeder.counts.pipelines === 1, JSON.stringify(rig.feeder.counts));
+  });
+
+  it('keeps production on the current version when SageMaker rolls the rollout back on an alarm', async () => {
+    const serving = (await rig.runtime.deps.modelHost.describeEndpoint('demand-production'))?.currentVersion;
+    assert.ok(serving !== undefined);
+    rig.endpoints.setNextUpdate('demand-production', { outcome: { kind: 'alarm-rollback', alarmName: 'vigil-demand-production-errors' } });
+    const alertsBefore = rig.alerts.length;
+    const workflowId = `vigil-aws-loop-retrain-${process.pid}`;
+    await rig.client.workflow.start<typeof retrainingWorkflow>('retrainingWorkflow', {
+      taskQueue: rig.taskQueue,
+      workflowId,
+      args: [{ model: 'demand', reason: 'manual: test', requestedBy: 'tester', at: `${addDays(rig.driftDate, 3)}T06:00:00.000Z` }],
+    });
+    const { candidate, result } = await approveWhenAsked(workflowId);
+    assert.equal(result.outcome, 'rolled-back', JSON.stringify(result));
+    await maybeRecordHistory(rig.client, `vigil-deploy-demand-${candidate}`, 'deploy-platform-rolled-back');
+    assert.equal((await rig.runtime.deps.modelHost.describeEndpoint('demand-production'))?.currentVersion, serving);
+    assert.equal((await rig.runtime.deps.modelHost.describeEndpoint('demand-staging'))?.currentVersion, candidate);
+    assert.ok(rig.alerts.slice(alertsBefore).some((text) => text.includes('rolled back during the production rollout') && text.includes('vigil-demand-production-errors')));
+    const actions = (await rig.runtime.deps.audit.list({ workflowId: `vigil-deploy-demand-${candidate}` })).map((event) => event.action);
+    assert.ok(actions.includes('deploy.rolled-back') && !actions.includes('deploy.done'), actions.join(','));
+  });
+});

@@ -1,0 +1,308 @@
+// The AWS stack of the end-to-end test: the worker composed in mode "aws" against moto, the demo's
+// data set standing where the Athena tables and the endpoints' traffic would be.
+//
+//   adapters --HTTP--> feeder (fills moto's answer queues) --> SageMaker shim --> moto
+//
+// What moto cannot do is played by local parts, each through moto's own extension points:
+//   - Athena queries: answered by the Athena twin (the same SQL text, run on DuckDB);
+//   - endpoint invocations: the served model's artifact, read from (moto's) S3, applied to the rows;
+//   - the pipeline's training and evaluation steps: Vigil's reference trainer, writing the model and
+//     the evaluation report to the execution's output prefix, as the pipeline's steps would.
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AthenaClient, CreateWorkGroupCommand } from '@aws-sdk/client-athena';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeModelCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { parse, stringify } from 'yaml';
+import { artifactPathFor } from '../../../src/adapters/local/local-model-host.js';
+import { LocalTrainingPipeline } from '../../../src/adapters/local/local-training-pipeline.js';
+import { parseCsv } from '../../../src/adapters/local/model-server-codec.js';
+import { pipelineDeployCommand } from '../../../src/client/commands/pipeline.js';
+import { loadConfig, type LoadedConfig } from '../../../src/config/load.js';
+import { prepareDemoWorkspace } from '../../../src/demo/run-demo.js';
+import { parseArtifact, type ModelArtifact } from '../../../src/domain/model/artifact.js';
+import { predict } from '../../../src/domain/model/predict.js';
+import type { TrainingRequest } from '../../../src/ports/training-pipeline.js';
+import { composeRuntime, type Runtime } from '../../../src/worker/compose-runtime.js';
+import { createVigilWorker } from '../../../src/worker/create-worker.js';
+import { AthenaTwin } from '../athena-twin/athena-twin.js';
+import { smallScenario } from '../monitoring-rig.js';
+import { MOTO_STARTUP_TIMEOUT_MS, motoEndpoint } from '../moto.js';
+import { sageMakerEndpointShim, type EndpointShimControl } from '../sagemaker-shim-endpoints.js';
+import { createPipelineStepsShim } from '../sagemaker-shim-pipelines.js';
+import { startSageMakerShim } from '../sagemaker-shim.js';
+import { testEnv, uniqueId, workflowBundle } from '../temporal.js';
+import { startMotoFeeder, type MotoFeeder } from './moto-feeder.js';
+
+/** A region of its own: moto's answer queues are per region, shared by every suite of the run. */
+export const loopRegion = 'ca-central-1';
+const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+const buckets = { results: 'vigil-loop-results', artifacts: 'vigil-loop-artifacts', athena: 'vigil-loop-athena' };
+export const loopDatabase = 'vigil_loop';
+const workgroup = 'vigil-loop';
+
+export { MOTO_STARTUP_TIMEOUT_MS };
+
+export interface AwsLoopRig {
+  client: Client;
+  loaded: LoadedConfig;
+  configPath: string;
+  runtime: Runtime;
+  worker: Worker;
+  taskQueue: string;
+  motoUrl: string;
+  topicArn: string;
+  endpoints: EndpointShimControl;
+  feeder: MotoFeeder;
+  twin: AthenaTwin;
+  alerts: string[];
+  driftDate: string;
+  /** A client of the given kind pointed at moto directly (for assertions). */
+  s3: S3Client;
+  close(): Promise<void>;
+}
+
+export async function startAwsLoopRig(): Promise<AwsLoopRig> {
+  const env = await testEnv();
+  const motoUrl = await motoEndpoint();
+  const dir = await mkdtemp(join(tmpdir(), 'vigil-aws-loop-'));
+  const closers: (() => Promise<void>)[] = [() => rm(dir, { recursive: true, force: true })];
+  const close = async (): Promise<void> => {
+    for (const closer of closers.reverse()) await closer();
+  };
+  // The SDK's standard credential chain reads these, as it would a role's on AWS.
+  const savedEnv = { ...process.env };
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true' });
+  closers.push(() => {
+    for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED']) {
+      if (savedEnv[key] === undefined) Reflect.deleteProperty(process.env, key);
+      else process.env[key] = savedEnv[key];
+    }
+    return Promise.resolve();
+  });
+  try {
+    const direct = { region: loopRegion, endpoint: motoUrl, credentials };
+    const s3 = new S3Client({ ...direct, forcePathStyle: true });
+    closers.push(() => Promise.resolve(s3.destroy()));
+    for (const bucket of Object.values(buckets)) {
+      await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: loopRegion } }));
+    }
+    const sns = new SNSClient(direct);
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: 'vigil-loop-alerts' }))).TopicArn ?? '';
+    sns.destroy();
+    const athena = new AthenaClient(direct);
+    await athena.send(
+      new CreateWorkGroupCommand({ Name: workgroup, Configuration: { ResultConfiguration: { OutputLocation: `s3://${buckets.athena}/results/` } } }),
+    );
+    athena.destroy();
+
+    const endpointShim = sageMakerEndpointShim({ updateDurationMs: 300 });
+    const pipelineShim = createPipelineStepsShim();
+    const shim = await startSageMakerShim(motoUrl, { ...pipelineShim.handlers, ...endpointShim.handlers });
+    closers.push(() => shim.close());
+    const sagemaker = new SageMakerClient({ ...direct, endpoint: shim.endpoint });
+    closers.push(() => Promise.resolve(sagemaker.destroy()));
+
+    const { configPath: localConfigPath } = await prepareDemoWorkspace(dir, smallScenario);
+    const twin = await AthenaTwin.open({ s3, mirrorDir: join(dir, 'mirror'), database: loopDatabase });
+    closers.push(() => twin.close());
+    const data = join(dir, 'data');
+    await twin.defineSource('demand_production_log', `SELECT * FROM read_parquet('${join(data, 'production_log', '*', '*.parquet')}', union_by_name = true)`);
+    await twin.defineSource('demand_labels', `SELECT * FROM read_parquet('${join(data, 'labels.parquet')}')`);
+    await twin.defineSource('demand_baseline', `SELECT * FROM read_parquet('${join(data, 'baseline.parquet')}')`);
+
+    const local = await loadConfig(localConfigPath);
+    const trainer = new LocalTrainingPipeline({
+      warehouse: twin.warehouse,
+      dataDir: dir,
+      contractFor: () => local.contracts.demand!,
+      tablesFor: async () => {
+        await twin.refresh();
+        return { productionLog: 'demand_production_log', labels: 'demand_labels', baseline: 'demand_baseline', scoredPredictions: 'scored_predictions' };
+      },
+    });
+    const artifacts = new Map<string, ModelArtifact>();
+    const artifactAt = async (uri: string): Promise<ModelArtifact> => {
+      const cached = artifacts.get(uri);
+      if (cached !== undefined) return cached;
+      const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri) ?? [];
+      const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const artifact = parseArtifact(JSON.parse((await object.Body?.transformToString()) ?? ''), uri);
+      artifacts.set(uri, artifact);
+      return artifact;
+    };
+
+    const feeder = await startMotoFeeder({
+      upstream: shim.endpoint,
+      motoUrl,
+      hooks: {
+        athenaQuery: (sql) => twin.answer(sql),
+        invokeEndpoint: async (endpoint, body) => {
+          const described = await sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpoint }));
+          const config = await sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: described.EndpointConfigName }));
+          const variant = config.ProductionVariants?.[0];
+          const model = await sagemaker.send(new DescribeModelCommand({ ModelName: variant?.ModelName }));
+          const artifact = await artifactAt(model.PrimaryContainer?.ModelDataUrl ?? '');
+          const rows = parseCsv(body.toString('utf8')).map((row) => row.map((cell) => (cell === '' ? null : cell)));
+          return { body: predict(artifact, rows).join('\n'), contentType: 'text/csv', variant: variant?.VariantName ?? '' };
+        },
+        startPipelineExecution: async (request) => {
+          await runTrainingSteps(request, { trainer, s3, dir });
+        },
+      },
+    });
+    closers.push(() => feeder.close());
+
+    const configPath = join(dir, 'vigil.aws.yaml');
+    await writeFile(configPath, stringify(awsConfig(parse(await readFile(localConfigPath, 'utf8')) as Record<string, unknown>, feeder.endpoint, topicArn)));
+    const loaded = await loadConfig(configPath);
+    await pipelineDeployCommand({ config: configPath });
+
+    const alerts: string[] = [];
+    const runtime = await composeRuntime(loaded, { writeAlert: (text) => alerts.push(text), writeApproval: () => undefined });
+    closers.push(() => runtime.close());
+
+    // v1 in production, as a first deployment would have left it.
+    const v1Uri = `s3://${buckets.artifacts}/models/demand/v1/model.json`;
+    await putFile(s3, v1Uri, artifactPathFor(dir, 'demand', 'v1'));
+    const v1 = { model: 'demand', version: 'v1', artifactUri: v1Uri };
+    const tags = { 'vigil:model': 'demand', 'vigil:version': 'v1', 'vigil:env': 'production' };
+    await runtime.deps.modelHost.createModelVersion(v1, tags);
+    await runtime.deps.modelHost.pointEndpoint('demand-production', v1, tags);
+    await runtime.deps.registry.register({ ...v1, metrics: {}, origin: { reason: 'initial deployment', workflowId: 'setup' }, registeredAt: `${smallScenario.startDate}T00:00:00.000Z` });
+    await runtime.deps.registry.setStatus('demand', 'v1', 'Approved', 'setup', 'initial deployment');
+
+    const taskQueue = uniqueId('aws-loop');
+    const worker = await createVigilWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      deps: runtime.deps,
+      workflowBundle: await workflowBundle(),
+    });
+    const running = worker.run();
+    closers.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    });
+    const start = Date.parse(`${smallScenario.startDate}T00:00:00Z`);
+    return {
+      client: env.client,
+      loaded,
+      configPath,
+      runtime,
+      worker,
+      taskQueue,
+      motoUrl,
+      topicArn,
+      endpoints: endpointShim.control,
+      feeder,
+      twin,
+      alerts,
+      driftDate: new Date(start + smallScenario.driftFromDay * 86_400_000).toISOString().slice(0, 10),
+      s3,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** The demo's config turned to mode "aws": Athena tables for sources, every client at the feeder. */
+function awsConfig(local: Record<string, unknown>, endpointUrl: string, topicArn: string): Record<string, unknown> {
+  const [model] = local['models'] as Record<string, unknown>[];
+  const monitoring = (model?.['monitoring'] ?? {}) as Record<string, unknown>;
+  const retraining = (model?.['retraining'] ?? {}) as Record<string, unknown>;
+  return {
+    ...local,
+    mode: 'aws',
+    aws: {
+      region: loopRegion,
+      endpointUrl,
+      athena: { workgroup, database: loopDatabase, outputLocation: `s3://${buckets.athena}/results/`, pollIntervalMs: 5 },
+      resultsLocation: `s3://${buckets.results}/tables/`,
+      artifactsLocation: `s3://${buckets.artifacts}/`,
+      sagemaker: {
+        executionRoleArn: 'arn:aws:iam::123456789012:role/vigil-sagemaker',
+        inferenceImage: '123456789012.dkr.ecr.ca-central-1.amazonaws.com/vigil-serve:1',
+        deployment: {
+          trafficRouting: 'CANARY',
+          canaryPercent: 10,
+          waitIntervalSeconds: 300,
+          terminationWaitSeconds: 600,
+          maximumExecutionTimeoutSeconds: 3600,
+          autoRollbackAlarms: ['vigil-demand-production-errors'],
+        },
+        endpointPollSeconds: { min: 0.05, max: 0.2 },
+        pipeline: {
+          definition: join(process.cwd(), 'deploy', 'sagemaker', 'training-pipeline.json'),
+          parameters: { TrainerImage: '123456789012.dkr.ecr.ca-central-1.amazonaws.com/vigil-train:1', LabelledRowsUri: `s3://${buckets.results}/tables/` },
+        },
+      },
+      snsTopicArn: topicArn,
+      tags: { team: 'ml-platform', 'cost-center': 'forecasting' },
+    },
+    models: [
+      {
+        ...model,
+        sources: { productionLog: { table: 'demand_production_log' }, labels: { table: 'demand_labels' }, baseline: { table: 'demand_baseline' } },
+        // One re-evaluated window per run keeps the query count small; the trigger needs 2 of 3.
+        monitoring: { ...monitoring, relabelDays: 1 },
+        retraining: {
+          ...retraining,
+          trigger: { k: 2, n: 3, on: ['drift', 'performance'], cooldown: '14d' },
+          // The small data set gives a noisy holdout: the gate is tested on its own elsewhere.
+          tolerance: 1,
+          smoke: { p50Ms: 5000, p95Ms: 10000, maxMs: 20000 },
+        },
+      },
+    ],
+  };
+}
+
+async function putFile(s3: S3Client, uri: string, path: string): Promise<void> {
+  const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri) ?? [];
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: await readFile(path) }));
+}
+
+/** The pipeline's Train and Evaluate steps, locally: model.json and evaluation.json under OutputPrefix. */
+async function runTrainingSteps(
+  request: Record<string, unknown>,
+  context: { trainer: LocalTrainingPipeline; s3: S3Client; dir: string },
+): Promise<void> {
+  const parameters = Object.fromEntries(((request['PipelineParameters'] ?? []) as { Name: string; Value: string }[]).map((p) => [p.Name, p.Value]));
+  const value = (name: string): string => {
+    const found = parameters[name];
+    if (found === undefined) throw new Error(`StartPipelineExecution without parameter ${name}`);
+    return found;
+  };
+  const training: TrainingRequest = {
+    model: value('Model'),
+    candidateVersion: value('CandidateVersion'),
+    trainingWindow: { start: value('TrainingStart'), end: value('TrainingEnd') },
+    holdoutWindow: { start: value('HoldoutStart'), end: value('HoldoutEnd') },
+    holdoutShare: Number(value('HoldoutShare')),
+    ...(value('ChampionVersion') === '' ? {} : { championVersion: value('ChampionVersion') }),
+    asOf: value('AsOf'),
+  };
+  const { executionId } = await context.trainer.start(training);
+  let execution = await context.trainer.describe(executionId);
+  while (execution.status === 'Executing') {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    execution = await context.trainer.describe(executionId);
+  }
+  if (execution.result === undefined) throw new Error(`local training of ${training.candidateVersion} ended ${execution.status}: ${execution.failureReason ?? ''}`);
+  const prefix = value('OutputPrefix');
+  const modelUri = `${prefix}model.json`;
+  await putFile(context.s3, modelUri, execution.result.artifactUri);
+  const report = { ...execution.result, artifactUri: modelUri };
+  const reportPath = join(context.dir, 'reports', `${training.candidateVersion}.json`);
+  await mkdir(join(context.dir, 'reports'), { recursive: true });
+  await writeFile(reportPath, JSON.stringify(report));
+  await putFile(context.s3, `${prefix}evaluation.json`, reportPath);
+}
