@@ -43,6 +43,14 @@ export async function deployWorkflow(input: DeployInput): Promise<DeployResult> 
     upsertSearchAttributes([{ key: stageKey, value: `deploy:${next}` }]);
     await steps.auditDeploy({ model, version, workflowId, runId, action: `deploy.${next}`, actor: input.requestedBy, detail });
   };
+  // A deploy that stops short pages on-call first, then records where it stopped.
+  const stopShort = async (
+    alert: { title: string; text: string },
+    record: { endpoint: string; stage: string; status: string; previousVersion?: string | undefined },
+  ): Promise<void> => {
+    await steps.alertDeploy({ model, version, workflowId, runId, severity: 'critical', ...alert });
+    await steps.recordDeployment({ model, version, ...record, workflowId, runId });
+  };
   upsertSearchAttributes([
     { key: modelIdKey, value: model },
     { key: workflowKindKey, value: 'deploy' },
@@ -64,45 +72,29 @@ export async function deployWorkflow(input: DeployInput): Promise<DeployResult> 
       : await steps.smokeTest({ model, endpoint: endpoints.staging, expectVersion: version, window });
   if (!staging.passed) {
     await enter('smoke-failed', { reasons: staging.reasons });
-    await steps.alertDeploy({
-      model,
-      version,
-      workflowId,
-      runId,
-      severity: 'critical',
-      title: `deploy of ${version} stopped: the staging smoke test failed`,
-      text: `${staging.reasons.join('; ')}. Production is unchanged.`,
-    });
-    await steps.recordDeployment({ model, version, endpoint: endpoints.staging, stage: 'staging', status: 'smoke-failed', workflowId, runId });
+    await stopShort(
+      { title: `deploy of ${version} stopped: the staging smoke test failed`, text: `${staging.reasons.join('; ')}. Production is unchanged.` },
+      { endpoint: endpoints.staging, stage: 'staging', status: 'smoke-failed' },
+    );
     return { model, version, outcome: 'smoke-failed', staging };
   }
 
   const before = await steps.describeEndpointVersion({ endpoint: endpoints.production });
+  const previous = before.currentVersion === undefined ? {} : { previousVersion: before.currentVersion };
+  const rolledBack = { endpoint: endpoints.production, stage: 'production', status: 'rolled-back', previousVersion: before.currentVersion };
   await enter('production', { endpoint: endpoints.production, previousVersion: before.currentVersion ?? null });
   const productionMove: EndpointMove | undefined = await endpointSteps.pointEndpoint({ model, version, artifactUri, endpoint: endpoints.production, workflowId });
   if (productionMove?.moved === false) {
     // The platform reverted the rollout itself (an alarm fired while the new fleet baked).
     await enter('rolled-back', { reason: productionMove.reason, restored: before.currentVersion ?? null, by: 'platform' });
-    await steps.alertDeploy({
-      model,
-      version,
-      workflowId,
-      runId,
-      severity: 'critical',
-      title: `deploy of ${version} rolled back during the production rollout`,
-      text: `${productionMove.reason} Production serves ${before.currentVersion ?? 'nothing'} as before.`,
-    });
-    await steps.recordDeployment({
-      model,
-      version,
-      endpoint: endpoints.production,
-      stage: 'production',
-      status: 'rolled-back',
-      previousVersion: before.currentVersion,
-      workflowId,
-      runId,
-    });
-    return { model, version, outcome: 'rolled-back', staging, ...(before.currentVersion === undefined ? {} : { previousVersion: before.currentVersion }) };
+    await stopShort(
+      {
+        title: `deploy of ${version} rolled back during the production rollout`,
+        text: `${productionMove.reason} Production serves ${before.currentVersion ?? 'nothing'} as before.`,
+      },
+      rolledBack,
+    );
+    return { model, version, outcome: 'rolled-back', staging, ...previous };
   }
 
   await enter('verify-production', { endpoint: endpoints.production });
@@ -113,26 +105,14 @@ export async function deployWorkflow(input: DeployInput): Promise<DeployResult> 
       await endpointSteps.rollbackEndpoint({ model, endpoint: endpoints.production, toVersion: before.currentVersion, workflowId });
     }
     await enter('rolled-back', { restored: before.currentVersion ?? null });
-    await steps.alertDeploy({
-      model,
-      version,
-      workflowId,
-      runId,
-      severity: 'critical',
-      title: `deploy of ${version} rolled back: production verification failed`,
-      text: `${production.reasons.join('; ')}. Production serves ${before.currentVersion ?? 'nothing'} again.`,
-    });
-    await steps.recordDeployment({
-      model,
-      version,
-      endpoint: endpoints.production,
-      stage: 'production',
-      status: 'rolled-back',
-      previousVersion: before.currentVersion,
-      workflowId,
-      runId,
-    });
-    return { model, version, outcome: 'rolled-back', staging, production, ...(before.currentVersion === undefined ? {} : { previousVersion: before.currentVersion }) };
+    await stopShort(
+      {
+        title: `deploy of ${version} rolled back: production verification failed`,
+        text: `${production.reasons.join('; ')}. Production serves ${before.currentVersion ?? 'nothing'} again.`,
+      },
+      rolledBack,
+    );
+    return { model, version, outcome: 'rolled-back', staging, production, ...previous };
   }
 
   await steps.recordDeployment({
@@ -146,5 +126,5 @@ export async function deployWorkflow(input: DeployInput): Promise<DeployResult> 
     runId,
   });
   await enter('done');
-  return { model, version, outcome: 'deployed', staging, production, ...(before.currentVersion === undefined ? {} : { previousVersion: before.currentVersion }) };
+  return { model, version, outcome: 'deployed', staging, production, ...previous };
 }

@@ -12,8 +12,8 @@ import { startModelServer, type ModelServer } from '../../src/adapters/local/mod
 import { loadConfig, type LoadedConfig } from '../../src/config/load.js';
 import { prepareDemoWorkspace, type DemoScenario } from '../../src/demo/run-demo.js';
 import { composeRuntime, type Runtime } from '../../src/worker/compose-runtime.js';
-import { createVigilWorker } from '../../src/worker/create-worker.js';
-import { testEnv, uniqueId, workflowBundle } from './temporal.js';
+import { testEnv } from './temporal.js';
+import { startTestWorker } from './vigil-worker.js';
 
 export interface MonitoringRig {
   env: TestWorkflowEnvironment;
@@ -59,20 +59,8 @@ export async function startMonitoringRig(scenario: DemoScenario = smallScenario)
     const v1 = { model: 'demand', version: 'v1', artifactUri: artifactPathFor(dir, 'demand', 'v1') };
     await runtime.deps.modelHost.createModelVersion(v1, { 'vigil:model': 'demand' });
     await runtime.deps.modelHost.pointEndpoint('demand-production', v1, { 'vigil:model': 'demand' });
-    const taskQueue = uniqueId('monitoring');
-    const worker = await createVigilWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      deps: runtime.deps,
-      workflowBundle: await workflowBundle(),
-    });
-    // One worker for the suite (a Worker runs once); close() shuts it down and waits for it.
-    const running = worker.run();
-    closers.push(async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-    });
+    const { worker, taskQueue, stop } = await startTestWorker(env, runtime.deps, 'monitoring');
+    closers.push(stop);
     const start = Date.parse(`${scenario.startDate}T00:00:00Z`);
     const driftDate = new Date(start + scenario.driftFromDay * 86_400_000).toISOString().slice(0, 10);
     return {

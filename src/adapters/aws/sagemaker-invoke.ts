@@ -1,64 +1,13 @@
 // The request and answer formats of a SageMaker real-time endpoint: rows go out as CSV (RFC 4180)
-// in bodies kept under the invocation size limit; answers come back as one number per line, or as
-// JSON (an array, or {"predictions": [...]}), whichever the inference container speaks.
-
-export type Cell = number | string | boolean | null;
+// in bodies kept under the invocation size limit (../csv-payload.ts); answers come back as one
+// number per line, or as JSON (an array, or {"predictions": [...]}), whichever the inference
+// container speaks.
 
 /**
  * InvokeEndpoint refuses bodies over 6 MB; 5 MiB leaves room for rows that would straddle the
  * limit and for the request's own overhead.
  */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 5 * 1024 * 1024;
-
-export interface CsvBatch {
-  /** Index of the batch's first row in the rows given. */
-  first: number;
-  count: number;
-  body: string;
-}
-
-/** One CSV field: null is empty; fields holding a comma, quote or line break are quoted. */
-export function csvField(value: Cell): string {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function csvLine(row: readonly Cell[]): string {
-  return `${row.map(csvField).join(',')}\n`;
-}
-
-export class RowTooLargeError extends Error {
-  constructor(
-    readonly row: number,
-    readonly bytes: number,
-    readonly limit: number,
-  ) {
-    super(`row ${row + 1} alone is ${bytes} bytes of CSV, over the ${limit}-byte request limit`);
-    this.name = 'RowTooLargeError';
-  }
-}
-
-/** Splits rows into CSV bodies of at most maxBytes (UTF-8), keeping row order. */
-export function* csvBatches(rows: readonly (readonly Cell[])[], maxBytes: number): Generator<CsvBatch> {
-  let lines: string[] = [];
-  let size = 0;
-  let first = 0;
-  for (const [index, row] of rows.entries()) {
-    const line = csvLine(row);
-    const bytes = Buffer.byteLength(line);
-    if (bytes > maxBytes) throw new RowTooLargeError(index, bytes, maxBytes);
-    if (lines.length > 0 && size + bytes > maxBytes) {
-      yield { first, count: lines.length, body: lines.join('') };
-      lines = [];
-      size = 0;
-      first = index;
-    }
-    lines.push(line);
-    size += bytes;
-  }
-  if (lines.length > 0) yield { first, count: lines.length, body: lines.join('') };
-}
 
 export type ParsedPredictions = { ok: true; predictions: number[] } | { ok: false; reason: string };
 

@@ -1,8 +1,8 @@
 // The ModelHost port on SageMaker: a model version is a SageMaker Model, pointing an endpoint at it
 // is an endpoint config (one per endpoint and version) plus CreateEndpoint or a blue/green
 // UpdateEndpoint (sagemaker-deployment-rollout.ts), and scoring is InvokeEndpoint with CSV
-// (sagemaker-invoke.ts). Names come from domain/deploy/names.ts, so a retried step finds what an
-// earlier attempt created instead of creating it again.
+// (../csv-payload.ts, answers read by sagemaker-invoke.ts). Names come from domain/deploy/names.ts,
+// so a retried step finds what an earlier attempt created instead of creating it again.
 import { performance } from 'node:perf_hooks';
 import {
   CreateModelCommand,
@@ -21,7 +21,8 @@ import type { EndpointDescription, InvokeResult, ModelHost, ModelVersionRef } fr
 import { AWS_MAX_ATTEMPTS, classifyAwsError } from './errors.js';
 import { blueGreenDeploymentConfig, type SageMakerDeploymentOptions } from './sagemaker-deployment-config.js';
 import { EndpointRollout, type WaitProgress } from './sagemaker-deployment-rollout.js';
-import { csvBatches, DEFAULT_MAX_PAYLOAD_BYTES, parsePredictions, RowTooLargeError, type Cell, type CsvBatch } from './sagemaker-invoke.js';
+import { csvBatches, RowTooLargeError, type Cell, type CsvBatch } from '../csv-payload.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES, parsePredictions } from './sagemaker-invoke.js';
 import { isAlreadyExisting, isNotFound, SageMakerLookup } from './sagemaker-model-host-lookup.js';
 import { identityTags, resourceNamePrefix, tagList } from './sagemaker-model-host-names.js';
 
@@ -256,7 +257,7 @@ export class SageMakerModelHost implements ModelHost {
 
   private batches(endpoint: string, rows: Cell[][]): CsvBatch[] {
     try {
-      return [...csvBatches(rows, this.maxPayloadBytes)];
+      return [...csvBatches(rows, this.maxPayloadBytes, 'throw')];
     } catch (error) {
       if (error instanceof RowTooLargeError) throw new NonRetryableError(`invoke endpoint ${endpoint}: ${error.message}`, 'PAYLOAD_TOO_LARGE', { cause: error });
       throw error;

@@ -16,8 +16,11 @@ import {
   type Tag,
 } from '@aws-sdk/client-sagemaker';
 import { NonRetryableError } from '../../domain/errors.js';
+import { approvalTransition } from '../../domain/retraining/approval-transition.js';
+import { checkSameArtifact, pendingVersion, type Registration } from '../../domain/retraining/registration.js';
 import type { ApprovalStatus, ModelRegistry, RegisteredVersion } from '../../ports/model-registry.js';
 import { AWS_MAX_ATTEMPTS, classifyAwsError } from './errors.js';
+import { KeyedSerial } from './keyed-serial.js';
 import {
   SAFE_NAME,
   checkMetrics,
@@ -45,13 +48,6 @@ export interface SageMakerModelRegistryOptions {
   /** DescribeModelPackage calls in flight at once while listing (default 4). */
   describeConcurrency?: number;
 }
-
-/** A decision is final: only a pending version may be approved or rejected (as the local registry). */
-const allowedTransitions: Record<ApprovalStatus, readonly ApprovalStatus[]> = {
-  PendingManualApproval: ['Approved', 'Rejected'],
-  Approved: [],
-  Rejected: [],
-};
 
 const contentTypes = ['text/csv'];
 
@@ -86,7 +82,7 @@ export class SageMakerModelRegistry implements ModelRegistry {
   private readonly client: SageMakerClient;
   private readonly ownsClient: boolean;
   private readonly knownGroups = new Set<string>();
-  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly serial = new KeyedSerial();
 
   constructor(private readonly options: SageMakerModelRegistryOptions) {
     this.ownsClient = options.client === undefined;
@@ -98,16 +94,16 @@ export class SageMakerModelRegistry implements ModelRegistry {
     return modelPackageGroupName(model, this.options.groupPrefix);
   }
 
-  async register(entry: Omit<RegisteredVersion, 'status' | 'registeredAt'> & { registeredAt: string }): Promise<RegisteredVersion> {
+  async register(entry: Registration): Promise<RegisteredVersion> {
     checkName('model', entry.model);
     checkName('version', entry.version);
     checkMetrics(entry.model, entry.version, entry.metrics);
-    return this.serial(entry.model, () => this.registerChecked(entry));
+    return this.serial.run(entry.model, () => this.registerChecked(entry));
   }
 
   async setStatus(model: string, version: string, status: ApprovalStatus, decidedBy: string, reason: string): Promise<RegisteredVersion> {
     checkName('model', model);
-    return this.serial(model, () => this.decide(model, version, status, decidedBy, reason));
+    return this.serial.run(model, () => this.decide(model, version, status, decidedBy, reason));
   }
 
   async get(model: string, version: string): Promise<RegisteredVersion | undefined> {
@@ -128,28 +124,14 @@ export class SageMakerModelRegistry implements ModelRegistry {
     if (this.ownsClient) this.client.destroy();
   }
 
-  private async registerChecked(entry: Omit<RegisteredVersion, 'status' | 'registeredAt'> & { registeredAt: string }): Promise<RegisteredVersion> {
+  private async registerChecked(entry: Registration): Promise<RegisteredVersion> {
     const existing = await this.find(entry.model, entry.version);
     if (existing !== undefined) {
-      // A retry registers the same artifact again; another artifact under the name is a naming bug.
-      if (existing.version.artifactUri !== entry.artifactUri) {
-        throw new NonRetryableError(
-          `model ${entry.model} version ${entry.version} is already registered with artifact ${existing.version.artifactUri}, not ${entry.artifactUri}`,
-          'CONFLICT',
-        );
-      }
+      checkSameArtifact(existing.version, entry);
       return existing.version;
     }
     const group = await this.ensureGroup(entry.model);
-    const registered: RegisteredVersion = {
-      model: entry.model,
-      version: entry.version,
-      artifactUri: entry.artifactUri,
-      status: 'PendingManualApproval',
-      registeredAt: entry.registeredAt,
-      metrics: { ...entry.metrics },
-      origin: { reason: entry.origin.reason, workflowId: entry.origin.workflowId },
-    };
+    const registered = pendingVersion(entry);
     const metadata = registrationMetadata(registered);
     try {
       const created = await this.client.send(
@@ -184,14 +166,7 @@ export class SageMakerModelRegistry implements ModelRegistry {
     }
     const current = found.version;
     // The same decision again (an activity retry, a second click) changes nothing.
-    if (current.status === status) return current;
-    if (!allowedTransitions[current.status].includes(status)) {
-      const by = current.decidedBy === undefined ? '' : ` by ${current.decidedBy}`;
-      throw new NonRetryableError(
-        `model ${model} version ${version} is ${current.status}${by}; it cannot become ${status} (only a pending version can be approved or rejected)`,
-        'INVALID_TRANSITION',
-      );
-    }
+    if (approvalTransition(model, version, current, status) === 'unchanged') return current;
     // The whole map: SageMaker merges it into the package's metadata, moto replaces it; both end equal.
     const metadata = decisionMetadata(found.facts.metadata, decidedBy, reason);
     try {
@@ -207,17 +182,6 @@ export class SageMakerModelRegistry implements ModelRegistry {
       throw classifyAwsError(error, `set model ${model} version ${version} (${found.facts.arn}) to ${status}`);
     }
     return decodePackage(model, { ...found.facts, status, metadata }) ?? { ...current, status, decidedBy, decisionReason: reason };
-  }
-
-  /** Calls for one key run one after another in this process; other processes rely on the idempotency token. */
-  private serial<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const run = (this.inFlight.get(key) ?? Promise.resolve()).then(task);
-    const tail = run.catch(() => undefined);
-    this.inFlight.set(key, tail);
-    void tail.then(() => {
-      if (this.inFlight.get(key) === tail) this.inFlight.delete(key);
-    });
-    return run;
   }
 
   private tags(extra: Record<string, string>): Tag[] {

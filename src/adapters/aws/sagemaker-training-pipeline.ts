@@ -21,6 +21,7 @@ import { NonRetryableError } from '../../domain/errors.js';
 import type { ObjectStore } from '../../ports/object-store.js';
 import type { PipelineExecution, PipelineStatus, TrainingPipeline, TrainingRequest } from '../../ports/training-pipeline.js';
 import { AWS_MAX_ATTEMPTS, classifyAwsError } from './errors.js';
+import { KeyedSerial } from './keyed-serial.js';
 import {
   EVALUATION_REPORT_NAME,
   evaluationReportSchema,
@@ -84,7 +85,7 @@ export class SageMakerTrainingPipeline implements TrainingPipeline {
   private readonly client: SageMakerClient;
   private readonly ownsClient: boolean;
   private readonly bucket: string;
-  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly serial = new KeyedSerial();
 
   constructor(private readonly options: SageMakerTrainingPipelineOptions) {
     this.bucket = parseS3Uri(options.artifactsRoot, 'artifacts root').bucket;
@@ -95,7 +96,7 @@ export class SageMakerTrainingPipeline implements TrainingPipeline {
   async start(request: TrainingRequest): Promise<{ executionId: string }> {
     const parameters = pipelineParameters(request, this.options.artifactsRoot);
     const displayName = executionDisplayName(request.model, request.candidateVersion);
-    return this.serial(displayName, async () => {
+    return this.serial.run(displayName, async () => {
       const existing = await this.findExecution(displayName, request, parameters);
       if (existing !== undefined) return { executionId: existing };
       return { executionId: await this.startExecution(displayName, request, parameters) };
@@ -155,17 +156,6 @@ export class SageMakerTrainingPipeline implements TrainingPipeline {
     } catch (error) {
       throw classifyAwsError(error, `start pipeline ${pipelineName} for ${candidate}`);
     }
-  }
-
-  /** Calls for one key run one after another in this process; other processes rely on the idempotency token. */
-  private serial<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const run = (this.inFlight.get(key) ?? Promise.resolve()).then(task);
-    const tail = run.catch(() => undefined);
-    this.inFlight.set(key, tail);
-    void tail.then(() => {
-      if (this.inFlight.get(key) === tail) this.inFlight.delete(key);
-    });
-    return run;
   }
 
   /** The execution a previous start of this candidate made, or undefined. */

@@ -5,6 +5,8 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { NonRetryableError } from '../../domain/errors.js';
+import { approvalTransition } from '../../domain/retraining/approval-transition.js';
+import { checkSameArtifact, pendingVersion, type Registration } from '../../domain/retraining/registration.js';
 import type { ApprovalStatus, ModelRegistry, RegisteredVersion } from '../../ports/model-registry.js';
 
 const safeName = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -24,13 +26,6 @@ const versionSchema = z.object({
 const fileSchema = z.object({ model: z.string(), versions: z.array(versionSchema) });
 type RegistryFile = z.infer<typeof fileSchema>;
 
-/** A decision is final: only a pending version may be approved or rejected. */
-const allowedTransitions: Record<ApprovalStatus, readonly ApprovalStatus[]> = {
-  PendingManualApproval: ['Approved', 'Rejected'],
-  Approved: [],
-  Rejected: [],
-};
-
 function checkName(kind: string, name: string): void {
   if (!safeName.test(name) || name.includes('..')) {
     throw new NonRetryableError(`${kind} "${name}" must be letters, digits, ".", "_" or "-" (at most 128)`, 'INVALID_NAME');
@@ -43,31 +38,17 @@ export class FileModelRegistry implements ModelRegistry {
 
   constructor(private readonly dataDir: string) {}
 
-  register(entry: Omit<RegisteredVersion, 'status' | 'registeredAt'> & { registeredAt: string }): Promise<RegisteredVersion> {
+  register(entry: Registration): Promise<RegisteredVersion> {
     return this.serial(async () => {
       checkName('model', entry.model);
       checkName('version', entry.version);
       const file = await this.read(entry.model);
       const existing = file.versions.find((v) => v.version === entry.version);
       if (existing !== undefined) {
-        // A retry registers the same artifact again; another artifact under the name is a naming bug.
-        if (existing.artifactUri !== entry.artifactUri) {
-          throw new NonRetryableError(
-            `model ${entry.model} version ${entry.version} is already registered with artifact ${existing.artifactUri}, not ${entry.artifactUri}`,
-            'CONFLICT',
-          );
-        }
+        checkSameArtifact(existing, entry);
         return existing;
       }
-      const registered: RegisteredVersion = {
-        model: entry.model,
-        version: entry.version,
-        artifactUri: entry.artifactUri,
-        status: 'PendingManualApproval',
-        registeredAt: entry.registeredAt,
-        metrics: { ...entry.metrics },
-        origin: { reason: entry.origin.reason, workflowId: entry.origin.workflowId },
-      };
+      const registered = pendingVersion(entry);
       await this.write({ model: entry.model, versions: [...file.versions, registered] });
       return registered;
     });
@@ -81,14 +62,7 @@ export class FileModelRegistry implements ModelRegistry {
       const current = file.versions[index];
       if (current === undefined) throw new NonRetryableError(`model ${model} has no registered version ${version}`, 'NOT_FOUND');
       // The same decision again (an activity retry, a second click) changes nothing.
-      if (current.status === status) return current;
-      if (!allowedTransitions[current.status].includes(status)) {
-        const by = current.decidedBy === undefined ? '' : ` by ${current.decidedBy}`;
-        throw new NonRetryableError(
-          `model ${model} version ${version} is ${current.status}${by}; it cannot become ${status} (only a pending version can be approved or rejected)`,
-          'INVALID_TRANSITION',
-        );
-      }
+      if (approvalTransition(model, version, current, status) === 'unchanged') return current;
       const updated: RegisteredVersion = { ...current, status, decidedBy, decisionReason: reason };
       const versions = [...file.versions];
       versions[index] = updated;

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { NonRetryableError, RetryableError } from '../../domain/errors.js';
 import { ArtifactError, parseArtifact } from '../../domain/model/artifact.js';
 import type { EndpointDescription, InvokeResult, ModelHost, ModelVersionRef } from '../../ports/model-host.js';
+import { csvBatches } from '../csv-payload.js';
 import { modelVersionHeader } from './model-server.js';
 
 export interface LocalModelHostOptions {
@@ -20,8 +21,6 @@ export interface LocalModelHostOptions {
   /** Invocations larger than this are sent in several requests. Default 5 MiB (server allows 6). */
   maxPayloadBytes?: number;
 }
-
-type Cell = number | string | boolean | null;
 
 const safeName = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const metaSchema = z.object({ createdAt: z.string() }).passthrough();
@@ -71,12 +70,6 @@ function sourcePath(uri: string): string {
     throw new NonRetryableError(`artifact URI "${uri}" is not a local path or file:// URI`, 'UNSUPPORTED_URI');
   }
   return uri;
-}
-
-function csvCell(value: Cell): string {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 function httpErrorCode(status: number): string {
@@ -150,7 +143,8 @@ export class LocalModelHost implements ModelHost {
     const predictions: number[] = [];
     let latencyMs = 0;
     let modelVersion: string | undefined;
-    for (const batch of this.batches(rows)) {
+    // A row over the limit still goes, alone: the server's own limit (6 MiB) is above the default.
+    for (const batch of csvBatches(rows, this.maxPayloadBytes, 'alone')) {
       const started = performance.now();
       const context = batch.count === rows.length ? `invoke endpoint "${endpoint}"` : `invoke endpoint "${endpoint}" (rows ${batch.first + 1}-${batch.first + batch.count})`;
       const { text: response, headers } = await this.request(context, 'POST', `/endpoints/${encodeURIComponent(endpoint)}/invocations`, {
@@ -225,26 +219,6 @@ export class LocalModelHost implements ModelHost {
     } catch {
       return (await stat(artifactPath)).mtime.toISOString();
     }
-  }
-
-  /** Splits rows into CSV bodies under the payload limit. */
-  private *batches(rows: readonly (readonly Cell[])[]): Generator<{ first: number; count: number; body: string }> {
-    let lines: string[] = [];
-    let size = 0;
-    let first = 0;
-    for (const [index, row] of rows.entries()) {
-      const line = `${row.map(csvCell).join(',')}\n`;
-      const bytes = Buffer.byteLength(line);
-      if (lines.length > 0 && size + bytes > this.maxPayloadBytes) {
-        yield { first, count: lines.length, body: lines.join('') };
-        lines = [];
-        size = 0;
-        first = index;
-      }
-      lines.push(line);
-      size += bytes;
-    }
-    if (lines.length > 0) yield { first, count: lines.length, body: lines.join('') };
   }
 
   /** One HTTP call; 4xx -> NonRetryableError, 5xx/429/connection/timeout -> RetryableError. */

@@ -19,31 +19,11 @@ import {
 import { checkResultRows } from '../../../src/adapters/aws/athena-result-rows.js';
 import { NonRetryableError } from '../../../src/domain/errors.js';
 import type { Row } from '../../../src/ports/warehouse.js';
+import { metricRow, windowStart } from './result-row-fixtures.js';
 
 const metrics = resultTableSpec('monitoring_metrics');
 const deployments = resultTableSpec('deployments');
 const audit = resultTableSpec('audit_events');
-const start = '2024-05-01T00:00:00.000Z';
-
-function metricRow(overrides: Row = {}): Row {
-  return {
-    window_end: '2024-05-02T00:00:00.000Z',
-    as_of: '2024-05-02T06:00:00.000Z',
-    run_id: 'run-1',
-    group_name: 'feature',
-    subject: 'price',
-    metric: 'psi',
-    value: 0.12,
-    threshold: 0.2,
-    breached: false,
-    model_version: 'v3',
-    config_hash: 'abc',
-    query_id: null,
-    model: 'demand',
-    window_start: start,
-    ...overrides,
-  };
-}
 
 function invalid(pattern: RegExp): (error: unknown) => boolean {
   return (error) => error instanceof NonRetryableError && error.code === 'INVALID_INPUT' && pattern.test(error.message);
@@ -51,11 +31,11 @@ function invalid(pattern: RegExp): (error: unknown) => boolean {
 
 describe('Athena result layout', () => {
   it('escapes partition values as Hive does in folder names', () => {
-    assert.equal(hiveEscape(start), '2024-05-01T00%3A00%3A00.000Z');
+    assert.equal(hiveEscape(windowStart), '2024-05-01T00%3A00%3A00.000Z');
     assert.equal(hiveEscape('a/b=c%d#e?f'), 'a%2Fb%3Dc%25d%23e%3Ff');
     assert.equal(hiveEscape('tab\there'), 'tab%09here');
     assert.equal(hiveEscape('plain-name_1.0 é'), 'plain-name_1.0 é');
-    assert.equal(partitionPath([['model', 'demand'], ['window_start', start]]), 'model=demand/window_start=2024-05-01T00%3A00%3A00.000Z/');
+    assert.equal(partitionPath([['model', 'demand'], ['window_start', windowStart]]), 'model=demand/window_start=2024-05-01T00%3A00%3A00.000Z/');
     assert.equal(partitionPath([]), '');
   });
 
@@ -82,15 +62,15 @@ describe('Athena result layout', () => {
   });
 
   it('names key objects by a hash of the key, whatever its column order', () => {
-    const a = keyObjectStem({ model: 'demand', window_start: start });
+    const a = keyObjectStem({ model: 'demand', window_start: windowStart });
     assert.match(a, /^k-[0-9a-f]{32}$/);
-    assert.equal(keyObjectStem({ window_start: start, model: 'demand' }), a);
+    assert.equal(keyObjectStem({ window_start: windowStart, model: 'demand' }), a);
     assert.notEqual(keyObjectStem({ model: 'demand', window_start: '2024-05-02T00:00:00.000Z' }), a);
     assert.notEqual(keyObjectStem({ id: 'x' }), keyObjectStem({ id: 'y' }));
   });
 
   it('names appended objects by a hash of their rows', () => {
-    const rows = [{ record_id: 'r1', prediction: 1, model_version: null, endpoint: 'e', scored_at: start, model: 'demand' }];
+    const rows = [{ record_id: 'r1', prediction: 1, model_version: null, endpoint: 'e', scored_at: windowStart, model: 'demand' }];
     const spec = resultTableSpec('scored_predictions');
     assert.match(appendObjectName(spec, rows), /^a-[0-9a-f]{32}\.parquet$/);
     assert.equal(appendObjectName(spec, [{ ...rows[0] }]), appendObjectName(spec, rows));
@@ -98,17 +78,17 @@ describe('Athena result layout', () => {
   });
 
   it('tells a whole-partition key from a narrower one', () => {
-    assert.ok(isWholePartition(metrics, { window_start: start, model: 'demand' }));
-    assert.ok(!isWholePartition(metrics, { model: 'demand', window_start: start, window_end: start }));
+    assert.ok(isWholePartition(metrics, { window_start: windowStart, model: 'demand' }));
+    assert.ok(!isWholePartition(metrics, { model: 'demand', window_start: windowStart, window_end: windowStart }));
     assert.ok(!isWholePartition(deployments, { id: 'x' }));
     assert.ok(isWholePartition(audit, {}));
     assert.throws(() => checkKey(metrics, { nope: 1 }), /monitoring_metrics has no key column "nope"/);
   });
 
   it('takes the partition from the key, else from rows that agree on it', () => {
-    assert.deepEqual(replacePartition(metrics, { model: 'demand', window_start: start }, []), [
+    assert.deepEqual(replacePartition(metrics, { model: 'demand', window_start: windowStart }, []), [
       ['model', 'demand'],
-      ['window_start', start],
+      ['window_start', windowStart],
     ]);
     const deployment = (model: string): Row => ({ id: 'd1', model });
     assert.deepEqual(replacePartition(deployments, { id: 'd1' }, [deployment('demand')]), [['model', 'demand']]);
@@ -117,21 +97,21 @@ describe('Athena result layout', () => {
       () => replacePartition(deployments, { id: 'd1' }, [deployment('a'), deployment('b')]),
       invalid(/deployments: the rows span several values of partition column "model" \("a", "b"\); put "model" in the key/),
     );
-    assert.throws(() => replacePartition(metrics, { model: "o'brien", window_start: start }, []), invalid(/partition column "model" needs non-empty text.*"o'brien"/));
+    assert.throws(() => replacePartition(metrics, { model: "o'brien", window_start: windowStart }, []), invalid(/partition column "model" needs non-empty text.*"o'brien"/));
     assert.throws(() => rowPartition(metrics, metricRow({ model: '' }), 3), invalid(/monitoring_metrics row 3: partition column "model"/));
     assert.throws(() => keyPartition(metrics, { model: 'demand' }), invalid(/needs the partition column window_start in its key/));
   });
 
   it('registers a partition with its folder as LOCATION', () => {
     assert.equal(
-      addPartitionSql('vigil', 'monitoring_metrics', [['model', 'demand'], ['window_start', start]], 's3://b/r/monitoring_metrics/model=demand/window_start=2024-05-01T00%3A00%3A00.000Z/'),
+      addPartitionSql('vigil', 'monitoring_metrics', [['model', 'demand'], ['window_start', windowStart]], 's3://b/r/monitoring_metrics/model=demand/window_start=2024-05-01T00%3A00%3A00.000Z/'),
       "ALTER TABLE `vigil`.`monitoring_metrics` ADD IF NOT EXISTS PARTITION (`model` = 'demand', `window_start` = '2024-05-01T00:00:00.000Z') " +
         "LOCATION 's3://b/r/monitoring_metrics/model=demand/window_start=2024-05-01T00%3A00%3A00.000Z/'",
     );
   });
 
   it('UNLOADs the data columns cast to their types, within the key, as Snappy Parquet', () => {
-    const sql = unloadSql(resultTableSpec('quarantine'), 'SELECT * FROM q', { model: 'demand', window_start: start }, 's3://b/q/');
+    const sql = unloadSql(resultTableSpec('quarantine'), 'SELECT * FROM q', { model: 'demand', window_start: windowStart }, 's3://b/q/');
     assert.equal(
       sql,
       [
@@ -145,21 +125,21 @@ describe('Athena result layout', () => {
         'FROM (',
         'SELECT * FROM q',
         ') AS replacement',
-        `WHERE "model" = 'demand' AND "window_start" = '${start}'`,
+        `WHERE "model" = 'demand' AND "window_start" = '${windowStart}'`,
         ") TO 's3://b/q/' WITH (format = 'PARQUET', compression = 'SNAPPY')",
       ].join('\n'),
     );
-    assert.match(unloadSql(metrics, 'SELECT 1', { model: 'm', window_start: start }, 's3://b/'), /CAST\("value" AS DOUBLE\).*\n.*CAST\("threshold" AS DOUBLE\).*\n.*CAST\("breached" AS BOOLEAN\)/);
+    assert.match(unloadSql(metrics, 'SELECT 1', { model: 'm', window_start: windowStart }, 's3://b/'), /CAST\("value" AS DOUBLE\).*\n.*CAST\("threshold" AS DOUBLE\).*\n.*CAST\("breached" AS BOOLEAN\)/);
   });
 });
 
 describe('Athena result row checks', () => {
   it('accepts rows of the table with the key values', () => {
-    checkResultRows(metrics, { model: 'demand', window_start: start }, [metricRow(), metricRow({ value: null, model_version: null })]);
+    checkResultRows(metrics, { model: 'demand', window_start: windowStart }, [metricRow(), metricRow({ value: null, model_version: null })]);
   });
 
   it('names the table, row, column and value of a wrong row', () => {
-    const key = { model: 'demand', window_start: start };
+    const key = { model: 'demand', window_start: windowStart };
     const { value: _value, ...withoutValue } = metricRow();
     assert.throws(() => checkResultRows(metrics, key, [withoutValue]), invalid(/monitoring_metrics row 0: column "value" is missing/));
     assert.throws(() => checkResultRows(metrics, key, [metricRow({ extra: 1 })]), invalid(/monitoring_metrics row 0: unknown column extra/));

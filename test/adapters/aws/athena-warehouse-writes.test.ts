@@ -16,31 +16,11 @@ import { NonRetryableError } from '../../../src/domain/errors.js';
 import { resultTableNames } from '../../../src/domain/sql/tables.js';
 import type { Row } from '../../../src/ports/warehouse.js';
 import { awsClientConfig, motoEndpoint, MOTO_STARTUP_TIMEOUT_MS } from '../../support/moto.js';
+import { metricRow, windowStart } from './result-row-fixtures.js';
 
 const region = 'eu-west-3';
-const start = '2024-05-01T00:00:00.000Z';
 const startFolder = 'window_start=2024-05-01T00%3A00%3A00.000Z';
 let counter = 0;
-
-function metricRow(overrides: Row = {}): Row {
-  return {
-    window_end: '2024-05-02T00:00:00.000Z',
-    as_of: '2024-05-02T06:00:00.000Z',
-    run_id: 'run-1',
-    group_name: 'feature',
-    subject: 'price',
-    metric: 'psi',
-    value: 0.125,
-    threshold: 0.2,
-    breached: false,
-    model_version: 'v3',
-    config_hash: 'abc',
-    query_id: null,
-    model: 'demand',
-    window_start: start,
-    ...overrides,
-  };
-}
 
 function deploymentRow(id: string, status: string): Row {
   return {
@@ -168,7 +148,7 @@ describe('AthenaWarehouse writes (moto)', function () {
     };
   }
 
-  const metricsKey = { model: 'demand', window_start: start };
+  const metricsKey = { model: 'demand', window_start: windowStart };
   const metricsFolder = `monitoring_metrics/model=demand/${startFolder}/`;
 
   it('ensureResultTables issues CREATE EXTERNAL TABLE for the six result tables at the results location', async function () {
@@ -264,7 +244,7 @@ describe('AthenaWarehouse writes (moto)', function () {
 
   it('writes unpartitioned tables at the table folder without registering anything', async function () {
     const { warehouse, objects, statements } = await rig();
-    const event = { id: 'e1', at: start, actor: 'scheduler', action: 'monitor', model: 'demand', detail: '{}', workflow_id: null, run_id: null };
+    const event = { id: 'e1', at: windowStart, actor: 'scheduler', action: 'monitor', model: 'demand', detail: '{}', workflow_id: null, run_id: null };
     await warehouse.replaceRows('audit_events', { id: 'e1' }, [event]);
     await warehouse.replaceRows('audit_events', { id: 'e1' }, [event]);
     assert.deepEqual(await objects(), [`audit_events/${keyObjectStem({ id: 'e1' })}.parquet`]);
@@ -295,9 +275,9 @@ describe('AthenaWarehouse writes (moto)', function () {
 
   it('replaceFromQuery empties the partition, then UNLOADs the data columns to its folder and registers it', async function () {
     const { warehouse, bucket, objects, statements } = await rig();
-    const key = { model: 'demand', window_start: start };
+    const key = { model: 'demand', window_start: windowStart };
     const folder = `quarantine/model=demand/${startFolder}/`;
-    const old = { window_end: '2024-05-02T00:00:00.000Z', record_id: 'r0', reason: 'old', raw_record: '{}', quarantined_at: start, ...key };
+    const old = { window_end: '2024-05-02T00:00:00.000Z', record_id: 'r0', reason: 'old', raw_record: '{}', quarantined_at: windowStart, ...key };
     await warehouse.replaceRows('quarantine', { ...key, record_id: 'r0' }, [old]);
     await warehouse.replaceRows('quarantine', { ...key, record_id: 'r1' }, [{ ...old, record_id: 'r1' }]);
     assert.equal((await objects()).length, 2);
@@ -322,11 +302,11 @@ describe('AthenaWarehouse writes (moto)', function () {
 
   it('replaceFromQuery with a key narrower than its partition moves the UNLOAD files in under the key, keeping other keys', async function () {
     const { warehouse, bucket, objects, statements } = await rig();
-    const key = { model: 'demand', window_start: start, window_end: '2024-05-02T00:00:00.000Z' };
+    const key = { model: 'demand', window_start: windowStart, window_end: '2024-05-02T00:00:00.000Z' };
     const folder = `quarantine/model=demand/${startFolder}/`;
     const stem = keyObjectStem(key);
-    const other = { model: 'demand', window_start: start, record_id: 'kept' };
-    await warehouse.replaceRows('quarantine', other, [{ window_end: '2024-05-03T00:00:00.000Z', reason: 'r', raw_record: '{}', quarantined_at: start, ...other }]);
+    const other = { model: 'demand', window_start: windowStart, record_id: 'kept' };
+    await warehouse.replaceRows('quarantine', other, [{ window_end: '2024-05-03T00:00:00.000Z', reason: 'r', raw_record: '{}', quarantined_at: windowStart, ...other }]);
     await warehouse.replaceFromQuery('quarantine', key, 'SELECT * FROM checked_rows');
     await warehouse.replaceFromQuery('quarantine', key, 'SELECT * FROM checked_rows');
     assert.deepEqual(await objects(), [

@@ -5,23 +5,11 @@
 import assert from 'node:assert/strict';
 import { DuckDbWarehouse } from '../../../src/adapters/local/duckdb-warehouse.js';
 import { athenaDialect, duckdbDialect, type SqlDialect } from '../../../src/domain/sql/dialect.js';
-import {
-  type BuiltQuery,
-  baselineQuantilesSql,
-  binCountsSql,
-  categoryCountsSql,
-  facetSql,
-  numericDistanceSql,
-  performanceSql,
-  qualitySql,
-  quarantineSql,
-  rowsToScoreSql,
-  windowSummarySql,
-} from '../../../src/domain/sql/monitoring-queries.js';
 import { type MonitoringQueryInput } from '../../../src/domain/sql/query-input.js';
 import type { Cell, Row } from '../../../src/ports/warehouse.js';
 import { trinoFunctionMacros } from '../../support/athena-twin/trino-functions.js';
-import { asOf, baselineRow, contractOf, createSources, eventTime, load, productionRow, tablesOf, testWindow } from './warehouse-fixtures.js';
+import { monitoringQueryBuilders } from './query-builders.js';
+import { baselineRow, contractOf, createSources, eventTime, load, productionRow, tablesOf, testWindow } from './warehouse-fixtures.js';
 
 const contract = contractOf({
   model: 'demand',
@@ -38,18 +26,7 @@ function inputFor(dialect: SqlDialect, sampleRate = 1): MonitoringQueryInput {
   return { contract, tables, window: testWindow, sampleRate, dialect };
 }
 
-const builders: Record<string, (input: MonitoringQueryInput) => BuiltQuery> = {
-  summary: windowSummarySql,
-  quality: qualitySql,
-  distance: numericDistanceSql,
-  'bin-edges': (input) => baselineQuantilesSql(input, 10),
-  'bin-counts': (input) => binCountsSql(input, new Map([['price', [20, 45.5, 70]], ['footfall', [3, 8]], ['prediction', [40]]])),
-  categories: categoryCountsSql,
-  performance: (input) => performanceSql(input, { asOf }),
-  facets: (input) => facetSql(input, { asOf, facets: ['weekend', 'region', 'promo'] }),
-  quarantine: (input) => quarantineSql(input, { quarantinedAt: asOf }).select,
-  'rows-to-score': (input) => rowsToScoreSql(input, { limit: 500, afterRecordId: 'r9' }),
-};
+const builders = monitoringQueryBuilders(new Map([['price', [20, 45.5, 70]], ['footfall', [3, 8]], ['prediction', [40]]]));
 
 /** Deterministic pseudo-random numbers (LCG), so the data has ties, spread and malformed values. */
 function numbers(seed: number): () => number {

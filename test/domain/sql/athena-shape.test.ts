@@ -3,21 +3,9 @@
 // something about AWS.
 import assert from 'node:assert/strict';
 import { athenaDialect, duckdbDialect, type SqlDialect } from '../../../src/domain/sql/dialect.js';
-import {
-  type BuiltQuery,
-  baselineQuantilesSql,
-  binCountsSql,
-  categoryCountsSql,
-  facetSql,
-  numericDistanceSql,
-  performanceSql,
-  qualitySql,
-  quarantineSql,
-  rowsToScoreSql,
-  windowSummarySql,
-} from '../../../src/domain/sql/monitoring-queries.js';
 import { type MonitoringQueryInput } from '../../../src/domain/sql/query-input.js';
-import { asOf, contractOf, tablesOf, testWindow } from './warehouse-fixtures.js';
+import { monitoringQueryBuilders } from './query-builders.js';
+import { contractOf, tablesOf, testWindow } from './warehouse-fixtures.js';
 
 const contract = contractOf({
   model: 'demand',
@@ -33,18 +21,7 @@ function inputFor(dialect: SqlDialect): MonitoringQueryInput {
   return { contract, tables: tablesOf('demand'), window: testWindow, sampleRate: 0.25, dialect };
 }
 
-const builders: Record<string, (input: MonitoringQueryInput) => BuiltQuery> = {
-  summary: windowSummarySql,
-  quality: qualitySql,
-  distance: numericDistanceSql,
-  'bin-edges': (input) => baselineQuantilesSql(input, 10),
-  'bin-counts': (input) => binCountsSql(input, new Map([['price', [1, 2.5]], ['prediction', []]])),
-  categories: categoryCountsSql,
-  performance: (input) => performanceSql(input, { asOf }),
-  facets: (input) => facetSql(input, { asOf, facets: ['weekend', 'region', 'promo'] }),
-  quarantine: (input) => quarantineSql(input, { quarantinedAt: asOf }).select,
-  'rows-to-score': (input) => rowsToScoreSql(input, { limit: 500, afterRecordId: 'r9' }),
-};
+const builders = monitoringQueryBuilders(new Map([['price', [1, 2.5]], ['prediction', []]]));
 
 const cteNames = (sql: string): string[] => [...sql.matchAll(/^(\w+) AS \(/gm)].map((m) => m[1] ?? '');
 const aliases = (sql: string): string[] => [...new Set([...sql.matchAll(/ AS "(\w+)"/g)].map((m) => m[1] ?? ''))].sort();

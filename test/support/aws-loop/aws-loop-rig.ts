@@ -28,14 +28,14 @@ import { parseArtifact, type ModelArtifact } from '../../../src/domain/model/art
 import { predict } from '../../../src/domain/model/predict.js';
 import type { TrainingRequest } from '../../../src/ports/training-pipeline.js';
 import { composeRuntime, type Runtime } from '../../../src/worker/compose-runtime.js';
-import { createVigilWorker } from '../../../src/worker/create-worker.js';
 import { AthenaTwin } from '../athena-twin/athena-twin.js';
 import { smallScenario } from '../monitoring-rig.js';
 import { MOTO_STARTUP_TIMEOUT_MS, motoEndpoint } from '../moto.js';
 import { sageMakerEndpointShim, type EndpointShimControl } from '../sagemaker-shim-endpoints.js';
 import { createPipelineStepsShim } from '../sagemaker-shim-pipelines.js';
 import { startSageMakerShim } from '../sagemaker-shim.js';
-import { testEnv, uniqueId, workflowBundle } from '../temporal.js';
+import { testEnv } from '../temporal.js';
+import { startTestWorker } from '../vigil-worker.js';
 import { startMotoFeeder, type MotoFeeder } from './moto-feeder.js';
 
 /** A region of its own: moto's answer queues are per region, shared by every suite of the run. */
@@ -176,19 +176,8 @@ export async function startAwsLoopRig(): Promise<AwsLoopRig> {
     await runtime.deps.registry.register({ ...v1, metrics: {}, origin: { reason: 'initial deployment', workflowId: 'setup' }, registeredAt: `${smallScenario.startDate}T00:00:00.000Z` });
     await runtime.deps.registry.setStatus('demand', 'v1', 'Approved', 'setup', 'initial deployment');
 
-    const taskQueue = uniqueId('aws-loop');
-    const worker = await createVigilWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      deps: runtime.deps,
-      workflowBundle: await workflowBundle(),
-    });
-    const running = worker.run();
-    closers.push(async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-    });
+    const { worker, taskQueue, stop } = await startTestWorker(env, runtime.deps, 'aws-loop');
+    closers.push(stop);
     const start = Date.parse(`${smallScenario.startDate}T00:00:00Z`);
     return {
       client: env.client,
