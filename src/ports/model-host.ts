@@ -23,6 +23,15 @@ export interface InvokeResult {
   modelVersion?: string;
 }
 
+export interface PointOptions {
+  /**
+   * 'rollout' (the default) shifts traffic by the configured blue/green policy, watched by its
+   * auto-rollback alarms: production. 'immediate' moves all traffic at once and watches no alarm:
+   * staging, and a rollback, which must not wait on (or be undone by) the alarms that called for it.
+   */
+  traffic?: 'rollout' | 'immediate';
+}
+
 export interface ModelHost {
   /** Scores rows whose values are in contract feature order. */
   invoke(endpoint: string, rows: (number | string | boolean | null)[][]): Promise<InvokeResult>;
@@ -33,7 +42,7 @@ export interface ModelHost {
    * Points an endpoint at a version (blue/green: the old version serves until the new is ready).
    * Fails with code ENDPOINT_ROLLED_BACK (domain/errors.ts) when the platform reverted the update.
    */
-  pointEndpoint(endpoint: string, ref: ModelVersionRef, tags: Record<string, string>): Promise<void>;
+  pointEndpoint(endpoint: string, ref: ModelVersionRef, tags: Record<string, string>, options?: PointOptions): Promise<void>;
   listModelVersions(model: string): Promise<{ version: string; createdAt: string }[]>;
   deleteModelVersion(model: string, version: string): Promise<void>;
 }
