@@ -10,8 +10,26 @@ function current(): Context | undefined {
   }
 }
 
+/** The details each running activity last heartbeated, so keepAlive can carry them forward. */
+const lastDetails = new WeakMap<Context, unknown>();
+
 export function heartbeat(detail: unknown): void {
-  current()?.heartbeat(detail);
+  const context = current();
+  if (context === undefined) return;
+  lastDetails.set(context, detail);
+  context.heartbeat(detail);
+}
+
+/**
+ * A heartbeat from deep inside an adapter (a long query, an endpoint wait): it adds `progress` to
+ * the activity's own last details instead of replacing them, because a retry resumes from those
+ * (e.g. the scoring position).
+ */
+export function keepAlive(progress: unknown): void {
+  const context = current();
+  if (context === undefined) return;
+  const last = lastDetails.get(context);
+  context.heartbeat(typeof last === 'object' && last !== null && !Array.isArray(last) ? { ...last, progress } : { progress });
 }
 
 export function cancellationSignal(): AbortSignal | undefined {

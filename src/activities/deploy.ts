@@ -1,7 +1,8 @@
 // The staged deploy's activities: thin, idempotent steps over ModelHost, Warehouse, AuditLog and
 // the notifiers. Resource names and tags derive from (model, version), so a retry or a restarted
 // worker finds what an earlier attempt created instead of creating it again.
-import { heartbeat } from './activity-context.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { cancellationSignal, heartbeat, heartbeatDetails, keepAlive } from './activity-context.js';
 import type { ModelConfig } from '../config/schema.js';
 import type { EndpointMove, SmokeReport } from '../domain/deploy/types.js';
 import { ENDPOINT_ROLLED_BACK, NonRetryableError } from '../domain/errors.js';
@@ -30,8 +31,9 @@ export function createDeployActivities(deps: ActivityDeps) {
       if (description?.status === 'InService' && description.currentVersion === version) return;
       if (description?.status === 'Failed') throw new Error(`endpoint ${endpoint} failed while switching to ${version}`);
       if (Date.now() > deadline) throw new Error(`endpoint ${endpoint} not in service on ${version} after an hour`);
-      heartbeat({ endpoint, version, status: description?.status ?? 'missing', attempt });
-      await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** Math.min(attempt, 6))));
+      keepAlive({ endpoint, version, status: description?.status ?? 'missing', attempt });
+      // A cancelled deploy stops waiting (the endpoint's own update carries on).
+      await sleep(Math.min(30_000, 500 * 2 ** Math.min(attempt, 6)), undefined, { signal: cancellationSignal() });
     }
   }
 
@@ -53,16 +55,26 @@ export function createDeployActivities(deps: ActivityDeps) {
 
     /**
      * Moves the endpoint to the version. When the platform rolls the update back on its own (an
-     * alarm fired while the new fleet baked), that is an outcome for the workflow, not a failure.
+     * alarm fired while the new fleet baked, or it could not start), that is an outcome for the
+     * workflow, not a failure.
      */
     async pointEndpoint(args: { model: string; version: string; artifactUri: string; endpoint: string; workflowId: string }): Promise<EndpointMove> {
       return classified(`point ${args.endpoint} at ${args.model}/${args.version}`, async () => {
         const current = await deps.modelHost.describeEndpoint(args.endpoint);
         // Already there (a retry after the switch): nothing to do.
         if (current?.status === 'InService' && current.currentVersion === args.version) return { moved: true };
+        const earlier = heartbeatDetails<{ issued?: { endpoint: string; version: string } }>()?.issued;
+        if (earlier?.endpoint === args.endpoint && earlier.version === args.version && current?.status === 'InService' && current.lastFailure !== undefined) {
+          // An earlier attempt issued this move and the platform has reverted it since (the worker
+          // was away while it baked): moving again would send traffic to the rejected version.
+          return { moved: false, reason: `${args.endpoint} went back to ${current.currentVersion ?? 'its previous version'}: ${current.lastFailure}` };
+        }
+        const { config } = modelOf(deps, args.model);
+        const traffic = args.endpoint === config.endpoints.production ? 'rollout' : 'immediate';
         const tags = deploymentTags({ model: args.model, version: args.version, env: args.endpoint, workflowId: args.workflowId });
+        heartbeat({ issued: { endpoint: args.endpoint, version: args.version } });
         try {
-          await deps.modelHost.pointEndpoint(args.endpoint, { model: args.model, version: args.version, artifactUri: args.artifactUri }, tags);
+          await deps.modelHost.pointEndpoint(args.endpoint, { model: args.model, version: args.version, artifactUri: args.artifactUri }, tags, { traffic });
         } catch (error) {
           if (error instanceof NonRetryableError && error.code === ENDPOINT_ROLLED_BACK) return { moved: false, reason: error.message };
           throw error;
@@ -77,7 +89,8 @@ export function createDeployActivities(deps: ActivityDeps) {
         const current = await deps.modelHost.describeEndpoint(endpoint);
         if (current?.status === 'InService' && current.currentVersion === toVersion) return;
         const tags = deploymentTags({ model, version: toVersion, env: endpoint, workflowId });
-        await deps.modelHost.pointEndpoint(endpoint, { model, version: toVersion, artifactUri: '' }, tags);
+        // All at once and unwatched: the alarms that called for the rollback must not undo it.
+        await deps.modelHost.pointEndpoint(endpoint, { model, version: toVersion, artifactUri: '' }, tags, { traffic: 'immediate' });
         await waitInService(endpoint, toVersion);
       });
     },

@@ -3,7 +3,8 @@
 // endpoint (a VPC endpoint, or a local emulator in tests).
 import { z } from 'zod';
 
-const s3Uri = z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 'must be an s3://bucket/prefix/ URI');
+// No quotes or backslashes in the prefix: locations are written into Athena DDL and UNLOAD text.
+const s3Uri = z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^'"\\\s]*)?$/, 'must be an s3://bucket/prefix/ URI (no quotes, backslashes or spaces)');
 const arn = z.string().startsWith('arn:', 'must be an ARN');
 
 /** Seconds, within SageMaker's documented bounds for each deployment setting. */
@@ -41,9 +42,10 @@ export const awsSchema = z
         database: z.string().regex(/^[a-z0-9_]+$/, 'must be lower-case letters, digits and underscores (Glue database names)'),
         /** Where Athena writes query result files. */
         outputLocation: s3Uri,
+        /** Of query results and the result tables' objects; default SSE-KMS with kmsKeyId when set, else SSE-S3. */
         encryption: z
           .union([z.object({ option: z.literal('SSE_S3') }).strict(), z.object({ option: z.literal('SSE_KMS'), kmsKey: z.string().min(1) }).strict()])
-          .default({ option: 'SSE_S3' }),
+          .optional(),
         /** First wait between status checks; grows x1.5 up to 5 s. */
         pollIntervalMs: z.number().int().min(1).max(10_000).default(500),
       })
@@ -52,7 +54,10 @@ export const awsSchema = z
     resultsLocation: s3Uri,
     /** Model artifacts, pipeline outputs and incident records. */
     artifactsLocation: s3Uri,
-    /** KMS key for S3 objects Vigil writes; SSE-S3 when absent. */
+    /**
+     * KMS key for what Vigil writes: S3 objects (artifacts, incidents, and the result tables unless
+     * athena.encryption says otherwise) and endpoint storage volumes. SSE-S3 when absent.
+     */
     kmsKeyId: z.string().min(1).optional(),
     sagemaker: z
       .object({
@@ -62,9 +67,12 @@ export const awsSchema = z
         instanceType: z.string().startsWith('ml.').default('ml.m5.large'),
         initialInstanceCount: z.number().int().min(1).max(100).default(1),
         deployment: deployment.prefault({}),
-        /** Longest wait for an endpoint to reach InService. */
-        endpointWaitSeconds: z.number().int().min(1).max(28_800).default(3600),
-        /** First and longest delay between DescribeEndpoint calls while waiting (the SDK waiter backs off between them). */
+        /**
+         * Longest wait for an endpoint to reach InService; the endpoint activity's own limit is
+         * 2 hours, so this stays under it.
+         */
+        endpointWaitSeconds: z.number().int().min(1).max(7000).default(4200),
+        /** First and longest delay between DescribeEndpoint calls while waiting (the delay doubles between them). */
         endpointPollSeconds: z
           .object({ min: z.number().positive().max(120).default(15), max: z.number().positive().max(600).default(60) })
           .strict()
@@ -77,7 +85,8 @@ export const awsSchema = z
             definition: z.string().min(1).default('deploy/sagemaker/training-pipeline.json'),
             /**
              * Deploy-time values of the definition's parameters (`vigil pipeline deploy`), e.g.
-             * TrainerImage and LabelledRowsUri; each execution still passes its own window and version.
+             * TrainerImage or instance types. Those Vigil sends on every start (windows, versions,
+             * LabelledRowsUri) are refused here.
              */
             parameters: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be a pipeline parameter name'), z.union([z.string(), z.number(), z.boolean()])).default({}),
           })
@@ -88,8 +97,24 @@ export const awsSchema = z
     cloudwatch: z.object({ namespace: z.string().min(1).max(255).default('Vigil') }).strict().prefault({}),
     snsTopicArn: arn.optional(),
     /** Added to every resource Vigil creates (cost allocation, ownership). */
-    tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
+    tags: z
+      .record(z.string().min(1).max(128).refine((key) => !key.toLowerCase().startsWith('aws:'), 'the aws: prefix is reserved by AWS'), z.string().max(256))
+      // AWS allows 50 tags per resource; Vigil adds up to 5 of its own (vigil:model, vigil:version, ...).
+      .refine((tags) => Object.keys(tags).length <= 45, 'at most 45 tags (AWS allows 50 and Vigil adds 5)')
+      .default({}),
   })
-  .strict();
+  .strict()
+  .superRefine((aws, ctx) => {
+    const { deployment, endpointWaitSeconds } = aws.sagemaker;
+    // The wait covers the whole rollout: SageMaker's own timeout plus the old fleet's termination wait.
+    const needed = deployment.maximumExecutionTimeoutSeconds + deployment.terminationWaitSeconds;
+    if (endpointWaitSeconds < needed) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sagemaker', 'endpointWaitSeconds'],
+        message: `${endpointWaitSeconds} is shorter than a rollout may take (maximumExecutionTimeoutSeconds + terminationWaitSeconds = ${needed})`,
+      });
+    }
+  });
 
 export type AwsConfig = z.output<typeof awsSchema>;

@@ -40,8 +40,8 @@ export function isRetryable(error: unknown): boolean {
 }
 
 /**
- * The code ModelHost.pointEndpoint fails with when the platform reverted the update itself (a
- * SageMaker auto-rollback alarm fired while the new fleet baked): the endpoint still serves the
- * version it served before.
+ * The code ModelHost.pointEndpoint fails with when the platform reverted the update itself (an
+ * auto-rollback alarm fired while the new fleet baked, or the new fleet could not start): the
+ * endpoint still serves the version it served before, and the message carries the platform's reason.
  */
 export const ENDPOINT_ROLLED_BACK = 'ROLLED_BACK';

@@ -9,6 +9,12 @@ export interface MetricPoint {
   timestamp: string;
 }
 
+export interface PublishSummary {
+  published: number;
+  /** Points the sink cannot store (CloudWatch: older than two weeks), left in the warehouse only. */
+  skippedTooOld: number;
+}
+
 export interface MetricsSink {
-  publish(points: MetricPoint[]): Promise<void>;
+  publish(points: MetricPoint[]): Promise<PublishSummary>;
 }

@@ -13,6 +13,8 @@ export interface EndpointDescription {
   status: 'Creating' | 'Updating' | 'InService' | 'RollingBack' | 'Failed' | 'Deleting' | 'OutOfService';
   /** The model version currently receiving traffic. */
   currentVersion?: string;
+  /** Why the endpoint's last update failed, when the host says (SageMaker's FailureReason). */
+  lastFailure?: string;
 }
 
 export interface InvokeResult {

@@ -47,7 +47,10 @@ export interface PipelineExecution {
 }
 
 export interface TrainingPipeline {
-  /** Starts an execution; starting the same candidate version again returns the existing one. */
+  /**
+   * Starts an execution; starting the same candidate version again joins the one running or
+   * succeeded, and starts anew when every earlier one failed or was stopped.
+   */
   start(request: TrainingRequest): Promise<{ executionId: string }>;
   describe(executionId: string): Promise<PipelineExecution>;
 }

@@ -8,7 +8,7 @@ import { SageMakerClient, type ProductionVariantInstanceType } from '@aws-sdk/cl
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { ActivityDeps } from '../activities/index.js';
-import { heartbeat } from '../activities/activity-context.js';
+import { cancellationSignal, keepAlive } from '../activities/activity-context.js';
 import { AthenaSourceCatalog } from '../adapters/aws/athena-source-catalog.js';
 import { AthenaWarehouse } from '../adapters/aws/athena-warehouse.js';
 import { CloudWatchMetricsSink } from '../adapters/aws/cloudwatch-metrics-sink.js';
@@ -22,6 +22,7 @@ import { SnsNotifier } from '../adapters/aws/sns-notifier.js';
 import { WarehouseAuditLog } from '../adapters/local/warehouse-audit-log.js';
 import type { AwsConfig } from '../config/aws-schema.js';
 import type { LoadedConfig } from '../config/load.js';
+import { NonRetryableError } from '../domain/errors.js';
 import { approvalChannelsFor, notifiersFor } from './compose-channels.js';
 import type { Runtime, RuntimeOptions } from './runtime-options.js';
 
@@ -62,12 +63,17 @@ export async function composeAwsRuntime(loaded: LoadedConfig, options: RuntimeOp
     database: aws.athena.database,
     outputLocation: aws.athena.outputLocation,
     pollIntervalMs: aws.athena.pollIntervalMs,
-    encryption: aws.athena.encryption,
+    encryption: aws.athena.encryption ?? (aws.kmsKeyId === undefined ? { option: 'SSE_S3' } : { option: 'SSE_KMS', kmsKey: aws.kmsKeyId }),
     results: { location: aws.resultsLocation, client: s3 },
+    // Long queries keep the activity alive, and a cancelled activity stops its query.
+    everyQuery: { progress: (detail) => keepAlive({ query: detail }), signal: cancellationSignal },
   });
   const close = async (): Promise<void> => {
-    await warehouse.close();
-    for (const client of clients) client.destroy();
+    try {
+      await warehouse.close();
+    } finally {
+      for (const client of clients) client.destroy();
+    }
   };
   try {
     await warehouse.ensureResultTables();
@@ -96,7 +102,9 @@ export async function composeAwsRuntime(loaded: LoadedConfig, options: RuntimeOp
         maxWaitSeconds: aws.sagemaker.endpointWaitSeconds,
         pollDelaySeconds: aws.sagemaker.endpointPollSeconds,
         // A blue/green update bakes for minutes: the deploy activity heartbeats while it waits.
-        progress: { report: (progress) => heartbeat({ stage: 'endpoint', ...progress }) },
+        progress: { report: (progress) => keepAlive({ endpoint: progress }) },
+        cancellation: cancellationSignal,
+        ...(aws.kmsKeyId === undefined ? {} : { kmsKeyId: aws.kmsKeyId }),
         tags: aws.tags,
       }),
       notifiers: [
@@ -110,6 +118,15 @@ export async function composeAwsRuntime(loaded: LoadedConfig, options: RuntimeOp
         pipelineName: aws.sagemaker.pipeline.name,
         artifactsRoot: `s3://${artifacts.bucket}/${artifacts.prefix}models`,
         objectStore,
+        // Exports each execution's labelled rows (UNLOAD) before it starts.
+        warehouse,
+        contractFor: (model) => {
+          const contract = loaded.contracts[model];
+          if (contract === undefined) throw new NonRetryableError(`unknown model "${model}"`, 'UNKNOWN_MODEL');
+          return contract;
+        },
+        // The activities' catalog, called once deps exists: each source is checked once.
+        tablesFor: (contract) => deps.sources.tablesFor(contract),
       }),
       registry: new SageMakerModelRegistry({ client: sagemaker, inferenceImage: aws.sagemaker.inferenceImage, tags: aws.tags }),
       audit: new WarehouseAuditLog(warehouse),

@@ -85,7 +85,7 @@ export async function deployWorkflow(input: DeployInput): Promise<DeployResult> 
   await enter('production', { endpoint: endpoints.production, previousVersion: before.currentVersion ?? null });
   const productionMove: EndpointMove | undefined = await endpointSteps.pointEndpoint({ model, version, artifactUri, endpoint: endpoints.production, workflowId });
   if (productionMove?.moved === false) {
-    // The platform reverted the rollout itself (an alarm fired while the new fleet baked).
+    // The platform reverted the rollout itself (an alarm fired while it baked, or it could not start).
     await enter('rolled-back', { reason: productionMove.reason, restored: before.currentVersion ?? null, by: 'platform' });
     await stopShort(
       {
@@ -102,7 +102,20 @@ export async function deployWorkflow(input: DeployInput): Promise<DeployResult> 
   if (!production.passed) {
     await enter('rolling-back', { reasons: production.reasons, to: before.currentVersion ?? null });
     if (before.currentVersion !== undefined && before.currentVersion !== version) {
-      await endpointSteps.rollbackEndpoint({ model, endpoint: endpoints.production, toVersion: before.currentVersion, workflowId });
+      try {
+        await endpointSteps.rollbackEndpoint({ model, endpoint: endpoints.production, toVersion: before.currentVersion, workflowId });
+      } catch (error) {
+        // Production may still serve the version that failed its verification: page, then fail.
+        await enter('rollback-failed', { to: before.currentVersion });
+        await stopShort(
+          {
+            title: `rollback of ${endpoints.production} to ${before.currentVersion} FAILED: production may still serve ${version}`,
+            text: `${production.reasons.join('; ')}. The rollback failed: ${error instanceof Error ? error.message : String(error)}`,
+          },
+          { ...rolledBack, status: 'rollback-failed' },
+        );
+        throw error;
+      }
     }
     await enter('rolled-back', { restored: before.currentVersion ?? null });
     await stopShort(

@@ -210,34 +210,36 @@ describe('config loading', () => {
       assert.equal(error.problems.length, expected.length, error.problems.join('\n'));
     });
 
-    it('in aws mode, fills the deploy defaults', async () => {
-      const loaded = await validateConfig(
-        {
-          mode: 'aws',
-          aws: {
-            region: 'eu-west-1',
-            athena: { database: 'vigil', outputLocation: 's3://vigil-athena/results/' },
-            resultsLocation: 's3://vigil-results/tables/',
-            artifactsLocation: 's3://vigil-artifacts/',
-            sagemaker: { executionRoleArn: 'arn:aws:iam::123456789012:role/vigil', inferenceImage: 'vigil-serve:1' },
-          },
-          models: [
-            modelEntry('demand', 'contracts/demand.json', {
-              sources: { productionLog: { table: 'prod.log' }, labels: { table: 'labels' }, baseline: { table: 'baseline' } },
-            }),
-          ],
+    it('in aws mode, fills the deploy defaults and refuses a wait shorter than the rollout', async () => {
+      const raw = (sagemaker: Record<string, unknown> = {}) => ({
+        mode: 'aws',
+        aws: {
+          region: 'eu-west-1',
+          athena: { database: 'vigil', outputLocation: 's3://vigil-athena/results/' },
+          resultsLocation: 's3://vigil-results/tables/',
+          artifactsLocation: 's3://vigil-artifacts/',
+          sagemaker: { executionRoleArn: 'arn:aws:iam::123456789012:role/vigil', inferenceImage: 'vigil-serve:1', ...sagemaker },
         },
-        join(dir, 'vigil.yaml'),
-        {},
-      );
-      const aws = loaded.config.aws;
+        models: [
+          modelEntry('demand', 'contracts/demand.json', {
+            sources: { productionLog: { table: 'prod.log' }, labels: { table: 'labels' }, baseline: { table: 'baseline' } },
+          }),
+        ],
+      });
+      const aws = (await validateConfig(raw(), join(dir, 'vigil.yaml'), {})).config.aws;
       assert.equal(aws?.athena.workgroup, 'primary');
-      assert.deepEqual(aws?.athena.encryption, { option: 'SSE_S3' });
+      assert.equal(aws?.athena.encryption, undefined, 'derived from kmsKeyId at start');
       assert.equal(aws?.sagemaker.deployment.trafficRouting, 'CANARY');
       assert.equal(aws?.sagemaker.deployment.canaryPercent, 10);
       assert.deepEqual(aws?.sagemaker.deployment.autoRollbackAlarms, []);
       assert.equal(aws?.sagemaker.pipeline.name, 'vigil-training');
       assert.equal(aws?.cloudwatch.namespace, 'Vigil');
+      assert.equal(aws?.sagemaker.endpointWaitSeconds, 4200);
+
+      const error = await configError(validateConfig(raw({ endpointWaitSeconds: 1800 }), join(dir, 'vigil.yaml'), {}));
+      assert.deepEqual(error.problems, [
+        'aws.sagemaker.endpointWaitSeconds: 1800 is shorter than a rollout may take (maximumExecutionTimeoutSeconds + terminationWaitSeconds = 3900) (got 1800)',
+      ]);
     });
 
     it('reports a contract that cannot be read or is itself invalid', async () => {

@@ -9,7 +9,10 @@ import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DescribeModelPackageCommand, ListModelPackagesCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createDeployActivities } from '../../src/activities/deploy.js';
 import { applyDecision } from '../../src/client/approvals.js';
+import type { EndpointMove } from '../../src/domain/deploy/types.js';
 import type { DailyMonitoringResult } from '../../src/workflows/daily-monitoring.js';
 import type { dailyMonitoringWorkflow } from '../../src/workflows/daily-monitoring.js';
 import { retrainingStatusQuery, type RetrainingResult } from '../../src/workflows/retraining-messages.js';
@@ -22,6 +25,8 @@ import { addDays } from '../support/monitoring-rig.js';
 describe('the monitoring -> retrain -> deploy loop in aws mode (moto)', function () {
   this.timeout(600_000);
   let rig: AwsLoopRig;
+  /** The candidate SageMaker reverted in the second test. */
+  let reverted: string | undefined;
 
   before(async function () {
     this.timeout(MOTO_STARTUP_TIMEOUT_MS);
@@ -111,6 +116,7 @@ describe('the monitoring -> retrain -> deploy loop in aws mode (moto)', function
     assert.ok(metricObjects.some((key) => key.endsWith('.parquet')), metricObjects.join('\n'));
     assert.ok((await keys('vigil-loop-results', 'tables/deployments/')).length > 0);
     assert.ok((await keys('vigil-loop-artifacts', `models/demand/${candidate}/`)).some((key) => key.endsWith('evaluation.json')));
+    assert.ok((await keys('vigil-loop-artifacts', `models/demand/${candidate}/input/`)).length > 0, 'the labelled rows were exported for the pipeline');
     const state = await motoState(rig.motoUrl);
     const topic = (state.sns?.Topic ?? []).find((entry) => entry.arn === rig.topicArn);
     const published = (topic?.sent_notifications ?? []) as unknown[];
@@ -143,6 +149,7 @@ describe('the monitoring -> retrain -> deploy loop in aws mode (moto)', function
       args: [{ model: 'demand', reason: 'manual: test', requestedBy: 'tester', at: `${addDays(rig.driftDate, 3)}T06:00:00.000Z` }],
     });
     const { candidate, result } = await approveWhenAsked(workflowId);
+    reverted = candidate;
     assert.equal(result.outcome, 'rolled-back', JSON.stringify(result));
     await maybeRecordHistory(rig.client, `vigil-deploy-demand-${candidate}`, 'deploy-platform-rolled-back');
     assert.equal((await rig.runtime.deps.modelHost.describeEndpoint('demand-production'))?.currentVersion, serving);
@@ -150,5 +157,24 @@ describe('the monitoring -> retrain -> deploy loop in aws mode (moto)', function
     assert.ok(rig.alerts.slice(alertsBefore).some((text) => text.includes('rolled back during the production rollout') && text.includes('vigil-demand-production-errors')));
     const actions = (await rig.runtime.deps.audit.list({ workflowId: `vigil-deploy-demand-${candidate}` })).map((event) => event.action);
     assert.ok(actions.includes('deploy.rolled-back') && !actions.includes('deploy.done'), actions.join(','));
+  });
+
+  it('does not send a reverted update again when the step is retried (the worker was away during the bake)', async () => {
+    assert.ok(reverted !== undefined, 'runs after the rollback test');
+    const production = await rig.runtime.deps.modelHost.describeEndpoint('demand-production');
+    assert.match(production?.lastFailure ?? '', /vigil-demand-production-errors/);
+    const updates = rig.endpoints.updatesOf('demand-production').length;
+    // A retry of the move: the earlier attempt's heartbeat says it issued the update.
+    const activity = new MockActivityEnvironment({ heartbeatDetails: { issued: { endpoint: 'demand-production', version: reverted } } });
+    const move: EndpointMove = await activity.run(createDeployActivities(rig.runtime.deps).pointEndpoint, {
+      model: 'demand',
+      version: reverted,
+      artifactUri: '',
+      endpoint: 'demand-production',
+      workflowId: 'retried-move',
+    });
+    assert.equal(move.moved, false);
+    assert.match(move.moved ? '' : move.reason, /went back to v\d+: .*vigil-demand-production-errors/);
+    assert.equal(rig.endpoints.updatesOf('demand-production').length, updates, 'no second UpdateEndpoint');
   });
 });

@@ -2,9 +2,12 @@
 // UpdateEndpoint is validated as the SageMaker API reference documents it, recorded, and played
 // out as a blue/green deployment: the endpoint is Updating for a while (the old config still
 // serving, the new one in PendingDeploymentSummary), then InService on the new config, or, when a
-// test asks, rolled back as an auto-rollback alarm does (InService on the old config, with a
-// FailureReason) or Failed. DescribeEndpoint answers are moto's with that state laid over them.
-// Create* calls refuse names that exist, as SageMaker does (moto silently replaces them).
+// test asks, failed. A failed update of an InService endpoint leaves it InService on the old
+// config with a FailureReason, whatever the cause (an auto-rollback alarm, a health check,
+// capacity), as the API reference describes for DescribeEndpoint/EndpointMetadata; only when
+// rolling back fails too does it stay UpdateRollbackFailed. A CreateEndpoint a test marks as
+// failing is Creating for a while, then Failed. DescribeEndpoint answers are moto's with that state
+// laid over them. Create* calls refuse names that exist, as SageMaker does (moto silently replaces them).
 import { awsError, type Operation, type ShimAnswer, type ShimContext, type ShimHandler } from './sagemaker-shim.js';
 
 export interface RecordedEndpointUpdate {
@@ -17,7 +20,13 @@ export interface RecordedEndpointUpdate {
 }
 
 /** How an update ends when not on its new config. */
-export type UpdateOutcome = { kind: 'alarm-rollback'; alarmName: string } | { kind: 'failed'; reason: string };
+export type UpdateOutcome =
+  /** InService on the old config; the FailureReason names the alarm. */
+  | { kind: 'alarm-rollback'; alarmName: string }
+  /** InService on the old config with this FailureReason (health check, capacity...). */
+  | { kind: 'update-failed'; reason: string }
+  /** Both the update and the rollback failed: UpdateRollbackFailed with this FailureReason. */
+  | { kind: 'rollback-failed'; reason: string };
 
 /** What a test asks of the next accepted update of one endpoint. */
 export interface NextUpdate {
@@ -25,6 +34,13 @@ export interface NextUpdate {
   durationMs?: number;
   /** Instead of ending InService on the new config. */
   outcome?: UpdateOutcome;
+}
+
+/** What a test asks of the next CreateEndpoint of one endpoint: Creating for durationMs, then Failed. */
+export interface NextCreate {
+  /** Instead of the shim's updateDurationMs. */
+  durationMs?: number;
+  outcome: { kind: 'failed'; reason: string };
 }
 
 export interface EndpointShimOptions {
@@ -37,24 +53,28 @@ export interface EndpointShimControl {
   readonly updates: readonly RecordedEndpointUpdate[];
   updatesOf(endpointName: string): RecordedEndpointUpdate[];
   setNextUpdate(endpointName: string, next: NextUpdate): void;
+  setNextCreate(endpointName: string, next: NextCreate): void;
 }
 
 type Json = Record<string, unknown>;
 
-interface Pending {
-  configName: string;
-  variants: Json[];
-  deploymentConfig: Json | undefined;
-  startedAt: number;
-  endsAt: number;
-  outcome: UpdateOutcome | undefined;
-}
+type Pending =
+  | {
+      kind: 'update';
+      configName: string;
+      variants: Json[];
+      deploymentConfig: Json | undefined;
+      startedAt: number;
+      endsAt: number;
+      outcome: UpdateOutcome | undefined;
+    }
+  | { kind: 'create'; endsAt: number; outcome: NextCreate['outcome'] };
 
 /** What SageMaker knows about an endpoint beyond moto's record (which never leaves InService). */
 interface Overlay {
   configName: string;
   variants: Json[];
-  status: 'InService' | 'Updating' | 'Failed';
+  status: 'InService' | 'Creating' | 'Updating' | 'Failed' | 'UpdateRollbackFailed';
   failureReason?: string;
   lastDeploymentConfig?: Json;
   lastModified: number;
@@ -158,6 +178,7 @@ export function sageMakerEndpointShim(options: EndpointShimOptions = {}): { hand
   const updateDurationMs = options.updateDurationMs ?? 250;
   const overlays = new Map<string, Overlay>();
   const nextUpdates = new Map<string, NextUpdate>();
+  const nextCreates = new Map<string, NextCreate>();
   const updates: RecordedEndpointUpdate[] = [];
 
   /** Plays out a finished deployment (state advances when looked at). */
@@ -166,14 +187,21 @@ export function sageMakerEndpointShim(options: EndpointShimOptions = {}): { hand
     if (pending === undefined || Date.now() < pending.endsAt) return;
     overlay.pending = undefined;
     overlay.lastModified = pending.endsAt;
-    if (pending.deploymentConfig !== undefined) overlay.lastDeploymentConfig = pending.deploymentConfig;
-    if (pending.outcome?.kind === 'alarm-rollback') {
-      // The old fleet takes all traffic back and the endpoint stays in service on the old config.
-      overlay.status = 'InService';
-      overlay.failureReason = `Deployment rolled back: CloudWatch alarm ${pending.outcome.alarmName} went into ALARM state during the deployment.`;
-    } else if (pending.outcome?.kind === 'failed') {
+    if (pending.kind === 'create') {
       overlay.status = 'Failed';
       overlay.failureReason = pending.outcome.reason;
+      return;
+    }
+    if (pending.deploymentConfig !== undefined) overlay.lastDeploymentConfig = pending.deploymentConfig;
+    const outcome = pending.outcome;
+    if (outcome?.kind === 'alarm-rollback' || outcome?.kind === 'update-failed') {
+      // The old fleet takes all traffic back and the endpoint stays in service on the old config.
+      overlay.status = 'InService';
+      overlay.failureReason =
+        outcome.kind === 'alarm-rollback' ? `Deployment rolled back: CloudWatch alarm ${outcome.alarmName} went into ALARM state during the deployment.` : outcome.reason;
+    } else if (outcome?.kind === 'rollback-failed') {
+      overlay.status = 'UpdateRollbackFailed';
+      overlay.failureReason = outcome.reason;
     } else {
       overlay.status = 'InService';
       overlay.configName = pending.configName;
@@ -194,8 +222,24 @@ export function sageMakerEndpointShim(options: EndpointShimOptions = {}): { hand
     CreateEndpointConfig: (body, context) => refuseExisting(context, 'DescribeEndpointConfig', body, 'endpoint configuration', 'EndpointConfigName'),
     async CreateEndpoint(body, context) {
       const refused = await refuseExisting(context, 'DescribeEndpoint', body, 'endpoint', 'EndpointName');
-      if (refused === undefined && typeof body.EndpointName === 'string') overlays.delete(body.EndpointName);
-      return refused;
+      const name = body.EndpointName;
+      if (refused !== undefined || typeof name !== 'string') return refused;
+      overlays.delete(name);
+      const next = nextCreates.get(name);
+      if (next === undefined) return undefined;
+      nextCreates.delete(name);
+      const created = await context.callMoto('CreateEndpoint', body);
+      if (created.status !== 200) return created;
+      const described = await context.callMoto('DescribeEndpoint', { EndpointName: name });
+      const now = Date.now();
+      overlays.set(name, {
+        configName: typeof body.EndpointConfigName === 'string' ? body.EndpointConfigName : '',
+        variants: isObject(described.body) && Array.isArray(described.body.ProductionVariants) ? described.body.ProductionVariants.filter(isObject) : [],
+        status: 'Creating',
+        lastModified: now,
+        pending: { kind: 'create', endsAt: now + (next.durationMs ?? updateDurationMs), outcome: next.outcome },
+      });
+      return created;
     },
     DeleteEndpoint(body) {
       if (typeof body.EndpointName === 'string') overlays.delete(body.EndpointName);
@@ -209,7 +253,7 @@ export function sageMakerEndpointShim(options: EndpointShimOptions = {}): { hand
       if (answer.status !== 200 || !isObject(answer.body)) return answer;
       settle(overlay);
       const { FailureReason: _reason, PendingDeploymentSummary: _pending, ...fromMoto } = answer.body;
-      const pending = overlay.pending;
+      const pending = overlay.pending?.kind === 'update' ? overlay.pending : undefined;
       return {
         status: 200,
         body: {
@@ -251,7 +295,7 @@ export function sageMakerEndpointShim(options: EndpointShimOptions = {}): { hand
         lastModified: Date.now(),
       };
       settle(overlay);
-      if (overlay.status === 'Updating') return validation(`Cannot update in-progress endpoint "${arn}".`);
+      if (overlay.status === 'Updating' || overlay.status === 'Creating') return validation(`Cannot update in-progress endpoint "${arn}".`);
       if (overlay.status === 'Failed') return validation(`Cannot update endpoint "${arn}" in Failed state; DeleteEndpoint is the only operation allowed.`);
       const problem = deploymentConfigProblem(body.DeploymentConfig, instanceCount(config.body.ProductionVariants));
       if (problem !== undefined) return validation(problem);
@@ -263,6 +307,7 @@ export function sageMakerEndpointShim(options: EndpointShimOptions = {}): { hand
       overlay.status = 'Updating';
       overlay.lastModified = now;
       overlay.pending = {
+        kind: 'update',
         configName,
         variants: variantSummaries(config.body.ProductionVariants),
         deploymentConfig: isObject(body.DeploymentConfig) ? body.DeploymentConfig : undefined,
@@ -279,6 +324,7 @@ export function sageMakerEndpointShim(options: EndpointShimOptions = {}): { hand
     updates,
     updatesOf: (endpointName) => updates.filter((update) => update.endpointName === endpointName),
     setNextUpdate: (endpointName, next) => nextUpdates.set(endpointName, next),
+    setNextCreate: (endpointName, next) => nextCreates.set(endpointName, next),
   };
   return { handlers, control };
 }

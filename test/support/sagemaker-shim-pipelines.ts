@@ -3,7 +3,8 @@
 // handlers answer ListPipelineExecutionSteps in AWS's documented shape from what moto knows: the
 // execution (DescribePipelineExecution) and its pipeline's definition (DescribePipeline). A test may
 // override an execution's status and its steps' (a running or failed execution); DescribePipeline-
-// Execution then reports the overridden status, and every other call still goes to moto.
+// Execution and ListPipelineExecutions then report the overridden status, and every other call
+// still goes to moto.
 //
 // Steps are the definition's top-level steps in order, one second apart from the execution's start;
 // without an override each is Succeeded when the execution is, and not started otherwise. Paging
@@ -114,8 +115,23 @@ export function createPipelineStepsShim(): PipelineStepsShim {
     return overrides.get(arn)?.status === undefined ? undefined : describeExecution(arn, context);
   };
 
+  const ListPipelineExecutions: ShimHandler = async (body, context) => {
+    if (overrides.size === 0) return undefined;
+    const answer = await context.callMoto('ListPipelineExecutions', body);
+    if (answer.status !== 200) return answer;
+    const listed = record(answer.body);
+    const summaries = Array.isArray(listed['PipelineExecutionSummaries']) ? (listed['PipelineExecutionSummaries'] as unknown[]) : [];
+    const patched = summaries.map((entry) => {
+      const summary = record(entry);
+      const override = overrides.get(text(summary['PipelineExecutionArn']));
+      if (override?.status === undefined) return summary;
+      return { ...summary, PipelineExecutionStatus: override.status, PipelineExecutionFailureReason: override.failureReason ?? '' };
+    });
+    return { status: 200, body: { ...listed, PipelineExecutionSummaries: patched } };
+  };
+
   return {
-    handlers: { ListPipelineExecutionSteps, DescribePipelineExecution },
+    handlers: { ListPipelineExecutionSteps, DescribePipelineExecution, ListPipelineExecutions },
     override(arn, override) {
       overrides.set(arn, override);
     },

@@ -57,6 +57,13 @@ export interface AthenaWarehouseOptions {
   encryption?: AthenaEncryption;
   /** The result tables' S3 location; without it the warehouse only reads (writes are refused). */
   results?: AthenaResultsOptions;
+  /**
+   * Applied to every statement, besides what the call passes: `progress` on each status check
+   * (where a worker heartbeats, so a query longer than the heartbeat timeout does not look like a
+   * dead worker), `signal` for cancellation when the call gives none (a cancelled activity stops
+   * its query instead of leaving it running while a retry starts another).
+   */
+  everyQuery?: { progress?: QueryOptions['onProgress']; signal?: () => AbortSignal | undefined };
 }
 
 export interface AthenaQueryOptions extends QueryOptions {
@@ -102,6 +109,7 @@ export class AthenaWarehouse implements Warehouse {
   private readonly client: AthenaClient;
   private readonly ownsClient: boolean;
   private readonly pollIntervalMs: number;
+  private readonly everyQuery: AthenaWarehouseOptions['everyQuery'];
   private readonly encryption: EncryptionConfiguration;
   private readonly results: ResultWriting | undefined;
 
@@ -117,6 +125,7 @@ export class AthenaWarehouse implements Warehouse {
     this.database = options.database;
     this.outputLocation = options.outputLocation;
     this.pollIntervalMs = Math.max(1, options.pollIntervalMs ?? 500);
+    this.everyQuery = options.everyQuery;
     this.encryption =
       encryption.option === 'SSE_KMS' ? { EncryptionOption: 'SSE_KMS', KmsKey: encryption.kmsKey } : { EncryptionOption: 'SSE_S3' };
     this.ownsClient = options.client === undefined;
@@ -209,8 +218,29 @@ export class AthenaWarehouse implements Warehouse {
     return this.results;
   }
 
+  private withDefaults(options: AthenaQueryOptions): AthenaQueryOptions {
+    const every = this.everyQuery;
+    if (every === undefined) return options;
+    const signal = options.signal ?? every.signal?.();
+    const progress = every.progress;
+    const own = options.onProgress;
+    return {
+      ...options,
+      ...(signal === undefined ? {} : { signal }),
+      ...(progress === undefined
+        ? {}
+        : {
+            onProgress: (detail) => {
+              own?.(detail);
+              progress(detail);
+            },
+          }),
+    };
+  }
+
   /** Starts the statement and waits for it to succeed; throws for FAILED, CANCELLED or abort. */
-  private async run(sql: string, options: AthenaQueryOptions): Promise<{ queryId: string; finished: Finished }> {
+  private async run(sql: string, given: AthenaQueryOptions): Promise<{ queryId: string; finished: Finished }> {
+    const options = this.withDefaults(given);
     const label = options.label ?? 'query';
     const token = options.clientRequestToken;
     if (token !== undefined && (token.length < 32 || token.length > 128)) {

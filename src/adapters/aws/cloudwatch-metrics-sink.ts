@@ -13,7 +13,7 @@ import {
   type Statistic,
 } from '@aws-sdk/client-cloudwatch';
 import { NonRetryableError } from '../../domain/errors.js';
-import type { MetricPoint, MetricsSink } from '../../ports/metrics-sink.js';
+import type { MetricPoint, MetricsSink, PublishSummary } from '../../ports/metrics-sink.js';
 import { AWS_MAX_ATTEMPTS, classifyAwsError } from './errors.js';
 
 export const DEFAULT_NAMESPACE = 'Vigil';
@@ -29,7 +29,15 @@ export interface CloudWatchMetricsSinkOptions {
   client?: CloudWatchClient;
   clientConfig?: CloudWatchClientConfig;
   namespace?: string;
+  /** The clock the two-week age limit is measured from. */
+  now?: () => Date;
 }
+
+/** PutMetricData takes timestamps up to two weeks old; an hour of margin for clock skew and retries. */
+export const MAX_METRIC_AGE_MS = 14 * 86_400_000 - 3_600_000;
+
+/** CloudWatch stores values whose magnitude is 0 or within 2^-360 .. 2^360. */
+const MIN_MAGNITUDE = 2 ** -360;
 
 export interface ThresholdAlarm {
   model: string;
@@ -74,23 +82,40 @@ export function alarmName(model: string, subject: string, metric: string): strin
 export class CloudWatchMetricsSink implements MetricsSink {
   readonly namespace: string;
   private readonly client: CloudWatchClient;
+  private readonly now: () => Date;
 
   constructor(options: CloudWatchMetricsSinkOptions = {}) {
     this.namespace = options.namespace ?? DEFAULT_NAMESPACE;
+    this.now = options.now ?? (() => new Date());
     // The SDK's standard retry strategy retries throttling, 5xx and network errors with backoff.
     this.client = options.client ?? new CloudWatchClient({ maxAttempts: AWS_MAX_ATTEMPTS, ...options.clientConfig });
   }
 
-  async publish(points: MetricPoint[]): Promise<void> {
-    // CloudWatch rejects NaN and ±Infinity; a statistic that could not be computed is simply absent.
-    const data: MetricDatum[] = points
-      .filter((point) => Number.isFinite(point.value))
-      .map((point) => ({
+  /**
+   * Publishes the points CloudWatch can take. It refuses NaN and ±Infinity (a statistic that could
+   * not be computed is simply absent) and timestamps more than two weeks old: a backfill or a late
+   * re-evaluation of an old window keeps its results in the warehouse, and only its recent points
+   * become metrics. Magnitudes CloudWatch cannot store (below 2^-360, e.g. a p-value of 1e-200)
+   * are sent as 0.
+   */
+  async publish(points: MetricPoint[]): Promise<PublishSummary> {
+    const oldest = this.now().getTime() - MAX_METRIC_AGE_MS;
+    let skippedTooOld = 0;
+    const data: MetricDatum[] = [];
+    for (const point of points) {
+      if (!Number.isFinite(point.value)) continue;
+      const timestamp = new Date(point.timestamp);
+      if (!Number.isNaN(timestamp.getTime()) && timestamp.getTime() < oldest) {
+        skippedTooOld += 1;
+        continue;
+      }
+      data.push({
         MetricName: point.metric,
         Dimensions: metricDimensions(point.model, point.subject, point.metric),
-        Value: point.value,
-        Timestamp: new Date(point.timestamp),
-      }));
+        Value: Math.abs(point.value) < MIN_MAGNITUDE ? 0 : point.value,
+        Timestamp: timestamp,
+      });
+    }
     for (const datum of data) {
       if (datum.Timestamp === undefined || Number.isNaN(datum.Timestamp.getTime())) {
         throw new NonRetryableError(`metric ${this.namespace}/${datum.MetricName ?? ''} has an invalid timestamp`, 'INVALID_INPUT');
@@ -105,6 +130,7 @@ export class CloudWatchMetricsSink implements MetricsSink {
         throw classifyAwsError(error, `PutMetricData to namespace ${JSON.stringify(this.namespace)} (metrics ${names})`);
       }
     }
+    return { published: data.length, skippedTooOld };
   }
 
   /** Creates or updates the alarm on one model/subject/metric series; returns its name. */

@@ -13,9 +13,12 @@ import {
   type S3ClientConfig,
   type ServerSideEncryption,
 } from '@aws-sdk/client-s3';
-import { NonRetryableError } from '../../domain/errors.js';
+import { NonRetryableError, RetryableError } from '../../domain/errors.js';
 import type { LifecycleRule, ObjectStore, StoredObject } from '../../ports/object-store.js';
 import { AWS_MAX_ATTEMPTS, classifyAwsError } from './errors.js';
+
+/** DeleteObject error codes that say "try again" rather than "no". */
+const transientDeleteCodes = new Set(['InternalError', 'SlowDown', 'ServiceUnavailable', 'OperationAborted', 'RequestTimeout']);
 
 /** DeleteObjects takes at most 1,000 keys per request. */
 export const MAX_KEYS_PER_DELETE = 1000;
@@ -117,10 +120,11 @@ export class S3ObjectStore implements ObjectStore {
         const failed = result.Errors ?? [];
         if (failed.length > 0) {
           const first = failed[0];
-          throw new NonRetryableError(
-            `${what}: ${failed.length} objects not deleted (first: ${first?.Key ?? '?'}: ${first?.Code ?? ''} ${first?.Message ?? ''})`,
-            'DELETE_FAILED',
-          );
+          const message = `${what}: ${failed.length} objects not deleted (first: ${first?.Key ?? '?'}: ${first?.Code ?? ''} ${first?.Message ?? ''})`;
+          // Per-key errors carry S3's codes: a busy or failing S3 passes; a refusal does not.
+          throw failed.every((entry) => transientDeleteCodes.has(entry.Code ?? ''))
+            ? new RetryableError(message, 'DELETE_TRANSIENT')
+            : new NonRetryableError(message, 'DELETE_FAILED');
         }
       } catch (error) {
         throw classifyAwsError(error, what);

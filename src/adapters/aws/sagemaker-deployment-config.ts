@@ -1,4 +1,4 @@
-// The blue/green DeploymentConfig sent with UpdateEndpoint: how traffic shifts from the serving
+// The blue/green DeploymentConfigs sent with UpdateEndpoint: how traffic shifts from the serving
 // fleet to the new one, how long the old fleet is kept, and which CloudWatch alarms roll the
 // deployment back. Ranges are SageMaker's to enforce (and the config loader's to check early);
 // only what cannot be sent at all is refused here.
@@ -44,5 +44,21 @@ export function blueGreenDeploymentConfig(options: SageMakerDeploymentOptions): 
     ...(options.autoRollbackAlarms.length > 0
       ? { AutoRollbackConfiguration: { Alarms: options.autoRollbackAlarms.map((AlarmName) => ({ AlarmName })) } }
       : {}),
+  };
+}
+
+/**
+ * The 'immediate' move (staging, rollbacks): all traffic at once, no bake, the old fleet dropped
+ * as soon as the new one serves, and no alarms, which must not undo a rollback they called for.
+ * MaximumExecutionTimeoutInSeconds cannot go below 600; the configured bound is kept because it
+ * also covers bringing the new fleet up, which a rollback must not be cut short in.
+ */
+export function immediateDeploymentConfig(options: Pick<SageMakerDeploymentOptions, 'maximumExecutionTimeoutSeconds'>): DeploymentConfig {
+  return {
+    BlueGreenUpdatePolicy: {
+      TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 0 },
+      TerminationWaitInSeconds: 0,
+      MaximumExecutionTimeoutInSeconds: options.maximumExecutionTimeoutSeconds,
+    },
   };
 }

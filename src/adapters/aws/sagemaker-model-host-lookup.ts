@@ -38,10 +38,12 @@ export class SageMakerLookup {
 
   constructor(private readonly client: SageMakerClient) {}
 
-  async endpoint(endpoint: string, what: string): Promise<Endpoint | undefined> {
+  /** `signal` aborts the call; the signal's reason is then thrown (a cancelled activity, not a failed call). */
+  async endpoint(endpoint: string, what: string, signal?: AbortSignal): Promise<Endpoint | undefined> {
     try {
-      return await this.client.send(new DescribeEndpointCommand({ EndpointName: endpoint }));
+      return await this.client.send(new DescribeEndpointCommand({ EndpointName: endpoint }), signal === undefined ? {} : { abortSignal: signal });
     } catch (error) {
+      signal?.throwIfAborted();
       if (isNotFound(error)) return undefined;
       throw classifyAwsError(error, `${what}: DescribeEndpoint ${endpoint}`);
     }

@@ -16,10 +16,10 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, ModelError, SageMakerRuntimeClient, type InvokeEndpointCommandOutput } from '@aws-sdk/client-sagemaker-runtime';
 import { modelResourceName } from '../../domain/deploy/names.js';
-import { NonRetryableError } from '../../domain/errors.js';
-import type { EndpointDescription, InvokeResult, ModelHost, ModelVersionRef } from '../../ports/model-host.js';
+import { NonRetryableError, RetryableError } from '../../domain/errors.js';
+import type { EndpointDescription, InvokeResult, ModelHost, ModelVersionRef, PointOptions } from '../../ports/model-host.js';
 import { AWS_MAX_ATTEMPTS, classifyAwsError } from './errors.js';
-import { blueGreenDeploymentConfig, type SageMakerDeploymentOptions } from './sagemaker-deployment-config.js';
+import { blueGreenDeploymentConfig, immediateDeploymentConfig, type SageMakerDeploymentOptions } from './sagemaker-deployment-config.js';
 import { EndpointRollout, type WaitProgress } from './sagemaker-deployment-rollout.js';
 import { csvBatches, RowTooLargeError, type Cell, type CsvBatch } from '../csv-payload.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, parsePredictions } from './sagemaker-invoke.js';
@@ -48,13 +48,21 @@ export interface SageMakerModelHostOptions {
   instanceType?: ProductionVariantInstanceType;
   /** Default 1. */
   initialInstanceCount?: number;
+  /** KMS key SageMaker encrypts the endpoint instances' storage volumes with (CreateEndpointConfig KmsKeyId); AWS-managed when absent. */
+  kmsKeyId?: string;
+  /** The 'rollout' traffic policy (steps, bake times, auto-rollback alarms); an 'immediate' move takes only its maximumExecutionTimeoutSeconds. */
   deployment: SageMakerDeploymentOptions;
   /** Longest wait for an endpoint to settle in pointEndpoint (default 3600 s). */
   maxWaitSeconds?: number;
-  /** Waiter polling: first and longest delay between DescribeEndpoint calls (default 15 s and 60 s). */
+  /** Endpoint wait polling: first and longest delay between DescribeEndpoint calls (default 15 s and 60 s; the delay doubles from one to the other). */
   pollDelaySeconds?: { min: number; max: number };
   /** Called every intervalSeconds (default 10) while an endpoint is waited for: where an activity heartbeats. */
   progress?: { report: (progress: WaitProgress) => void; intervalSeconds?: number };
+  /**
+   * Asked at the start of each endpoint wait (an activity's cancellation signal): when it aborts,
+   * the wait stops and pointEndpoint throws the signal's reason. The deployment itself goes on in SageMaker.
+   */
+  cancellation?: () => AbortSignal | undefined;
   /** Put on every resource created; the caller's tags and vigil:model/vigil:version win on the same key. */
   tags?: Record<string, string>;
   /** Largest InvokeEndpoint body; more rows go in several requests. Default 5 MiB. */
@@ -95,7 +103,7 @@ export class SageMakerModelHost implements ModelHost {
     this.lookup = new SageMakerLookup(this.client);
     const maxWaitSeconds = options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS;
     const pollDelaySeconds = options.pollDelaySeconds ?? DEFAULT_POLL_DELAY_SECONDS;
-    // The SDK waiter refuses these with a plain Error that would read like a failed deployment.
+    // Settings the endpoint wait cannot honour: refused at startup, not mid-deploy.
     if (!(pollDelaySeconds.min > 0 && pollDelaySeconds.max >= pollDelaySeconds.min && maxWaitSeconds > pollDelaySeconds.min)) {
       throw new NonRetryableError(
         `SageMaker model host: need 0 < pollDelaySeconds.min <= pollDelaySeconds.max and maxWaitSeconds > pollDelaySeconds.min, got ${JSON.stringify({ maxWaitSeconds, pollDelaySeconds })}`,
@@ -105,11 +113,13 @@ export class SageMakerModelHost implements ModelHost {
     this.rollout = new EndpointRollout(this.client, this.lookup, {
       instanceType: options.instanceType ?? DEFAULT_INSTANCE_TYPE,
       initialInstanceCount: options.initialInstanceCount ?? 1,
+      kmsKeyId: options.kmsKeyId,
       // Built here: a deployment setting that cannot be sent fails at startup, not mid-deploy.
-      deploymentConfig: blueGreenDeploymentConfig(options.deployment),
+      deploymentConfigs: { rollout: blueGreenDeploymentConfig(options.deployment), immediate: immediateDeploymentConfig(options.deployment) },
       maxWaitSeconds,
       pollDelaySeconds,
       progress: options.progress,
+      cancellation: options.cancellation,
     });
     this.maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
   }
@@ -151,8 +161,9 @@ export class SageMakerModelHost implements ModelHost {
     }
   }
 
-  async pointEndpoint(endpoint: string, ref: ModelVersionRef, tags: Record<string, string>): Promise<void> {
-    await this.rollout.point(endpoint, ref, this.resourceTags(ref.model, ref.version, tags));
+  /** A new endpoint is created on the version; an existing one is updated the way options.traffic says. */
+  async pointEndpoint(endpoint: string, ref: ModelVersionRef, tags: Record<string, string>, options: PointOptions = {}): Promise<void> {
+    await this.rollout.point(endpoint, ref, this.resourceTags(ref.model, ref.version, tags), options.traffic ?? 'rollout');
   }
 
   async describeEndpoint(endpoint: string): Promise<EndpointDescription | undefined> {
@@ -165,13 +176,15 @@ export class SageMakerModelHost implements ModelHost {
       const version = await this.lookup.servingVersion(current, what);
       if (version !== undefined) description.currentVersion = version;
     }
+    // Also set on an endpoint InService again after a failed update: it still serves, the old version.
+    if (current.FailureReason !== undefined && current.FailureReason !== '') description.lastFailure = current.FailureReason;
     return description;
   }
 
   async invoke(endpoint: string, rows: Cell[][]): Promise<InvokeResult> {
     const predictions: number[] = [];
     let latencyMs = 0;
-    let variant: string | undefined;
+    const variants = new Set<string | undefined>();
     for (const batch of this.batches(endpoint, rows)) {
       const context = batch.count === rows.length ? `invoke endpoint ${endpoint}` : `invoke endpoint ${endpoint} (rows ${batch.first + 1}-${batch.first + batch.count})`;
       const started = performance.now();
@@ -181,9 +194,13 @@ export class SageMakerModelHost implements ModelHost {
       const parsed = parsePredictions(body, answer.ContentType, batch.count);
       if (!parsed.ok) throw new NonRetryableError(`${context}: ${parsed.reason}`, 'BAD_RESPONSE');
       predictions.push(...parsed.predictions);
-      variant = answer.InvokedProductionVariant ?? variant;
+      variants.add(answer.InvokedProductionVariant);
     }
     const result: InvokeResult = { predictions, latencyMs };
+    // A version only when every batch was answered by the same, named variant: during a rollout
+    // SageMaker splits batches between the old and new fleet, and the predictions then come from
+    // both versions, which no single modelVersion can say.
+    const [variant] = variants.size === 1 ? [...variants] : [];
     const version = variant === undefined ? undefined : await this.lookup.variantVersion(endpoint, variant, `invoke endpoint ${endpoint}`);
     if (version !== undefined) result.modelVersion = version;
     return result;
@@ -269,15 +286,26 @@ export class SageMakerModelHost implements ModelHost {
       return await this.runtime.send(new InvokeEndpointCommand({ EndpointName: endpoint, Body: body, ContentType: 'text/csv', Accept: 'text/csv' }));
     } catch (error) {
       if (error instanceof ModelError) {
-        // The container failed on these rows: the same request would fail again.
         const original = `${error.OriginalStatusCode ?? '?'}: ${error.OriginalMessage ?? error.message}`;
         const logs = error.LogStreamArn === undefined ? '' : ` (logs: ${error.LogStreamArn})`;
-        throw new NonRetryableError(`${context}: the model container answered ${original}${logs}`, 'MODEL_ERROR', { cause: error });
+        const message = `${context}: the model container answered ${original}${logs}`;
+        // A throttled or overloaded container: the same rows may well be scored a little later.
+        const busy = containerBusyCodes.get(error.OriginalStatusCode ?? 0);
+        if (busy !== undefined) throw new RetryableError(message, busy, { cause: error });
+        // The container failed on these rows: the same request would fail again.
+        throw new NonRetryableError(message, 'MODEL_ERROR', { cause: error });
       }
       throw classifyAwsError(error, context);
     }
   }
 }
+
+/** Container answers that mean "not now" rather than "not these rows", with the codes the local host gives them. */
+const containerBusyCodes = new Map<number, string>([
+  [429, 'THROTTLED'],
+  [503, 'HTTP_5XX'],
+  [504, 'HTTP_5XX'],
+]);
 
 async function ignoringNotFound(action: () => Promise<unknown>): Promise<void> {
   try {

@@ -201,7 +201,8 @@ export class SageMakerModelRegistry implements ModelRegistry {
     try {
       const pages = paginateListModelPackages(
         { client: this.client, pageSize: this.options.pageSize ?? 100 },
-        { ModelPackageGroupName: group, SortBy: 'CreationTime', SortOrder: 'Ascending' },
+        // Versioned packages are those of a group; the API's default type is UNVERSIONED.
+        { ModelPackageGroupName: group, ModelPackageType: 'Versioned', SortBy: 'CreationTime', SortOrder: 'Ascending' },
       );
       for await (const page of pages) summaries.push(...(page.ModelPackageSummaryList ?? []));
     } catch (error) {

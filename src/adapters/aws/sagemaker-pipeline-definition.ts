@@ -48,7 +48,7 @@ export interface DeployPipelineOptions {
   /** Path of the definition file; or give `definition` (parsed JSON or its text). */
   definitionPath?: string;
   definition?: unknown;
-  /** Default values of declared parameters (e.g. TrainerImage, LabelledRowsUri), text or typed. */
+  /** Default values of declared parameters Vigil does not send (e.g. TrainerImage), text or typed. */
   parameterDefaults?: Record<string, string | number | boolean>;
   tags?: Record<string, string>;
   description?: string;
@@ -77,13 +77,48 @@ export function getReferences(value: unknown): string[] {
   return [...own, ...Object.values(value).flatMap(getReferences)];
 }
 
-function stepNames(steps: unknown[]): string[] {
+/** Every step, those nested in a Condition step's branches included. */
+function allSteps(steps: unknown[]): Record<string, unknown>[] {
   return steps.flatMap((step) => {
     if (!isRecord(step)) return [];
     const args = isRecord(step['Arguments']) ? step['Arguments'] : {};
-    const nested = [args['IfSteps'], args['ElseSteps']].flatMap((branch) => (Array.isArray(branch) ? stepNames(branch) : []));
-    return [...(typeof step['Name'] === 'string' ? [step['Name']] : []), ...nested];
+    return [step, ...[args['IfSteps'], args['ElseSteps']].flatMap((branch) => (Array.isArray(branch) ? allSteps(branch) : []))];
   });
+}
+
+/** Step arguments SageMaker takes as string-to-string maps: a number there is refused at start. */
+export const STRING_MAP_ARGUMENTS = ['HyperParameters', 'Environment'] as const;
+
+/** Values of the string maps that are not text: a literal other than a string, or a Get of a parameter that is not a String. */
+function nonTextValues(steps: unknown[], declared: ReadonlyMap<string, ParameterType>): string[] {
+  const problems: string[] = [];
+  for (const step of allSteps(steps)) {
+    const args = isRecord(step['Arguments']) ? step['Arguments'] : {};
+    for (const field of STRING_MAP_ARGUMENTS) {
+      const map = args[field];
+      if (!isRecord(map)) continue;
+      for (const [key, value] of Object.entries(map)) {
+        const where = `step ${String(step['Name'])} ${field}.${key}`;
+        if (typeof value === 'string') continue;
+        if (!isRecord(value)) {
+          problems.push(`${where} is ${JSON.stringify(value)}: SageMaker takes only text there`);
+          continue;
+        }
+        const reference = Object.keys(value).length === 1 && typeof value['Get'] === 'string' ? value['Get'] : undefined;
+        const parameter = reference?.startsWith('Parameters.') ? reference.slice('Parameters.'.length) : undefined;
+        const type = parameter === undefined ? undefined : declared.get(parameter);
+        // Other expressions (a step property, Std:Join) are SageMaker's to type.
+        if (type !== undefined && type !== 'String') {
+          problems.push(`${where} gets the ${type} parameter ${parameter ?? ''}: SageMaker takes only text there (declare it String)`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+function stepNames(steps: unknown[]): string[] {
+  return allSteps(steps).flatMap((step) => (typeof step['Name'] === 'string' ? [step['Name']] : []));
 }
 
 function defaultMatches(type: ParameterType, value: unknown): boolean {
@@ -95,8 +130,9 @@ function defaultMatches(type: ParameterType, value: unknown): boolean {
 
 /**
  * Checks what CreatePipeline would accept and what Vigil relies on: the version, parameter names
- * and types, unique step names, every Get naming a declared parameter or step, and every parameter
- * Vigil sends declared. `source` names the definition in messages.
+ * and types, unique step names, every Get naming a declared parameter or step, text only in the
+ * string maps (HyperParameters, Environment), and every parameter Vigil sends declared. `source`
+ * names the definition in messages.
  */
 export function validatePipelineDefinition(json: unknown, source: string): PipelineDefinition {
   if (!isRecord(json)) throw invalid(source, 'must be a JSON object');
@@ -134,6 +170,7 @@ export function validatePipelineDefinition(json: unknown, source: string): Pipel
     if (kind === 'Parameters' && !declared.has(target ?? '')) problems.push(`{"Get": "${reference}"} names no declared parameter`);
     if (kind === 'Steps' && !names.includes(target ?? '')) problems.push(`{"Get": "${reference}"} names no step`);
   }
+  problems.push(...nonTextValues(steps, declared));
   const missing = [...PIPELINE_PARAMETER_NAMES, ...TUNABLE_PARAMETER_NAMES].filter((name) => !declared.has(name));
   if (missing.length > 0) problems.push(`parameter(s) Vigil sends on every start are not declared: ${missing.join(', ')}`);
   if (problems.length > 0) throw invalid(source, problems.join('; '));
@@ -162,7 +199,9 @@ function parseDefinitionText(text: string, source: string): PipelineDefinition {
 }
 
 function typedDefault(source: string, name: string, type: ParameterType, value: string | number | boolean): string | number | boolean {
-  if (typeof value !== 'string' || type === 'String') {
+  // A config file writes `alpha: 0.5` as a number; a String parameter holds its text.
+  if (type === 'String') return String(value);
+  if (typeof value !== 'string') {
     if (!defaultMatches(type, value)) throw invalid(source, `default for ${name} must be a ${type}, got ${JSON.stringify(value)}`);
     return value;
   }
@@ -185,6 +224,11 @@ export function withParameterDefaults(
   const byName = new Map(definition.Parameters.map((parameter) => [parameter.Name, parameter]));
   const unknown = Object.keys(defaults).filter((name) => !byName.has(name));
   if (unknown.length > 0) throw invalid(source, `defaults given for undeclared parameter(s) ${unknown.join(', ')}`);
+  // Each start overrides these, so a default would never be used (LabelledRowsUri was once set here).
+  const overridden = Object.keys(defaults).filter((name) => (PIPELINE_PARAMETER_NAMES as readonly string[]).includes(name));
+  if (overridden.length > 0) {
+    throw invalid(source, `defaults given for parameter(s) ${overridden.join(', ')}, which Vigil sends on every start: remove them from the deploy parameters`);
+  }
   const sent = new Set<string>([...PIPELINE_PARAMETER_NAMES, ...TUNABLE_PARAMETER_NAMES]);
   const parameters = definition.Parameters.map((parameter) => {
     const given = defaults[parameter.Name];

@@ -18,6 +18,7 @@ export const PIPELINE_PARAMETER_NAMES = [
   'ChampionVersion',
   'AsOf',
   'OutputPrefix',
+  'LabelledRowsUri',
 ] as const;
 
 /** Trainer settings a request may pass in `parameters`, sent under their own names. */
@@ -25,6 +26,9 @@ export const TUNABLE_PARAMETER_NAMES = ['alpha'] as const;
 
 /** Where the evaluation step writes its report, under the execution's OutputPrefix. */
 export const EVALUATION_REPORT_NAME = 'evaluation.json';
+
+/** Where start exports the execution's labelled rows (LabelledRowsUri), under its OutputPrefix. */
+export const LABELLED_ROWS_FOLDER = 'input/';
 
 const metricsSchema = z.object({ rows: z.number().int().nonnegative(), rmse: z.number().nullable(), mae: z.number().nullable() });
 
@@ -66,19 +70,35 @@ export function outputPrefix(artifactsRoot: string, model: string, candidateVers
   return `${artifactsRoot.replace(/\/+$/, '')}/${model}/${candidateVersion}/`;
 }
 
-/**
- * The display name of a candidate's execution: readable, and unique per (model, candidate) through
- * a hash, so a retried start can find the execution it made.
- */
-export function executionDisplayName(model: string, candidateVersion: string): string {
-  const hash = createHash('sha256').update(`${model}\n${candidateVersion}`).digest('hex').slice(0, 10);
-  const readable = `${model}-${candidateVersion}`.replace(/[^A-Za-z0-9]+/g, '-').slice(0, maxDisplayName - hash.length - 1).replace(/^-+|-+$/g, '');
-  return readable === '' ? hash : `${readable}-${hash}`;
+function candidateHash(model: string, candidateVersion: string): string {
+  return createHash('sha256').update(`${model}\n${candidateVersion}`).digest('hex').slice(0, 10);
 }
 
-/** StartPipelineExecution's idempotency token (32..128 characters) for one candidate on one pipeline. */
-export function startToken(pipelineName: string, model: string, candidateVersion: string): string {
-  return createHash('sha256').update(`${pipelineName}\n${model}\n${candidateVersion}`).digest('hex');
+/**
+ * The display name of a candidate's execution: readable, and unique per (model, candidate) through
+ * a hash, so a retried start can find the execution it made. Attempts after the first (a new
+ * execution once the earlier ones failed or stopped) end in "-<attempt>".
+ */
+export function executionDisplayName(model: string, candidateVersion: string, attempt = 1): string {
+  const hash = candidateHash(model, candidateVersion);
+  const suffix = attempt > 1 ? `-${attempt}` : '';
+  const room = maxDisplayName - hash.length - 1 - suffix.length;
+  const readable = `${model}-${candidateVersion}`.replace(/[^A-Za-z0-9]+/g, '-').slice(0, room).replace(/^-+|-+$/g, '');
+  return `${readable === '' ? hash : `${readable}-${hash}`}${suffix}`;
+}
+
+/** The attempt a display name is of this candidate's executions, or undefined when it is not one of them. */
+export function executionAttempt(displayName: string, model: string, candidateVersion: string): number | undefined {
+  if (displayName === executionDisplayName(model, candidateVersion)) return 1;
+  const attempt = Number(/-(\d{1,6})$/.exec(displayName)?.[1]);
+  return attempt > 1 && displayName === executionDisplayName(model, candidateVersion, attempt) ? attempt : undefined;
+}
+
+/** StartPipelineExecution's idempotency token (32..128 characters) for one attempt of a candidate on one pipeline. */
+export function startToken(pipelineName: string, model: string, candidateVersion: string, attempt = 1): string {
+  // A later attempt needs a token of its own: SageMaker answers a reused one with the failed execution.
+  const text = `${pipelineName}\n${model}\n${candidateVersion}${attempt > 1 ? `\n${attempt}` : ''}`;
+  return createHash('sha256').update(text).digest('hex');
 }
 
 function tunableValue(name: string, value: string | number): string {
@@ -124,7 +144,10 @@ export function pipelineParameters(request: TrainingRequest, artifactsRoot: stri
   const unknown = tunables.map(([name]) => name).filter((name) => !known.has(name) || !parameterNameRule.test(name));
   if (unknown.length > 0) throw invalid(`unknown training parameter(s) ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
   const prefix = outputPrefix(artifactsRoot, model, candidateVersion);
-  if (prefix.length > maxValueLength) throw invalid(`output prefix ${prefix} is longer than SageMaker's ${maxValueLength} characters`);
+  // The longest value sent is the rows' folder under the prefix.
+  if (prefix.length + LABELLED_ROWS_FOLDER.length > maxValueLength) {
+    throw invalid(`output prefix ${prefix} is too long: with ${LABELLED_ROWS_FOLDER} it passes SageMaker's ${maxValueLength} characters`);
+  }
   const fixed: Record<(typeof PIPELINE_PARAMETER_NAMES)[number], string> = {
     Model: model,
     CandidateVersion: candidateVersion,
@@ -137,6 +160,7 @@ export function pipelineParameters(request: TrainingRequest, artifactsRoot: stri
     ChampionVersion: request.championVersion ?? '',
     AsOf: asOf,
     OutputPrefix: prefix,
+    LabelledRowsUri: `${prefix}${LABELLED_ROWS_FOLDER}`,
   };
   return [
     ...PIPELINE_PARAMETER_NAMES.map((Name) => ({ Name, Value: fixed[Name] })),

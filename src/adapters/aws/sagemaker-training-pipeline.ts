@@ -3,10 +3,15 @@
 // its most recent step (for heartbeats) and, once it succeeded, the evaluation report the
 // pipeline's Evaluate step wrote at <OutputPrefix>evaluation.json.
 //
+// Before it starts an execution, start exports the candidate's labelled rows with Athena (UNLOAD to
+// <OutputPrefix>input/, passed as LabelledRowsUri): the pipeline reads exactly the rows Vigil chose.
+//
 // A retried start must not train twice. SageMaker dedupes on ClientRequestToken, derived here from
-// (pipeline, model, candidate); each execution also carries a display name derived from (model,
-// candidate), and start looks for it first, which also covers a token SageMaker no longer holds
-// (and emulators that ignore tokens).
+// (pipeline, model, candidate, attempt); each execution also carries a display name derived from
+// the same, and start looks for those first, which also covers a token SageMaker no longer holds
+// (and emulators that ignore tokens). An execution that is running or succeeded is joined; once
+// every execution of the candidate failed or stopped, start makes the next attempt, so a retry
+// after a failure trains again instead of returning the failure.
 import {
   DescribePipelineExecutionCommand,
   ListPipelineExecutionStepsCommand,
@@ -17,14 +22,20 @@ import {
   type PipelineExecutionStep,
   type SageMakerClientConfig,
 } from '@aws-sdk/client-sagemaker';
+import type { FeatureContract } from '../../domain/contract/contract.js';
 import { NonRetryableError } from '../../domain/errors.js';
+import { dialectFor } from '../../domain/sql/dialect.js';
+import type { MonitoringTables } from '../../domain/sql/query-input.js';
 import type { ObjectStore } from '../../ports/object-store.js';
 import type { PipelineExecution, PipelineStatus, TrainingPipeline, TrainingRequest } from '../../ports/training-pipeline.js';
+import type { Warehouse } from '../../ports/warehouse.js';
 import { AWS_MAX_ATTEMPTS, classifyAwsError } from './errors.js';
 import { KeyedSerial } from './keyed-serial.js';
+import { labelledRowsUnloadSql } from './sagemaker-pipeline-input.js';
 import {
   EVALUATION_REPORT_NAME,
   evaluationReportSchema,
+  executionAttempt,
   executionDisplayName,
   parseS3Uri,
   pipelineParameters,
@@ -33,6 +44,7 @@ import {
 
 export {
   EVALUATION_REPORT_NAME,
+  LABELLED_ROWS_FOLDER,
   PIPELINE_PARAMETER_NAMES,
   TUNABLE_PARAMETER_NAMES,
   evaluationReportSchema,
@@ -47,11 +59,33 @@ export interface SageMakerTrainingPipelineOptions {
   pipelineName: string;
   /** `s3://bucket/prefix`: each execution writes under `<root>/<model>/<candidateVersion>/`. */
   artifactsRoot: string;
-  /** Reads the evaluation reports: an object store on the artifacts bucket. */
-  objectStore: ObjectStore;
+  /**
+   * An object store on the artifacts bucket: reads the evaluation reports, and empties the labelled
+   * rows' folder before an export (S3ObjectStore).
+   */
+  objectStore: PipelineObjectStore;
+  /** Runs the UNLOAD of the labelled rows: Athena. */
+  warehouse: Pick<Warehouse, 'dialect' | 'execute'>;
+  contractFor(model: string): FeatureContract;
+  /** The model's input tables (the source catalog's). */
+  tablesFor(contract: FeatureContract): Promise<MonitoringTables>;
 }
 
+export type PipelineObjectStore = Pick<ObjectStore, 'get' | 'delete'> & {
+  /** Deletes every object under a non-empty prefix. */
+  deletePrefix(prefix: string): Promise<unknown>;
+};
+
 type Parameter = { Name: string; Value: string };
+
+/** An execution of the candidate a start asks for, found by its display name. */
+interface CandidateExecution {
+  arn: string;
+  attempt: number;
+  status: PipelineStatus;
+  /** Its parameters, by name. */
+  sent: Map<string, string>;
+}
 
 const executionArnPattern = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:pipeline\/[^/]+\/execution\/[^/]+$/;
 /** Steps read per describe: the newest first, enough to find a failed one in this pipeline. */
@@ -95,11 +129,23 @@ export class SageMakerTrainingPipeline implements TrainingPipeline {
 
   async start(request: TrainingRequest): Promise<{ executionId: string }> {
     const parameters = pipelineParameters(request, this.options.artifactsRoot);
-    const displayName = executionDisplayName(request.model, request.candidateVersion);
-    return this.serial.run(displayName, async () => {
-      const existing = await this.findExecution(displayName, request, parameters);
-      if (existing !== undefined) return { executionId: existing };
-      return { executionId: await this.startExecution(displayName, request, parameters) };
+    const contract = this.options.contractFor(request.model);
+    if (contract.model !== request.model) {
+      throw new NonRetryableError(`the contract for "${request.model}" is the contract of "${contract.model}"`, 'INVALID_INPUT');
+    }
+    return this.serial.run(executionDisplayName(request.model, request.candidateVersion), async () => {
+      const executions = await this.executionsOf(request);
+      const joinable = executions.find((execution) => execution.status === 'Executing' || execution.status === 'Succeeded');
+      if (joinable !== undefined) {
+        checkSameParameters(joinable, request, parameters);
+        return { executionId: joinable.arn };
+      }
+      // None, or every one failed or stopped: the next attempt trains again, on freshly exported rows.
+      const attempt = Math.max(0, ...executions.map((execution) => execution.attempt)) + 1;
+      await this.exportLabelledRows(request, contract, parameters);
+      // A failed attempt may have left its report: the one read must be this attempt's.
+      if (attempt > 1) await this.options.objectStore.delete(this.reportKey(this.parameter(parameters, 'OutputPrefix')));
+      return { executionId: await this.startExecution(attempt, request, parameters) };
     });
   }
 
@@ -136,17 +182,17 @@ export class SageMakerTrainingPipeline implements TrainingPipeline {
     if (this.ownsClient) this.client.destroy();
   }
 
-  private async startExecution(displayName: string, request: TrainingRequest, parameters: Parameter[]): Promise<string> {
+  private async startExecution(attempt: number, request: TrainingRequest, parameters: Parameter[]): Promise<string> {
     const { pipelineName } = this.options;
     const candidate = `${request.model}/${request.candidateVersion}`;
     try {
       const started = await this.client.send(
         new StartPipelineExecutionCommand({
           PipelineName: pipelineName,
-          PipelineExecutionDisplayName: displayName,
-          PipelineExecutionDescription: `Vigil retraining of ${candidate}`,
+          PipelineExecutionDisplayName: executionDisplayName(request.model, request.candidateVersion, attempt),
+          PipelineExecutionDescription: `Vigil retraining of ${candidate}${attempt > 1 ? ` (attempt ${attempt})` : ''}`,
           PipelineParameters: parameters,
-          ClientRequestToken: startToken(pipelineName, request.model, request.candidateVersion),
+          ClientRequestToken: startToken(pipelineName, request.model, request.candidateVersion, attempt),
         }),
       );
       if (started.PipelineExecutionArn === undefined) {
@@ -158,34 +204,57 @@ export class SageMakerTrainingPipeline implements TrainingPipeline {
     }
   }
 
-  /** The execution a previous start of this candidate made, or undefined. */
-  private async findExecution(displayName: string, request: TrainingRequest, parameters: Parameter[]): Promise<string | undefined> {
+  /**
+   * The labelled rows of the request's windows, UNLOADed to its LabelledRowsUri. The folder is
+   * emptied first: UNLOAD refuses a target holding objects, such as an earlier attempt's rows or
+   * an export whose start never happened.
+   */
+  private async exportLabelledRows(request: TrainingRequest, contract: FeatureContract, parameters: Parameter[]): Promise<void> {
+    const target = this.parameter(parameters, 'LabelledRowsUri');
+    const location = parseS3Uri(target, `labelled rows of ${request.model}/${request.candidateVersion}`);
+    if (location.bucket !== this.bucket || location.key === '') {
+      throw new NonRetryableError(`labelled rows folder ${target} is not a folder of the artifacts bucket ${this.bucket}`, 'INVALID_INPUT');
+    }
+    const tables = await this.options.tablesFor(contract);
+    const built = labelledRowsUnloadSql({ contract, tables, request, dialect: dialectFor(this.options.warehouse.dialect), target });
+    await this.options.objectStore.deletePrefix(location.key);
+    await this.options.warehouse.execute(built.sql, { label: built.label });
+  }
+
+  /** This candidate's executions, the latest attempt first. */
+  private async executionsOf(request: TrainingRequest): Promise<CandidateExecution[]> {
     const { pipelineName } = this.options;
     const candidate = `${request.model}/${request.candidateVersion}`;
-    const arns: string[] = [];
+    const named: Omit<CandidateExecution, 'sent'>[] = [];
     try {
       for await (const page of paginateListPipelineExecutions({ client: this.client }, { PipelineName: pipelineName, SortOrder: 'Descending' })) {
         for (const summary of page.PipelineExecutionSummaries ?? []) {
-          if (summary.PipelineExecutionDisplayName === displayName && summary.PipelineExecutionArn !== undefined) arns.push(summary.PipelineExecutionArn);
+          const { PipelineExecutionArn: arn, PipelineExecutionDisplayName: name } = summary;
+          if (arn === undefined || name === undefined) continue;
+          const attempt = executionAttempt(name, request.model, request.candidateVersion);
+          if (attempt !== undefined) named.push({ arn, attempt, status: statusOf(summary.PipelineExecutionStatus, arn) });
         }
       }
     } catch (error) {
       throw classifyAwsError(error, `list executions of pipeline ${pipelineName} (looking for ${candidate})`);
     }
-    for (const arn of arns) {
-      const sent = await this.parametersOf(arn);
+    const found: CandidateExecution[] = [];
+    for (const execution of named.sort((a, b) => b.attempt - a.attempt)) {
       // The display name carries a hash; the parameters confirm it is this candidate.
-      if (sent.get('Model') !== request.model || sent.get('CandidateVersion') !== request.candidateVersion) continue;
-      const differing = parameters.filter((parameter) => sent.get(parameter.Name) !== parameter.Value).map((parameter) => parameter.Name);
-      if (differing.length > 0) {
-        throw new NonRetryableError(
-          `execution ${arn} already trains ${candidate} with other parameters (${differing.join(', ')}): a different request needs a new candidate version`,
-          'CONFLICT',
-        );
-      }
-      return arn;
+      const sent = await this.parametersOf(execution.arn);
+      if (sent.get('Model') === request.model && sent.get('CandidateVersion') === request.candidateVersion) found.push({ ...execution, sent });
     }
-    return undefined;
+    return found;
+  }
+
+  private parameter(parameters: Parameter[], name: string): string {
+    const found = parameters.find((parameter) => parameter.Name === name);
+    if (found === undefined) throw new Error(`pipeline parameter ${name} is missing from the request's parameters`);
+    return found.Value;
+  }
+
+  private reportKey(outputPrefix: string): string {
+    return parseS3Uri(`${outputPrefix.replace(/\/*$/, '')}/${EVALUATION_REPORT_NAME}`, 'evaluation report').key;
   }
 
   private async parametersOf(arn: string): Promise<Map<string, string>> {
@@ -226,7 +295,35 @@ export class SageMakerTrainingPipeline implements TrainingPipeline {
       const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
       throw new NonRetryableError(`evaluation report ${where} is malformed: ${problems}`, 'INVALID_RESULT');
     }
+    // The artifact is registered and served from here: it must be one this execution wrote.
+    const outputs = `${prefix.replace(/\/*$/, '')}/`;
+    if (!isUnder(parsed.data.artifactUri, outputs)) {
+      throw new NonRetryableError(
+        `evaluation report ${where} names artifact ${parsed.data.artifactUri}, which is not under the execution's OutputPrefix ${outputs}`,
+        'INVALID_RESULT',
+      );
+    }
     const { champion, ...rest } = parsed.data;
     return champion === undefined ? rest : { ...rest, champion };
   }
+}
+
+/** A running or succeeded execution is joined only by a start that asks for the same thing. */
+function checkSameParameters(execution: CandidateExecution, request: TrainingRequest, parameters: Parameter[]): void {
+  const differing = parameters.filter((parameter) => execution.sent.get(parameter.Name) !== parameter.Value).map((parameter) => parameter.Name);
+  if (differing.length > 0) {
+    throw new NonRetryableError(
+      `execution ${execution.arn} (${execution.status}) already trains ${request.model}/${request.candidateVersion} with other parameters (${differing.join(', ')}): a different request needs a new candidate version`,
+      'CONFLICT',
+    );
+  }
+}
+
+/** An object strictly below the folder, with no "." or ".." segment that could lead out of it. */
+function isUnder(uri: string, folder: string): boolean {
+  if (!uri.startsWith(folder) || uri.length === folder.length) return false;
+  return uri
+    .slice(folder.length)
+    .split('/')
+    .every((segment) => segment !== '.' && segment !== '..');
 }

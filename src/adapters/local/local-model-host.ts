@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { NonRetryableError, RetryableError } from '../../domain/errors.js';
 import { ArtifactError, parseArtifact } from '../../domain/model/artifact.js';
-import type { EndpointDescription, InvokeResult, ModelHost, ModelVersionRef } from '../../ports/model-host.js';
+import type { EndpointDescription, InvokeResult, ModelHost, ModelVersionRef, PointOptions } from '../../ports/model-host.js';
 import { csvBatches } from '../csv-payload.js';
 import { modelVersionHeader } from './model-server.js';
 
@@ -116,7 +116,8 @@ export class LocalModelHost implements ModelHost {
     await writeAtomically(target, text);
   }
 
-  async pointEndpoint(endpoint: string, ref: ModelVersionRef, tags: Record<string, string>): Promise<void> {
+  /** The server always switches at once (blue/green, no traffic steps): the traffic option has nothing to choose. */
+  async pointEndpoint(endpoint: string, ref: ModelVersionRef, tags: Record<string, string>, _options?: PointOptions): Promise<void> {
     const artifactPath = artifactPathFor(this.options.dataDir, ref.model, ref.version);
     if (!(await exists(artifactPath))) {
       throw new NonRetryableError(

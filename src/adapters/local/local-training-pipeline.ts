@@ -10,7 +10,11 @@
 // resumes it from its stored request. Training is deterministic (same rows, same artifact), so a
 // rerun is safe; after maxAttempts interruptions the execution is Failed instead, so a job that
 // brings the worker down does not loop for ever.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+//
+// A start of a candidate whose execution failed or stopped runs it again (a new run of the same
+// execution id, its runs counted in the state), so the retry of a failed retraining trains; only
+// a running or succeeded execution is joined, and only by the same request.
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { type FeatureContract } from '../../domain/contract/contract.js';
@@ -60,6 +64,10 @@ const stateSchema = z.object({
   step: z.string().optional(),
   failureReason: z.string().optional(),
   attempts: z.number().int().positive(),
+  /** Runs of the execution: 1, and one more for each start after a failed or stopped run. */
+  run: z.number().int().positive().optional(),
+  /** The run got as far as writing the candidate's artifact, which a later run then replaces. */
+  wroteArtifact: z.boolean().optional(),
   result: z
     .object({ artifactUri: z.string(), trainingRows: z.number(), candidate: metricsSchema, champion: metricsSchema.optional() })
     .optional(),
@@ -179,19 +187,27 @@ export class LocalTrainingPipeline implements TrainingPipeline {
     const executionId = `local-${request.model}-${request.candidateVersion}`;
     const path = this.statePath(executionId);
     await withLock(path, async () => {
-      const running = runningJobs.has(path);
+      const running = runningJobs.get(path);
       const state = await this.readState(path);
-      if (state !== undefined) {
+      if (state !== undefined && (state.status === 'Executing' || state.status === 'Succeeded')) {
         if (canonical(state.request) !== canonical(request)) {
           throw new NonRetryableError(
-            `execution ${executionId} already exists for a different request (same candidate version, other windows, champion or parameters)`,
+            `execution ${executionId} (${state.status}) already exists for a different request (same candidate version, other windows, champion or parameters)`,
             'CONFLICT',
           );
         }
-        if (state.status === 'Executing' && !running) await this.resume(path, state);
+        if (state.status === 'Executing' && running === undefined) await this.resume(path, state);
         return;
       }
-      const fresh: ExecutionState = { executionId, request, status: 'Executing', step: 'queued', attempts: 1 };
+      let run = 1;
+      if (state !== undefined) {
+        // The failed job may still be between its last state write and its end.
+        await running;
+        // Only this execution's own artifact is removed: a foreign one still fails the run.
+        if (state.wroteArtifact === true) await rm(artifactPathFor(this.dataDir, state.request.model, state.request.candidateVersion), { force: true });
+        run = (state.run ?? 1) + 1;
+      }
+      const fresh: ExecutionState = { executionId, request, status: 'Executing', step: 'queued', attempts: 1, run };
       await this.writeState(path, fresh);
       this.launch(path, fresh);
     });
@@ -271,8 +287,8 @@ export class LocalTrainingPipeline implements TrainingPipeline {
 
   private launch(path: string, state: ExecutionState): void {
     let current = state;
-    const step = async (text: string): Promise<void> => {
-      current = { ...current, step: text };
+    const step = async (text: string, change: Partial<ExecutionState> = {}): Promise<void> => {
+      current = { ...current, ...change, step: text };
       await this.writeState(path, current);
     };
     const job = this.run(state.request, step)
@@ -286,14 +302,18 @@ export class LocalTrainingPipeline implements TrainingPipeline {
         }
       })
       .finally(() => {
-        runningJobs.delete(path);
+        // A later run of the execution may have its own job here already.
+        if (runningJobs.get(path) === job) runningJobs.delete(path);
         this.ownJobs.delete(job);
       });
     runningJobs.set(path, job);
     this.ownJobs.add(job);
   }
 
-  private async run(request: TrainingRequest, step: (text: string) => Promise<void>): Promise<NonNullable<ExecutionState['result']>> {
+  private async run(
+    request: TrainingRequest,
+    step: (text: string, change?: Partial<ExecutionState>) => Promise<void>,
+  ): Promise<NonNullable<ExecutionState['result']>> {
     const contract = this.options.contractFor(request.model);
     await step('reading training rows');
     const tables = await this.options.tablesFor(contract);
@@ -323,7 +343,7 @@ export class LocalTrainingPipeline implements TrainingPipeline {
     });
     const artifactPath = artifactPathFor(this.dataDir, request.model, request.candidateVersion);
     await step('writing the artifact');
-    await this.writeArtifact(artifactPath, artifact);
+    await this.writeArtifact(artifactPath, artifact, () => step('writing the artifact', { wroteArtifact: true }));
 
     await step(`evaluating on ${holdout.length} holdout rows`);
     const result: NonNullable<ExecutionState['result']> = {
@@ -349,8 +369,11 @@ export class LocalTrainingPipeline implements TrainingPipeline {
     return decodeTrainingRows(rows, contract);
   }
 
-  /** Writes the artifact; an existing different one under the version is never replaced. */
-  private async writeArtifact(path: string, artifact: ModelArtifact): Promise<void> {
+  /**
+   * Writes the artifact; an existing different one under the version is never replaced. `claim`
+   * records, before the write, that the file is this execution's.
+   */
+  private async writeArtifact(path: string, artifact: ModelArtifact, claim: () => Promise<void>): Promise<void> {
     const text = `${JSON.stringify(artifact, null, 2)}\n`;
     const existing = await readText(path);
     if (existing === text) return;
@@ -359,6 +382,7 @@ export class LocalTrainingPipeline implements TrainingPipeline {
         `an artifact for ${artifact.model}/${artifact.version} already exists at ${path} and differs from this training run's: a candidate needs a new version name`,
       );
     }
+    await claim();
     await writeAtomically(path, text);
   }
 

@@ -1,6 +1,6 @@
 // Local mode's metrics sink: the published points in a warehouse table, one set per (model,
 // timestamp), so a rerun replaces its points as CloudWatch would overwrite a dashboard's view.
-import type { MetricPoint, MetricsSink } from '../../ports/metrics-sink.js';
+import type { MetricPoint, MetricsSink, PublishSummary } from '../../ports/metrics-sink.js';
 import type { Warehouse } from '../../ports/warehouse.js';
 
 export const metricPointsTable = 'metric_points';
@@ -10,7 +10,7 @@ export class WarehouseMetricsSink implements MetricsSink {
 
   constructor(private readonly warehouse: Warehouse) {}
 
-  async publish(points: MetricPoint[]): Promise<void> {
+  async publish(points: MetricPoint[]): Promise<PublishSummary> {
     this.ready ??= this.warehouse.execute(
       `CREATE TABLE IF NOT EXISTS ${metricPointsTable} (model VARCHAR, subject VARCHAR, metric VARCHAR, value DOUBLE, "timestamp" VARCHAR)`,
       { label: 'ddl:metric_points' },
@@ -30,5 +30,6 @@ export class WarehouseMetricsSink implements MetricsSink {
         group.map((p) => ({ model: p.model, subject: p.subject, metric: p.metric, value: p.value, timestamp: p.timestamp })),
       );
     }
+    return { published: points.length, skippedTooOld: 0 };
   }
 }

@@ -9,7 +9,8 @@ export type DeployStage =
   | 'rolling-back'
   | 'done'
   | 'smoke-failed'
-  | 'rolled-back';
+  | 'rolled-back'
+  | 'rollback-failed';
 
 export interface SmokeReport {
   passed: boolean;

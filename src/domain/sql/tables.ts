@@ -121,7 +121,7 @@ export const resultTables: Readonly<Record<ResultTable, TableSpec>> = {
       text('stage'),
       /** 'deploy' | 'promote' | 'rollback'. */
       text('action'),
-      /** 'started' | 'succeeded' | 'failed' | 'rolled_back'. */
+      /** 'deployed' | 'smoke-failed' | 'rolled-back' | 'rollback-failed'. */
       text('status'),
       text('previous_version', true),
       text('workflow_id', true),

@@ -191,6 +191,34 @@ describe('AthenaWarehouse (moto)', function () {
     }
   });
 
+  it('reports every status check to the everyQuery hook and stops on its signal when the call gives none', async function () {
+    await setExecutionTransition(endpoint, { progression: 'manual', times: 1_000_000 });
+    try {
+      const controller = new AbortController();
+      const seen: string[] = [];
+      const own: string[] = [];
+      const hooked = warehouse({
+        everyQuery: {
+          progress: ({ label, state }) => {
+            seen.push(`${label}:${state}`);
+            if (seen.length === 3) controller.abort(new Error('activity cancelled'));
+          },
+          signal: () => controller.signal,
+        },
+      });
+      const error = await hooked.query('SELECT slow()', { label: 'hooked', onProgress: ({ state }) => own.push(state) }).then(
+        () => assert.fail('the query should have been cancelled'),
+        (thrown: unknown) => thrown,
+      );
+      assert.ok(error instanceof AthenaQueryCancelledError);
+      assert.equal((await execution(error.queryId ?? '')).Status?.State, 'CANCELLED');
+      assert.deepEqual(seen, ['hooked:QUEUED', 'hooked:QUEUED', 'hooked:QUEUED']);
+      assert.equal(own.length, 3, 'the call\'s own progress callback still runs');
+    } finally {
+      await setExecutionTransition(endpoint, undefined);
+    }
+  });
+
   it('does not start a query whose signal is already aborted', async function () {
     const before = (await client.send(new ListQueryExecutionsCommand({ WorkGroup: workgroup }))).QueryExecutionIds?.length ?? 0;
     await assert.rejects(warehouse().query('SELECT 1', { signal: AbortSignal.abort() }), { name: 'AbortError' });

@@ -79,6 +79,42 @@ describe('CloudWatchMetricsSink (moto)', function () {
     assert.ok(Math.abs(points.reduce((n, p) => n + (p.Sum ?? 0), 0) - 0.42) < 1e-9);
   });
 
+  it('leaves out points older than two weeks (CloudWatch refuses them) and sends magnitudes below 2^-360 as 0', async function () {
+    const namespace = 'VigilTest';
+    const now = new Date('2026-06-30T12:00:00Z');
+    const sink = new CloudWatchMetricsSink({ client, namespace, now: () => now });
+    const model = uniqueModel('backfill');
+    const daysAgo = (days: number): string => new Date(now.getTime() - days * 86_400_000).toISOString();
+    const summary = await sink.publish([
+      { model, subject: 'age', metric: 'psi', value: 0.2, timestamp: daysAgo(20) },
+      { model, subject: 'age', metric: 'psi', value: 0.3, timestamp: daysAgo(14) },
+      { model, subject: 'age', metric: 'psi', value: 0.4, timestamp: daysAgo(13) },
+      { model, subject: 'age', metric: 'ks_p_value', value: 1e-200, timestamp: daysAgo(1) },
+    ]);
+    assert.deepEqual(summary, { published: 2, skippedTooOld: 2 });
+    const stats = async (metric: string) =>
+      (
+        await client.send(
+          new GetMetricStatisticsCommand({
+            Namespace: namespace,
+            MetricName: metric,
+            Dimensions: [
+              { Name: 'Model', Value: model },
+              { Name: 'Subject', Value: 'age' },
+              { Name: 'Metric', Value: metric },
+            ],
+            StartTime: new Date(now.getTime() - 30 * 86_400_000),
+            EndTime: now,
+            Period: 86_400,
+            Statistics: ['Maximum', 'SampleCount'],
+          }),
+        )
+      ).Datapoints ?? [];
+    const psi = await stats('psi');
+    assert.deepEqual(psi.map((p) => p.Maximum), [0.4]);
+    assert.deepEqual((await stats('ks_p_value')).map((p) => p.Maximum), [0]);
+  });
+
   it('splits more than 1,000 points into several PutMetricData requests', async function () {
     const namespace = 'VigilBatch';
     const sink = new CloudWatchMetricsSink({ client, namespace });

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import {
   CreateModelCommand,
+  DeleteEndpointCommand,
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
   DescribeModelCommand,
@@ -25,7 +26,7 @@ import {
 } from '../../../src/adapters/aws/sagemaker-model-host.js';
 import { resourceNamePrefix, variantNameFor, versionFromVariantName } from '../../../src/adapters/aws/sagemaker-model-host-names.js';
 import { deploymentTags, endpointConfigName, modelResourceName } from '../../../src/domain/deploy/names.js';
-import { NonRetryableError, RetryableError } from '../../../src/domain/errors.js';
+import { ENDPOINT_ROLLED_BACK, NonRetryableError, RetryableError } from '../../../src/domain/errors.js';
 import type { ModelVersionRef } from '../../../src/ports/model-host.js';
 import { freePort } from '../../support/free-port.js';
 import { awsClientConfig, motoEndpoint, MOTO_STARTUP_TIMEOUT_MS } from '../../support/moto.js';
@@ -280,43 +281,199 @@ describe('SageMakerModelHost (moto)', function () {
     assert.deepEqual(configs.sort(), [endpointConfigName(model, 'v1', endpoint), endpointConfigName(model, 'v2', endpoint)].sort());
   });
 
-  it('reports an auto-rollback by alarm as a NonRetryableError while the previous version keeps serving', async () => {
+  it('reports an auto-rollback by alarm as ROLLED_BACK with SageMaker\'s FailureReason while the previous version keeps serving', async () => {
     const modelHost = host();
     const model = unique('churn');
     const endpoint = await deployed(modelHost, model, ['v1']);
     await modelHost.createModelVersion(version(model, 'v2'), callerTags(version(model, 'v2'), 'all'));
     endpoints.setNextUpdate(endpoint, { outcome: { kind: 'alarm-rollback', alarmName: 'vigil-churn-errors' } });
+    // As the shim words it.
+    const reason = 'Deployment rolled back: CloudWatch alarm vigil-churn-errors went into ALARM state during the deployment.';
 
     await assert.rejects(modelHost.pointEndpoint(endpoint, version(model, 'v2'), callerTags(version(model, 'v2'), 'staging')), (error: unknown) => {
       assert.ok(error instanceof NonRetryableError, String(error));
-      assert.equal(error.code, 'ROLLED_BACK');
+      assert.equal(error.code, ENDPOINT_ROLLED_BACK);
       assert.ok(error.message.includes(endpoint), error.message);
       assert.match(error.message, /version v2/);
-      assert.match(error.message, /vigil-churn-errors/);
+      assert.ok(error.message.includes(`: ${reason}`), error.message);
       return true;
     });
-    assert.deepEqual(await modelHost.describeEndpoint(endpoint), { name: endpoint, status: 'InService', currentVersion: 'v1' });
+    assert.deepEqual(await modelHost.describeEndpoint(endpoint), { name: endpoint, status: 'InService', currentVersion: 'v1', lastFailure: reason });
     const described = await client.send(new DescribeEndpointCommand({ EndpointName: endpoint }));
     assert.equal(described.EndpointConfigName, endpointConfigName(model, 'v1', endpoint));
     assert.equal(described.LastDeploymentConfig?.BlueGreenUpdatePolicy?.TrafficRoutingConfiguration?.Type, 'CANARY');
   });
 
-  it('reports an update that leaves the endpoint Failed, with SageMaker\'s reason, and refuses to build on it', async () => {
+  it('reports an update that failed for another cause (InService on the old config) as ROLLED_BACK with the reason verbatim, and can deploy again', async () => {
     const modelHost = host();
     const model = unique('churn');
     const endpoint = await deployed(modelHost, model, ['v1']);
     await modelHost.createModelVersion(version(model, 'v2'), callerTags(version(model, 'v2'), 'all'));
-    const reason = 'The primary container for production variant v-v2 did not pass the ping health check.';
-    endpoints.setNextUpdate(endpoint, { outcome: { kind: 'failed', reason } });
+    const reason = 'Unable to provision requested ML compute capacity due to InsufficientInstanceCapacity error. Please retry using a different ML instance type.';
+    endpoints.setNextUpdate(endpoint, { outcome: { kind: 'update-failed', reason } });
 
     await assert.rejects(modelHost.pointEndpoint(endpoint, version(model, 'v2'), {}), (error: unknown) => {
+      assert.ok(error instanceof NonRetryableError, String(error));
+      assert.equal(error.code, ENDPOINT_ROLLED_BACK);
+      assert.ok(error.message.includes(endpoint), error.message);
+      assert.ok(error.message.includes(`: ${reason}`), error.message);
+      return true;
+    });
+    const described = await client.send(new DescribeEndpointCommand({ EndpointName: endpoint }));
+    assert.deepEqual([described.EndpointStatus, described.EndpointConfigName, described.FailureReason], ['InService', endpointConfigName(model, 'v1', endpoint), reason]);
+    assert.deepEqual(await modelHost.describeEndpoint(endpoint), { name: endpoint, status: 'InService', currentVersion: 'v1', lastFailure: reason });
+
+    // The endpoint still serves: a later attempt updates it normally.
+    await modelHost.pointEndpoint(endpoint, version(model, 'v2'), {});
+    assert.deepEqual(await modelHost.describeEndpoint(endpoint), { name: endpoint, status: 'InService', currentVersion: 'v2' });
+    assert.equal((await client.send(new DescribeEndpointCommand({ EndpointName: endpoint }))).FailureReason, undefined);
+  });
+
+  it('reports a CreateEndpoint that ends Failed, then refuses to deploy on it, saying to delete it; once deleted, deploys create it anew', async () => {
+    const modelHost = host();
+    const model = unique('churn');
+    const endpoint = unique('ep');
+    await modelHost.createModelVersion(version(model, 'v1'), callerTags(version(model, 'v1'), 'all'));
+    const reason = 'The primary container for production variant v-v1 did not pass the ping health check.';
+    endpoints.setNextCreate(endpoint, { outcome: { kind: 'failed', reason } });
+
+    await assert.rejects(modelHost.pointEndpoint(endpoint, version(model, 'v1'), {}), (error: unknown) => {
       assert.ok(error instanceof NonRetryableError, String(error));
       assert.equal(error.code, 'DEPLOY_FAILED');
       assert.ok(error.message.includes(endpoint) && error.message.includes(reason), error.message);
       return true;
     });
     assert.equal((await modelHost.describeEndpoint(endpoint))?.status, 'Failed');
-    await assert.rejects(modelHost.pointEndpoint(endpoint, version(model, 'v1'), {}), { name: 'NonRetryableError', code: 'ENDPOINT_FAILED' });
+    await assert.rejects(modelHost.pointEndpoint(endpoint, version(model, 'v1'), {}, { traffic: 'immediate' }), (error: unknown) => {
+      assert.ok(error instanceof NonRetryableError, String(error));
+      assert.equal(error.code, 'ENDPOINT_FAILED');
+      assert.ok(error.message.includes(reason), error.message);
+      assert.match(error.message, new RegExp(`only DeleteEndpoint.*delete endpoint ${endpoint}`));
+      return true;
+    });
+    assert.deepEqual(endpoints.updatesOf(endpoint), []);
+
+    await client.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
+    await modelHost.pointEndpoint(endpoint, version(model, 'v1'), {});
+    assert.deepEqual(await modelHost.describeEndpoint(endpoint), { name: endpoint, status: 'InService', currentVersion: 'v1' });
+  });
+
+  it('stops waiting at once when the endpoint lands in a state SageMaker will not leave by itself (UpdateRollbackFailed)', async () => {
+    const modelHost = host({ maxWaitSeconds: 30 });
+    const model = unique('churn');
+    const endpoint = await deployed(modelHost, model, ['v1']);
+    await modelHost.createModelVersion(version(model, 'v2'), callerTags(version(model, 'v2'), 'all'));
+    const reason = 'Rolling back the deployment failed: the old fleet did not pass the ping health check.';
+    endpoints.setNextUpdate(endpoint, { outcome: { kind: 'rollback-failed', reason } });
+
+    const started = Date.now();
+    await assert.rejects(modelHost.pointEndpoint(endpoint, version(model, 'v2'), {}), (error: unknown) => {
+      assert.ok(error instanceof NonRetryableError, String(error));
+      assert.equal(error.code, 'DEPLOY_FAILED');
+      assert.ok(error.message.includes(endpoint) && error.message.includes('UpdateRollbackFailed') && error.message.includes(reason), error.message);
+      return true;
+    });
+    assert.ok(Date.now() - started < 5000, `gave up after ${Date.now() - started} ms, not at the end of the update`);
+    // Nothing is stacked on it either.
+    await assert.rejects(modelHost.pointEndpoint(endpoint, version(model, 'v2'), {}), (error: unknown) => {
+      assert.ok(error instanceof NonRetryableError, String(error));
+      assert.equal(error.code, 'ENDPOINT_FAILED');
+      assert.ok(error.message.includes('UpdateRollbackFailed') && error.message.includes(reason), error.message);
+      return true;
+    });
+    assert.equal(endpoints.updatesOf(endpoint).length, 1);
+  });
+
+  it('stops waiting when the cancellation signal aborts, throwing its reason, and heartbeats until then', async () => {
+    const controller = new AbortController();
+    const reports: WaitProgress[] = [];
+    const modelHost = host({
+      cancellation: () => controller.signal,
+      progress: { report: (progress) => reports.push(progress), intervalSeconds: 0.05 },
+    });
+    const model = unique('churn');
+    const endpoint = await deployed(host(), model, ['v1']);
+    await modelHost.createModelVersion(version(model, 'v2'), callerTags(version(model, 'v2'), 'all'));
+    endpoints.setNextUpdate(endpoint, { durationMs: 15_000 });
+
+    const cancelled = new Error('activity cancelled');
+    const started = Date.now();
+    const pointing = modelHost.pointEndpoint(endpoint, version(model, 'v2'), {});
+    setTimeout(() => controller.abort(cancelled), 400);
+    await assert.rejects(pointing, (error: unknown) => error === cancelled);
+    assert.ok(Date.now() - started < 3000, `stopped after ${Date.now() - started} ms`);
+    assert.ok(reports.length > 0, 'progress is reported until the cancellation');
+    const reportsAtCancel = reports.length;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(reports.length, reportsAtCancel, 'no progress is reported after the wait stopped');
+    // The update itself goes on in SageMaker.
+    assert.equal((await host().describeEndpoint(endpoint))?.status, 'Updating');
+    // An already-aborted signal stops before the first look.
+    await assert.rejects(host({ cancellation: () => controller.signal }).pointEndpoint(endpoint, version(model, 'v2'), {}), (error: unknown) => error === cancelled);
+  });
+
+  it('moves traffic immediately when asked: ALL_AT_ONCE, no bake, no alarms', async () => {
+    const modelHost = host();
+    const model = unique('churn');
+    const endpoint = await deployed(modelHost, model, ['v1', 'v2']);
+    await modelHost.pointEndpoint(endpoint, version(model, 'v1'), callerTags(version(model, 'v1'), 'staging'), { traffic: 'immediate' });
+    await modelHost.createModelVersion(version(model, 'v3'), callerTags(version(model, 'v3'), 'all'));
+    await modelHost.pointEndpoint(endpoint, version(model, 'v3'), callerTags(version(model, 'v3'), 'staging'), { traffic: 'rollout' });
+
+    const immediate = {
+      BlueGreenUpdatePolicy: {
+        TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 0 },
+        TerminationWaitInSeconds: 0,
+        MaximumExecutionTimeoutInSeconds: 3600,
+      },
+    };
+    const updates = endpoints.updatesOf(endpoint);
+    assert.deepEqual(
+      updates.map((update) => update.endpointConfigName),
+      ['v2', 'v1', 'v3'].map((name) => endpointConfigName(model, name, endpoint)),
+    );
+    assert.deepEqual(updates[1]?.deploymentConfig, immediate);
+    for (const index of [0, 2]) {
+      const config = updates[index]?.deploymentConfig as { AutoRollbackConfiguration?: unknown; BlueGreenUpdatePolicy?: { TrafficRoutingConfiguration?: { Type?: string } } };
+      assert.equal(config.BlueGreenUpdatePolicy?.TrafficRoutingConfiguration?.Type, 'CANARY');
+      assert.deepEqual(config.AutoRollbackConfiguration, { Alarms: [{ AlarmName: 'vigil-churn-errors' }, { AlarmName: 'vigil-churn-latency' }] });
+    }
+    assert.equal((await modelHost.describeEndpoint(endpoint))?.currentVersion, 'v3');
+  });
+
+  it('creates endpoint configs with the KMS key for the instances\' storage volumes', async () => {
+    const kmsKeyId = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const model = unique('churn');
+    const endpoint = await deployed(host({ kmsKeyId }), model, ['v1']);
+    const config = await client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: endpointConfigName(model, 'v1', endpoint) }));
+    assert.equal(config.KmsKeyId, kmsKeyId);
+    // The same settings find the config as they left it.
+    await host({ kmsKeyId }).pointEndpoint(endpoint, version(model, 'v1'), {});
+  });
+
+  it('refuses to reuse an endpoint config built with other settings, naming the config and the setting', async () => {
+    const model = unique('churn');
+    const endpoint = await deployed(host(), model, ['v1', 'v2']);
+    const configName = endpointConfigName(model, 'v1', endpoint);
+    const changes: [Partial<SageMakerModelHostOptions>, RegExp][] = [
+      [{ instanceType: 'ml.c5.xlarge' }, /instance type ml\.m5\.large, not ml\.c5\.xlarge/],
+      [{ initialInstanceCount: 2 }, /initial instance count 1, not 2/],
+      [{ kmsKeyId: 'alias/vigil-endpoints' }, /KMS key none, not alias\/vigil-endpoints/],
+    ];
+    for (const [change, setting] of changes) {
+      await assert.rejects(host(change).pointEndpoint(endpoint, version(model, 'v1'), {}, { traffic: 'immediate' }), (error: unknown) => {
+        assert.ok(error instanceof NonRetryableError, String(error));
+        assert.equal(error.code, 'CONFLICT');
+        assert.ok(error.message.includes(configName), error.message);
+        assert.match(error.message, setting);
+        assert.match(error.message, /cannot be changed in place/);
+        return true;
+      });
+    }
+    assert.equal(endpoints.updatesOf(endpoint).length, 1);
+    // With the settings it was built with, the config is reused.
+    await host().pointEndpoint(endpoint, version(model, 'v1'), {}, { traffic: 'immediate' });
+    assert.equal((await host().describeEndpoint(endpoint))?.currentVersion, 'v1');
   });
 
   it('waits for a deployment already in progress (an attempt that gave up) instead of starting another', async () => {
@@ -471,23 +628,60 @@ describe('SageMakerModelHost (moto)', function () {
     await assert.rejects(modelHost.invoke(endpoint, [[1, 'x'.repeat(100)]]), { name: 'NonRetryableError', code: 'PAYLOAD_TOO_LARGE' });
   });
 
-  it('maps an error raised by the model container (ModelError) to a NonRetryableError naming the endpoint', async () => {
-    // SageMaker's answer when the container fails; moto cannot produce one.
+  it('reports no modelVersion when the batches of one call are answered by different variants (mid-rollout)', async () => {
+    const modelHost = host({ maxPayloadBytes: 40 });
+    const model = unique('churn');
+    const endpoint = await deployed(modelHost, model, ['v1', 'v2']);
+    // moto answers a body it has seen before as it did then: rows no other test sends, two per request.
+    const rows = Array.from({ length: 4 }, (_, index) => [index, 'mid-rollout']);
+    await queueAnswers([
+      { Body: '0\n1\n', ContentType: 'text/csv', InvokedProductionVariant: variantNameFor('v1') },
+      { Body: '2\n3\n', ContentType: 'text/csv', InvokedProductionVariant: variantNameFor('v2') },
+    ]);
+    const mixed = await modelHost.invoke(endpoint, rows);
+    assert.deepEqual(mixed.predictions, [0, 1, 2, 3]);
+    assert.equal(mixed.modelVersion, undefined);
+    assert.ok(!('modelVersion' in mixed));
+
+    const after = Array.from({ length: 4 }, (_, index) => [index, 'after-rollout']);
+    await queueAnswers([
+      { Body: '0\n1\n', ContentType: 'text/csv', InvokedProductionVariant: variantNameFor('v2') },
+      { Body: '2\n3\n', ContentType: 'text/csv', InvokedProductionVariant: variantNameFor('v2') },
+    ]);
+    assert.equal((await modelHost.invoke(endpoint, after)).modelVersion, 'v2');
+  });
+
+  it('maps a container error (ModelError) to a NonRetryableError naming the endpoint, and a throttled or overloaded container to a RetryableError', async () => {
+    // SageMaker's answer when the container fails; moto cannot produce one. Each request takes the next status.
+    const statuses = [500, 429, 503, 504, 400];
+    const answers: Record<number, string> = {
+      500: 'could not convert string to float',
+      429: 'too many requests',
+      503: 'worker pool exhausted',
+      504: 'prediction timed out',
+      400: 'bad input row',
+    };
+    let next = 0;
     const server = createServer((request, response) => {
       request.resume();
-      const body = JSON.stringify({ Message: 'Received server error (500) from primary.', OriginalStatusCode: 500, OriginalMessage: 'could not convert string to float' });
+      const status = statuses[next++ % statuses.length] ?? 500;
+      const body = JSON.stringify({ Message: `Received server error (${status}) from primary.`, OriginalStatusCode: status, OriginalMessage: answers[status] });
       response.writeHead(424, { 'content-type': 'application/json', 'x-amzn-errortype': 'ModelError' });
       response.end(body);
     });
     const { origin } = await listen(server);
     const failing = new SageMakerRuntimeClient({ ...awsClientConfig(origin), maxAttempts: 1 });
     try {
-      await assert.rejects(host({ runtimeClient: failing }).invoke('churn-production', [[1, 'x']]), (error: unknown) => {
-        assert.ok(error instanceof NonRetryableError, String(error));
-        assert.equal(error.code, 'MODEL_ERROR');
-        assert.match(error.message, /churn-production.*500: could not convert string to float/);
-        return true;
-      });
+      const modelHost = host({ runtimeClient: failing });
+      for (const status of statuses) {
+        await assert.rejects(modelHost.invoke('churn-production', [[1, 'x']]), (error: unknown) => {
+          const busy = status === 429 || status === 503 || status === 504;
+          assert.ok(busy ? error instanceof RetryableError : error instanceof NonRetryableError, `${status}: ${String(error)}`);
+          assert.equal((error as RetryableError | NonRetryableError).code, status === 429 ? 'THROTTLED' : busy ? 'HTTP_5XX' : 'MODEL_ERROR');
+          assert.match((error as Error).message, new RegExp(`churn-production.*${status}: ${answers[status] ?? '?'}`));
+          return true;
+        });
+      }
     } finally {
       failing.destroy();
       server.closeAllConnections();

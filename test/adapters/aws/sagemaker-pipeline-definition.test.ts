@@ -38,13 +38,36 @@ describe('SageMaker pipeline definition (deploy/sagemaker/training-pipeline.json
     definition = JSON.parse(await readFile(definitionPath, 'utf8')) as typeof definition;
   });
 
-  it('declares every parameter the adapter sends, with its type', () => {
+  it('declares every parameter the adapter sends as a String (the adapter sends text)', () => {
     const declared = new Map(definition.Parameters.map((parameter) => [parameter.Name, parameter.Type]));
-    for (const name of [...PIPELINE_PARAMETER_NAMES, ...TUNABLE_PARAMETER_NAMES]) assert.ok(declared.has(name), `${name} is declared`);
-    assert.equal(declared.get('HoldoutShare'), 'Float');
-    assert.equal(declared.get('alpha'), 'Float');
-    for (const name of PIPELINE_PARAMETER_NAMES.filter((n) => n !== 'HoldoutShare')) assert.equal(declared.get(name), 'String', name);
+    for (const name of [...PIPELINE_PARAMETER_NAMES, ...TUNABLE_PARAMETER_NAMES]) assert.equal(declared.get(name), 'String', name);
+    // Each start sends it: no deploy-time value to set or forget.
+    assert.deepEqual(definition.Parameters.find((parameter) => parameter.Name === 'LabelledRowsUri'), { Name: 'LabelledRowsUri', Type: 'String' });
     assert.equal(definition.Version, '2020-12-01');
+  });
+
+  it('puts only text in HyperParameters and Environment: literal strings or String parameters', () => {
+    // SageMaker takes these as string-to-string maps and refuses a Float or Integer parameter there.
+    const types = new Map(definition.Parameters.map((parameter) => [parameter.Name, parameter.Type]));
+    const stringStepProperties = new Set(['ModelArtifacts.S3ModelArtifacts']);
+    const maps = definition.Steps.flatMap((step) =>
+      (['HyperParameters', 'Environment'] as const).flatMap((field) => {
+        const map = step.Arguments[field];
+        return map === undefined ? [] : [{ where: `${step.Name}.${field}`, map: map as Record<string, unknown> }];
+      }),
+    );
+    assert.deepEqual(maps.map((entry) => entry.where), ['Train.HyperParameters', 'Evaluate.Environment']);
+    for (const { where, map } of maps) {
+      for (const [key, value] of Object.entries(map)) {
+        if (typeof value === 'string') continue;
+        const reference = gets(value);
+        assert.equal(reference.length, 1, `${where}.${key} is a literal string or one Get`);
+        assert.deepEqual(value, { Get: reference[0] }, `${where}.${key} is a plain Get`);
+        const [kind, name, ...property] = (reference[0] ?? '').split('.');
+        if (kind === 'Parameters') assert.equal(types.get(name ?? ''), 'String', `${where}.${key} gets parameter ${name}`);
+        else assert.ok(kind === 'Steps' && stringStepProperties.has(property.join('.')), `${where}.${key} gets ${reference[0]}, a text step property`);
+      }
+    }
   });
 
   it('references only declared parameters and steps, and uses every parameter the adapter sends', () => {
@@ -110,6 +133,25 @@ describe('SageMaker pipeline definition (deploy/sagemaker/training-pipeline.json
       await assert.rejects(
         deploy({ Version: '2019-01-01', Parameters: [...parameters, { Name: 'Share', Type: 'Float', DefaultValue: 'half' }], Steps: [{ Name: 'Train', Type: 'Training' }] }),
         refused(/Version must be "2020-12-01".*Share: DefaultValue "half" is not a Float/),
+      );
+    });
+
+    it('refuses a number where SageMaker takes text only', async () => {
+      const parameters = [
+        ...[...PIPELINE_PARAMETER_NAMES, ...TUNABLE_PARAMETER_NAMES].map((Name) => ({ Name, Type: Name === 'alpha' ? 'Float' : 'String' })),
+        { Name: 'Depth', Type: 'Integer', DefaultValue: 3 },
+      ];
+      const train = { Name: 'Train', Type: 'Training', Arguments: { HyperParameters: { alpha: { Get: 'Parameters.alpha' }, model: { Get: 'Parameters.Model' }, epochs: 5 } } };
+      const check = {
+        Name: 'Check',
+        Type: 'Condition',
+        Arguments: { IfSteps: [{ Name: 'Evaluate', Type: 'Processing', Arguments: { Environment: { DEPTH: { Get: 'Parameters.Depth' }, ARTIFACT: { Get: 'Steps.Train.ModelArtifacts.S3ModelArtifacts' } } } }] },
+      };
+      await assert.rejects(
+        deploy({ Version: '2020-12-01', Parameters: parameters, Steps: [train, check] }),
+        refused(
+          /step Train HyperParameters\.alpha gets the Float parameter alpha: SageMaker takes only text there \(declare it String\); step Train HyperParameters\.epochs is 5: .*; step Evaluate Environment\.DEPTH gets the Integer parameter Depth/,
+        ),
       );
     });
   });

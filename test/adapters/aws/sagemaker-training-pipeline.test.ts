@@ -1,6 +1,7 @@
 // SageMakerTrainingPipeline and deployPipeline against moto over real HTTP, through the SageMaker
 // shim for what moto lacks (ListPipelineExecutionSteps; running or failed executions). The shim
-// signs its own moto calls for us-east-1, so this suite stays there with names of its own.
+// signs its own moto calls for us-east-1, so this suite stays there with names of its own. Athena
+// is a stand-in that records the UNLOAD of the labelled rows and writes an object where it would.
 import assert from 'node:assert/strict';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import {
@@ -14,9 +15,15 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { S3ObjectStore } from '../../../src/adapters/aws/s3-object-store.js';
 import { deployPipeline, type DeployPipelineOptions } from '../../../src/adapters/aws/sagemaker-pipeline-definition.js';
-import { SageMakerTrainingPipeline } from '../../../src/adapters/aws/sagemaker-training-pipeline.js';
+import { SageMakerTrainingPipeline, type SageMakerTrainingPipelineOptions } from '../../../src/adapters/aws/sagemaker-training-pipeline.js';
+import { parseContract } from '../../../src/domain/contract/contract.js';
+import { demoContract } from '../../../src/domain/demo/contract.js';
 import { NonRetryableError } from '../../../src/domain/errors.js';
+import { athenaDialect } from '../../../src/domain/sql/dialect.js';
+import type { MonitoringTables } from '../../../src/domain/sql/query-input.js';
+import { trainingRowsSql } from '../../../src/domain/sql/training-rows.js';
 import type { TrainingRequest } from '../../../src/ports/training-pipeline.js';
+import type { QueryResult, Warehouse } from '../../../src/ports/warehouse.js';
 import { awsClientConfig, motoEndpoint, MOTO_STARTUP_TIMEOUT_MS } from '../../support/moto.js';
 import { startSageMakerShim, type SageMakerShim } from '../../support/sagemaker-shim.js';
 import { createPipelineStepsShim } from '../../support/sagemaker-shim-pipelines.js';
@@ -50,6 +57,34 @@ function isNonRetryable(pattern: RegExp, code?: string): (error: unknown) => boo
   return (error: unknown) => error instanceof NonRetryableError && pattern.test(error.message) && (code === undefined || error.code === code);
 }
 
+const contract = parseContract(demoContract());
+const tables: MonitoringTables = { productionLog: 'demand_log', labels: 'demand_labels', baseline: 'demand_baseline', scoredPredictions: 'scored_predictions' };
+
+/** Athena as far as start uses it: an UNLOAD writes an object under its target, and refuses a target holding objects. */
+class UnloadingWarehouse implements Pick<Warehouse, 'dialect' | 'execute'> {
+  readonly dialect = 'athena' as const;
+  readonly statements: string[] = [];
+
+  constructor(
+    private readonly objects: S3ObjectStore,
+    private readonly bucket: string,
+  ) {}
+
+  /** The UNLOADs whose target is under the given key prefix. */
+  unloadsTo(prefix: string): string[] {
+    return this.statements.filter((sql) => sql.includes(`TO 's3://${this.bucket}/${prefix}`));
+  }
+
+  async execute(sql: string): Promise<QueryResult> {
+    this.statements.push(sql);
+    const target = /\) TO 's3:\/\/[^/]+\/([^']+)' WITH \(format = 'PARQUET', compression = 'SNAPPY'\)$/.exec(sql)?.[1];
+    if (target === undefined) throw new Error(`not an UNLOAD to Parquet: ${sql.slice(0, 60)}`);
+    if ((await this.objects.list(target)).length > 0) throw new NonRetryableError(`HIVE_PATH_ALREADY_EXISTS: ${target} is not empty`, 'QUERY_FAILED');
+    await this.objects.put(`${target}20260305_061200_00042_abcde_0`, 'PAR1');
+    return { rows: [], queryId: `q-${this.statements.length}` };
+  }
+}
+
 describe('SageMakerTrainingPipeline (moto + shim)', function () {
   const steps = createPipelineStepsShim();
   const pipelineName = `vigil-training-${unique}`;
@@ -58,7 +93,21 @@ describe('SageMakerTrainingPipeline (moto + shim)', function () {
   let client: SageMakerClient;
   let s3: S3Client;
   let objects: S3ObjectStore;
+  let warehouse: UnloadingWarehouse;
   let pipeline: SageMakerTrainingPipeline;
+
+  function options(name = pipelineName, artifactsRoot = `s3://${bucket}/models/`): SageMakerTrainingPipelineOptions {
+    return {
+      client,
+      pipelineName: name,
+      artifactsRoot,
+      objectStore: objects,
+      warehouse,
+      // Every model here is the demo's under another name.
+      contractFor: (model) => ({ ...contract, model }),
+      tablesFor: () => Promise.resolve(tables),
+    };
+  }
 
   /** Deploys the repository's definition; the deploy test uses a pipeline of its own. */
   function deploy(overrides: Partial<DeployPipelineOptions> = {}): ReturnType<typeof deployPipeline> {
@@ -67,7 +116,7 @@ describe('SageMakerTrainingPipeline (moto + shim)', function () {
       name: `${pipelineName}-deploy`,
       roleArn,
       definitionPath,
-      parameterDefaults: { TrainerImage: trainerImage, LabelledRowsUri: `s3://${bucket}/labelled/` },
+      parameterDefaults: { TrainerImage: trainerImage },
       tags: { project: 'vigil' },
       description: 'Vigil retraining',
       ...overrides,
@@ -83,7 +132,8 @@ describe('SageMakerTrainingPipeline (moto + shim)', function () {
     s3 = new S3Client({ ...awsClientConfig(motoUrl), forcePathStyle: true });
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     objects = new S3ObjectStore({ bucket, client: s3 });
-    pipeline = new SageMakerTrainingPipeline({ client, pipelineName, artifactsRoot: `s3://${bucket}/models/`, objectStore: objects });
+    warehouse = new UnloadingWarehouse(objects, bucket);
+    pipeline = new SageMakerTrainingPipeline(options());
     await deploy({ name: pipelineName });
   });
 
@@ -103,25 +153,29 @@ describe('SageMakerTrainingPipeline (moto + shim)', function () {
     assert.match(created.pipelineArn, new RegExp(`:pipeline/${pipelineName}-deploy$`));
 
     const newImage = trainerImage.replace('2.1.0', '2.2.0');
-    const updated = await deploy({ parameterDefaults: { TrainerImage: newImage, LabelledRowsUri: `s3://${bucket}/labelled/`, alpha: '0.25' } });
+    const updated = await deploy({ parameterDefaults: { TrainerImage: newImage, alpha: '0.25' } });
     assert.deepEqual(updated, { pipelineArn: created.pipelineArn, created: false, updated: true });
     const described = await client.send(new DescribePipelineCommand({ PipelineName: `${pipelineName}-deploy` }));
     const defaults = Object.fromEntries(
       (JSON.parse(described.PipelineDefinition ?? '{}') as { Parameters: { Name: string; DefaultValue?: unknown }[] }).Parameters.map((p) => [p.Name, p.DefaultValue]),
     );
     assert.equal(defaults['TrainerImage'], newImage);
-    assert.equal(defaults['alpha'], 0.25, 'typed from the text a command line gives');
+    assert.equal(defaults['alpha'], '0.25', 'text: HyperParameters take strings only');
     assert.equal(defaults['JobRoleArn'], roleArn, "jobs run as the pipeline's role by default");
     assert.equal(described.RoleArn, roleArn);
     assert.equal(described.PipelineDescription, 'Vigil retraining');
 
-    const same = await deploy({ parameterDefaults: { TrainerImage: newImage, LabelledRowsUri: `s3://${bucket}/labelled/`, alpha: 0.25 } });
-    assert.deepEqual(same, { pipelineArn: created.pipelineArn, created: false, updated: false });
+    const same = await deploy({ parameterDefaults: { TrainerImage: newImage, alpha: 0.25 } });
+    assert.deepEqual(same, { pipelineArn: created.pipelineArn, created: false, updated: false }, 'a number from a config file is the same text');
     const tags = await client.send(new ListTagsCommand({ ResourceArn: created.pipelineArn }));
     assert.deepEqual(tags.Tags, [{ Key: 'project', Value: 'vigil' }], 'tagged once');
 
-    await assert.rejects(deploy({ parameterDefaults: { TrainerImage: newImage } }), isNonRetryable(/LabelledRowsUri have no value/, 'INVALID_DEFINITION'));
-    await assert.rejects(deploy({ parameterDefaults: { TrainerImage: newImage, LabelledRowsUri: 's3://x/', Nope: 1 } }), isNonRetryable(/undeclared parameter\(s\) Nope/));
+    await assert.rejects(deploy({ parameterDefaults: {} }), isNonRetryable(/TrainerImage have no value/, 'INVALID_DEFINITION'));
+    await assert.rejects(
+      deploy({ parameterDefaults: { TrainerImage: newImage, LabelledRowsUri: `s3://${bucket}/tables/` } }),
+      isNonRetryable(/parameter\(s\) LabelledRowsUri, which Vigil sends on every start: remove them/, 'INVALID_DEFINITION'),
+    );
+    await assert.rejects(deploy({ parameterDefaults: { TrainerImage: newImage, Nope: 1 } }), isNonRetryable(/undeclared parameter\(s\) Nope/));
   });
 
   it('starts an execution with the request as pipeline parameters', async () => {
@@ -140,6 +194,7 @@ describe('SageMakerTrainingPipeline (moto + shim)', function () {
       { Name: 'ChampionVersion', Value: 'v3' },
       { Name: 'AsOf', Value: '2026-03-05T06:00:00.000Z' },
       { Name: 'OutputPrefix', Value: `s3://${bucket}/models/${model}/v4/` },
+      { Name: 'LabelledRowsUri', Value: `s3://${bucket}/models/${model}/v4/input/` },
       { Name: 'alpha', Value: '0.5' },
     ]);
     const execution = await client.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: executionId }));
@@ -154,11 +209,40 @@ describe('SageMakerTrainingPipeline (moto + shim)', function () {
     );
   });
 
+  it('exports the labelled rows of both windows to LabelledRowsUri before it starts', async () => {
+    const model = next('demand');
+    await pipeline.start(request(model, { holdoutShare: 0.25, trainingWindow: { start: '2026-01-01', end: '2026-03-05' } }));
+    const unloads = warehouse.unloadsTo(`models/${model}/`);
+    assert.equal(unloads.length, 1, 'one export');
+    const unload = unloads[0] ?? '';
+    assert.ok(unload.startsWith('UNLOAD (\n'), unload);
+    assert.ok(unload.endsWith(`) TO 's3://${bucket}/models/${model}/v4/input/' WITH (format = 'PARQUET', compression = 'SNAPPY')`), unload);
+    // The local pipeline's builder, once per part: the same rows in both modes.
+    const split = (part: 'training' | 'holdout') => ({ holdoutWindow: request(model).holdoutWindow, share: 0.25, part });
+    const asOf = request(model).asOf;
+    const training = trainingRowsSql({ contract: { ...contract, model }, tables, window: { start: '2026-01-01', end: '2026-03-05' }, asOf, dialect: athenaDialect, split: split('training') });
+    const holdout = trainingRowsSql({ contract: { ...contract, model }, tables, window: request(model).holdoutWindow, asOf, dialect: athenaDialect, split: split('holdout') });
+    assert.ok(unload.includes(`SELECT training_rows.*, 'training' AS "part"\nFROM (\n${training.sql}\n) AS training_rows`), unload);
+    assert.ok(unload.includes(`UNION ALL\nSELECT holdout_rows.*, 'holdout' AS "part"\nFROM (\n${holdout.sql}\n) AS holdout_rows`), unload);
+    assert.equal((await objects.list(`models/${model}/v4/input/`)).length, 1);
+  });
+
+  it('empties the rows folder an interrupted export left, since UNLOAD refuses a folder with objects', async () => {
+    const model = next('demand');
+    await objects.put(`models/${model}/v4/input/stale-from-an-export-whose-start-failed`, 'PAR1');
+    await pipeline.start(request(model));
+    assert.deepEqual(
+      (await objects.list(`models/${model}/v4/input/`)).map((object) => object.key),
+      [`models/${model}/v4/input/20260305_061200_00042_abcde_0`],
+    );
+  });
+
   it('starting the same candidate again returns the one execution; another request for it is a conflict', async () => {
     const model = next('demand');
     const first = await pipeline.start(request(model));
     const again = await pipeline.start(request(model, { trainingWindow: { start: '2026-01-01T00:00:00Z', end: '2026-02-26' } }));
     assert.equal(again.executionId, first.executionId, 'the same instants written differently');
+    assert.equal(warehouse.unloadsTo(`models/${model}/`).length, 1, 'a start that joins exports nothing');
     const listed = await client.send(new ListPipelineExecutionsCommand({ PipelineName: pipelineName }));
     const mine = (listed.PipelineExecutionSummaries ?? []).filter((summary) => summary.PipelineExecutionDisplayName?.startsWith(`${model}-v4-`));
     assert.equal(mine.length, 1);
@@ -168,6 +252,48 @@ describe('SageMakerTrainingPipeline (moto + shim)', function () {
     const racing = next('demand');
     const [a, b] = await Promise.all([pipeline.start(request(racing)), pipeline.start(request(racing))]);
     assert.equal(a.executionId, b.executionId, 'two starts at once make one execution');
+  });
+
+  it('starts a new attempt once every execution of the candidate failed or stopped, and joins a running one', async () => {
+    const model = next('demand');
+    const mine = async (): Promise<{ arn: string; name: string }[]> => {
+      const listed = await client.send(new ListPipelineExecutionsCommand({ PipelineName: pipelineName }));
+      return (listed.PipelineExecutionSummaries ?? [])
+        .filter((summary) => summary.PipelineExecutionDisplayName?.startsWith(`${model}-v4-`))
+        .map((summary) => ({ arn: summary.PipelineExecutionArn ?? '', name: summary.PipelineExecutionDisplayName ?? '' }));
+    };
+    const first = await pipeline.start(request(model));
+    steps.override(first.executionId, { status: 'Failed', steps: { Train: { status: 'Failed', failureReason: 'AlgorithmError: out of memory' } } });
+    // The retry of a failed retraining: the same candidate, a later as-of time.
+    const retry = request(model, { asOf: '2026-03-06T06:00:00Z' });
+    const second = await pipeline.start(retry);
+    assert.notEqual(second.executionId, first.executionId);
+    assert.match((await mine()).find((execution) => execution.arn === second.executionId)?.name ?? '', new RegExp(`^${model}-v4-[0-9a-f]{10}-2$`));
+    const sent = await client.send(new ListPipelineParametersForExecutionCommand({ PipelineExecutionArn: second.executionId }));
+    assert.ok(sent.PipelineParameters?.some((p) => p.Name === 'AsOf' && p.Value === '2026-03-06T06:00:00.000Z'));
+    assert.equal(warehouse.unloadsTo(`models/${model}/`).length, 2, 'the rows are exported again for the new attempt');
+    assert.equal((await objects.list(`models/${model}/v4/input/`)).length, 1, 'in place of the first attempt\'s');
+
+    // moto reports the new attempt Succeeded: it is joined by the same request, a conflict for another.
+    assert.deepEqual(await pipeline.start(retry), second);
+    await assert.rejects(pipeline.start(request(model)), isNonRetryable(/\(Succeeded\) already trains .*\/v4 with other parameters \(AsOf\)/, 'CONFLICT'));
+
+    steps.override(second.executionId, { status: 'Stopped', failureReason: 'stopped by an operator' });
+    const third = await pipeline.start(retry);
+    assert.equal((await mine()).length, 3);
+    steps.override(third.executionId, { status: 'Executing', steps: { Train: { status: 'Executing' } } });
+    assert.deepEqual(await pipeline.start(retry), third, 'a running attempt is joined');
+    await assert.rejects(pipeline.start(request(model)), isNonRetryable(/\(Executing\) already trains/, 'CONFLICT'));
+    assert.equal(warehouse.unloadsTo(`models/${model}/`).length, 3);
+  });
+
+  it('removes a failed attempt\'s report before the next attempt, so only the new one is read', async () => {
+    const model = next('demand');
+    const first = await pipeline.start(request(model));
+    await objects.put(`models/${model}/v4/evaluation.json`, '{"written": "by the failed attempt"}');
+    steps.override(first.executionId, { status: 'Failed', steps: { Evaluate: { status: 'Failed' } } });
+    await pipeline.start(request(model));
+    assert.equal(await objects.get(`models/${model}/v4/evaluation.json`), undefined);
   });
 
   it('describes a running execution with its most recent step, for heartbeats', async () => {
@@ -204,9 +330,10 @@ describe('SageMakerTrainingPipeline (moto + shim)', function () {
 
     const lone = next('demand');
     const { executionId: withoutChampion } = await pipeline.start(request(lone, { championVersion: undefined }));
-    await objects.put(`models/${lone}/v4/evaluation.json`, JSON.stringify({ ...expected, champion: null }));
+    const loneArtifact = `s3://${bucket}/models/${lone}/v4/pipelines-train/output/model.tar.gz`;
+    await objects.put(`models/${lone}/v4/evaluation.json`, JSON.stringify({ ...expected, artifactUri: loneArtifact, champion: null }));
     const described = await pipeline.describe(withoutChampion);
-    assert.deepEqual(described.result, { artifactUri: expected.artifactUri, trainingRows: expected.trainingRows, candidate: expected.candidate });
+    assert.deepEqual(described.result, { artifactUri: loneArtifact, trainingRows: expected.trainingRows, candidate: expected.candidate });
   });
 
   it('fails with the S3 key and the problem when the report is missing or malformed', async () => {
@@ -218,6 +345,27 @@ describe('SageMakerTrainingPipeline (moto + shim)', function () {
     await assert.rejects(pipeline.describe(executionId), isNonRetryable(new RegExp(`evaluation report ${key} is not JSON`), 'INVALID_RESULT'));
     await objects.put(`models/${model}/v4/evaluation.json`, '{"artifactUri": "s3://x/m.tar.gz", "trainingRows": 10, "candidate": {"rows": 5, "rmse": "low", "mae": 1}}');
     await assert.rejects(pipeline.describe(executionId), isNonRetryable(new RegExp(`evaluation report ${key} is malformed: candidate\\.rmse`), 'INVALID_RESULT'));
+  });
+
+  it('refuses a report whose artifact is not under the execution\'s OutputPrefix', async () => {
+    const model = next('demand');
+    const { executionId } = await pipeline.start(request(model));
+    const prefix = `s3://${bucket}/models/${model}/v4/`;
+    const report = (artifactUri: string) => JSON.stringify({ artifactUri, trainingRows: 10, candidate: { rows: 5, rmse: 1, mae: 1 }, champion: null });
+    const outside = (artifactUri: string) =>
+      isNonRetryable(new RegExp(`names artifact ${artifactUri.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, which is not under the execution's OutputPrefix ${prefix}`), 'INVALID_RESULT');
+    for (const artifactUri of [
+      `s3://${bucket}/models/${model}/v3/model.tar.gz`,
+      `s3://elsewhere/models/${model}/v4/model.tar.gz`,
+      `${prefix}../v3/model.tar.gz`,
+      prefix,
+      `s3://${bucket}/models/${model}/v4-other/model.tar.gz`,
+    ]) {
+      await objects.put(`models/${model}/v4/evaluation.json`, report(artifactUri));
+      await assert.rejects(pipeline.describe(executionId), outside(artifactUri), artifactUri);
+    }
+    await objects.put(`models/${model}/v4/evaluation.json`, report(`${prefix}pipelines-abc-Train/output/model.tar.gz`));
+    assert.equal((await pipeline.describe(executionId)).result?.artifactUri, `${prefix}pipelines-abc-Train/output/model.tar.gz`);
   });
 
   it('surfaces the failed step and its reason', async () => {
@@ -251,7 +399,10 @@ describe('SageMakerTrainingPipeline (moto + shim)', function () {
     await assert.rejects(pipeline.describe('local-demand-v4'), isNonRetryable(/not a SageMaker pipeline execution ARN/, 'INVALID_INPUT'));
     const missing = `arn:aws:sagemaker:us-east-1:123456789012:pipeline/${pipelineName}/execution/nosuchexecution`;
     await assert.rejects(pipeline.describe(missing), isNonRetryable(new RegExp(`describe pipeline execution ${missing}`)));
-    const elsewhere = new SageMakerTrainingPipeline({ client, pipelineName: `${pipelineName}-missing`, artifactsRoot: `s3://${bucket}/models`, objectStore: objects });
+    const elsewhere = new SageMakerTrainingPipeline(options(`${pipelineName}-missing`, `s3://${bucket}/models`));
     await assert.rejects(elsewhere.start(request(model)), isNonRetryable(new RegExp(`list executions of pipeline ${pipelineName}-missing`)));
+    const wrongContract = new SageMakerTrainingPipeline({ ...options(), contractFor: () => contract });
+    await assert.rejects(wrongContract.start(request(model)), isNonRetryable(/the contract for "demand\d+" is the contract of "demand"/, 'INVALID_INPUT'));
+    assert.equal(warehouse.unloadsTo(`models/${model}/`).length, 0, 'nothing exported for a refused request');
   });
 });

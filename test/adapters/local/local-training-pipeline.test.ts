@@ -1,6 +1,7 @@
 // The local training pipeline over a small demo data set on DuckDB: trains, writes a servable
 // artifact, evaluates candidate and champion on the same holdout rows, fails with a reason,
-// starts once per candidate, and survives a worker restart.
+// starts once per candidate, runs again when started after a failure, and survives a worker
+// restart.
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -239,7 +240,7 @@ describe('LocalTrainingPipeline', () => {
     assert.match(execution.failureReason ?? '', /^champion demand\/v9 has no artifact at .*v9\.json$/);
   });
 
-  it('never replaces a different artifact already under the candidate version', async () => {
+  it('never replaces a different artifact already under the candidate version, not even on a later run', async () => {
     const path = artifactPathFor(dataDir, 'demand', 'v13');
     await mkdir(join(dataDir, 'models', 'demand'), { recursive: true });
     await writeFile(path, '{"someone":"else"}\n');
@@ -248,6 +249,66 @@ describe('LocalTrainingPipeline', () => {
     assert.equal(execution.status, 'Failed');
     assert.match(execution.failureReason ?? '', /an artifact for demand\/v13 already exists .* and differs/);
     assert.equal(await readFile(path, 'utf8'), '{"someone":"else"}\n');
+    const again = await finished(pipeline, (await pipeline.start(request('v13'))).executionId);
+    assert.equal(again.status, 'Failed');
+    assert.equal(await readFile(path, 'utf8'), '{"someone":"else"}\n');
+  });
+
+  describe('a start after a failed or stopped run', () => {
+    const stateOf = async (version: string): Promise<{ status: string; run?: number; attempts: number; request: TrainingRequest }> =>
+      JSON.parse(await readFile(join(dataDir, 'pipelines', `local-demand-${version}.json`), 'utf8')) as { status: string; run?: number; attempts: number; request: TrainingRequest };
+
+    it('trains again, for the request of the retry, counting the runs', async () => {
+      const pipeline = pipelineFor();
+      // Fails after writing the candidate's artifact: the champion has none.
+      const failed = await finished(pipeline, (await pipeline.start(request('v40', { championVersion: 'v9' }))).executionId);
+      assert.equal(failed.status, 'Failed');
+      assert.deepEqual([(await stateOf('v40')).run, (await stateOf('v40')).attempts], [1, 1]);
+
+      // The next plan reuses the candidate version with a later as-of time: a different request.
+      const retry = request('v40', { asOf: '2024-04-21T00:00:00Z' });
+      const { executionId } = await pipeline.start(retry);
+      assert.equal(executionId, 'local-demand-v40');
+      const execution = await finished(pipeline, executionId);
+      assert.equal(execution.status, 'Succeeded', execution.failureReason);
+      assert.ok(execution.result?.champion !== undefined);
+      const state = await stateOf('v40');
+      assert.deepEqual([state.status, state.run, state.attempts, state.request.asOf], ['Succeeded', 2, 1, retry.asOf]);
+      // The failed run's artifact was its own: this run's replaced it.
+      const artifact = parseArtifact(JSON.parse(await readFile(artifactPathFor(dataDir, 'demand', 'v40'), 'utf8')));
+      assert.equal(artifact.trainedAt, '2024-04-21T00:00:00.000Z');
+
+      // Succeeded: joined by the same request, a conflict for another.
+      assert.deepEqual(await pipeline.start(retry), { executionId });
+      await assert.rejects(pipeline.start(request('v40')), (error: unknown) => error instanceof NonRetryableError && error.code === 'CONFLICT');
+      assert.equal((await stateOf('v40')).run, 2);
+    });
+
+    it('runs again after each failure, and after a stop', async () => {
+      const pipeline = pipelineFor();
+      const noLabels = request('v41', { asOf: '2024-04-01T12:00:00Z' });
+      assert.equal((await finished(pipeline, (await pipeline.start(noLabels)).executionId)).status, 'Failed');
+      assert.equal((await finished(pipeline, (await pipeline.start(noLabels)).executionId)).status, 'Failed');
+      assert.equal((await stateOf('v41')).run, 2);
+      assert.equal((await finished(pipeline, (await pipeline.start(request('v41'))).executionId)).status, 'Succeeded');
+      assert.equal((await stateOf('v41')).run, 3);
+
+      const stopped = { executionId: 'local-demand-v42', request: request('v42'), status: 'Stopped', failureReason: 'stopped', attempts: 1 };
+      await writeFile(join(dataDir, 'pipelines', 'local-demand-v42.json'), JSON.stringify(stopped));
+      const execution = await finished(pipeline, (await pipeline.start(request('v42'))).executionId);
+      assert.equal(execution.status, 'Succeeded', execution.failureReason);
+      assert.equal((await stateOf('v42')).run, 2);
+    });
+
+    it('still refuses another request while a run is executing', async () => {
+      const running = { executionId: 'local-demand-v43', request: request('v43'), status: 'Executing', step: 'training on 700 rows', attempts: 1 };
+      await writeFile(join(dataDir, 'pipelines', 'local-demand-v43.json'), JSON.stringify(running));
+      await assert.rejects(
+        pipelineFor().start(request('v43', { asOf: '2024-04-21T00:00:00Z' })),
+        (error: unknown) => error instanceof NonRetryableError && error.code === 'CONFLICT' && /\(Executing\) already exists for a different request/.test(error.message),
+      );
+      assert.deepEqual(JSON.parse(await readFile(join(dataDir, 'pipelines', 'local-demand-v43.json'), 'utf8')), running);
+    });
   });
 
   it('refuses requests that cannot succeed before writing any state', async () => {

@@ -12,7 +12,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AthenaClient, CreateWorkGroupCommand } from '@aws-sdk/client-athena';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeModelCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Client } from '@temporalio/client';
@@ -23,7 +23,7 @@ import { LocalTrainingPipeline } from '../../../src/adapters/local/local-trainin
 import { parseCsv } from '../../../src/adapters/local/model-server-codec.js';
 import { pipelineDeployCommand } from '../../../src/client/commands/pipeline.js';
 import { loadConfig, type LoadedConfig } from '../../../src/config/load.js';
-import { prepareDemoWorkspace } from '../../../src/demo/run-demo.js';
+import { prepareDemoWorkspace, type DemoScenario } from '../../../src/demo/run-demo.js';
 import { parseArtifact, type ModelArtifact } from '../../../src/domain/model/artifact.js';
 import { predict } from '../../../src/domain/model/predict.js';
 import type { TrainingRequest } from '../../../src/ports/training-pipeline.js';
@@ -37,6 +37,18 @@ import { startSageMakerShim } from '../sagemaker-shim.js';
 import { testEnv } from '../temporal.js';
 import { startTestWorker } from '../vigil-worker.js';
 import { startMotoFeeder, type MotoFeeder } from './moto-feeder.js';
+
+/**
+ * The small demo scenario moved to recent weeks: CloudWatch takes data points up to two weeks old,
+ * so the monitored windows must end within the last fortnight. Starts on a Monday, three to four
+ * weeks ago, so weekdays line up as in the fixed scenario.
+ */
+export function recentScenario(today = new Date()): DemoScenario {
+  const day = 86_400_000;
+  const back = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) - 21 * day;
+  const monday = back - ((new Date(back).getUTCDay() + 6) % 7) * day;
+  return { ...smallScenario, startDate: new Date(monday).toISOString().slice(0, 10) };
+}
 
 /** A region of its own: moto's answer queues are per region, shared by every suite of the run. */
 export const loopRegion = 'ca-central-1';
@@ -107,7 +119,8 @@ export async function startAwsLoopRig(): Promise<AwsLoopRig> {
     const sagemaker = new SageMakerClient({ ...direct, endpoint: shim.endpoint });
     closers.push(() => Promise.resolve(sagemaker.destroy()));
 
-    const { configPath: localConfigPath } = await prepareDemoWorkspace(dir, smallScenario);
+    const scenario = recentScenario();
+    const { configPath: localConfigPath } = await prepareDemoWorkspace(dir, scenario);
     const twin = await AthenaTwin.open({ s3, mirrorDir: join(dir, 'mirror'), database: loopDatabase });
     closers.push(() => twin.close());
     const data = join(dir, 'data');
@@ -151,7 +164,7 @@ export async function startAwsLoopRig(): Promise<AwsLoopRig> {
           return { body: predict(artifact, rows).join('\n'), contentType: 'text/csv', variant: variant?.VariantName ?? '' };
         },
         startPipelineExecution: async (request) => {
-          await runTrainingSteps(request, { trainer, s3, dir });
+          await runTrainingSteps(request, { trainer, s3, dir, twin });
         },
       },
     });
@@ -173,12 +186,12 @@ export async function startAwsLoopRig(): Promise<AwsLoopRig> {
     const tags = { 'vigil:model': 'demand', 'vigil:version': 'v1', 'vigil:env': 'production' };
     await runtime.deps.modelHost.createModelVersion(v1, tags);
     await runtime.deps.modelHost.pointEndpoint('demand-production', v1, tags);
-    await runtime.deps.registry.register({ ...v1, metrics: {}, origin: { reason: 'initial deployment', workflowId: 'setup' }, registeredAt: `${smallScenario.startDate}T00:00:00.000Z` });
+    await runtime.deps.registry.register({ ...v1, metrics: {}, origin: { reason: 'initial deployment', workflowId: 'setup' }, registeredAt: `${scenario.startDate}T00:00:00.000Z` });
     await runtime.deps.registry.setStatus('demand', 'v1', 'Approved', 'setup', 'initial deployment');
 
     const { worker, taskQueue, stop } = await startTestWorker(env, runtime.deps, 'aws-loop');
     closers.push(stop);
-    const start = Date.parse(`${smallScenario.startDate}T00:00:00Z`);
+    const start = Date.parse(`${scenario.startDate}T00:00:00Z`);
     return {
       client: env.client,
       loaded,
@@ -192,7 +205,7 @@ export async function startAwsLoopRig(): Promise<AwsLoopRig> {
       feeder,
       twin,
       alerts,
-      driftDate: new Date(start + smallScenario.driftFromDay * 86_400_000).toISOString().slice(0, 10),
+      driftDate: new Date(start + scenario.driftFromDay * 86_400_000).toISOString().slice(0, 10),
       s3,
       close,
     };
@@ -230,7 +243,7 @@ function awsConfig(local: Record<string, unknown>, endpointUrl: string, topicArn
         endpointPollSeconds: { min: 0.05, max: 0.2 },
         pipeline: {
           definition: join(process.cwd(), 'deploy', 'sagemaker', 'training-pipeline.json'),
-          parameters: { TrainerImage: '123456789012.dkr.ecr.ca-central-1.amazonaws.com/vigil-train:1', LabelledRowsUri: `s3://${buckets.results}/tables/` },
+          parameters: { TrainerImage: '123456789012.dkr.ecr.ca-central-1.amazonaws.com/vigil-train:1' },
         },
       },
       snsTopicArn: topicArn,
@@ -259,10 +272,14 @@ async function putFile(s3: S3Client, uri: string, path: string): Promise<void> {
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: await readFile(path) }));
 }
 
-/** The pipeline's Train and Evaluate steps, locally: model.json and evaluation.json under OutputPrefix. */
+/**
+ * The pipeline's Train and Evaluate steps, locally: model.json and evaluation.json under OutputPrefix.
+ * The rows the execution was given (LabelledRowsUri, Vigil's UNLOAD through the twin) are read back
+ * and must be the rows the reference trainer trains and evaluates on.
+ */
 async function runTrainingSteps(
   request: Record<string, unknown>,
-  context: { trainer: LocalTrainingPipeline; s3: S3Client; dir: string },
+  context: { trainer: LocalTrainingPipeline; s3: S3Client; dir: string; twin: AthenaTwin },
 ): Promise<void> {
   const parameters = Object.fromEntries(((request['PipelineParameters'] ?? []) as { Name: string; Value: string }[]).map((p) => [p.Name, p.Value]));
   const value = (name: string): string => {
@@ -279,6 +296,7 @@ async function runTrainingSteps(
     ...(value('ChampionVersion') === '' ? {} : { championVersion: value('ChampionVersion') }),
     asOf: value('AsOf'),
   };
+  const exported = await labelledRowCounts(context, value('LabelledRowsUri'), value('OutputPrefix'));
   const { executionId } = await context.trainer.start(training);
   let execution = await context.trainer.describe(executionId);
   while (execution.status === 'Executing') {
@@ -286,6 +304,10 @@ async function runTrainingSteps(
     execution = await context.trainer.describe(executionId);
   }
   if (execution.result === undefined) throw new Error(`local training of ${training.candidateVersion} ended ${execution.status}: ${execution.failureReason ?? ''}`);
+  const used = { training: execution.result.trainingRows, holdout: execution.result.candidate.rows };
+  if (exported.training !== used.training || exported.holdout !== used.holdout) {
+    throw new Error(`LabelledRowsUri holds ${JSON.stringify(exported)} rows; the reference trainer used ${JSON.stringify(used)}`);
+  }
   const prefix = value('OutputPrefix');
   const modelUri = `${prefix}model.json`;
   await putFile(context.s3, modelUri, execution.result.artifactUri);
@@ -294,4 +316,35 @@ async function runTrainingSteps(
   await mkdir(join(context.dir, 'reports'), { recursive: true });
   await writeFile(reportPath, JSON.stringify(report));
   await putFile(context.s3, `${prefix}evaluation.json`, reportPath);
+}
+
+/** Rows per part under the execution's LabelledRowsUri, which must be <OutputPrefix>input/ and hold Parquet rows. */
+async function labelledRowCounts(
+  context: { s3: S3Client; dir: string; twin: AthenaTwin },
+  uri: string,
+  outputPrefix: string,
+): Promise<{ training: number; holdout: number }> {
+  if (uri !== `${outputPrefix}input/`) throw new Error(`LabelledRowsUri ${uri} is not ${outputPrefix}input/`);
+  const [, bucket, prefix] = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri) ?? [];
+  const listed = await context.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+  const keys = (listed.Contents ?? []).map((object) => object.Key ?? '');
+  if (keys.length === 0) throw new Error(`StartPipelineExecution before the labelled rows were exported: nothing under ${uri}`);
+  const folder = join(context.dir, 'exported', String(Date.now()));
+  await mkdir(folder, { recursive: true });
+  const files: string[] = [];
+  for (const [index, key] of keys.entries()) {
+    const object = await context.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const file = join(folder, `${index}.parquet`);
+    await writeFile(file, (await object.Body?.transformToByteArray()) ?? new Uint8Array());
+    files.push(file);
+  }
+  const list = files.map((file) => `'${file.replaceAll("'", "''")}'`).join(', ');
+  const { rows } = await context.twin.warehouse.query(`SELECT "part", count(*) AS n FROM read_parquet([${list}]) GROUP BY "part"`);
+  const counts = { training: 0, holdout: 0 };
+  for (const row of rows) {
+    if (row['part'] !== 'training' && row['part'] !== 'holdout') throw new Error(`exported row of part ${JSON.stringify(row['part'])} under ${uri}`);
+    counts[row['part']] = Number(row['n']);
+  }
+  if (counts.training === 0) throw new Error(`the Parquet objects under ${uri} hold no training rows`);
+  return counts;
 }
