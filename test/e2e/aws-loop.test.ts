@@ -166,7 +166,8 @@ describe('the monitoring -> retrain -> deploy loop in aws mode (moto)', function
     const updates = rig.endpoints.updatesOf('demand-production').length;
     // A retry of the move: the earlier attempt's heartbeat says it issued the update.
     const activity = new MockActivityEnvironment({ heartbeatDetails: { issued: { endpoint: 'demand-production', version: reverted } } });
-    const move: EndpointMove = await activity.run(createDeployActivities(rig.runtime.deps).pointEndpoint, {
+    const activities = createDeployActivities(rig.runtime.deps);
+    const move: EndpointMove = await activity.run((args: Parameters<typeof activities.pointEndpoint>[0]) => activities.pointEndpoint(args), {
       model: 'demand',
       version: reverted,
       artifactUri: '',
