@@ -58,11 +58,24 @@ export class ParquetEncoder {
   /** One Parquet file (Snappy) holding `rows`, each a value per column in `columns` order. */
   async encode(columns: readonly ParquetColumn[], rows: readonly (readonly Cell[])[], where = 'parquet'): Promise<Uint8Array> {
     checkRows(columns, rows, where);
-    this.instance ??= DuckDBInstance.create(':memory:');
-    const connection = await (await this.instance).connect();
+    if (this.instance === undefined) {
+      const creating = DuckDBInstance.create(':memory:');
+      this.instance = creating;
+      // A failed start is not kept: the next call tries again.
+      creating.catch(() => {
+        if (this.instance === creating) this.instance = undefined;
+      });
+    }
+    const folder = await mkdtemp(join(tmpdir(), 'vigil-parquet-'));
+    let connection;
+    try {
+      connection = await (await this.instance).connect();
+    } catch (error) {
+      await rm(folder, { recursive: true, force: true });
+      throw error;
+    }
     this.tables += 1;
     const table = `rows_${this.tables}`;
-    const folder = await mkdtemp(join(tmpdir(), 'vigil-parquet-'));
     try {
       const d = duckdbDialect;
       await connection.run(`CREATE TABLE ${d.ident(table)} (${columns.map((c) => `${d.ident(c.name)} ${duckdbTypes[c.type]}`).join(', ')})`);
