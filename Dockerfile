@@ -1,5 +1,6 @@
-# The Vigil worker image: compiled TypeScript and a pre-built workflow bundle on a glibc base
-# (DuckDB's and Temporal's native modules ship glibc builds).
+# The Vigil image: compiled TypeScript and a pre-built workflow bundle on a glibc base (DuckDB's and
+# Temporal's native modules ship glibc builds). It runs the worker by default; SageMaker runs the
+# same image as a model endpoint with the argument `serve` (aws.sagemaker.inferenceImage).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./

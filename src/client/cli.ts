@@ -32,6 +32,16 @@ program
   });
 
 program
+  .command('serve')
+  .description('serve a model as a SageMaker inference container (GET /ping, POST /invocations on :8080)')
+  .option('--model-dir <path>', 'folder holding model.json (default: SM_MODEL_DIR or /opt/ml/model)')
+  .option('--port <port>', 'port to listen on, 0 for any free one (default: SAGEMAKER_BIND_TO_PORT or 8080)')
+  .option('--host <address>', 'address to listen on', '0.0.0.0')
+  .action(async (options: { modelDir?: string; port?: string; host: string }) => {
+    await (await import('./commands/serve.js')).serveCommand(options);
+  });
+
+program
   .command('dev')
   .description('start the Temporal dev server (SQLite under the data folder, Web UI on :8233) unless one is running')
   .option('--data-dir <path>', 'where the server keeps its database', '.vigil')

@@ -25,6 +25,7 @@ import { csvBatches, RowTooLargeError, type Cell, type CsvBatch } from '../csv-p
 import { DEFAULT_MAX_PAYLOAD_BYTES, parsePredictions } from './sagemaker-invoke.js';
 import { isAlreadyExisting, isNotFound, SageMakerLookup } from './sagemaker-model-host-lookup.js';
 import { identityTags, resourceNamePrefix, tagList } from './sagemaker-model-host-names.js';
+import { modelDataLocation, modelDataOf } from './sagemaker-model-data.js';
 
 export type { SageMakerDeploymentOptions, TrafficRouting } from './sagemaker-deployment-config.js';
 export type { WaitProgress } from './sagemaker-deployment-rollout.js';
@@ -132,6 +133,7 @@ export class SageMakerModelHost implements ModelHost {
   async createModelVersion(ref: ModelVersionRef, tags: Record<string, string>): Promise<void> {
     const name = modelResourceName(ref.model, ref.version);
     const what = `create model ${name} (${ref.model}/${ref.version})`;
+    const modelData = modelDataOf(ref.artifactUri, what);
     let existing = await this.lookup.model(name, what);
     if (existing === undefined) {
       try {
@@ -141,7 +143,7 @@ export class SageMakerModelHost implements ModelHost {
             ExecutionRoleArn: this.options.executionRoleArn,
             PrimaryContainer: {
               Image: this.options.image,
-              ModelDataUrl: ref.artifactUri,
+              ...modelData,
               // The exact version, which a tag value may not hold (AWS restricts their characters).
               Environment: { VIGIL_MODEL: ref.model, VIGIL_MODEL_VERSION: ref.version },
             },
@@ -155,9 +157,10 @@ export class SageMakerModelHost implements ModelHost {
         existing = await this.lookup.model(name, what);
       }
     }
-    const artifact = existing?.PrimaryContainer?.ModelDataUrl;
-    if (artifact !== undefined && artifact !== ref.artifactUri) {
-      throw new NonRetryableError(`${what}: it exists with artifact ${artifact}, not ${ref.artifactUri}; a version name is never reused`, 'CONFLICT');
+    const artifact = modelDataLocation(existing?.PrimaryContainer);
+    const wanted = modelDataLocation(modelData);
+    if (artifact !== undefined && artifact !== wanted) {
+      throw new NonRetryableError(`${what}: it exists with artifact ${artifact}, not ${wanted ?? ref.artifactUri}; a version name is never reused`, 'CONFLICT');
     }
   }
 

@@ -21,11 +21,14 @@ import { checkSameArtifact, pendingVersion, type Registration } from '../../doma
 import type { ApprovalStatus, ModelRegistry, RegisteredVersion } from '../../ports/model-registry.js';
 import { AWS_MAX_ATTEMPTS, classifyAwsError } from './errors.js';
 import { KeyedSerial } from './keyed-serial.js';
+import { modelDataOf } from './sagemaker-model-data.js';
 import {
   SAFE_NAME,
+  METADATA_KEYS,
   checkMetrics,
   decisionMetadata,
   decodePackage,
+  decodeText,
   descriptionText,
   modelPackageGroupName,
   registrationMetadata,
@@ -142,7 +145,8 @@ export class SageMakerModelRegistry implements ModelRegistry {
           ),
           ModelApprovalStatus: 'PendingManualApproval',
           InferenceSpecification: {
-            Containers: [{ Image: this.options.inferenceImage, ModelDataUrl: entry.artifactUri }],
+            // SageMaker takes a model.tar.gz URL, or an uncompressed folder as ModelDataSource (as the model host).
+            Containers: [{ Image: this.options.inferenceImage, ...modelDataOf(entry.artifactUri, `model ${entry.model} version ${entry.version}`) }],
             SupportedContentTypes: contentTypes,
             SupportedResponseMIMETypes: contentTypes,
           },
@@ -231,7 +235,7 @@ export class SageMakerModelRegistry implements ModelRegistry {
       const facts: PackageFacts = {
         arn,
         status: described.ModelApprovalStatus,
-        artifactUri: described.InferenceSpecification?.Containers?.[0]?.ModelDataUrl,
+        artifactUri: registeredArtifact(described.CustomerMetadataProperties ?? {}, described.InferenceSpecification?.Containers?.[0]),
         metadata: described.CustomerMetadataProperties ?? {},
       };
       const version = decodePackage(model, facts);
@@ -264,4 +268,12 @@ export class SageMakerModelRegistry implements ModelRegistry {
     this.knownGroups.add(group);
     return group;
   }
+}
+
+/** The artifact as registered: from the metadata when it was kept whole, else from the container. */
+function registeredArtifact(metadata: Record<string, string>, container: { ModelDataUrl?: string | undefined; ModelDataSource?: { S3DataSource?: { S3Uri?: string | undefined } | undefined } | undefined } | undefined): string | undefined {
+  const kept = metadata[METADATA_KEYS.artifactUri];
+  const decoded = kept === undefined ? undefined : decodeText(kept);
+  if (decoded !== undefined && !decoded.endsWith('…')) return decoded;
+  return container?.ModelDataUrl ?? container?.ModelDataSource?.S3DataSource?.S3Uri;
 }

@@ -14,6 +14,8 @@ export const METADATA_KEYS = {
   workflowId: 'vigil:workflowId',
   decidedBy: 'vigil:decidedBy',
   decisionReason: 'vigil:decisionReason',
+  /** The artifact exactly as registered (the container definition may hold only its folder). */
+  artifactUri: 'vigil:artifactUri',
 } as const;
 export const METRIC_KEY_PREFIX = 'metric:';
 
@@ -123,6 +125,7 @@ export function registrationMetadata(entry: Omit<RegisteredVersion, 'status'>): 
     [METADATA_KEYS.registeredAt]: encodeText(entry.registeredAt),
     [METADATA_KEYS.originReason]: encodeText(entry.origin.reason),
     [METADATA_KEYS.workflowId]: encodeText(entry.origin.workflowId),
+    [METADATA_KEYS.artifactUri]: encodeText(entry.artifactUri),
   };
   for (const [name, value] of Object.entries(entry.metrics)) metadata[metricKey(name)] = value === null ? 'null' : String(value);
   return metadata;

@@ -14,10 +14,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen } from '../http-listen.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseCsv, parseJsonInstances, acceptOf, contentTypeOf, formatPredictions } from './model-server-codec.js';
+import { formatPredictions } from './model-server-codec.js';
+import { readInvocation, scoreInvocation } from './model-server-invocation.js';
 import { checkEndpointName, EndpointRegistry, updateRequestSchema } from './model-server-endpoints.js';
 import { HttpError, readBody, sendError, sendJson, sendText } from './model-server-http.js';
-import { coerceRows, predictCoerced, RowCoercionError } from '../../domain/model/predict.js';
 import type { TestAffordances } from './model-server-state.js';
 
 /** SageMaker's real-time inference payload limit. */
@@ -83,22 +83,10 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
   const limit = options.maxPayloadBytes ?? defaultMaxPayloadBytes;
 
   async function invoke(name: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const body = (await readBody(request, limit)).toString('utf8');
-    const accept = acceptOf(request.headers.accept);
-    const contentType = contentTypeOf(request.headers['content-type']);
+    const { body, contentType, accept } = await readInvocation(request, limit);
     // Captured once: a request that arrives during a switch is answered wholly by one version.
     const { version, affordances } = registry.serving(name);
-    const specs = version.artifact.encoding;
-    const raw = contentType === 'text/csv' ? parseCsv(body) : parseJsonInstances(body, specs);
-    if (raw.length === 0) throw new HttpError(400, 'the request has no rows');
-    let predictions: number[];
-    try {
-      predictions = predictCoerced(version.artifact, coerceRows(specs, raw));
-    } catch (error) {
-      if (error instanceof RowCoercionError) throw new HttpError(400, error.message, error.problems);
-      throw error;
-    }
-    predictions = applyAffordances(affordances, predictions);
+    const predictions = applyAffordances(affordances, scoreInvocation(version.artifact, contentType, body));
     if (affordances.injectLatencyMs !== undefined) await sleep(affordances.injectLatencyMs);
     sendText(response, 200, accept, formatPredictions(accept, predictions, version.version), { [modelVersionHeader]: version.version });
   }

@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { listen } from '../../../src/adapters/http-listen.js';
+import { modelDataOf } from '../../../src/adapters/aws/sagemaker-model-data.js';
 import {
   SageMakerModelHost,
   type SageMakerDeploymentOptions,
@@ -156,6 +157,7 @@ describe('SageMakerModelHost (moto)', function () {
     assert.equal(described.ExecutionRoleArn, role);
     assert.equal(described.PrimaryContainer?.Image, image);
     assert.equal(described.PrimaryContainer?.ModelDataUrl, ref.artifactUri);
+    assert.equal(described.PrimaryContainer?.ModelDataSource, undefined);
     assert.deepEqual(described.PrimaryContainer?.Environment, { VIGIL_MODEL: ref.model, VIGIL_MODEL_VERSION: 'v1' });
     const listed = await client.send(new ListTagsCommand({ ResourceArn: described.ModelArn }));
     assert.deepEqual(tagMap(listed.Tags), {
@@ -172,6 +174,52 @@ describe('SageMakerModelHost (moto)', function () {
       assert.match(error.message, new RegExp(`${modelResourceName(ref.model, 'v1')}.*s3://elsewhere`));
       return true;
     });
+  });
+
+  it('creates a model version from an uncompressed model.json as its folder (S3Prefix, no compression), and reads it back for the conflict check', async () => {
+    const modelHost = host();
+    const model = unique('churn');
+    const folder = `s3://vigil-models/${model}/v1/model/`;
+    const ref: ModelVersionRef = { model, version: 'v1', artifactUri: `${folder}model.json` };
+    const tags = callerTags(ref, 'all');
+    await modelHost.createModelVersion(ref, tags);
+
+    const described = await client.send(new DescribeModelCommand({ ModelName: modelResourceName(model, 'v1') }));
+    assert.equal(described.PrimaryContainer?.ModelDataUrl, undefined);
+    assert.deepEqual(described.PrimaryContainer?.ModelDataSource, { S3DataSource: { S3Uri: folder, S3DataType: 'S3Prefix', CompressionType: 'None' } });
+    assert.equal(described.PrimaryContainer?.Image, image);
+
+    // The same folder, named either way, is the same artifact: nothing to do.
+    await modelHost.createModelVersion(ref, tags);
+    await modelHost.createModelVersion({ ...ref, artifactUri: folder }, tags);
+    for (const elsewhere of [`s3://vigil-models/${model}/v2/model/model.json`, `s3://vigil-models/${model}/v1/model.tar.gz`]) {
+      await assert.rejects(modelHost.createModelVersion({ ...ref, artifactUri: elsewhere }, tags), (error: unknown) => {
+        assert.ok(error instanceof NonRetryableError, String(error));
+        assert.equal(error.code, 'CONFLICT');
+        assert.ok(error.message.includes(`exists with artifact ${folder}, not`), error.message);
+        return true;
+      });
+    }
+    // A model created from a model.tar.gz conflicts with the folder form too.
+    const packed = version(unique('churn'), 'v1');
+    await modelHost.createModelVersion(packed, tags);
+    await assert.rejects(modelHost.createModelVersion({ ...packed, artifactUri: `s3://vigil-models/${packed.model}/v1/` }, tags), { name: 'NonRetryableError', code: 'CONFLICT' });
+  });
+
+  it('maps artifact URIs to model data and refuses what the container could not load', async () => {
+    assert.deepEqual(modelDataOf('s3://b/m/v1/model.tar.gz', 'x'), { ModelDataUrl: 's3://b/m/v1/model.tar.gz' });
+    const folder = { ModelDataSource: { S3DataSource: { S3Uri: 's3://b/m/v1/model/', S3DataType: 'S3Prefix', CompressionType: 'None' } } };
+    assert.deepEqual(modelDataOf('s3://b/m/v1/model/model.json', 'x'), folder);
+    assert.deepEqual(modelDataOf('s3://b/m/v1/model/', 'x'), folder);
+    const modelHost = host();
+    for (const artifactUri of ['s3://b/m/v1/weights.json', 's3://b/', 's3://b/model.json', '/tmp/model/']) {
+      await assert.rejects(modelHost.createModelVersion({ model: unique('churn'), version: 'v1', artifactUri }, {}), (error: unknown) => {
+        assert.ok(error instanceof NonRetryableError, String(error));
+        assert.equal(error.code, 'INVALID_INPUT');
+        assert.ok(error.message.includes(artifactUri), error.message);
+        return true;
+      });
+    }
   });
 
   it('creates the endpoint on the first pointEndpoint, on the version config, and does nothing when asked again', async () => {

@@ -95,10 +95,24 @@ describe('SageMakerModelRegistry (moto)', function () {
       'vigil:registeredAt': '2026-03-02T10:00:00.000Z',
       'vigil:originReason': 'drift',
       'vigil:workflowId': `retraining-${model}-2026-03-02`,
+      'vigil:artifactUri': `s3://vigil-artifacts/models/${model}/v1/model.tar.gz`,
       'metric:holdout_rmse': '9.75',
       'metric:holdout_mae': '7.5',
       'metric:champion_rmse': 'null',
     });
+  });
+
+  it('registers an uncompressed model.json as its folder (S3Prefix) and gives the artifact back exactly as registered', async () => {
+    const model = modelId();
+    const artifactUri = `s3://vigil-artifacts/models/${model}/v1/model/model.json`;
+    await registry().register(entry(model, 'v1', { artifactUri }));
+    const [arn] = await packagesOf(modelPackageGroupName(model));
+    const container = (await describe(arn ?? '')).InferenceSpecification?.Containers?.[0];
+    assert.equal(container?.ModelDataUrl, undefined);
+    assert.deepEqual(container?.ModelDataSource, {
+      S3DataSource: { S3Uri: `s3://vigil-artifacts/models/${model}/v1/model/`, S3DataType: 'S3Prefix', CompressionType: 'None' },
+    });
+    assert.equal((await registry().get(model, 'v1'))?.artifactUri, artifactUri);
   });
 
   it('returns the existing package when the same version is registered again, and refuses another artifact under it', async () => {
@@ -205,8 +219,8 @@ describe('SageMakerModelRegistry (moto)', function () {
 
   it('refuses what SageMaker metadata cannot hold, before creating anything', async () => {
     const model = modelId();
-    const tooMany = Object.fromEntries(Array.from({ length: 44 }, (_, index) => [`m${index}`, index]));
-    await assert.rejects(registry().register(entry(model, 'v1', { metrics: tooMany })), isNonRetryable(/44 metrics, .* at most 43/, 'INVALID_INPUT'));
+    const tooMany = Object.fromEntries(Array.from({ length: 43 }, (_, index) => [`m${index}`, index]));
+    await assert.rejects(registry().register(entry(model, 'v1', { metrics: tooMany })), isNonRetryable(/43 metrics, .* at most 42/, 'INVALID_INPUT'));
     await assert.rejects(registry().register(entry(model, 'v1', { metrics: { 'rmse, holdout': 1 } })), isNonRetryable(/metric name "rmse, holdout"/));
     await assert.rejects(registry().register(entry('../etc', 'v1')), isNonRetryable(/model "..\/etc"/, 'INVALID_NAME'));
     assert.deepEqual(await packagesOf(modelPackageGroupName(model)), []);

@@ -159,7 +159,9 @@ export async function startAwsLoopRig(): Promise<AwsLoopRig> {
           const config = await sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: described.EndpointConfigName }));
           const variant = config.ProductionVariants?.[0];
           const model = await sagemaker.send(new DescribeModelCommand({ ModelName: variant?.ModelName }));
-          const artifact = await artifactAt(model.PrimaryContainer?.ModelDataUrl ?? '');
+          // An uncompressed model is its folder (ModelDataSource), which SageMaker copies to /opt/ml/model.
+          const folder = model.PrimaryContainer?.ModelDataSource?.S3DataSource?.S3Uri;
+          const artifact = await artifactAt(model.PrimaryContainer?.ModelDataUrl ?? (folder === undefined ? '' : `${folder}model.json`));
           const rows = parseCsv(body.toString('utf8')).map((row) => row.map((cell) => (cell === '' ? null : cell)));
           return { body: predict(artifact, rows).join('\n'), contentType: 'text/csv', variant: variant?.VariantName ?? '' };
         },
@@ -179,8 +181,8 @@ export async function startAwsLoopRig(): Promise<AwsLoopRig> {
     const runtime = await composeRuntime(loaded, { writeAlert: (text) => alerts.push(text), writeApproval: () => undefined });
     closers.push(() => runtime.close());
 
-    // v1 in production, as a first deployment would have left it.
-    const v1Uri = `s3://${buckets.artifacts}/models/demand/v1/model.json`;
+    // v1 in production, as a first deployment would have left it; alone in its folder, which SageMaker copies whole.
+    const v1Uri = `s3://${buckets.artifacts}/models/demand/v1/model/model.json`;
     await putFile(s3, v1Uri, artifactPathFor(dir, 'demand', 'v1'));
     const v1 = { model: 'demand', version: 'v1', artifactUri: v1Uri };
     const tags = { 'vigil:model': 'demand', 'vigil:version': 'v1', 'vigil:env': 'production' };
@@ -273,7 +275,7 @@ async function putFile(s3: S3Client, uri: string, path: string): Promise<void> {
 }
 
 /**
- * The pipeline's Train and Evaluate steps, locally: model.json and evaluation.json under OutputPrefix.
+ * The pipeline's Train and Evaluate steps, locally: model/model.json and evaluation.json under OutputPrefix.
  * The rows the execution was given (LabelledRowsUri, Vigil's UNLOAD through the twin) are read back
  * and must be the rows the reference trainer trains and evaluates on.
  */
@@ -309,7 +311,8 @@ async function runTrainingSteps(
     throw new Error(`LabelledRowsUri holds ${JSON.stringify(exported)} rows; the reference trainer used ${JSON.stringify(used)}`);
   }
   const prefix = value('OutputPrefix');
-  const modelUri = `${prefix}model.json`;
+  // In a folder of its own: the endpoint's container gets every file of the model's folder.
+  const modelUri = `${prefix}model/model.json`;
   await putFile(context.s3, modelUri, execution.result.artifactUri);
   const report = { ...execution.result, artifactUri: modelUri };
   const reportPath = join(context.dir, 'reports', `${training.candidateVersion}.json`);
