@@ -4,6 +4,7 @@
 // (model, version), so a worker killed at any step resumes without creating anything twice.
 import { defineQuery, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.js';
+import { stepRetry } from './activity-retry.js';
 import type { DeployResult, DeployStage, EndpointMove, SmokeReport } from '../domain/deploy/types.js';
 import { modelIdKey, stageKey, workflowKindKey } from './search-attributes.js';
 
@@ -22,7 +23,7 @@ export const deployStageQuery = defineQuery<DeployStage>('stage');
 const steps = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+  retry: stepRetry,
 });
 
 // Moving an endpoint waits for it: a SageMaker blue/green update bakes its canary and keeps the

@@ -10,6 +10,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.js';
+import { stepRetry } from './activity-retry.js';
 import type { Breach, MonitorWindowResult, TimeWindow } from '../domain/monitoring/types.js';
 import { modelIdKey, stageKey, workflowKindKey } from './search-attributes.js';
 
@@ -27,7 +28,7 @@ export const monitorStageQuery = defineQuery<MonitorStage>('stage');
 
 const quick = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+  retry: stepRetry,
 });
 
 const long = proxyActivities<ReturnType<typeof createActivities>>({

@@ -14,6 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.js';
+import { stepRetry } from './activity-retry.js';
 import { deployWorkflow } from './deploy.js';
 import { deployWorkflowId } from './workflow-ids.js';
 import {
@@ -40,7 +41,7 @@ export type { DecisionInput, DecisionResult, RefusedDecision, RetrainingResult, 
 
 const quick = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+  retry: stepRetry,
 });
 
 const long = proxyActivities<ReturnType<typeof createActivities>>({

@@ -4,6 +4,7 @@
 // request is forwarded to moto untouched, so the adapters under test talk to one endpoint.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen } from '../../src/adapters/http-listen.js';
+import { forwardRequest, readRequestBody, sendAwsJson, signedRegion } from './http-forward.js';
 
 /** The SageMaker JSON 1.1 operation name, e.g. "UpdateEndpoint" (from X-Amz-Target: SageMaker.UpdateEndpoint). */
 export type Operation = string;
@@ -50,45 +51,23 @@ export async function startSageMakerShim(motoUrl: string, handlers: Record<Opera
 
   const server = createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) send(response, awsError(500, 'InternalFailure', error instanceof Error ? error.message : String(error)));
-      else response.destroy();
+      if (response.headersSent) return response.destroy();
+      const failure = awsError(500, 'InternalFailure', error instanceof Error ? error.message : String(error));
+      sendAwsJson(response, failure.status, failure.body);
     });
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks);
+    const raw = await readRequestBody(request);
     const target = request.headers['x-amz-target'];
     const operation = typeof target === 'string' && target.startsWith('SageMaker.') ? target.slice('SageMaker.'.length) : undefined;
     const handler = operation === undefined ? undefined : handlers[operation];
     if (handler !== undefined) {
-      const region = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(request.headers.authorization ?? ''))?.[1] ?? 'us-east-1';
-      const context: ShimContext = { callMoto: callMotoIn(region) };
+      const context: ShimContext = { callMoto: callMotoIn(signedRegion(request)) };
       const answer = await handler(JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>, context);
-      if (answer !== undefined) return send(response, answer);
+      if (answer !== undefined) return sendAwsJson(response, answer.status, answer.body);
     }
-    await forward(request, raw, response);
-  }
-
-  async function forward(request: IncomingMessage, raw: Buffer, response: ServerResponse): Promise<void> {
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (value === undefined || ['host', 'content-length', 'connection', 'expect'].includes(name)) continue;
-      headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-    }
-    const upstream = await fetch(new URL(request.url ?? '/', motoUrl), {
-      method: request.method ?? 'GET',
-      headers,
-      ...(raw.length > 0 ? { body: raw } : {}),
-    });
-    const body = Buffer.from(await upstream.arrayBuffer());
-    const outHeaders: Record<string, string> = {};
-    upstream.headers.forEach((value, name) => {
-      if (name !== 'content-length' && name !== 'transfer-encoding' && name !== 'content-encoding' && name !== 'connection') outHeaders[name] = value;
-    });
-    response.writeHead(upstream.status, { ...outHeaders, 'content-length': String(body.length) });
-    response.end(body);
+    await forwardRequest(request, raw, response, motoUrl);
   }
 
   const { origin } = await listen(server);
@@ -100,10 +79,4 @@ export async function startSageMakerShim(motoUrl: string, handlers: Record<Opera
         server.close((error) => (error === undefined ? resolve() : reject(error)));
       }),
   };
-}
-
-function send(response: ServerResponse, answer: ShimAnswer): void {
-  const body = JSON.stringify(answer.body);
-  response.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.1', 'content-length': String(Buffer.byteLength(body)) });
-  response.end(body);
 }

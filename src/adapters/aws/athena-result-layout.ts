@@ -197,11 +197,15 @@ export function unloadSql(spec: TableSpec, selectSql: string, key: Row, targetUr
   const d = athenaDialect;
   const columns = dataColumns(spec).map((column) => `  CAST(${d.ident(column.name)} AS ${castTypes[column.type]}) AS ${d.ident(column.name)}`);
   const conditions = Object.entries(key).map(([column, value]) => keyCondition(spec, column, value));
-  return [
-    'UNLOAD (',
+  const select = [
     `SELECT\n${columns.join(',\n')}`,
     `FROM (\n${selectSql}\n) AS replacement`,
     ...(conditions.length > 0 ? [`WHERE ${conditions.join(' AND ')}`] : []),
-    `) TO ${stringLiteral(targetUrl)} WITH (format = 'PARQUET', compression = 'SNAPPY')`,
   ].join('\n');
+  return parquetUnloadSql(select, targetUrl);
+}
+
+/** Athena's UNLOAD of a query's rows as Snappy Parquet files under an (empty) S3 prefix. */
+export function parquetUnloadSql(selectSql: string, targetUrl: string): string {
+  return `UNLOAD (\n${selectSql}\n) TO ${stringLiteral(targetUrl)} WITH (format = 'PARQUET', compression = 'SNAPPY')`;
 }

@@ -24,15 +24,10 @@ import {
 } from './athena-result-layout.js';
 import { checkResultRows } from './athena-result-rows.js';
 import type { ParquetEncoder } from './parquet-encoder.js';
+import type { S3ObjectStore } from './s3-object-store.js';
 
-/** The S3 calls the writer makes (S3ObjectStore has them). */
-export interface ResultObjects {
-  put(key: string, body: Uint8Array, contentType?: string): Promise<void>;
-  list(prefix: string): Promise<StoredObject[]>;
-  deleteKeys(keys: readonly string[], what?: string): Promise<void>;
-  deletePrefix(prefix: string): Promise<string[]>;
-  copy(from: string, to: string): Promise<void>;
-}
+/** The S3 calls the writer makes. */
+export type ResultObjects = Pick<S3ObjectStore, 'put' | 'list' | 'deleteKeys' | 'deletePrefix' | 'copy'>;
 
 export interface AthenaResultWriterOptions {
   layout: ResultLayout;

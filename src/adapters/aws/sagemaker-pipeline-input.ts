@@ -8,6 +8,7 @@ import type { BuiltQuery, MonitoringTables } from '../../domain/sql/query-input.
 import { stringLiteral } from '../../domain/sql/sql-text.js';
 import { trainingRowsSql, type TrainingRowsInput } from '../../domain/sql/training-rows.js';
 import type { TrainingRequest } from '../../ports/training-pipeline.js';
+import { parquetUnloadSql } from './athena-result-layout.js';
 
 /** 'training' or 'holdout': which step reads the row. */
 export const PART_COLUMN = 'part';
@@ -36,7 +37,7 @@ export function labelledRowsUnloadSql(input: LabelledRowsExport): BuiltQuery {
   };
   const select = [part('training', request.trainingWindow), 'UNION ALL', part('holdout', request.holdoutWindow)].join('\n');
   return {
-    sql: `UNLOAD (\n${select}\n) TO ${stringLiteral(input.target)} WITH (format = 'PARQUET', compression = 'SNAPPY')`,
+    sql: parquetUnloadSql(select, input.target),
     label: `unload:labelled-rows:${contract.model}`,
   };
 }

@@ -26,11 +26,11 @@ import type { FeatureContract } from '../../domain/contract/contract.js';
 import { NonRetryableError } from '../../domain/errors.js';
 import { dialectFor } from '../../domain/sql/dialect.js';
 import type { MonitoringTables } from '../../domain/sql/query-input.js';
-import type { ObjectStore } from '../../ports/object-store.js';
 import type { PipelineExecution, PipelineStatus, TrainingPipeline, TrainingRequest } from '../../ports/training-pipeline.js';
 import type { Warehouse } from '../../ports/warehouse.js';
 import { AWS_MAX_ATTEMPTS, classifyAwsError } from './errors.js';
 import { KeyedSerial } from './keyed-serial.js';
+import type { S3ObjectStore } from './s3-object-store.js';
 import { labelledRowsUnloadSql } from './sagemaker-pipeline-input.js';
 import {
   EVALUATION_REPORT_NAME,
@@ -71,10 +71,7 @@ export interface SageMakerTrainingPipelineOptions {
   tablesFor(contract: FeatureContract): Promise<MonitoringTables>;
 }
 
-export type PipelineObjectStore = Pick<ObjectStore, 'get' | 'delete'> & {
-  /** Deletes every object under a non-empty prefix. */
-  deletePrefix(prefix: string): Promise<unknown>;
-};
+export type PipelineObjectStore = Pick<S3ObjectStore, 'get' | 'delete' | 'deletePrefix'>;
 
 type Parameter = { Name: string; Value: string };
 

@@ -7,6 +7,7 @@
 // It implements no AWS operation: every request still reaches moto.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen } from '../../../src/adapters/http-listen.js';
+import { forwardRequest, readRequestBody, sendAwsJson, signedRegion } from '../http-forward.js';
 import type { AthenaAnswer } from '../athena-twin/athena-twin.js';
 
 export interface InvocationAnswer {
@@ -33,12 +34,6 @@ export interface MotoFeeder {
 
 const accountId = '123456789012';
 
-/** The region a SigV4-signed request is for (from its credential scope). */
-function regionOf(request: IncomingMessage): string {
-  const match = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(request.headers.authorization ?? ''));
-  return match?.[1] ?? 'us-east-1';
-}
-
 export async function startMotoFeeder(options: { upstream: string; motoUrl: string; hooks: FeederHooks }): Promise<MotoFeeder> {
   const counts = { athena: 0, invocations: 0, pipelines: 0 };
   let turn: Promise<unknown> = Promise.resolve();
@@ -63,16 +58,14 @@ export async function startMotoFeeder(options: { upstream: string; motoUrl: stri
   const server = createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
       if (response.headersSent) return response.destroy();
-      reply(response, 400, { __type: 'InvalidRequestException', message: error instanceof Error ? error.message : String(error) });
+      sendAwsJson(response, 400, { __type: 'InvalidRequestException', message: error instanceof Error ? error.message : String(error) });
     });
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
+    const body = await readRequestBody(request);
     const target = String(request.headers['x-amz-target'] ?? '');
-    const region = regionOf(request);
+    const region = signedRegion(request);
     const extraHeaders: Record<string, string> = {};
     const invoked = /^\/endpoints\/([^/]+)\/invocations$/.exec(request.url ?? '');
 
@@ -89,7 +82,7 @@ export async function startMotoFeeder(options: { upstream: string; motoUrl: stri
         ];
         await queue('athena/query-results', { account_id: accountId, region, results: [{ rows, column_info: answer.columns }] });
         counts.athena += 1;
-        await forward(request, body, response, extraHeaders);
+        await forwardRequest(request, body, response, options.upstream, extraHeaders);
       });
     }
     if (invoked !== null && request.method === 'POST') {
@@ -105,35 +98,14 @@ export async function startMotoFeeder(options: { upstream: string; motoUrl: stri
         // moto caches answers by request headers and body; a distinct inference id makes each call new.
         invocation += 1;
         extraHeaders['x-amzn-sagemaker-inference-id'] = `feeder-${invocation}`;
-        await forward(request, body, response, extraHeaders);
+        await forwardRequest(request, body, response, options.upstream, extraHeaders);
       });
     }
     if (target === 'SageMaker.StartPipelineExecution') {
       await options.hooks.startPipelineExecution(JSON.parse(body.toString('utf8')) as Record<string, unknown>);
       counts.pipelines += 1;
     }
-    await forward(request, body, response, extraHeaders);
-  }
-
-  async function forward(request: IncomingMessage, body: Buffer, response: ServerResponse, extra: Record<string, string>): Promise<void> {
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (value === undefined || ['host', 'content-length', 'connection', 'expect'].includes(name)) continue;
-      headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-    }
-    for (const [name, value] of Object.entries(extra)) headers.set(name, value);
-    const upstream = await fetch(new URL(request.url ?? '/', options.upstream), {
-      method: request.method ?? 'GET',
-      headers,
-      ...(body.length > 0 ? { body } : {}),
-    });
-    const answer = Buffer.from(await upstream.arrayBuffer());
-    const out: Record<string, string> = {};
-    upstream.headers.forEach((value, name) => {
-      if (!['content-length', 'transfer-encoding', 'content-encoding', 'connection'].includes(name)) out[name] = value;
-    });
-    response.writeHead(upstream.status, { ...out, 'content-length': String(answer.length) });
-    response.end(answer);
+    await forwardRequest(request, body, response, options.upstream, extraHeaders);
   }
 
   const { origin } = await listen(server);
@@ -151,10 +123,4 @@ export async function startMotoFeeder(options: { upstream: string; motoUrl: stri
 function textOf(cell: string | number | boolean | null | undefined): string | undefined {
   if (cell === null || cell === undefined) return undefined;
   return typeof cell === 'string' ? cell : String(cell);
-}
-
-function reply(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'content-length': String(Buffer.byteLength(text)) });
-  response.end(text);
 }
