@@ -1,11 +1,10 @@
 // The staged deploy's activities: thin, idempotent steps over ModelHost, Warehouse, AuditLog and
 // the notifiers. Resource names and tags derive from (model, version), so a retry or a restarted
 // worker finds what an earlier attempt created instead of creating it again.
-import { setTimeout as sleep } from 'node:timers/promises';
-import { cancellationSignal, heartbeat, heartbeatDetails, keepAlive } from './activity-context.js';
+import { heartbeat, heartbeatDetails } from './activity-context.js';
 import type { ModelConfig } from '../config/schema.js';
 import type { EndpointMove, SmokeReport } from '../domain/deploy/types.js';
-import { ENDPOINT_ROLLED_BACK, NonRetryableError } from '../domain/errors.js';
+import { ENDPOINT_ROLLED_BACK, NonRetryableError, RetryableError } from '../domain/errors.js';
 import { deploymentTags } from '../domain/deploy/names.js';
 import { smokeRequestRows, smokeTestVerdict, type SmokeResponse } from '../domain/deploy/smoke-test.js';
 import { dialectFor } from '../domain/sql/dialect.js';
@@ -23,18 +22,14 @@ const dayMs = 86_400_000;
 export function createDeployActivities(deps: ActivityDeps) {
   const now = deps.now ?? (() => new Date());
 
-  async function waitInService(endpoint: string, version: string): Promise<void> {
-    // The local host answers once the version serves; SageMaker updates take minutes: poll.
-    const deadline = Date.now() + 60 * 60_000;
-    for (let attempt = 0; ; attempt += 1) {
-      const description = await deps.modelHost.describeEndpoint(endpoint);
-      if (description?.status === 'InService' && description.currentVersion === version) return;
-      if (description?.status === 'Failed') throw new Error(`endpoint ${endpoint} failed while switching to ${version}`);
-      if (Date.now() > deadline) throw new Error(`endpoint ${endpoint} not in service on ${version} after an hour`);
-      keepAlive({ endpoint, version, status: description?.status ?? 'missing', attempt });
-      // A cancelled deploy stops waiting (the endpoint's own update carries on).
-      await sleep(Math.min(30_000, 500 * 2 ** Math.min(attempt, 6)), undefined, { signal: cancellationSignal() });
-    }
+  /** The hosts resolve pointEndpoint once the version serves (they wait themselves): verify it once. */
+  async function checkServing(endpoint: string, version: string): Promise<void> {
+    const description = await deps.modelHost.describeEndpoint(endpoint);
+    if (description?.status === 'InService' && description.currentVersion === version) return;
+    throw new RetryableError(
+      `endpoint ${endpoint} is ${description?.status ?? 'missing'} on ${description?.currentVersion ?? 'no version'} after moving to ${version}`,
+      'NOT_SERVING',
+    );
   }
 
   return {
@@ -79,7 +74,7 @@ export function createDeployActivities(deps: ActivityDeps) {
           if (error instanceof NonRetryableError && error.code === ENDPOINT_ROLLED_BACK) return { moved: false, reason: error.message };
           throw error;
         }
-        await waitInService(args.endpoint, args.version);
+        await checkServing(args.endpoint, args.version);
         return { moved: true };
       });
     },
@@ -91,7 +86,7 @@ export function createDeployActivities(deps: ActivityDeps) {
         const tags = deploymentTags({ model, version: toVersion, env: endpoint, workflowId });
         // All at once and unwatched: the alarms that called for the rollback must not undo it.
         await deps.modelHost.pointEndpoint(endpoint, { model, version: toVersion, artifactUri: '' }, tags, { traffic: 'immediate' });
-        await waitInService(endpoint, toVersion);
+        await checkServing(endpoint, toVersion);
       });
     },
 

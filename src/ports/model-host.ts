@@ -41,8 +41,9 @@ export interface ModelHost {
   /** Creates the deployable model version (idempotent by version name). */
   createModelVersion(ref: ModelVersionRef, tags: Record<string, string>): Promise<void>;
   /**
-   * Points an endpoint at a version (blue/green: the old version serves until the new is ready).
-   * Fails with code ENDPOINT_ROLLED_BACK (domain/errors.ts) when the platform reverted the update.
+   * Points an endpoint at a version (blue/green: the old version serves until the new is ready),
+   * resolving once the version serves. Fails with code ENDPOINT_ROLLED_BACK (domain/errors.ts) when
+   * the platform reverted the update.
    */
   pointEndpoint(endpoint: string, ref: ModelVersionRef, tags: Record<string, string>, options?: PointOptions): Promise<void>;
   listModelVersions(model: string): Promise<{ version: string; createdAt: string }[]>;
