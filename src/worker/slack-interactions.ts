@@ -1,7 +1,6 @@
 // Slack's Approve / Reject buttons, served by the worker process when a signing secret is
 // configured: verified clicks become the retraining workflow's validated Update; every refused
 // request (forged, replayed, malformed) and every refused decision is audited.
-import { randomUUID } from 'node:crypto';
 import { readSecret, type LoadedConfig } from '../config/load.js';
 import { startSlackInteractions, type SlackInteractions } from '../adapters/slack/slack-interactions.js';
 import { applyDecision } from '../client/approvals.js';
@@ -36,13 +35,23 @@ export async function startInteractions(
           { decision: decision.decision, by: decision.user.id, ...(decision.reason === undefined ? {} : { reason: decision.reason }) },
           'slack',
         ),
+      // One row per source and minute, replaced by id as the endpoint reports the minute's running
+      // count: a flood of refused requests costs a row per source and minute, not one per request.
       onRefused: (refused) =>
         runtime.deps.audit.record({
-          id: `slack-refused:${randomUUID()}`,
-          at: new Date().toISOString(),
+          id: `slack-refused:${refused.remoteAddress ?? 'unknown'}:${refused.window}`,
+          at: refused.firstAt,
           actor: refused.remoteAddress ?? 'unknown',
           action: 'approval.request-refused',
-          detail: { via: 'slack', reason: refused.reason, detail: refused.detail },
+          detail: {
+            via: 'slack',
+            reason: refused.reason,
+            detail: refused.detail,
+            count: refused.count,
+            reasons: refused.reasons,
+            firstAt: refused.firstAt,
+            lastAt: refused.lastAt,
+          },
         }),
     });
   } catch (error) {

@@ -2,24 +2,49 @@
 // Request URL). Every request is verified against the signing secret over its raw body before
 // anything is parsed; a verified click is acked at once (Slack wants the ack within 3 s), then
 // handed to `applyDecision` (the worker delivers it to the waiting workflow), and the clicker is
-// told the result through the click's response_url. Refused requests never reach `applyDecision`;
-// each one is reported to `onRefused` for the audit trail.
+// told the result through the click's response_url. Refused requests never reach `applyDecision`:
+// a signature seen before is a replay; refusals are counted per source and minute and reported to
+// `onRefused` for the audit trail, and a source with too many refusals in a minute gets 429 unread.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen } from '../http-listen.js';
 import { parseInteraction, type ApprovalClick, type ApprovalDecision } from './interaction-payload.js';
 import { appliedResponse, postResponse, refusedResponse } from './interaction-response.js';
-import { verifySlackSignature } from './slack-signature.js';
+import { RefusalTally, type RefusalReport } from './refusal-tally.js';
+import { ReplayGuard } from './replay-guard.js';
+import { maxClockSkewSeconds, verifySlackSignature } from './slack-signature.js';
 
 export type { ApprovalDecision } from './interaction-payload.js';
 
 export type ApplyDecisionResult = { ok: true; summary: string } | { ok: false; error: string };
 
-export type RefusalReason = 'missing_headers' | 'stale_timestamp' | 'bad_signature' | 'malformed' | 'too_large';
+export type RefusalReason =
+  | 'missing_headers'
+  | 'stale_timestamp'
+  | 'bad_signature'
+  | 'replayed'
+  | 'malformed'
+  | 'too_large'
+  | 'rate_limited';
 
+/**
+ * The refusals of one source in one minute. The first refusal is reported at once, the rest when
+ * the minute ends or the endpoint closes; a later report of the same (remoteAddress, window)
+ * carries the running total and supersedes the earlier one.
+ */
 export interface RefusedRequest {
+  /** Reason of the first refusal in the window. */
   reason: RefusalReason;
+  /** undefined when the socket had no address; "(other sources)" past the per-minute source cap. */
   remoteAddress: string | undefined;
+  /** Detail of the first refusal in the window. */
   detail: string;
+  /** Refusals from this source in the window so far. */
+  count: number;
+  /** Start of the minute, ISO 8601. */
+  window: string;
+  firstAt: string;
+  lastAt: string;
+  reasons: Partial<Record<RefusalReason, number>>;
 }
 
 export interface SlackInteractionsOptions {
@@ -38,6 +63,12 @@ export interface SlackInteractionsOptions {
   responseUrlOrigins?: string[];
   /** Default 1 MiB; a click with its message's blocks is a few kilobytes. */
   maxBodyBytes?: number;
+  /**
+   * Refusals per source and minute after which the source is answered 429 without reading or
+   * verifying anything. Default 30. Behind a tunnel or reverse proxy every request has the proxy's
+   * address, so all callers share this budget.
+   */
+  refusalsPerMinute?: number;
   log?: (line: string) => void;
 }
 
@@ -45,7 +76,7 @@ export interface SlackInteractions {
   /** The full endpoint URL, path included (what the Slack app's Request URL forwards to). */
   url: string;
   port: number;
-  /** Stops listening and waits for decisions already acked to finish. */
+  /** Stops listening, reports refusals not reported yet, and waits for acked decisions to finish. */
   close(): Promise<void>;
 }
 
@@ -58,7 +89,11 @@ const statusOf: Record<RefusalReason, number> = {
   bad_signature: 401,
   malformed: 400,
   too_large: 413,
+  replayed: 401,
+  rate_limited: 429,
 };
+
+const unknownSource = 'unknown';
 
 function send(response: ServerResponse, status: number, text = '', headers: Record<string, string> = {}): void {
   response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers });
@@ -101,14 +136,25 @@ export async function startSlackInteractions(options: SlackInteractionsOptions):
     void work.finally(() => pending.delete(work));
   };
 
+  // Reports go out one at a time: a window's later report replaces its earlier one by id, so the
+  // two must land in order.
+  let reporting = Promise.resolve();
+  const report = ({ source, ...counts }: RefusalReport<RefusalReason>): void => {
+    const refused: RefusedRequest = { ...counts, remoteAddress: source === unknownSource ? undefined : source };
+    reporting = reporting
+      .then(() => options.onRefused(refused))
+      .catch((error: unknown) => log(`slack interactions: onRefused failed: ${String(error)}`));
+    track(reporting);
+  };
+  const refusalsPerMinute = options.refusalsPerMinute ?? 30;
+  const refusals = new RefusalTally<RefusalReason>({ now, limit: refusalsPerMinute, report });
+  const replays = new ReplayGuard({ windowSeconds: maxClockSkewSeconds });
+  const sourceOf = (request: IncomingMessage): string => request.socket.remoteAddress ?? unknownSource;
+
   const refuse = (request: IncomingMessage, response: ServerResponse, reason: RefusalReason, detail: string): void => {
-    if (!response.headersSent && !response.destroyed) send(response, statusOf[reason], 'refused');
-    const refused: RefusedRequest = { reason, remoteAddress: request.socket.remoteAddress, detail };
-    track(
-      Promise.resolve()
-        .then(() => options.onRefused(refused))
-        .catch((error: unknown) => log(`slack interactions: onRefused failed: ${String(error)}`)),
-    );
+    const headers: Record<string, string> = reason === 'rate_limited' ? { 'retry-after': '60' } : {};
+    if (!response.headersSent && !response.destroyed) send(response, statusOf[reason], 'refused', headers);
+    refusals.note(sourceOf(request), reason, detail);
   };
 
   const decide = async (click: ApprovalClick): Promise<void> => {
@@ -126,6 +172,10 @@ export async function startSlackInteractions(options: SlackInteractionsOptions):
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== path) return send(response, 404, 'not found');
     if (request.method !== 'POST') return send(response, 405, 'method not allowed', { allow: 'POST' });
+    // Checked before the body is read: a flood costs a counter lookup per request, no HMAC.
+    if (refusals.overLimit(sourceOf(request))) {
+      return refuse(request, response, 'rate_limited', `more than ${refusalsPerMinute} refused requests from this address this minute`);
+    }
     // The signature covers the exact bytes received, so nothing parses the body before this.
     const rawBody = await readRawBody(request, maxBodyBytes);
     if (rawBody === undefined) return refuse(request, response, 'too_large', `body over ${maxBodyBytes} bytes`);
@@ -135,6 +185,10 @@ export async function startSlackInteractions(options: SlackInteractionsOptions):
       now(),
     );
     if (!verdict.ok) return refuse(request, response, verdict.reason, verdict.detail);
+    // A verified signature covers its timestamp and body, so seeing it twice means the same request.
+    if (!replays.firstSeen(verdict.signature, verdict.timestampSeconds, now())) {
+      return refuse(request, response, 'replayed', 'this signed request was already received');
+    }
 
     const parsed = parseInteraction(header(request, 'content-type'), rawBody);
     if (parsed.kind === 'malformed') return refuse(request, response, 'malformed', parsed.detail);
@@ -162,6 +216,7 @@ export async function startSlackInteractions(options: SlackInteractionsOptions):
       const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
       server.closeAllConnections();
       await closed;
+      refusals.close();
       await Promise.allSettled([...pending]);
     },
   };

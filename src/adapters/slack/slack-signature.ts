@@ -1,14 +1,16 @@
 // Verification of Slack's request signature (https://api.slack.com/authentication/verifying-requests-from-slack).
 // Bolt's receivers do this, but @slack/bolt is not a dependency of this project, so the check is
 // done here by hand, in one place: HMAC-SHA256 over "v0:<timestamp>:<raw body>" with the signing
-// secret, compared in constant time, and a five-minute window against replays.
+// secret, compared in constant time, and a five-minute window against old requests; inside the
+// window, replay-guard.ts refuses a signature seen before.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** How far a request's timestamp may be from our clock, either way. */
 export const maxClockSkewSeconds = 5 * 60;
 
 export type SignatureVerdict =
-  | { ok: true }
+  /** The verified signature and its timestamp, for the replay check. */
+  | { ok: true; signature: string; timestampSeconds: number }
   | { ok: false; reason: 'missing_headers' | 'stale_timestamp' | 'bad_signature'; detail: string };
 
 export interface SignedRequest {
@@ -43,5 +45,5 @@ export function verifySlackSignature(signingSecret: string, request: SignedReque
   if (received.length !== expected.length || !timingSafeEqual(received, expected)) {
     return { ok: false, reason: 'bad_signature', detail: 'signature does not match the body' };
   }
-  return { ok: true };
+  return { ok: true, signature, timestampSeconds: Number(timestamp) };
 }

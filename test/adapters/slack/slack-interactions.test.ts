@@ -43,8 +43,10 @@ describe('Slack interactions endpoint', function () {
   let decide: (decision: ApprovalDecision) => Promise<ApplyDecisionResult>;
   let hookReply: () => HookReply;
   let deadOrigin: string;
+  let endpointClosed: boolean;
 
   beforeEach(async () => {
+    endpointClosed = false;
     clock = t0;
     decisions = [];
     refused = [];
@@ -69,7 +71,7 @@ describe('Slack interactions endpoint', function () {
     });
   });
   afterEach(async () => {
-    await endpoint.close();
+    if (!endpointClosed) await endpoint.close();
     await hooks.close();
   });
 
@@ -169,7 +171,8 @@ describe('Slack interactions endpoint', function () {
     const body = clickBody();
     assert.equal((await post(body)).status, 200);
     await hooks.waitFor(1);
-    assert.equal((await post(body)).status, 200);
+    // A second click is a new request with its own timestamp (the same one again is a replay).
+    assert.equal((await post(body, { 'x-slack-request-timestamp': String(t0 / 1000 + 1) })).status, 200);
     const [first, second] = await hooks.waitFor(2);
     assert.equal(responseBody(first).replace_original, true);
     assert.deepEqual(responseBody(second), { response_type: 'ephemeral', replace_original: false, text: 'Not applied: request no longer pending' });
@@ -293,6 +296,118 @@ describe('Slack interactions endpoint', function () {
     it('a response_url outside the allowed origins', async () => {
       await expectRefused(post(clickBody({ responseUrl: 'https://attacker.example/hook' })), 400, 'malformed');
       assert.equal(hooks.requests.length, 0);
+    });
+  });
+
+  describe('replays and floods', () => {
+    async function closeEndpoint(): Promise<void> {
+      endpointClosed = true;
+      await endpoint.close();
+    }
+
+    /** Posts `count` unsigned requests one after another; `beforeEach` may move the clock. */
+    async function unsignedFlood(count: number, beforeEach: (index: number) => void = () => undefined): Promise<number[]> {
+      const statuses: number[] = [];
+      for (let index = 0; index < count; index += 1) {
+        beforeEach(index);
+        statuses.push((await post('payload=%7B%7D', { 'x-slack-signature': undefined })).status);
+      }
+      return statuses;
+    }
+
+    /** The reports grouped by window: a later report of a window carries its running total. */
+    function byWindow(): Map<string, RefusedRequest[]> {
+      const windows = new Map<string, RefusedRequest[]>();
+      for (const report of refused) windows.set(report.window, [...(windows.get(report.window) ?? []), report]);
+      return windows;
+    }
+
+    const tally = (statuses: number[]): Record<number, number> =>
+      statuses.reduce<Record<number, number>>((counts, status) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }), {});
+
+    it('applies a signed click once: the same request posted again inside the window is refused as a replay', async () => {
+      const body = clickBody();
+      assert.equal((await post(body)).status, 200);
+      await hooks.waitFor(1);
+      clock = t0 + 4 * 60 * 1000;
+      const replay = await post(body);
+      assert.equal(replay.status, 401);
+      assert.equal((await post(body)).status, 401);
+      assert.equal(decisions.length, 1);
+      assert.equal(hooks.requests.length, 1, 'the clicker is told once');
+      assert.equal(refused.length, 1, 'the first refusal of the minute is reported at once, the next one counted');
+      assert.equal(refused[0]?.reason, 'replayed');
+      assert.equal(refused[0]?.remoteAddress, '127.0.0.1');
+      assert.deepEqual(refused[0]?.reasons, { replayed: 1 });
+      await closeEndpoint();
+      assert.equal(refused.at(-1)?.count, 2);
+      assert.deepEqual(refused.at(-1)?.reasons, { replayed: 2 });
+    });
+
+    it('reports a flood of unsigned requests once at its start and once with the total, and answers 429 past the limit', async () => {
+      const statuses = await unsignedFlood(1000);
+      assert.deepEqual(tally(statuses), { 401: 30, 429: 970 });
+      assert.equal(refused.length, 1);
+      assert.equal(refused[0]?.count, 1);
+      assert.equal(refused[0]?.reason, 'missing_headers');
+      await closeEndpoint();
+      assert.equal(refused.length, 2, 'close() reports the count of the minute');
+      assert.deepEqual(refused[1], {
+        reason: 'missing_headers',
+        remoteAddress: '127.0.0.1',
+        detail: 'X-Slack-Signature or X-Slack-Request-Timestamp is missing',
+        count: 1000,
+        window: '2024-05-01T12:00:00.000Z',
+        firstAt: '2024-05-01T12:00:00.000Z',
+        lastAt: '2024-05-01T12:00:00.000Z',
+        reasons: { missing_headers: 30, rate_limited: 970 },
+      });
+    });
+
+    it('keeps a flood across a minute boundary to two reports per minute whose totals add up', async () => {
+      const statuses = await unsignedFlood(1000, (index) => {
+        clock = t0 + 59_000 + index * 2;
+      });
+      assert.deepEqual(tally(statuses), { 401: 60, 429: 940 }, 'the limit starts again in the new minute');
+      await closeEndpoint();
+      const windows = byWindow();
+      assert.deepEqual([...windows.keys()], ['2024-05-01T12:00:00.000Z', '2024-05-01T12:01:00.000Z']);
+      for (const reports of windows.values()) assert.ok(reports.length <= 2, `${reports.length} reports for one minute`);
+      const totals = [...windows.values()].map((reports) => reports.at(-1)?.count ?? 0);
+      assert.deepEqual(totals, [500, 500]);
+    });
+
+    it('answers 429 to a source over the limit without verifying, even a signed click, until the minute ends', async () => {
+      await unsignedFlood(30);
+      const body = clickBody();
+      const limited = await fetch(endpoint.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': t0Seconds, 'x-slack-signature': sign(body, t0Seconds) },
+        body,
+      });
+      assert.equal(limited.status, 429);
+      assert.equal(limited.headers.get('retry-after'), '60');
+      assert.deepEqual(decisions, []);
+      clock = t0 + 60_000;
+      assert.equal((await post(body)).status, 200, 'not remembered as seen: it was never verified');
+      assert.equal(decisions.length, 1);
+    });
+
+    it('reports the rest of a minute when it ends, without waiting for close()', async () => {
+      clock = t0 + 59_500;
+      await unsignedFlood(3);
+      assert.equal(refused.length, 1);
+      for (let waited = 0; refused.length < 2; waited += 10) {
+        if (waited > 5000) assert.fail('the minute ended without a report');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      assert.equal(refused[1]?.count, 3);
+    });
+
+    it('reports nothing more on close() when every refusal was reported', async () => {
+      await unsignedFlood(1);
+      await closeEndpoint();
+      assert.equal(refused.length, 1);
     });
   });
 
