@@ -15,6 +15,8 @@ export interface LoadedConfig {
   contracts: Record<string, FeatureContract>;
   /** Short hash of the validated config and contracts: provenance of every result row. */
   hash: string;
+  /** What is accepted but unwise (a literal secret in the file), one line each, for the caller to print. */
+  warnings: string[];
 }
 
 export class ConfigError extends Error {
@@ -72,7 +74,16 @@ export async function validateConfig(raw: unknown, path: string, env: NodeJS.Pro
   if (!parsed.success || problems.length > 0) throw new ConfigError(path, problems);
   const config = parsed.data;
   const hash = createHash('sha256').update(JSON.stringify({ config, contracts })).digest('hex').slice(0, 12);
-  return { config, path, contracts, hash };
+  return { config, path, contracts, hash, warnings: literalSecretWarnings(config) };
+}
+
+/** A secret written in the file ends up in backups, diffs and reviews; env:NAME keeps it out. */
+function literalSecretWarnings(config: VigilConfig): string[] {
+  const slack = config.slack;
+  if (slack === undefined) return [];
+  return (['botToken', 'signingSecret'] as const)
+    .filter((key) => slack[key]?.startsWith('env:') === false)
+    .map((key) => `slack.${key}: a literal secret in the config file; use env:NAME so it stays out of the file`);
 }
 
 /** What the contract checks read of one model. */

@@ -116,6 +116,20 @@ const secret = z
   .min(1)
   .describe('a literal, or env:NAME to read it from the environment');
 
+const loopbackHosts = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/** The bot token goes with every call to this URL, so plain http is only for a local stand-in. */
+const slackApiUrl = z
+  .url()
+  .refine(
+    (value) => {
+      if (!URL.canParse(value)) return true; // z.url() reports it
+      const url = new URL(value);
+      return url.protocol === 'https:' || (url.protocol === 'http:' && loopbackHosts.has(url.hostname));
+    },
+    'must be https:// unless its host is loopback (127.0.0.1, ::1, localhost): the bot token is sent with every call and would travel in clear',
+  );
+
 export const configSchema = z
   .object({
     mode: z.enum(['local', 'aws']).default('local'),
@@ -147,7 +161,7 @@ export const configSchema = z
         signingSecret: secret.optional(),
         channel: z.string().min(1),
         /** Override of https://slack.com/api/ (tests point it at a local server). */
-        apiUrl: z.url().optional(),
+        apiUrl: slackApiUrl.optional(),
         /** Where the Approve / Reject endpoint listens; a tunnel or reverse proxy forwards Slack's requests to it. */
         interactionsHost: z.string().min(1).default('127.0.0.1'),
         interactionsPort: z.number().int().min(0).max(65535).default(3000),

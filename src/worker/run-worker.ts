@@ -12,6 +12,7 @@ import { startInteractions } from './slack-interactions.js';
 
 export async function runWorker(configPath: string): Promise<void> {
   const loaded = await loadConfig(configPath);
+  for (const warning of loaded.warnings) console.error(`vigil: warning: ${warning}`);
   const target = temporalTarget();
   let modelServer: ModelServer | undefined;
   if (loaded.config.mode === 'local') {

@@ -130,6 +130,34 @@ describe('config loading', () => {
       assert.equal(first.config.slack?.botToken, 'env:VIGIL_TEST_TOKEN');
       assert.equal(first.hash, again.hash);
       assert.notEqual(first.hash, changed.hash);
+      assert.deepEqual(first.warnings, []);
+    });
+
+    it('accepts a literal Slack secret with a warning naming the field, never the secret', async () => {
+      const raw = {
+        slack: { botToken: 'xoxb-literal-token', signingSecret: 'literal-signing-secret', channel: '#alerts' },
+        models: [modelEntry('demand', 'contracts/demand.json')],
+      };
+      const loaded = await validateConfig(raw, join(dir, 'vigil.yaml'), {});
+      assert.deepEqual(loaded.warnings, [
+        'slack.botToken: a literal secret in the config file; use env:NAME so it stays out of the file',
+        'slack.signingSecret: a literal secret in the config file; use env:NAME so it stays out of the file',
+      ]);
+      assert.ok(!loaded.warnings.join('\n').includes('xoxb-literal-token'));
+      const mixed = await validateConfig(
+        { ...raw, slack: { ...raw.slack, botToken: 'env:VIGIL_TEST_TOKEN' } },
+        join(dir, 'vigil.yaml'),
+        { VIGIL_TEST_TOKEN: 'xoxb-1' },
+      );
+      assert.deepEqual(mixed.warnings, ['slack.signingSecret: a literal secret in the config file; use env:NAME so it stays out of the file']);
+    });
+
+    it('accepts a Slack API URL over https, or over http to a loopback host', async () => {
+      for (const apiUrl of ['https://slack.example.com/api/', 'http://127.0.0.1:4000/api/', 'http://[::1]:4000/api/', 'http://localhost:4000/api/']) {
+        const raw = { slack: { botToken: 'env:VIGIL_TEST_TOKEN', channel: '#alerts', apiUrl }, models: [modelEntry('demand', 'contracts/demand.json')] };
+        const loaded = await validateConfig(raw, join(dir, 'vigil.yaml'), { VIGIL_TEST_TOKEN: 'xoxb-1' });
+        assert.equal(loaded.config.slack?.apiUrl, apiUrl);
+      }
     });
   });
 
@@ -240,6 +268,16 @@ describe('config loading', () => {
       assert.deepEqual(error.problems, [
         'aws.sagemaker.endpointWaitSeconds: 1800 is shorter than a rollout may take (maximumExecutionTimeoutSeconds + terminationWaitSeconds = 3900) (got 1800)',
       ]);
+    });
+
+    it('refuses a Slack API URL over plain http to another host: the bot token would travel in clear', async () => {
+      for (const apiUrl of ['http://slack.example.com/api/', 'http://127.0.0.2/api/', 'ftp://slack.example.com/api/']) {
+        const raw = { slack: { botToken: 'env:VIGIL_TEST_TOKEN', channel: '#alerts', apiUrl }, models: [modelEntry('demand', 'contracts/demand.json')] };
+        const error = await configError(validateConfig(raw, join(dir, 'vigil.yaml'), { VIGIL_TEST_TOKEN: 'xoxb-1' }));
+        assert.deepEqual(error.problems, [
+          `slack.apiUrl: must be https:// unless its host is loopback (127.0.0.1, ::1, localhost): the bot token is sent with every call and would travel in clear (got "${apiUrl}")`,
+        ]);
+      }
     });
 
     it('reports a contract that cannot be read or is itself invalid', async () => {
