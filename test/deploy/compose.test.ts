@@ -11,6 +11,7 @@ interface ComposeService {
   build?: unknown;
   healthcheck?: { test?: unknown };
   depends_on?: Record<string, { condition: string }>;
+  ports?: { host_ip?: string; target: number; published?: string }[];
 }
 
 describe('docker-compose.yml', function () {
@@ -23,9 +24,23 @@ describe('docker-compose.yml', function () {
   });
 
   function run(file: string, ...args: string[]) {
+    return runWith(process.env, file, ...args);
+  }
+
+  function runWith(env: NodeJS.ProcessEnv, file: string, ...args: string[]) {
     const [command, ...leading] = compose;
     assert.ok(command !== undefined);
-    return spawnSync(command, [...leading, '-f', file, ...args], { encoding: 'utf8' });
+    return spawnSync(command, [...leading, '-f', file, ...args], { encoding: 'utf8', env });
+  }
+
+  /** Every published port of the rendered config: "service target -> host_ip:published". */
+  function publishedPorts(env: NodeJS.ProcessEnv): string[] {
+    const result = runWith(env, 'docker-compose.yml', 'config', '--format', 'json');
+    assert.equal(result.status, 0, result.stderr);
+    const services = (JSON.parse(result.stdout) as { services: Record<string, ComposeService> }).services;
+    return Object.entries(services).flatMap(([name, service]) =>
+      (service.ports ?? []).map((port) => `${name} ${port.target} -> ${port.host_ip ?? '(all interfaces)'}:${port.published ?? '(any)'}`),
+    );
   }
 
   it('is valid for docker compose config -q', () => {
@@ -48,6 +63,22 @@ describe('docker-compose.yml', function () {
     assert.equal(services['temporal-setup']?.depends_on?.temporal?.condition, 'service_healthy');
     assert.equal(services['vigil-worker']?.depends_on?.['temporal-setup']?.condition, 'service_completed_successfully');
     assert.ok(services['vigil-worker']?.build, 'the worker is built from the Dockerfile');
+  });
+
+  it('publishes every port on loopback only by default: Temporal and its UI have no authentication', () => {
+    const { VIGIL_BIND_ADDRESS: _ignored, ...env } = process.env;
+    const ports = publishedPorts(env);
+    assert.ok(ports.includes('temporal 7233 -> 127.0.0.1:7233'), ports.join('\n'));
+    assert.ok(ports.includes('temporal-ui 8080 -> 127.0.0.1:8080'), ports.join('\n'));
+    const exposed = ports.filter((port) => !port.includes(' -> 127.0.0.1:'));
+    assert.deepEqual(exposed, [], 'every published port binds to 127.0.0.1');
+  });
+
+  it('publishes on the address VIGIL_BIND_ADDRESS names', () => {
+    assert.deepEqual(publishedPorts({ ...process.env, VIGIL_BIND_ADDRESS: '0.0.0.0' }), [
+      'temporal 7233 -> 0.0.0.0:7233',
+      'temporal-ui 8080 -> 0.0.0.0:8080',
+    ]);
   });
 
   it('is what fails when the file is broken (the check is real)', () => {
