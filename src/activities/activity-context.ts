@@ -43,3 +43,13 @@ export function namespaceOf(): string {
 export function heartbeatDetails<T>(): T | undefined {
   return current()?.info.heartbeatDetails as T | undefined;
 }
+
+/**
+ * A key that is the same for every attempt of this activity and different for any other activity
+ * (its workflow run and activity id): what makes a retried send recognisable as the same send.
+ */
+export function attemptIndependentKey(): string | undefined {
+  const info = current()?.info;
+  const runId = info?.workflowExecution?.runId;
+  return info === undefined || runId === undefined ? undefined : `${runId}/${info.activityId}`;
+}

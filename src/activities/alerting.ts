@@ -1,6 +1,7 @@
 // Alerts per kind of breach (drift, performance, bias, quality, no data), each an incident: a
 // breach that persists updates the incident's message; a newer window without it closes it.
 import { log } from '@temporalio/activity';
+import { DeliveryLedger } from './delivery-ledger.js';
 import { runLink } from './run-events.js';
 import type { Breach, BreachKind, TimeWindow } from '../domain/monitoring/types.js';
 import { windowLabel } from '../domain/monitoring/windows.js';
@@ -32,6 +33,8 @@ export async function raiseWindowAlerts(deps: ActivityDeps, now: () => Date, arg
   const url = runLink(deps, args.workflowId, args.runId);
   let notified = 0;
   const failures: string[] = [];
+  // A retry after a failing channel sends only what did not go out (see DeliveryLedger).
+  const ledger = new DeliveryLedger(`${args.workflowId}/${args.runId}`);
   for (const kind of kinds) {
     const key = `${model}:${kind}`;
     const breaches = args.breaches.filter((breach) => breach.kind === kind);
@@ -54,12 +57,16 @@ export async function raiseWindowAlerts(deps: ActivityDeps, now: () => Date, arg
       breaches: breaches.map(({ subject, metric, value, threshold, excess }) => ({ subject, metric, value, threshold, excess })),
       runUrl: url,
       ...(args.text === undefined ? {} : { text: args.text }),
+      idempotencyKey: ledger.idempotencyKey(key),
     };
     const refs: Record<string, string> = { ...(open?.messageRefs ?? {}) };
     for (const notifier of deps.notifiers) {
+      const delivery = `${kind}:${notifier.channel}`;
+      if (ledger.get(delivery) !== undefined) continue;
       try {
         const result = await notifier.notify(alert, refs[notifier.channel]);
         if (result.messageRef !== undefined) refs[notifier.channel] = result.messageRef;
+        ledger.record(delivery, result.messageRef);
         notified += 1;
       } catch (error) {
         // One failing channel must not silence the others: try all, remember what was posted (so a

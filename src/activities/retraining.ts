@@ -8,14 +8,16 @@ import { startOfUtcDay } from '../domain/monitoring/windows.js';
 import { dialectFor } from '../domain/sql/dialect.js';
 import { championChallengerGate, type GateVerdict } from '../domain/retraining/gate.js';
 import { decideRetraining, type RecentWindow, type TriggerDecision } from '../domain/retraining/trigger.js';
+import type { Approver } from '../domain/retraining/approval-check.js';
 import type { ApprovalOutcome, ApprovalRequest } from '../ports/approval-channel.js';
 import type { ApprovalStatus } from '../ports/model-registry.js';
 import type { Severity } from '../ports/notifier.js';
 import type { EvaluationMetrics, PipelineExecution } from '../ports/training-pipeline.js';
 import { classified } from './activity-errors.js';
+import { DeliveryLedger } from './delivery-ledger.js';
 import { modelOf } from './model-of.js';
 import type { ActivityDeps } from './monitoring-deps.js';
-import { alertRun, recordRunAudit, runLink } from './run-events.js';
+import { alertRun, recordRunAudit, runLink, type RunAudit } from './run-events.js';
 
 const dayMs = 86_400_000;
 
@@ -26,7 +28,7 @@ export interface RetrainingPlan {
   holdoutWindow: TimeWindow;
   holdoutShare: number;
   asOf: string;
-  approvers: string[];
+  approvers: Approver[];
   approvalTimeoutMs: number;
   tolerance: number;
   ridgeAlpha: number;
@@ -119,14 +121,27 @@ export function createRetrainingActivities(deps: ActivityDeps) {
       await deps.registry.setStatus(model, version, status, by, reason);
     },
 
-    /** Posts the request on every approval channel; returns their message references. */
-    async requestApproval({ request, runId }: { request: ApprovalRequest; runId: string }): Promise<{ refs: Record<string, string> }> {
-      const withLink = { ...request, runUrl: runLink(deps, request.workflowId, runId) };
+    /**
+     * Posts the request once on every approval channel and returns their message references. A
+     * retry (a channel failed, the worker died) updates the messages already posted instead of
+     * posting new ones with live buttons.
+     */
+    async requestApproval({ request }: { request: ApprovalRequest }): Promise<{ refs: Record<string, string> }> {
+      const withLink = { ...request, runUrl: runLink(deps, request.workflowId, request.runId) };
+      const ledger = new DeliveryLedger(`${request.workflowId}/${request.runId}/${request.requestId}`);
       const refs: Record<string, string> = {};
+      const failures: string[] = [];
       for (const channel of deps.approvals) {
-        const { messageRef } = await channel.requestApproval(withLink);
-        if (messageRef !== undefined) refs[channel.channel] = messageRef;
+        const previous = ledger.get(channel.channel);
+        try {
+          const { messageRef } = await channel.requestApproval(withLink, previous === '' ? undefined : previous);
+          if (messageRef !== undefined) refs[channel.channel] = messageRef;
+          ledger.record(channel.channel, messageRef);
+        } catch (error) {
+          failures.push(`${channel.channel}: ${error instanceof Error ? error.message : String(error)}`);
+        }
       }
+      if (failures.length > 0) throw new Error(`approval request ${request.requestId} could not be posted: ${failures.join('; ')}`);
       return { refs };
     },
 
@@ -134,7 +149,7 @@ export function createRetrainingActivities(deps: ActivityDeps) {
       for (const channel of deps.approvals) await channel.recordOutcome(request, refs[channel.channel], outcome);
     },
 
-    async auditRetraining(args: { model: string; workflowId: string; runId: string; action: string; actor: string; detail: Record<string, unknown> }): Promise<void> {
+    async auditRetraining(args: RunAudit): Promise<void> {
       await recordRunAudit(deps, now, args);
     },
 

@@ -4,6 +4,7 @@
 import type { AuditEvent } from '../ports/audit-log.js';
 import type { Alert, Severity } from '../ports/notifier.js';
 import { namespaceOf } from './activity-context.js';
+import { DeliveryLedger } from './delivery-ledger.js';
 import type { ActivityDeps } from './monitoring-deps.js';
 
 export function runUrl(uiUrl: string, namespace: string, workflowId: string, runId: string): string {
@@ -22,11 +23,16 @@ export interface RunAudit {
   action: string;
   actor: string;
   detail: Record<string, unknown>;
+  /**
+   * Set for events that may happen many times in a run (refused decisions): each attempt is its
+   * own row. Without it the event is one per run and action, so a retried step writes it once.
+   */
+  attemptId?: string;
 }
 
 export async function recordRunAudit(deps: ActivityDeps, now: () => Date, event: RunAudit): Promise<void> {
   const record: AuditEvent = {
-    id: `${event.workflowId}:${event.runId}:${event.action}`,
+    id: `${event.workflowId}:${event.runId}:${event.action}${event.attemptId === undefined ? '' : `:${event.attemptId}`}`,
     at: now().toISOString(),
     actor: event.actor,
     action: event.action,
@@ -48,8 +54,12 @@ export interface RunAlert {
   text: string;
 }
 
-/** One-off alerts go to every notifier; a failing channel fails the step after all were tried. */
+/**
+ * One-off alerts go to every notifier; a failing channel fails the step after all were tried, and
+ * its retry sends only to the channels that have not had it yet.
+ */
 export async function alertRun(deps: ActivityDeps, args: RunAlert): Promise<void> {
+  const ledger = new DeliveryLedger(`${args.workflowId}/${args.runId}/${args.incidentKey}`);
   const alert: Alert = {
     incidentKey: args.incidentKey,
     severity: args.severity,
@@ -58,11 +68,14 @@ export async function alertRun(deps: ActivityDeps, args: RunAlert): Promise<void
     breaches: [],
     text: args.text,
     runUrl: runLink(deps, args.workflowId, args.runId),
+    idempotencyKey: ledger.idempotencyKey(args.incidentKey),
   };
   const failures: string[] = [];
   for (const notifier of deps.notifiers) {
+    if (ledger.get(notifier.channel) !== undefined) continue;
     try {
-      await notifier.notify(alert);
+      const result = await notifier.notify(alert);
+      ledger.record(notifier.channel, result.messageRef);
     } catch (error) {
       failures.push(`${notifier.channel}: ${error instanceof Error ? error.message : String(error)}`);
     }

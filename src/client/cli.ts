@@ -102,9 +102,12 @@ for (const decision of ['approve', 'reject'] as const) {
   program
     .command(`${decision} <workflow-id>`)
     .description(`${decision} the deployment a retraining run is waiting on`)
-    .requiredOption('--as <user>', 'who decides (must be one of the model\'s approvers)')
+    .requiredOption('--as <user>', 'who decides (a cli approver of the model)')
+    .option('--version <version>', 'the candidate version you decide (required; without it, shows what is pending)')
+    .option('--request <id>', 'the approval request id shown with the request (default: the one pending now)')
+    .option('--run <run-id>', 'the run (default: the current run of the workflow)')
     .option('--reason <text>', 'why')
-    .action(async (workflowId: string, options: { as: string; reason?: string }) =>
+    .action(async (workflowId: string, options: { as: string; version?: string; request?: string; run?: string; reason?: string }) =>
       (await import('./commands/approvals.js')).decideCommand(workflowId, decision, options),
     );
 }

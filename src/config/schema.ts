@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { awsSchema } from './aws-schema.js';
 import { retrainingSchema } from './retraining-schema.js';
+import type { Approver } from '../domain/retraining/approval-check.js';
 
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be letters, digits and underscores');
 const endpointName = z.string().regex(/^[A-Za-z0-9](-*[A-Za-z0-9])*$/, 'must be letters, digits and hyphens (SageMaker endpoint rules)').max(63);
@@ -95,6 +96,26 @@ const monitoring = z
   })
   .strict();
 
+/**
+ * An approver names the channel that vouches for the identity: a Slack user id is proven by
+ * Slack's signed click, a CLI name only by access to the Temporal namespace (see README).
+ */
+const slackUserId = /^[UW][A-Z0-9]{2,}$/;
+const approver = z.unknown().transform((value, ctx): Approver => {
+  const entries = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.entries(value) : [];
+  const [channel, id] = entries.length === 1 ? entries[0]! : [];
+  if (channel === 'slack' && typeof id === 'string' && slackUserId.test(id)) return { channel: 'slack', id };
+  if (channel === 'cli' && typeof id === 'string' && id.trim() !== '') return { channel: 'cli', id };
+  const message =
+    typeof value === 'string'
+      ? `a bare name does not say which channel vouches for it: write { cli: ${JSON.stringify(value)} } or { slack: "U0123ABCD" }`
+      : channel === 'slack'
+        ? 'must be a Slack user id such as U0123ABCD (not a name or an @mention)'
+        : 'must be { slack: <Slack user id> } or { cli: <name> }';
+  ctx.addIssue({ code: 'custom', message });
+  return z.NEVER;
+});
+
 const model = z
   .object({
     id: identifier,
@@ -106,8 +127,8 @@ const model = z
     sources: z.object({ productionLog: source, labels: source, baseline: source }).strict(),
     monitoring: monitoring.prefault({}),
     retraining: retrainingSchema.prefault({}),
-    /** Who may approve deployments of this model. */
-    approvers: z.array(z.string().min(1)).default([]),
+    /** Who may approve deployments of this model, per channel. */
+    approvers: z.array(approver).default([]),
   })
   .strict();
 

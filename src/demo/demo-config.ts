@@ -22,6 +22,9 @@ export function demoDriftDate(): string {
 
 export const demoTaskQueue = 'vigil-demo';
 
+/** The demo's approver: a CLI name, since the demo answers its own request from the terminal. */
+export const demoApprover = 'demo-approver';
+
 export async function writeDemoConfig(dir: string): Promise<string> {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'demand.contract.json'), `${JSON.stringify(demoContract(), null, 2)}\n`);
@@ -67,7 +70,7 @@ export async function writeDemoConfig(dir: string): Promise<string> {
           trigger: { k: 6, n: 7, on: ['drift', 'performance'], cooldown: '14d' },
           approvalTimeout: '2h',
         },
-        approvers: ['demo-approver'],
+        approvers: [{ cli: demoApprover }],
       },
     ],
   };

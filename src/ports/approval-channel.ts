@@ -1,9 +1,13 @@
 // Where a human is asked to approve a deployment, and told the outcome: the console (with the
 // CLI command to answer) always, Slack (Approve / Reject buttons) when configured.
+import type { Approver } from '../domain/retraining/approval-check.js';
 
 export interface ApprovalRequest {
-  /** The retraining workflow waiting for the decision; buttons carry it. */
+  /** The retraining run waiting for the decision; buttons and commands carry all three ids. */
   workflowId: string;
+  runId: string;
+  /** Unique per request: a decision names it, so it cannot apply to another request. */
+  requestId: string;
   model: string;
   candidateVersion: string;
   championVersion?: string;
@@ -16,7 +20,7 @@ export interface ApprovalRequest {
     /** Gate verdict text, e.g. "candidate RMSE 9.8 <= champion 41.2 x 1.05". */
     gate: string;
   };
-  approvers: string[];
+  approvers: Approver[];
   /** ISO instant after which the request expires as a rejection. */
   deadline: string;
   runUrl?: string;
@@ -28,8 +32,11 @@ export type ApprovalOutcome =
 
 export interface ApprovalChannel {
   readonly channel: string;
-  /** Posts the request; returns a reference to edit later. */
-  requestApproval(request: ApprovalRequest): Promise<{ messageRef?: string }>;
+  /**
+   * Posts the request once and returns a reference to edit later. Given the reference of an
+   * earlier attempt (an activity retry), it updates that message instead of posting another.
+   */
+  requestApproval(request: ApprovalRequest, previousRef?: string): Promise<{ messageRef?: string }>;
   /** Edits the request to show the outcome and who decided. */
   recordOutcome(request: ApprovalRequest, messageRef: string | undefined, outcome: ApprovalOutcome): Promise<void>;
 }

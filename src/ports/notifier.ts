@@ -23,6 +23,11 @@ export interface Alert {
   /** Link to the workflow run in the Temporal UI. */
   runUrl?: string;
   text?: string;
+  /**
+   * The same for every retry of one send, different for each new update of the incident: a
+   * channel that can deduplicate (SNS FIFO, a subscriber) drops a repeat carrying it.
+   */
+  idempotencyKey?: string;
 }
 
 export interface NotifyResult {

@@ -2,17 +2,16 @@
 // can import them without loading workflow code.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { DeployResult } from '../domain/deploy/types.js';
+import type { DecisionInput, RefusalKind } from '../domain/retraining/approval-check.js';
 
-export interface DecisionInput {
-  decision: 'approve' | 'reject';
-  by: string;
-  reason?: string;
-}
+export type { DecisionInput } from '../domain/retraining/approval-check.js';
 
 export interface DecisionResult {
   accepted: true;
   decision: 'approve' | 'reject';
   by: string;
+  candidateVersion: string;
+  requestId: string;
 }
 
 export type RetrainingStage = 'planning' | 'training' | 'registering' | 'gate' | 'awaiting-approval' | 'deploying' | 'done' | 'rejected' | 'failed';
@@ -20,7 +19,8 @@ export type RetrainingStage = 'planning' | 'training' | 'registering' | 'gate' |
 export interface RetrainingStatus {
   stage: RetrainingStage;
   candidateVersion?: string;
-  pendingDecision?: { candidateVersion: string; approvers: string[]; deadline: string };
+  /** What is waiting for a decision; a decision must name its request id and version. */
+  pendingDecision?: { requestId: string; candidateVersion: string; deadline: string };
   decision?: { decision: 'approve' | 'reject' | 'expired'; by?: string; reason?: string };
 }
 
@@ -32,10 +32,14 @@ export interface RetrainingResult {
   deploy?: DeployResult;
 }
 
-export interface RefusedDecision extends DecisionInput {
+/** A decision the run's validator refused, reported back by its sender so it is audited. */
+export interface RefusedDecision {
+  /** What was asked, as sent (it may lack fields: that can be why it was refused). */
+  decision: Partial<DecisionInput>;
+  kind: RefusalKind;
   error: string;
-  /** Where it came from: "cli", "slack". */
-  via: string;
+  /** Unique per attempt: each refused attempt is its own audit row. */
+  attemptId: string;
 }
 
 export const decideUpdate = defineUpdate<DecisionResult, [DecisionInput]>('decide');

@@ -4,6 +4,7 @@
 // a validator that refuses non-approvers and stale requests) or a Signal; a request that waits
 // past its deadline becomes a rejection with an alert.
 import {
+  ApplicationFailure,
   allHandlersFinished,
   condition,
   executeChild,
@@ -11,9 +12,17 @@ import {
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
+  uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.js';
+import {
+  approvalRefusal,
+  refusalFailureType,
+  refusalKindOfFailureType,
+  type ApprovalState,
+  type PendingApproval,
+} from '../domain/retraining/approval-check.js';
 import { stepRetry } from './activity-retry.js';
 import { deployWorkflow } from './deploy.js';
 import { deployWorkflowId } from './workflow-ids.js';
@@ -23,6 +32,7 @@ import {
   decisionRefusedSignal,
   retrainingStatusQuery,
   type DecisionInput,
+  type RefusedDecision,
   type RetrainingResult,
   type RetrainingStage,
   type RetrainingStatus,
@@ -63,44 +73,75 @@ async function retrain(input: RetrainingInput): Promise<RetrainingResult> {
   const requestedBy = input.requestedBy ?? 'vigil';
   const status: RetrainingStatus = { stage: 'planning' };
   let decision: DecisionInput | undefined;
-  let pending: { approvers: string[]; candidateVersion: string; deadline: string } | undefined;
+  let pending: PendingApproval | undefined;
 
   setHandler(retrainingStatusQuery, () => status);
-  const checkDecision = (candidate: DecisionInput): void => {
-    if (pending === undefined || decision !== undefined) {
-      throw new Error(`no approval is pending for ${model} (already decided, expired, or not yet asked)`);
-    }
-    if (!pending.approvers.includes(candidate.by)) {
-      throw new Error(`${candidate.by} may not approve ${model} (approvers: ${pending.approvers.join(', ') || 'none configured'})`);
-    }
+  const approvalState = (): ApprovalState => {
+    const decided =
+      decision !== undefined
+        ? { decision: decision.decision, by: decision.by, candidateVersion: decision.candidateVersion }
+        : status.decision?.decision === 'expired'
+          ? { decision: 'expired' as const, ...(status.candidateVersion === undefined ? {} : { candidateVersion: status.candidateVersion }) }
+          : undefined;
+    return {
+      model,
+      workflowId,
+      runId,
+      stage: status.stage,
+      // A decision taken but not yet acted on closes the request at once (a double click).
+      ...(pending === undefined || decided !== undefined ? {} : { pending }),
+      ...(decided === undefined ? {} : { decided }),
+    };
   };
-  setHandler(
-    decideUpdate,
-    (candidate) => {
-      decision = candidate;
-      return { accepted: true, decision: candidate.decision, by: candidate.by };
-    },
-    { validator: checkDecision },
-  );
-  setHandler(decideSignal, (candidate) => {
-    // A signal cannot be refused to its sender; an invalid one is logged and ignored.
-    try {
-      checkDecision(candidate);
-      decision = candidate;
-    } catch (error) {
-      log.warn('ignored approval signal', { model, by: candidate.by, error: String(error) });
-    }
-  });
-  setHandler(decisionRefusedSignal, async (refused) => {
-    await quick.auditRetraining({
+  const checkDecision = (candidate: DecisionInput): void => {
+    const refusal = approvalRefusal(approvalState(), candidate);
+    if (refusal !== undefined) throw ApplicationFailure.create({ type: refusalFailureType(refusal.kind), message: refusal.reason, nonRetryable: true });
+  };
+  const auditRefusal = (refused: RefusedDecision): Promise<void> =>
+    quick.auditRetraining({
       model,
       workflowId,
       runId,
       action: 'approval.refused',
-      actor: refused.by,
-      detail: { decision: refused.decision, via: refused.via, error: refused.error, reason: refused.reason ?? null },
+      actor: typeof refused.decision.by === 'string' ? refused.decision.by : 'unknown',
+      attemptId: refused.attemptId,
+      detail: {
+        decision: refused.decision.decision ?? null,
+        via: refused.decision.via ?? null,
+        candidateVersion: refused.decision.candidateVersion ?? null,
+        requestId: refused.decision.requestId ?? null,
+        decisionRunId: refused.decision.runId ?? null,
+        kind: refused.kind,
+        error: refused.error,
+        reason: refused.decision.reason ?? null,
+      },
     });
+  setHandler(
+    decideUpdate,
+    (candidate) => {
+      decision = candidate;
+      return { accepted: true, decision: candidate.decision, by: candidate.by, candidateVersion: candidate.candidateVersion, requestId: candidate.requestId };
+    },
+    { validator: checkDecision },
+  );
+  setHandler(decideSignal, async (candidate) => {
+    // A signal cannot be refused to its sender: the same checks run here, and a refusal is
+    // audited in this run like one the Update validator made.
+    try {
+      checkDecision(candidate);
+      decision = candidate;
+    } catch (error) {
+      const failure = error instanceof ApplicationFailure ? error : undefined;
+      log.warn('refused approval signal', { model, by: candidate.by, error: String(error) });
+      await auditRefusal({
+        decision: candidate,
+        kind: refusalKindOfFailureType(failure?.type) ?? 'malformed',
+        error: failure?.message ?? String(error),
+        attemptId: `signal-${uuid4()}`,
+      });
+    }
   });
+  setHandler(decisionRefusedSignal, auditRefusal);
   const enter = (stage: RetrainingStage): void => {
     status.stage = stage;
     upsertSearchAttributes([{ key: stageKey, value: `retrain:${stage}` }]);
@@ -109,7 +150,7 @@ async function retrain(input: RetrainingInput): Promise<RetrainingResult> {
     { key: modelIdKey, value: model },
     { key: workflowKindKey, value: 'retraining' },
   ]);
-  const audit = (action: string, detail: Record<string, unknown>, actor = requestedBy) =>
+  const audit = (action: string, detail: Record<string, unknown>, actor = requestedBy): Promise<void> =>
     quick.auditRetraining({ model, workflowId, runId, action, actor, detail });
 
   const at = input.at ?? new Date(Date.now()).toISOString();
@@ -150,8 +191,13 @@ async function retrain(input: RetrainingInput): Promise<RetrainingResult> {
   }
 
   const deadline = new Date(Date.now() + plan.approvalTimeoutMs).toISOString();
+  // Deterministic on replay (the workflow's seeded random); names this request in buttons,
+  // commands and decisions, so nothing decided for another request can apply to it.
+  const requestId = `${plan.candidateVersion}-${uuid4().slice(0, 8)}`;
   const request = {
     workflowId,
+    runId,
+    requestId,
     model,
     candidateVersion: plan.candidateVersion,
     ...(plan.championVersion === undefined ? {} : { championVersion: plan.championVersion }),
@@ -165,9 +211,9 @@ async function retrain(input: RetrainingInput): Promise<RetrainingResult> {
     approvers: plan.approvers,
     deadline,
   };
-  const { refs } = await quick.requestApproval({ request, runId });
-  pending = { approvers: plan.approvers, candidateVersion: plan.candidateVersion, deadline };
-  status.pendingDecision = pending;
+  const { refs } = await quick.requestApproval({ request });
+  pending = { requestId, approvers: plan.approvers, candidateVersion: plan.candidateVersion, deadline };
+  status.pendingDecision = { requestId, candidateVersion: plan.candidateVersion, deadline };
   enter('awaiting-approval');
   const decided = await condition(() => decision !== undefined, plan.approvalTimeoutMs);
   status.pendingDecision = undefined;
@@ -205,7 +251,12 @@ async function retrain(input: RetrainingInput): Promise<RetrainingResult> {
     by: chosen.by,
     reason: chosen.reason ?? '',
   });
-  await audit(chosen.decision === 'approve' ? 'approval.approved' : 'approval.rejected', { reason: chosen.reason ?? null }, chosen.by);
+  await audit(
+    chosen.decision === 'approve' ? 'approval.approved' : 'approval.rejected',
+    // Decisions recorded before decisions named their request carry none of these.
+    { reason: chosen.reason ?? null, via: chosen.via ?? null, candidateVersion: chosen.candidateVersion ?? plan.candidateVersion, requestId: chosen.requestId ?? requestId },
+    chosen.by,
+  );
   if (chosen.decision === 'reject') {
     enter('rejected');
     return { model, outcome: 'rejected', candidateVersion: plan.candidateVersion, decidedBy: chosen.by };

@@ -14,3 +14,8 @@ export function retrainingWorkflowId(model: string): string {
 export function deployWorkflowId(model: string, version: string): string {
   return `vigil-deploy-${model}-${version}`;
 }
+
+/** One short run per audited attempt that had no open run to report to. */
+export function auditEventWorkflowId(attemptId: string): string {
+  return `vigil-audit-${attemptId}`;
+}

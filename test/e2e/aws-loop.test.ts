@@ -11,7 +11,7 @@ import { DescribeModelPackageCommand, ListModelPackagesCommand, SageMakerClient 
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createDeployActivities } from '../../src/activities/deploy.js';
-import { applyDecision } from '../../src/client/approvals.js';
+import { decide } from '../support/decisions.js';
 import type { EndpointMove } from '../../src/domain/deploy/types.js';
 import type { DailyMonitoringResult } from '../../src/workflows/daily-monitoring.js';
 import type { dailyMonitoringWorkflow } from '../../src/workflows/daily-monitoring.js';
@@ -55,7 +55,7 @@ describe('the monitoring -> retrain -> deploy loop in aws mode (moto)', function
     }
     const candidate = status.candidateVersion;
     assert.ok(candidate !== undefined);
-    const approved = await applyDecision(rig.client, workflowId, { decision: 'approve', by: 'demo-approver', reason: 'drift confirmed' }, 'test');
+    const approved = await decide(rig.client, workflowId, 'approve', 'demo-approver', { reason: 'drift confirmed' });
     assert.equal(approved.ok, true, JSON.stringify(approved));
     return { candidate, result: (await handle.result()) as RetrainingResult };
   }

@@ -1,6 +1,7 @@
 // Sends alerts to an SNS topic (email, chat bridges, pagers subscribe to it). SNS messages cannot be
 // edited, so an incident that persists is published again as an update carrying the same
 // incident key, which subscribers can filter or group on.
+import { createHash } from 'node:crypto';
 import { PublishCommand, SNSClient, type MessageAttributeValue, type SNSClientConfig } from '@aws-sdk/client-sns';
 import { alertLines } from '../../domain/alerts/format.js';
 import { NonRetryableError } from '../../domain/errors.js';
@@ -54,6 +55,20 @@ export class SnsNotifier implements Notifier {
     this.client = options.client ?? new SNSClient({ maxAttempts: AWS_MAX_ATTEMPTS, ...options.clientConfig });
   }
 
+  /**
+   * A FIFO topic drops a repeat of the same deduplication id within five minutes, so a retried
+   * send publishes once; a standard topic delivers the idempotencyKey attribute for subscribers.
+   */
+  private fifoFields(alert: Alert): { MessageGroupId?: string; MessageDeduplicationId?: string } {
+    if (!this.topicArn.endsWith('.fifo')) return {};
+    const dedupe = alert.idempotencyKey ?? `${alert.incidentKey}:${alert.title}`;
+    return {
+      // Ordered per incident; ids are limited to 128 characters, so both are hashed.
+      MessageGroupId: createHash('sha256').update(alert.incidentKey).digest('hex'),
+      MessageDeduplicationId: createHash('sha256').update(dedupe).digest('hex'),
+    };
+  }
+
   async notify(alert: Alert, previousRef?: string): Promise<NotifyResult> {
     const ongoing = previousRef !== undefined;
     const attributes: Record<string, MessageAttributeValue> = {
@@ -64,6 +79,7 @@ export class SnsNotifier implements Notifier {
     if (alert.model !== '') attributes.model = stringAttribute(alert.model);
     if (alert.incidentKey !== '') attributes.incidentKey = stringAttribute(alert.incidentKey);
     if (ongoing && previousRef !== '') attributes.previousMessageId = stringAttribute(previousRef);
+    if (alert.idempotencyKey !== undefined && alert.idempotencyKey !== '') attributes.idempotencyKey = stringAttribute(alert.idempotencyKey);
     let messageId: string | undefined;
     try {
       const output = await this.client.send(
@@ -72,6 +88,7 @@ export class SnsNotifier implements Notifier {
           Subject: snsSubject(alert, ongoing),
           Message: snsMessage(alert, previousRef),
           MessageAttributes: attributes,
+          ...this.fifoFields(alert),
         }),
       );
       messageId = output.MessageId;

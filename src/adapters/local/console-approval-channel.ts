@@ -8,11 +8,16 @@ export class ConsoleApprovalChannel implements ApprovalChannel {
 
   constructor(private readonly write: (text: string) => void = (text) => process.stderr.write(text)) {}
 
-  requestApproval(request: ApprovalRequest): Promise<{ messageRef?: string }> {
+  requestApproval(request: ApprovalRequest, previousRef?: string): Promise<{ messageRef?: string }> {
+    // A retried request was already printed; printing it again would only repeat it.
+    if (previousRef !== undefined) return Promise.resolve({ messageRef: previousRef });
     const { report } = request;
     const metrics = (label: string, m: { rows: number; rmse: number | null; mae: number | null } | undefined): string =>
       m === undefined ? `  ${label}: none` : `  ${label}: RMSE ${formatNumber(m.rmse)}, MAE ${formatNumber(m.mae)} on ${m.rows} rows`;
-    const approver = request.approvers[0] ?? '<approver>';
+    // Only CLI approvers can answer here; Slack ids decide with the buttons.
+    const onCli = request.approvers.filter((approver) => approver.channel === 'cli').map((approver) => approver.id);
+    const approver = onCli[0] ?? '<approver>';
+    const target = `${request.workflowId} --version ${request.candidateVersion} --request ${request.requestId} --run ${request.runId}`;
     this.write(
       [
         `[approval] ${request.model}: deploy ${request.candidateVersion}${request.championVersion === undefined ? '' : ` (replacing ${request.championVersion})`}?`,
@@ -21,13 +26,13 @@ export class ConsoleApprovalChannel implements ApprovalChannel {
         metrics('candidate', report.candidate),
         metrics('champion ', report.champion),
         `  gate: ${report.gate}`,
-        `  approvers: ${request.approvers.join(', ') || 'none configured'}; deadline ${request.deadline}`,
-        `  approve: npx vigil approve ${request.workflowId} --as ${approver} --reason "..."`,
-        `  reject:  npx vigil reject ${request.workflowId} --as ${approver} --reason "..."`,
+        `  request ${request.requestId}; CLI approvers: ${onCli.join(', ') || 'none configured'}; deadline ${request.deadline}`,
+        `  approve: npx vigil approve ${target} --as ${approver} --reason "..."`,
+        `  reject:  npx vigil reject ${target} --as ${approver} --reason "..."`,
         '',
       ].join('\n'),
     );
-    return Promise.resolve({ messageRef: request.workflowId });
+    return Promise.resolve({ messageRef: request.requestId });
   }
 
   recordOutcome(request: ApprovalRequest, _messageRef: string | undefined, outcome: ApprovalOutcome): Promise<void> {

@@ -8,14 +8,21 @@ export const rejectActionId = 'vigil_reject';
 /** Slack refuses a button whose value is longer than this. */
 export const maxButtonValueLength = 2000;
 
+/** What the approver saw: the run, the request and the version a click decides, nothing else. */
 export const buttonValueSchema = z
-  .object({ workflowId: z.string().min(1), model: z.string().min(1), version: z.string().min(1) })
+  .object({
+    workflowId: z.string().min(1),
+    runId: z.string().min(1),
+    requestId: z.string().min(1),
+    model: z.string().min(1),
+    version: z.string().min(1),
+  })
   .strict();
 
 export type ButtonValue = z.output<typeof buttonValueSchema>;
 
 export function encodeButtonValue(value: ButtonValue): string {
-  const text = JSON.stringify({ workflowId: value.workflowId, model: value.model, version: value.version });
+  const text = JSON.stringify({ workflowId: value.workflowId, runId: value.runId, requestId: value.requestId, model: value.model, version: value.version });
   if (text.length > maxButtonValueLength) {
     throw new Error(`button value is ${text.length} characters; Slack allows ${maxButtonValueLength} (workflow id too long?)`);
   }

@@ -51,7 +51,9 @@ export function approvalRequestBlocks(request: ApprovalRequest): KnownBlock[] {
       },
     ],
   };
-  const approvers = request.approvers.length === 0 ? 'none listed' : request.approvers.map(mentionOrName).join(', ');
+  // Only the approvers whose click counts here: CLI names cannot decide through Slack.
+  const onSlack = request.approvers.filter((approver) => approver.channel === 'slack').map((approver) => mentionOrName(approver.id));
+  const approvers = onSlack.length === 0 ? 'none on Slack (use the CLI)' : onSlack.join(', ');
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: cut(approvalTitle(request), 150) } },
     { type: 'section', text: { type: 'mrkdwn', text: cut(`*Reason*\n${escapeMrkdwn(request.reason)}`) } },
@@ -73,7 +75,13 @@ export function approvalRequestBlocks(request: ApprovalRequest): KnownBlock[] {
 }
 
 function approvalActions(request: ApprovalRequest): ActionsBlock {
-  const value = encodeButtonValue({ workflowId: request.workflowId, model: request.model, version: request.candidateVersion });
+  const value = encodeButtonValue({
+    workflowId: request.workflowId,
+    runId: request.runId,
+    requestId: request.requestId,
+    model: request.model,
+    version: request.candidateVersion,
+  });
   return {
     type: 'actions',
     block_id: approvalActionsBlockId,
@@ -111,6 +119,11 @@ export function outcomeBlock(outcome: ApprovalOutcome, note?: string): ContextBl
   const elements: ContextBlock['elements'] = [{ type: 'mrkdwn', text: `${outcomeEmoji[outcome.decision]} ${outcomeLine(outcome)}` }];
   if (note !== undefined && note !== '') elements.push({ type: 'mrkdwn', text: cut(escapeMrkdwn(note), 2000) });
   return { type: 'context', elements };
+}
+
+/** Says why a request's buttons no longer apply (a click on a stale message). */
+export function supersededBlock(reason: string): ContextBlock {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: cut(`:no_entry_sign: No longer pending: ${escapeMrkdwn(reason)}`, 2000) }] };
 }
 
 /** The message's blocks with the buttons replaced by the outcome. */

@@ -7,6 +7,8 @@ import { buttonValueSchema, decisionOf } from './approval-actions.js';
 /** What the endpoint hands to the decision handler. */
 export interface ApprovalDecision {
   workflowId: string;
+  runId: string;
+  requestId: string;
   model: string;
   version: string;
   decision: 'approve' | 'reject';

@@ -2,7 +2,7 @@
 // message redrawn with who decided in place of the buttons, or a note only they see saying why
 // the click was not applied.
 import type { ApprovalOutcome } from '../../ports/approval-channel.js';
-import { outcomeBlock, withOutcome } from './approval-blocks.js';
+import { outcomeBlock, supersededBlock, withOutcome } from './approval-blocks.js';
 import type { ApprovalClick } from './interaction-payload.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 
@@ -24,6 +24,19 @@ export function appliedResponse(click: ApprovalClick, summary: string, at: strin
 
 export function refusedResponse(error: string): Record<string, unknown> {
   return { response_type: 'ephemeral', replace_original: false, text: `Not applied: ${escapeMrkdwn(error)}` };
+}
+
+/**
+ * A click on a request that is no longer pending (decided, expired, another run's): the message
+ * itself is redrawn without its buttons, saying what is pending now, so nobody clicks it again.
+ */
+export function supersededResponse(click: ApprovalClick, error: string): Record<string, unknown> {
+  const { decision } = click;
+  return {
+    replace_original: true,
+    text: `No longer pending: ${decision.model} ${decision.version} (${escapeMrkdwn(error)})`,
+    blocks: withOutcome(click.messageBlocks, supersededBlock(error)),
+  };
 }
 
 /** Posts to a response_url; failures are logged, never thrown (the click was already acked). */

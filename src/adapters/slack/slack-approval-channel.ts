@@ -8,7 +8,8 @@ export type SlackApprovalChannelOptions = SlackConnection;
 
 /**
  * Asks for approval with a chat.postMessage carrying Approve / Reject buttons (each button's value
- * names the waiting workflow), and records the outcome by editing that message with chat.update:
+ * names the waiting run, request and version), once per request: a retry edits the message it
+ * already posted. It records the outcome by editing that message with chat.update:
  * the buttons give way to who decided and when, so a decided request cannot be clicked again.
  */
 export class SlackApprovalChannel implements ApprovalChannel {
@@ -19,11 +20,24 @@ export class SlackApprovalChannel implements ApprovalChannel {
     this.client = slackClient(options);
   }
 
-  async requestApproval(request: ApprovalRequest): Promise<{ messageRef?: string }> {
+  async requestApproval(request: ApprovalRequest, previousRef?: string): Promise<{ messageRef?: string }> {
+    const text = approvalFallbackText(request);
+    const blocks = approvalRequestBlocks(request);
+    const previous = parseMessageRef(previousRef);
+    if (previous !== undefined) {
+      // A retried request: the message is already there; bring it up to date, never post twice.
+      await this.client.chat.update({ channel: previous.channel, ts: previous.ts, text, blocks });
+      return { messageRef: previousRef };
+    }
     const posted = await this.client.chat.postMessage({
       channel: this.options.channel,
-      text: approvalFallbackText(request),
-      blocks: approvalRequestBlocks(request),
+      text,
+      blocks,
+      // Lets anyone reading the channel's history through the API find a request's message.
+      metadata: {
+        event_type: 'vigil_approval_request',
+        event_payload: { workflow_id: request.workflowId, run_id: request.runId, request_id: request.requestId, version: request.candidateVersion },
+      },
     });
     if (posted.channel === undefined || posted.ts === undefined) return {};
     return { messageRef: formatMessageRef({ channel: posted.channel, ts: posted.ts }) };

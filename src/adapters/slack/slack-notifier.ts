@@ -26,7 +26,14 @@ export class SlackNotifier implements Notifier {
       await this.client.chat.update({ channel: previous.channel, ts: previous.ts, text, blocks: alertBlocks(alert, true) });
       return { channel: this.channel, messageRef: previousRef, updated: true };
     }
-    const posted = await this.client.chat.postMessage({ channel: this.options.channel, text, blocks: alertBlocks(alert, false) });
+    const posted = await this.client.chat.postMessage({
+      channel: this.options.channel,
+      text,
+      blocks: alertBlocks(alert, false),
+      ...(alert.idempotencyKey === undefined
+        ? {}
+        : { metadata: { event_type: 'vigil_alert', event_payload: { incident_key: alert.incidentKey, idempotency_key: alert.idempotencyKey } } }),
+    });
     const ref = posted.channel !== undefined && posted.ts !== undefined ? formatMessageRef({ channel: posted.channel, ts: posted.ts }) : undefined;
     return { channel: this.channel, messageRef: ref, updated: false };
   }

@@ -20,6 +20,8 @@ interface WebApiCall {
 
 const request: ApprovalRequest = {
   workflowId: 'retrain-demand-42',
+  runId: 'run-1',
+  requestId: 'v8-0a1b2c3d',
   model: 'demand',
   candidateVersion: 'v8',
   championVersion: 'v7',
@@ -30,7 +32,10 @@ const request: ApprovalRequest = {
     champion: { rows: 12345, rmse: 41.2, mae: null },
     gate: 'candidate RMSE 9.812 <= champion 41.2 x 1.05',
   },
-  approvers: ['U0APPROVER', 'ops-lead'],
+  approvers: [
+    { channel: 'slack', id: 'U0APPROVER' },
+    { channel: 'cli', id: 'ops-lead' },
+  ],
   deadline: '2024-05-02T12:00:00Z',
   runUrl: 'http://localhost:8233/namespaces/default/workflows/retrain-demand-42',
 };
@@ -96,7 +101,7 @@ describe('SlackApprovalChannel against a stand-in Web API', function () {
       '*Champion v7*\nrows 12,345\nRMSE 41.2\nMAE n/a',
     ]);
     assert.equal(gate?.text?.text, '*Gate*\ncandidate RMSE 9.812 &lt;= champion 41.2 x 1.05');
-    assert.equal(people?.fields?.[0]?.text, '*Approvers*\n<@U0APPROVER>, ops-lead');
+    assert.equal(people?.fields?.[0]?.text, '*Approvers*\n<@U0APPROVER>', 'only the approvers whose click counts on Slack');
     assert.match(people?.fields?.[1]?.text ?? '', /^\*Deadline\*\n<!date\^1714651200\^.*\|2024-05-02T12:00:00.000Z>$/);
     assert.match(allText(call.blocks), /<http:\/\/localhost:8233\/namespaces\/default\/workflows\/retrain-demand-42\|Open the run in the Temporal UI>/);
 
@@ -109,7 +114,7 @@ describe('SlackApprovalChannel against a stand-in Web API', function () {
     assert.equal(reject?.action_id, 'vigil_reject');
     assert.equal(reject?.style, 'danger');
     for (const button of [approve, reject]) {
-      assert.deepEqual(JSON.parse(button?.value ?? ''), { workflowId: 'retrain-demand-42', model: 'demand', version: 'v8' });
+      assert.deepEqual(JSON.parse(button?.value ?? ''), { workflowId: 'retrain-demand-42', runId: 'run-1', requestId: 'v8-0a1b2c3d', model: 'demand', version: 'v8' });
     }
   });
 
@@ -119,6 +124,20 @@ describe('SlackApprovalChannel against a stand-in Web API', function () {
     const call = webApiCall(slack.requests[0]);
     assert.equal(call.blocks[2]?.fields?.[1]?.text, '*Champion*\nnone (first version)');
     assert.doesNotMatch(allText(call.blocks), /Temporal UI/);
+  });
+
+  it('tags the message with its request, and edits it instead of posting again when retried', async () => {
+    await channel.requestApproval(request);
+    const metadata = JSON.parse(webApiCall(slack.requests[0]).args.get('metadata') ?? '{}') as { event_type?: string; event_payload?: Record<string, string> };
+    assert.equal(metadata.event_type, 'vigil_approval_request');
+    assert.equal(metadata.event_payload?.request_id, 'v8-0a1b2c3d');
+    const again = await channel.requestApproval(request, 'C123:1714564800.000100');
+    assert.deepEqual(again, { messageRef: 'C123:1714564800.000100' });
+    assert.equal(slack.requests.length, 2);
+    const update = webApiCall(slack.requests[1]);
+    assert.equal(update.method, '/api/chat.update');
+    assert.equal(update.args.get('ts'), '1714564800.000100');
+    assert.ok(update.blocks.some((block) => block.type === 'actions'), 'the request stays answerable');
   });
 
   it('refuses a workflow id that would not fit in a button value', async () => {

@@ -1,0 +1,178 @@
+// Approval integrity on the real dev server: every refused attempt is its own audit row (Update,
+// Signal, closed run), a Signal goes through the same checks, and retried side effects (the
+// approval message, alerts) are sent once.
+import assert from 'node:assert/strict';
+import { applyDecision } from '../../src/client/approvals.js';
+import { SlackApprovalChannel } from '../../src/adapters/slack/slack-approval-channel.js';
+import type { ApprovalChannel, ApprovalOutcome, ApprovalRequest } from '../../src/ports/approval-channel.js';
+import type { Alert, Notifier, NotifyResult } from '../../src/ports/notifier.js';
+import { decideSignal, retrainingStatusQuery, type RetrainingStatus } from '../../src/workflows/retraining-messages.js';
+import type { retrainingWorkflow } from '../../src/workflows/retraining.js';
+import { startRecordingServer } from '../adapters/slack/recording-server.js';
+import { decide, pendingDecisionInput } from '../support/decisions.js';
+import { addDays, startMonitoringRig, type MonitoringRig } from '../support/monitoring-rig.js';
+import { uniqueId } from '../support/temporal.js';
+
+/** An approval channel that fails its first request, as a channel down for a moment would. */
+class FlakyApprovalChannel implements ApprovalChannel {
+  readonly channel = 'flaky';
+  calls = 0;
+  requestApproval(): Promise<{ messageRef?: string }> {
+    this.calls += 1;
+    return this.calls === 1 ? Promise.reject(new Error('flaky channel: temporarily down')) : Promise.resolve({ messageRef: 'flaky-1' });
+  }
+  recordOutcome(_request: ApprovalRequest, _ref: string | undefined, _outcome: ApprovalOutcome): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+class RecordingNotifier implements Notifier {
+  readonly alerts: Alert[] = [];
+  constructor(
+    readonly channel: string,
+    private failures = 0,
+  ) {}
+  notify(alert: Alert): Promise<NotifyResult> {
+    if (this.failures > 0) {
+      this.failures -= 1;
+      return Promise.reject(new Error(`${this.channel}: temporarily down`));
+    }
+    this.alerts.push(alert);
+    return Promise.resolve({ channel: this.channel, messageRef: `${this.channel}-${this.alerts.length}`, updated: false });
+  }
+}
+
+describe('approval integrity on the dev server', function () {
+  this.timeout(300_000);
+  let rig: MonitoringRig;
+  let at: string;
+
+  before(async function () {
+    this.timeout(600_000);
+    rig = await startMonitoringRig();
+    at = `${addDays(rig.driftDate, 4)}T06:00:00.000Z`;
+    const model = rig.loaded.config.models[0]!;
+    model.retraining.tolerance = 1;
+    Object.assign(model.retraining.smoke, { p50Ms: 2000, p95Ms: 5000, maxMs: 10000 });
+  });
+
+  after(async () => {
+    await rig?.close();
+  });
+
+  async function startRetraining(workflowId: string) {
+    return rig.client.workflow.start<typeof retrainingWorkflow>('retrainingWorkflow', {
+      taskQueue: rig.taskQueue,
+      workflowId,
+      args: [{ model: 'demand', reason: 'integrity test', requestedBy: 'tester', at }],
+    });
+  }
+
+  async function waitForStage(workflowId: string, stage: RetrainingStatus['stage']): Promise<RetrainingStatus> {
+    const handle = rig.client.workflow.getHandle(workflowId);
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const status = await handle.query(retrainingStatusQuery);
+      if (status.stage === stage) return status;
+      if (Date.now() > deadline) throw new Error(`still ${status.stage}, waiting for ${stage}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  async function refusals(workflowId: string): Promise<{ actor: string; detail: Record<string, unknown> }[]> {
+    return (await rig.runtime.deps.audit.list({ workflowId }))
+      .filter((event) => event.action === 'approval.refused')
+      .map((event) => ({ actor: event.actor, detail: event.detail ?? {} }));
+  }
+
+  async function waitForRefusals(workflowId: string, count: number): Promise<{ actor: string; detail: Record<string, unknown> }[]> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const rows = await refusals(workflowId);
+      if (rows.length >= count) return rows;
+      if (Date.now() > deadline) throw new Error(`${rows.length} refusals audited, expected ${count}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  it('audits every refused attempt as its own row: Update, Signal and a closed run', async () => {
+    const workflowId = uniqueId('integrity-audit');
+    const handle = await startRetraining(workflowId);
+    await waitForStage(workflowId, 'awaiting-approval');
+
+    for (const who of ['mallory', 'mallory', 'eve', 'mallory']) {
+      const outcome = await decide(rig.client, workflowId, 'approve', who);
+      assert.equal(outcome.ok, false);
+    }
+    // A wrong version and an unnamed request are refused too, each with what is pending.
+    const stale = await decide(rig.client, workflowId, 'approve', 'demo-approver', { candidateVersion: 'v1' });
+    assert.match(stale.ok ? '' : stale.error, /v1 is no longer pending; v\d+ is \(request v\d+-[0-9a-f]{8}\)/);
+    assert.equal(stale.ok ? undefined : stale.kind, 'superseded');
+    assert.equal((await waitForRefusals(workflowId, 5)).length, 5, 'five refused Updates, five rows');
+
+    // Signals cannot be refused to their sender; the run checks and audits them the same way.
+    const valid = await pendingDecisionInput(rig.client, workflowId, 'approve', 'demo-approver');
+    await handle.signal(decideSignal, { ...valid, by: 'trudy' });
+    await handle.signal(decideSignal, { decision: 'approve', by: 'demo-approver' } as never);
+    const afterSignals = await waitForRefusals(workflowId, 7);
+    assert.deepEqual(
+      afterSignals.map((row) => row.actor),
+      ['mallory', 'mallory', 'eve', 'mallory', 'demo-approver', 'trudy', 'demo-approver'],
+    );
+    assert.equal(afterSignals[6]?.detail.kind, 'malformed');
+    assert.equal((await handle.query(retrainingStatusQuery)).stage, 'awaiting-approval', 'no refused signal decided anything');
+
+    await handle.signal(decideSignal, { ...valid, reason: 'by signal' });
+    const result = await handle.result();
+    assert.equal(result.outcome, 'deployed');
+    assert.equal(result.decidedBy, 'demo-approver');
+
+    // The run has closed: the server refuses the Update before any workflow code runs, and the
+    // attempt is still audited (by a short audit run).
+    const late = await applyDecision(rig.client, { ...valid, decision: 'reject', reason: 'too late' });
+    assert.equal(late.ok, false);
+    assert.match(late.ok ? '' : late.error, /is no longer pending: run .* has ended/);
+    const all = await waitForRefusals(workflowId, 8);
+    assert.equal(all[7]?.detail.runClosed, true);
+    assert.equal(all[7]?.detail.error, late.ok ? '' : late.error);
+    const approvals = (await rig.runtime.deps.audit.list({ workflowId })).filter((event) => event.action === 'approval.approved');
+    assert.equal(approvals.length, 1);
+    assert.equal(approvals[0]?.detail?.via, 'cli');
+  });
+
+  it('posts the approval request once when its step is retried, and sends each alert once', async () => {
+    const slack = await startRecordingServer(() => ({
+      status: 200,
+      contentType: 'application/json',
+      body: JSON.stringify({ ok: true, channel: 'C123', ts: '1714564800.000100', message: {} }),
+    }));
+    const flaky = new FlakyApprovalChannel();
+    const steady = new RecordingNotifier('steady');
+    const wobbly = new RecordingNotifier('wobbly', 1);
+    const saved = { approvals: rig.runtime.deps.approvals, notifiers: rig.runtime.deps.notifiers };
+    rig.runtime.deps.approvals = [new SlackApprovalChannel({ token: 'xoxb-test', channel: '#approvals', apiUrl: `${slack.origin}/api/` }), flaky];
+    rig.runtime.deps.notifiers = [steady, wobbly];
+    const model = rig.loaded.config.models[0]!;
+    model.retraining.approvalTimeout = '4s';
+    try {
+      const workflowId = uniqueId('integrity-once');
+      const result = await (await startRetraining(workflowId)).result();
+      assert.equal(result.outcome, 'expired');
+      assert.equal(flaky.calls, 2, 'the step was retried');
+      const paths = slack.requests.map((request) => request.path);
+      assert.equal(paths.filter((path) => path === '/api/chat.postMessage').length, 1, paths.join(', '));
+      // The retry brought the posted message up to date; the outcome edited it once more.
+      assert.deepEqual(paths, ['/api/chat.postMessage', '/api/chat.update', '/api/chat.update']);
+
+      // The expiry alert: one channel failed once; the retry sent only to it.
+      assert.equal(steady.alerts.length, 1, steady.alerts.map((alert) => alert.title).join(', '));
+      assert.equal(wobbly.alerts.length, 1);
+      assert.ok(steady.alerts[0]?.idempotencyKey !== undefined && steady.alerts[0].idempotencyKey === wobbly.alerts[0]?.idempotencyKey);
+    } finally {
+      rig.runtime.deps.approvals = saved.approvals;
+      rig.runtime.deps.notifiers = saved.notifiers;
+      model.retraining.approvalTimeout = '24h';
+      await slack.close();
+    }
+  });
+});
