@@ -28,12 +28,22 @@ export async function startInteractions(
       port: slack.interactionsPort,
       path: slack.interactionsPath,
       ...(options.responseUrlOrigins === undefined ? {} : { responseUrlOrigins: options.responseUrlOrigins }),
+      // The click decides exactly the run, request and version its button carries, as the
+      // Slack user who clicked (Slack's signature vouches for the id).
       applyDecision: (decision) =>
         applyDecision(
           connected.client,
-          decision.workflowId,
-          { decision: decision.decision, by: decision.user.id, ...(decision.reason === undefined ? {} : { reason: decision.reason }) },
-          'slack',
+          {
+            decision: decision.decision,
+            by: decision.user.id,
+            via: 'slack',
+            workflowId: decision.workflowId,
+            runId: decision.runId,
+            candidateVersion: decision.version,
+            requestId: decision.requestId,
+            ...(decision.reason === undefined ? {} : { reason: decision.reason }),
+          },
+          { taskQueue: loaded.config.temporal.taskQueue },
         ),
       // One row per source and minute, replaced by id as the endpoint reports the minute's running
       // count: a flood of refused requests costs a row per source and minute, not one per request.

@@ -3,6 +3,7 @@
 // approval message, alerts) are sent once.
 import assert from 'node:assert/strict';
 import { applyDecision } from '../../src/client/approvals.js';
+import { decideCommand } from '../../src/client/commands/approvals.js';
 import { SlackApprovalChannel } from '../../src/adapters/slack/slack-approval-channel.js';
 import type { ApprovalChannel, ApprovalOutcome, ApprovalRequest } from '../../src/ports/approval-channel.js';
 import type { Alert, Notifier, NotifyResult } from '../../src/ports/notifier.js';
@@ -10,6 +11,7 @@ import { decideSignal, retrainingStatusQuery, type RetrainingStatus } from '../.
 import type { retrainingWorkflow } from '../../src/workflows/retraining.js';
 import { startRecordingServer } from '../adapters/slack/recording-server.js';
 import { decide, pendingDecisionInput } from '../support/decisions.js';
+import { maybeRecordHistory } from '../support/histories.js';
 import { addDays, startMonitoringRig, type MonitoringRig } from '../support/monitoring-rig.js';
 import { uniqueId } from '../support/temporal.js';
 
@@ -133,11 +135,41 @@ describe('approval integrity on the dev server', function () {
     assert.equal(late.ok, false);
     assert.match(late.ok ? '' : late.error, /is no longer pending: run .* has ended/);
     const all = await waitForRefusals(workflowId, 8);
+    await maybeRecordHistory(rig.client, workflowId, 'retraining-signal-and-refusals');
+    if (process.env.VIGIL_RECORD_HISTORIES === '1') {
+      for await (const execution of rig.client.workflow.list({ query: `WorkflowType = 'auditEventWorkflow' AND TaskQueue = '${rig.taskQueue}'` })) {
+        await maybeRecordHistory(rig.client, execution.workflowId, 'audit-event-closed-run');
+        break;
+      }
+    }
     assert.equal(all[7]?.detail.runClosed, true);
     assert.equal(all[7]?.detail.error, late.ok ? '' : late.error);
     const approvals = (await rig.runtime.deps.audit.list({ workflowId })).filter((event) => event.action === 'approval.approved');
     assert.equal(approvals.length, 1);
     assert.equal(approvals[0]?.detail?.via, 'cli');
+  });
+
+  it('vigil approve needs --version: without it, it shows what is pending; with a stale one, it is refused', async () => {
+    const workflowId = uniqueId('integrity-cli');
+    const handle = await startRetraining(workflowId);
+    const status = await waitForStage(workflowId, 'awaiting-approval');
+    const pending = status.pendingDecision!;
+    const saved = process.env.TEMPORAL_ADDRESS;
+    process.env.TEMPORAL_ADDRESS = rig.env.address;
+    try {
+      await assert.rejects(
+        decideCommand(workflowId, 'approve', { as: 'demo-approver' }),
+        (error: Error) => error.message.includes(`--version is required. Pending in ${workflowId}: ${pending.candidateVersion} (request ${pending.requestId}`),
+      );
+      await assert.rejects(decideCommand(workflowId, 'approve', { as: 'demo-approver', version: 'v1' }), /not applied: v1 is no longer pending; v\d+ is/);
+      await decideCommand(workflowId, 'reject', { as: 'demo-approver', version: pending.candidateVersion, reason: 'cli test' });
+    } finally {
+      if (saved === undefined) delete process.env.TEMPORAL_ADDRESS;
+      else process.env.TEMPORAL_ADDRESS = saved;
+    }
+    const result = await handle.result();
+    assert.equal(result.outcome, 'rejected');
+    assert.equal((await refusals(workflowId)).length, 1, 'the stale --version attempt is audited');
   });
 
   it('posts the approval request once when its step is retried, and sends each alert once', async () => {

@@ -8,14 +8,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen } from '../http-listen.js';
 import { parseInteraction, type ApprovalClick, type ApprovalDecision } from './interaction-payload.js';
-import { appliedResponse, postResponse, refusedResponse } from './interaction-response.js';
+import { appliedResponse, postResponse, refusedResponse, supersededResponse } from './interaction-response.js';
 import { RefusalTally, type RefusalReport } from './refusal-tally.js';
 import { ReplayGuard } from './replay-guard.js';
 import { maxClockSkewSeconds, verifySlackSignature } from './slack-signature.js';
 
 export type { ApprovalDecision } from './interaction-payload.js';
 
-export type ApplyDecisionResult = { ok: true; summary: string } | { ok: false; error: string };
+/** `superseded`: the request clicked is no longer pending, so its message is redrawn to say so. */
+export type ApplyDecisionResult = { ok: true; summary: string } | { ok: false; error: string; superseded?: boolean };
 
 export type RefusalReason =
   | 'missing_headers'
@@ -165,26 +166,32 @@ export async function startSlackInteractions(options: SlackInteractionsOptions):
       log(`slack interactions: applying ${click.decision.decision} for ${click.decision.workflowId} failed: ${String(error)}`);
       result = { ok: false, error: 'the decision could not be delivered (see the worker log); try again or use the CLI' };
     }
-    const body = result.ok ? appliedResponse(click, result.summary, new Date(now()).toISOString()) : refusedResponse(result.error);
+    const body = result.ok
+      ? appliedResponse(click, result.summary, new Date(now()).toISOString())
+      : result.superseded === true
+        ? supersededResponse(click, result.error)
+        : refusedResponse(result.error);
     await postResponse(click.responseUrl, body, log);
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== path) return send(response, 404, 'not found');
     if (request.method !== 'POST') return send(response, 405, 'method not allowed', { allow: 'POST' });
-    // Checked before the body is read: a flood costs a counter lookup per request, no HMAC.
-    if (refusals.overLimit(sourceOf(request))) {
-      return refuse(request, response, 'rate_limited', `more than ${refusalsPerMinute} refused requests from this address this minute`);
-    }
+    const overLimit = (): boolean => refusals.overLimit(sourceOf(request));
+    const rateLimited = (): void =>
+      refuse(request, response, 'rate_limited', `more than ${refusalsPerMinute} refused requests from this address this minute`);
     // The signature covers the exact bytes received, so nothing parses the body before this.
     const rawBody = await readRawBody(request, maxBodyBytes);
-    if (rawBody === undefined) return refuse(request, response, 'too_large', `body over ${maxBodyBytes} bytes`);
+    if (rawBody === undefined) return overLimit() ? rateLimited() : refuse(request, response, 'too_large', `body over ${maxBodyBytes} bytes`);
     const verdict = verifySlackSignature(
       options.signingSecret,
       { signature: header(request, 'x-slack-signature'), timestamp: header(request, 'x-slack-request-timestamp'), rawBody },
       now(),
     );
-    if (!verdict.ok) return refuse(request, response, verdict.reason, verdict.detail);
+    // The limit applies to refused requests only, after the (cheap) HMAC: behind a tunnel or a
+    // reverse proxy every request has the proxy's address, and a flood of junk must not lock
+    // Slack's own signed clicks out.
+    if (!verdict.ok) return overLimit() ? rateLimited() : refuse(request, response, verdict.reason, verdict.detail);
     // A verified signature covers its timestamp and body, so seeing it twice means the same request.
     if (!replays.firstSeen(verdict.signature, verdict.timestampSeconds, now())) {
       return refuse(request, response, 'replayed', 'this signed request was already received');
