@@ -1,6 +1,6 @@
 // `vigil approve|reject <workflow-id> --version vN --as <user>` and `vigil retrain --model M --reason R`.
 import { WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/client';
-import { loadConfig } from '../../config/load.js';
+import { loadCliConfig } from '../load-cli-config.js';
 import { retrainingStatusQuery, type RetrainingStatus } from '../../workflows/retraining-messages.js';
 import type { retrainingWorkflow } from '../../workflows/retraining.js';
 import { retrainingWorkflowId } from '../../workflows/workflow-ids.js';
@@ -61,7 +61,7 @@ export async function decideCommand(workflowId: string, decision: 'approve' | 'r
 }
 
 export async function retrainCommand(options: { config: string; model: string; reason: string; as?: string }): Promise<void> {
-  const loaded = await loadConfig(options.config);
+  const loaded = await loadCliConfig(options.config);
   if (!loaded.config.models.some((model) => model.id === options.model)) {
     throw new Error(`unknown model "${options.model}" (configured: ${loaded.config.models.map((m) => m.id).join(', ')})`);
   }

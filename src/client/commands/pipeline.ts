@@ -3,7 +3,8 @@
 // another), with the deploy-time parameter values of the config and any --set overrides.
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { deployPipeline, type DeployPipelineResult } from '../../adapters/aws/sagemaker-pipeline-definition.js';
-import { loadConfig, resolvePath } from '../../config/load.js';
+import { resolvePath } from '../../config/load.js';
+import { loadCliConfig } from '../load-cli-config.js';
 import { awsClientSettings } from '../../worker/compose-aws-runtime.js';
 
 export interface PipelineDeployOptions {
@@ -25,7 +26,7 @@ export function parseAssignments(pairs: readonly string[]): Record<string, strin
 }
 
 export async function pipelineDeployCommand(options: PipelineDeployOptions): Promise<DeployPipelineResult> {
-  const loaded = await loadConfig(options.config);
+  const loaded = await loadCliConfig(options.config);
   const aws = loaded.config.aws;
   if (aws === undefined) throw new Error(`${loaded.path}: \`vigil pipeline deploy\` needs the aws section of the config`);
   const client = new SageMakerClient(awsClientSettings(aws));

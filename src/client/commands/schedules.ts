@@ -1,6 +1,6 @@
 // `vigil schedules ...`: one verb per operation on Vigil's Temporal Schedules.
 import { ScheduleOverlapPolicy } from '@temporalio/client';
-import { loadConfig } from '../../config/load.js';
+import { loadCliConfig } from '../load-cli-config.js';
 import { applySchedules, listVigilSchedules, monitoringScheduleId } from '../schedules.js';
 import { connectClient } from '../connect.js';
 import { renderTable } from '../table.js';
@@ -15,7 +15,7 @@ async function withClient<T>(work: (client: Awaited<ReturnType<typeof connectCli
 }
 
 export async function schedulesApply(configPath: string): Promise<void> {
-  const loaded = await loadConfig(configPath);
+  const loaded = await loadCliConfig(configPath);
   const applied = await withClient((client) => applySchedules(client, loaded));
   for (const entry of applied) console.log(`${entry.action} ${entry.scheduleId}`);
 }
