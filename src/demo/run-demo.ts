@@ -75,7 +75,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const devServer = dev;
     cleanups.push(() => devServer.stop());
 
-    const modelServer: ModelServer = await startModelServer({ port: 0, host: '127.0.0.1', stateDir: join(dir, 'model-server') });
+    const modelServer: ModelServer = await startModelServer({ port: 0, host: '127.0.0.1', stateDir: join(dir, 'model-server'), artifactsDir: join(dir, 'models') });
     cleanups.push(() => modelServer.close());
 
     const alertsLog = join(dir, 'alerts.log');

@@ -1,9 +1,12 @@
 // `vigil worker`: loads the config, builds the runtime for its mode and runs the worker until
-// SIGINT/SIGTERM. In local mode it also serves the local model server unless one already listens.
+// SIGINT/SIGTERM. In local mode it also serves the local model server, unless this data dir's
+// model server already listens on the port; anything else listening there is refused.
 import { NativeConnection } from '@temporalio/worker';
-import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
+import { modelsDirOf } from '../adapters/local/local-model-host.js';
 import { startModelServer, type ModelServer } from '../adapters/local/model-server.js';
+import { ensureOwnModelServer, ModelServerIdentityError } from '../adapters/local/model-server-identity.js';
+import { modelServerStateDir } from '../adapters/local/model-server-token.js';
 import { isListening } from '../dev/dev-server.js';
 import { composeRuntime, dataDirOf } from './compose-runtime.js';
 import { temporalTarget } from './connection.js';
@@ -17,9 +20,22 @@ export async function runWorker(configPath: string): Promise<void> {
   let modelServer: ModelServer | undefined;
   if (loaded.config.mode === 'local') {
     const port = loaded.config.local.modelServerPort;
+    const dataDir = dataDirOf(loaded);
+    const stateDir = modelServerStateDir(dataDir);
     if (port === 0 || !(await isListening('127.0.0.1', port))) {
-      modelServer = await startModelServer({ port, host: '127.0.0.1', stateDir: join(dataDirOf(loaded), 'model-server') });
+      modelServer = await startModelServer({ port, host: '127.0.0.1', stateDir, artifactsDir: modelsDirOf(dataDir) });
       console.error(`vigil: local model server on ${modelServer.url}`);
+    } else {
+      try {
+        await ensureOwnModelServer(`http://127.0.0.1:${port}`, stateDir);
+      } catch (error) {
+        if (!(error instanceof ModelServerIdentityError)) throw error;
+        // One line, no stack: the fix is to stop the other process or change the port.
+        console.error(error.message);
+        process.exitCode = 1;
+        return;
+      }
+      console.error(`vigil: using this data dir's model server on http://127.0.0.1:${port}`);
     }
   }
   const runtime = await composeRuntime(loaded, modelServer === undefined ? {} : { modelServerUrl: modelServer.url });

@@ -51,7 +51,7 @@ export async function startMonitoringRig(scenario: DemoScenario = smallScenario)
   try {
     const { configPath } = await prepareDemoWorkspace(dir, scenario);
     const loaded = await loadConfig(configPath);
-    const modelServer: ModelServer = await startModelServer({ port: 0, host: '127.0.0.1', stateDir: join(dir, 'model-server') });
+    const modelServer: ModelServer = await startModelServer({ port: 0, host: '127.0.0.1', stateDir: join(dir, 'model-server'), artifactsDir: join(dir, 'models'), faultInjection: true });
     closers.push(() => modelServer.close());
     const alerts: string[] = [];
     const runtime = await composeRuntime(loaded, { modelServerUrl: modelServer.url, writeAlert: (text) => alerts.push(text) });

@@ -19,11 +19,14 @@ describe('a worker killed mid-deploy', function () {
   this.timeout(600_000);
   let dir: string;
   let server: ModelServer;
+  let configPath: string;
   const workers: ChildProcess[] = [];
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'vigil-crash-'));
-    server = await startModelServer({ port: 0, host: '127.0.0.1', stateDir: join(dir, 'model-server') });
+    // First: preparing the workspace clears <dir>/model-server, where the server keeps its admin token.
+    ({ configPath } = await prepareDemoWorkspace(dir, smallScenario));
+    server = await startModelServer({ port: 0, host: '127.0.0.1', stateDir: join(dir, 'model-server'), artifactsDir: join(dir, 'models') });
   });
 
   after(async () => {
@@ -48,7 +51,6 @@ describe('a worker killed mid-deploy', function () {
 
   it('resumes on another worker without creating anything twice', async () => {
     const env = await testEnv();
-    const { configPath } = await prepareDemoWorkspace(dir, smallScenario);
     const config = parse(await readFile(configPath, 'utf8')) as Record<string, Record<string, unknown> & { models?: Record<string, unknown>[] }>;
     const taskQueue = uniqueId('crash');
     config.temporal = { taskQueue };

@@ -153,9 +153,10 @@ describe('retraining, approval and staged deploy on the dev server', function ()
       await real.pointEndpoint(endpoint, ref, tags);
       if (endpoint === 'demand-production' && ref.version === target) {
         const server = (real as unknown as { options: { serverUrl: string } }).options.serverUrl;
+        const { readAdminToken } = await import('../../src/adapters/local/model-server-token.js');
         const response = await fetch(`${server}/admin/endpoints/demand-production`, {
           method: 'PUT',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${await readAdminToken(`${rig.dir}/model-server`)}` },
           body: JSON.stringify({ model: 'demand', version: target, artifactPath: `${rig.dir}/models/demand/${target}.json`, broken: 'nan' }),
         });
         assert.equal(response.status < 300, true, await response.text());

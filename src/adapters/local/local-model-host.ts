@@ -1,6 +1,7 @@
 // ModelHost for local mode: model versions are artifact files under the data folder
 // ({dataDir}/models/{model}/{version}.json, with a .meta.json beside each), endpoints live on the
-// local model server, reached over HTTP like SageMaker's runtime and control plane.
+// local model server, reached over HTTP like SageMaker's runtime and control plane. Admin calls
+// carry the bearer token the server keeps in {dataDir}/model-server/admin-token.
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -11,6 +12,7 @@ import { ArtifactError, parseArtifact } from '../../domain/model/artifact.js';
 import type { EndpointDescription, InvokeResult, ModelHost, ModelVersionRef, PointOptions } from '../../ports/model-host.js';
 import { csvBatches } from '../csv-payload.js';
 import { modelVersionHeader } from './model-server.js';
+import { modelServerStateDir, readAdminToken } from './model-server-token.js';
 
 export interface LocalModelHostOptions {
   /** Base URL of the local model server, e.g. http://127.0.0.1:8080. */
@@ -38,10 +40,15 @@ function checkName(kind: string, name: string): void {
   }
 }
 
+/** The artifacts folder of a data dir: the only folder its model server loads artifacts from. */
+export function modelsDirOf(dataDir: string): string {
+  return join(dataDir, 'models');
+}
+
 export function artifactPathFor(dataDir: string, model: string, version: string): string {
   checkName('model', model);
   checkName('version', version);
-  return join(dataDir, 'models', model, `${version}.json`);
+  return join(modelsDirOf(dataDir), model, `${version}.json`);
 }
 
 function metaPathFor(artifactPath: string): string {
@@ -74,6 +81,8 @@ function sourcePath(uri: string): string {
 
 function httpErrorCode(status: number): string {
   if (status === 400) return 'INVALID_INPUT';
+  if (status === 401) return 'UNAUTHORIZED';
+  if (status === 403) return 'FORBIDDEN';
   if (status === 404) return 'NOT_FOUND';
   if (status === 413) return 'PAYLOAD_TOO_LARGE';
   if (status === 429) return 'THROTTLED';
@@ -84,6 +93,8 @@ export class LocalModelHost implements ModelHost {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
   private readonly maxPayloadBytes: number;
+  /** Read on the first admin call, after the server has created it. */
+  private adminToken: Promise<string> | undefined;
 
   constructor(private readonly options: LocalModelHostOptions) {
     this.baseUrl = options.serverUrl.replace(/\/+$/, '');
@@ -129,6 +140,7 @@ export class LocalModelHost implements ModelHost {
     await this.request(`point endpoint "${endpoint}" at ${ref.model}/${ref.version}`, 'PUT', `/admin/endpoints/${encodeURIComponent(endpoint)}`, {
       body: JSON.stringify({ model: ref.model, version: ref.version, artifactPath, tags }),
       contentType: 'application/json',
+      admin: true,
     });
   }
 
@@ -169,7 +181,7 @@ export class LocalModelHost implements ModelHost {
 
   async listModelVersions(model: string): Promise<{ version: string; createdAt: string }[]> {
     checkName('model', model);
-    const folder = join(this.options.dataDir, 'models', model);
+    const folder = join(modelsDirOf(this.options.dataDir), model);
     let names: string[];
     try {
       names = await readdir(folder);
@@ -191,7 +203,7 @@ export class LocalModelHost implements ModelHost {
   async deleteModelVersion(model: string, version: string): Promise<void> {
     const artifactPath = artifactPathFor(this.options.dataDir, model, version);
     // Refuse to pull the artifact from under an endpoint that serves (or is switching to) it.
-    const { text: listing } = await this.request('list endpoints', 'GET', '/admin/endpoints');
+    const { text: listing } = await this.request('list endpoints', 'GET', '/admin/endpoints', { admin: true });
     const endpoints = z.object({ endpoints: z.array(describeSchema) }).parse(JSON.parse(listing)).endpoints;
     const users = endpoints.filter((e) => e.model === model && (e.currentVersion === version || e.pendingVersion === version));
     if (users.length > 0) {
@@ -206,7 +218,7 @@ export class LocalModelHost implements ModelHost {
 
   private async describe(endpoint: string): Promise<z.infer<typeof describeSchema> | undefined> {
     try {
-      const { text } = await this.request(`describe endpoint "${endpoint}"`, 'GET', `/admin/endpoints/${encodeURIComponent(endpoint)}`);
+      const { text } = await this.request(`describe endpoint "${endpoint}"`, 'GET', `/admin/endpoints/${encodeURIComponent(endpoint)}`, { admin: true });
       return describeSchema.parse(JSON.parse(text));
     } catch (error) {
       if (error instanceof NonRetryableError && error.code === 'NOT_FOUND') return undefined;
@@ -222,15 +234,27 @@ export class LocalModelHost implements ModelHost {
     }
   }
 
+  private async token(context: string): Promise<string> {
+    this.adminToken ??= readAdminToken(modelServerStateDir(this.options.dataDir));
+    try {
+      return await this.adminToken;
+    } catch (error) {
+      // Not cached: the server may create the token later.
+      this.adminToken = undefined;
+      throw new NonRetryableError(`${context}: ${error instanceof Error ? error.message : String(error)}`, 'NO_ADMIN_TOKEN', { cause: error });
+    }
+  }
+
   /** One HTTP call; 4xx -> NonRetryableError, 5xx/429/connection/timeout -> RetryableError. */
   private async request(
     context: string,
     method: string,
     path: string,
-    options: { body?: string; contentType?: string; accept?: string } = {},
+    options: { body?: string; contentType?: string; accept?: string; admin?: boolean } = {},
   ): Promise<{ text: string; headers: Headers }> {
     const headers: Record<string, string> = { accept: options.accept ?? 'application/json' };
     if (options.contentType !== undefined) headers['content-type'] = options.contentType;
+    if (options.admin === true) headers.authorization = `Bearer ${await this.token(context)}`;
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${path}`, {

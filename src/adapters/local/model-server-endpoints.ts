@@ -1,12 +1,12 @@
 // The model server's endpoint table. Switching an endpoint to a new version is blue/green: the new
 // artifact is loaded and must answer a self-check before traffic moves; until then (and if it
 // fails) the old version keeps serving. Updates to one endpoint run one at a time.
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { parseArtifact, type ModelArtifact } from '../../domain/model/artifact.js';
+import { artifactFormat, parseArtifact, type ModelArtifact } from '../../domain/model/artifact.js';
 import { predict } from '../../domain/model/predict.js';
+import { readArtifactFile, type ArtifactFileRules } from './model-server-artifact-file.js';
 import { HttpError } from './model-server-http.js';
 import {
   affordancesSchema,
@@ -51,6 +51,26 @@ export const updateRequestSchema = z
 
 export type UpdateRequest = z.infer<typeof updateRequestSchema>;
 
+/** The fields that only a server started with faultInjection accepts. */
+export const faultSwitches = ['injectLatencyMs', 'failureRate', 'broken', 'loadDelayMs'] as const;
+
+/** 400 naming the first fault-injection switch in the request, unless the server allows them. */
+export function checkFaultSwitches(request: UpdateRequest, faultInjection: boolean): void {
+  if (faultInjection) return;
+  const used = faultSwitches.find((field) => request[field] !== undefined);
+  if (used !== undefined) {
+    throw new HttpError(400, `field "${used}" is a fault-injection switch; this model server was started without faultInjection`);
+  }
+}
+
+export interface RegistryOptions {
+  /** Where the endpoint table is persisted. */
+  stateDir: string;
+  artifactFile: ArtifactFileRules;
+  /** Without it, switches persisted by an earlier test run are dropped on restore. */
+  faultInjection: boolean;
+}
+
 interface Entry {
   name: string;
   model: string;
@@ -74,20 +94,21 @@ export function checkEndpointName(name: string): void {
   }
 }
 
-/** Reads, validates and self-checks an artifact; errors are 400s naming the path and the cause. */
-async function loadVersion(model: string, version: PersistedVersion): Promise<LoadedVersion> {
-  let text: string;
+/** Reads, validates and self-checks an artifact; errors are 400s naming the path and the cause, never its content. */
+async function loadVersion(model: string, version: PersistedVersion, rules: ArtifactFileRules): Promise<LoadedVersion> {
+  const text = await readArtifactFile(version.artifactPath, rules);
+  let json: unknown;
   try {
-    text = await readFile(version.artifactPath, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new HttpError(400, `cannot read artifact "${version.artifactPath}": ${code === 'ENOENT' ? 'file not found' : String(error)}`);
+    json = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, `artifact "${version.artifactPath}" is not a valid model artifact (JSON)`);
   }
   let artifact: ModelArtifact;
   try {
-    artifact = parseArtifact(JSON.parse(text), `artifact "${version.artifactPath}"`);
-  } catch (error) {
-    throw new HttpError(400, error instanceof Error ? error.message : String(error));
+    artifact = parseArtifact(json, `artifact "${version.artifactPath}"`);
+  } catch {
+    // parseArtifact's details can quote values from the file; the host validated it in detail when it created the version.
+    throw new HttpError(400, `artifact "${version.artifactPath}" is not a valid model artifact (${artifactFormat} format)`);
   }
   if (artifact.model !== model || artifact.version !== version.version) {
     throw new HttpError(
@@ -145,27 +166,27 @@ export class EndpointRegistry {
   private saving: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly stateDir: string,
+    private readonly options: RegistryOptions,
     private readonly now: () => string = () => new Date().toISOString(),
   ) {}
 
   /** Reloads the persisted endpoints; one whose artifact no longer loads comes back as Failed. */
   async restore(): Promise<void> {
-    for (const saved of await readState(this.stateDir)) {
+    for (const saved of await readState(this.options.stateDir)) {
       const entry: Entry = {
         name: saved.name,
         model: saved.model,
         status: 'InService',
         updatedAt: saved.updatedAt,
         tags: saved.tags,
-        affordances: saved.affordances,
+        affordances: this.options.faultInjection ? saved.affordances : {},
         queue: Promise.resolve(),
       };
       if (saved.previous !== undefined) entry.previous = saved.previous;
       if (saved.current === undefined) entry.status = 'Failed';
       else {
         try {
-          entry.current = await loadVersion(saved.model, saved.current);
+          entry.current = await loadVersion(saved.model, saved.current, this.options.artifactFile);
         } catch (error) {
           entry.status = 'Failed';
           entry.failureReason = `on restart, ${saved.current.version}: ${error instanceof Error ? error.message : String(error)}`;
@@ -222,7 +243,7 @@ export class EndpointRegistry {
       entry.status = entry.current === undefined ? 'Creating' : 'Updating';
       entry.pendingVersion = request.version;
       try {
-        const loaded = await loadVersion(request.model, { version: request.version, artifactPath });
+        const loaded = await loadVersion(request.model, { version: request.version, artifactPath }, this.options.artifactFile);
         if (request.loadDelayMs !== undefined) await sleep(request.loadDelayMs);
         if (entry.current !== undefined) entry.previous = { version: entry.current.version, artifactPath: entry.current.artifactPath };
         entry.current = loaded;
@@ -264,7 +285,7 @@ export class EndpointRegistry {
 
   private save(): Promise<void> {
     // Chained so writes never interleave; each writes the whole table as it is then.
-    const next = this.saving.then(() => writeState(this.stateDir, [...this.entries.values()].map(persisted)));
+    const next = this.saving.then(() => writeState(this.options.stateDir, [...this.entries.values()].map(persisted)));
     this.saving = next.catch(() => undefined);
     return next;
   }

@@ -8,17 +8,30 @@
 //   PUT    /admin/endpoints/{name}            {model, version, artifactPath, tags?} switches blue/green
 //   GET    /admin/endpoints/{name}            status, currentVersion, previousVersion, updatedAt
 //   DELETE /admin/endpoints/{name}
-// Test affordances, set per endpoint by the PUT (omitted = off): injectLatencyMs, failureRate
-// (share of invocations answered with HTTP 500), broken ("nan" | "negative" predictions), and
-// loadDelayMs (holds a switch open so blue/green can be observed).
+//   POST   /admin/identity                    {nonce} -> {proof}: proves the server holds this data dir's token
+// Protections, because anything on the machine can reach the port:
+// - The admin API answers loopback clients only (403 otherwise) and, except /admin/identity, only
+//   with "Authorization: Bearer <token>" (401 otherwise); the token lives in <stateDir>/admin-token
+//   (model-server-token.ts). Ping and invocations stay open: they are SageMaker's runtime contract.
+// - artifactPath must resolve inside artifactsDir and be a regular file under maxArtifactBytes,
+//   read with a deadline; errors name the path and the rule, never the file's content
+//   (model-server-artifact-file.ts).
+// - The fault-injection switches, set per endpoint by the PUT — injectLatencyMs, failureRate (share
+//   of invocations answered with HTTP 500), broken ("nan" | "negative" predictions) and loadDelayMs
+//   (holds a switch open so blue/green can be observed) — exist only when the server is started
+//   with faultInjection: true, which only tests pass; otherwise a PUT carrying one is a 400.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen } from '../http-listen.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatPredictions } from './model-server-codec.js';
 import { readInvocation, scoreInvocation } from './model-server-invocation.js';
-import { checkEndpointName, EndpointRegistry, updateRequestSchema } from './model-server-endpoints.js';
+import { requireAdmin, requireLoopback } from './model-server-admin-access.js';
+import { defaultArtifactReadTimeoutMs, defaultMaxArtifactBytes } from './model-server-artifact-file.js';
+import { checkEndpointName, checkFaultSwitches, EndpointRegistry, updateRequestSchema } from './model-server-endpoints.js';
 import { HttpError, readBody, sendError, sendJson, sendText } from './model-server-http.js';
+import { identityProof, nonceSchema } from './model-server-identity.js';
 import type { TestAffordances } from './model-server-state.js';
+import { adminTokenFile, ensureAdminToken } from './model-server-token.js';
 
 /** SageMaker's real-time inference payload limit. */
 export const defaultMaxPayloadBytes = 6 * 1024 * 1024;
@@ -28,9 +41,17 @@ export interface ModelServerOptions {
   /** 0 picks a free port. */
   port?: number;
   host?: string;
-  /** Where the endpoint table is persisted (endpoints.json). */
+  /** Where the endpoint table (endpoints.json) and the admin token (admin-token) live. */
   stateDir: string;
+  /** The only folder artifacts are loaded from; in Vigil's layout <dataDir>/models. */
+  artifactsDir: string;
   maxPayloadBytes?: number;
+  /** Default 16 MiB. */
+  maxArtifactBytes?: number;
+  /** Default 5 s. */
+  artifactReadTimeoutMs?: number;
+  /** Accept the fault-injection switches (tests only). Default false. */
+  faultInjection?: boolean;
 }
 
 export interface ModelServer {
@@ -42,7 +63,8 @@ export interface ModelServer {
 type Route =
   | { kind: 'health' }
   | { kind: 'ping' | 'invoke' | 'admin'; name: string }
-  | { kind: 'adminList' };
+  | { kind: 'adminList' }
+  | { kind: 'identity' };
 
 function decodePart(part: string): string {
   try {
@@ -55,6 +77,7 @@ function decodePart(part: string): string {
 function route(pathname: string): Route | undefined {
   if (pathname === '/ping') return { kind: 'health' };
   if (pathname === '/admin/endpoints') return { kind: 'adminList' };
+  if (pathname === '/admin/identity') return { kind: 'identity' };
   const parts = pathname.split('/').slice(1).map(decodePart);
   if (parts.length === 3 && parts[0] === 'endpoints' && (parts[2] === 'ping' || parts[2] === 'invocations')) {
     return { kind: parts[2] === 'ping' ? 'ping' : 'invoke', name: parts[1] ?? '' };
@@ -78,9 +101,35 @@ function applyAffordances(affordances: TestAffordances, predictions: number[]): 
 }
 
 export async function startModelServer(options: ModelServerOptions): Promise<ModelServer> {
-  const registry = new EndpointRegistry(options.stateDir);
+  const token = await ensureAdminToken(options.stateDir);
+  const tokenFile = adminTokenFile(options.stateDir);
+  const faultInjection = options.faultInjection === true;
+  const registry = new EndpointRegistry({
+    stateDir: options.stateDir,
+    artifactFile: {
+      root: options.artifactsDir,
+      maxBytes: options.maxArtifactBytes ?? defaultMaxArtifactBytes,
+      timeoutMs: options.artifactReadTimeoutMs ?? defaultArtifactReadTimeoutMs,
+    },
+    faultInjection,
+  });
   await registry.restore();
   const limit = options.maxPayloadBytes ?? defaultMaxPayloadBytes;
+
+  async function readJson(request: IncomingMessage, shape: string): Promise<unknown> {
+    const text = (await readBody(request, limit)).toString('utf8');
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new HttpError(400, `body must be JSON: ${shape}`);
+    }
+  }
+
+  async function identity(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const parsed = nonceSchema.safeParse(await readJson(request, '{"nonce"}'));
+    if (!parsed.success) throw new HttpError(400, 'identity challenge must be {"nonce": 32-128 lowercase hex digits}');
+    sendJson(response, 200, { proof: identityProof(token, request.socket.localPort ?? 0, parsed.data.nonce) });
+  }
 
   async function invoke(name: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
     const { body, contentType, accept } = await readInvocation(request, limit);
@@ -102,18 +151,12 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
       if (!(await registry.delete(name))) throw new HttpError(404, `endpoint "${name}" does not exist`);
       response.writeHead(204).end();
     } else {
-      const text = (await readBody(request, limit)).toString('utf8');
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        throw new HttpError(400, 'body must be JSON: {"model", "version", "artifactPath"}');
-      }
-      const parsed = updateRequestSchema.safeParse(json);
+      const parsed = updateRequestSchema.safeParse(await readJson(request, '{"model", "version", "artifactPath"}'));
       if (!parsed.success) {
         const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
         throw new HttpError(400, `invalid endpoint update: ${problems.join('; ')}`, problems);
       }
+      checkFaultSwitches(parsed.data, faultInjection);
       sendJson(response, 200, await registry.update(name, parsed.data));
     }
   }
@@ -127,8 +170,15 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
         sendJson(response, 200, { status: 'ok' });
         return;
       case 'adminList':
+        requireAdmin(request, token, tokenFile);
         allow(request.method, ['GET']);
         sendJson(response, 200, { endpoints: registry.list() });
+        return;
+      case 'identity':
+        // No token: the point is to prove the server holds it without it crossing the wire.
+        requireLoopback(request);
+        allow(request.method, ['POST']);
+        await identity(request, response);
         return;
       case 'ping': {
         allow(request.method, ['GET']);
@@ -141,6 +191,7 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
         await invoke(target.name, request, response);
         return;
       case 'admin':
+        requireAdmin(request, token, tokenFile);
         await admin(target.name, request, response);
         return;
     }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { artifactPathFor, LocalModelHost } from '../../../src/adapters/local/local-model-host.js';
 import { startModelServer, type ModelServer } from '../../../src/adapters/local/model-server.js';
+import { readAdminToken } from '../../../src/adapters/local/model-server-token.js';
 import { NonRetryableError, RetryableError } from '../../../src/domain/errors.js';
 import { predict } from '../../../src/domain/model/predict.js';
 import { modelFixtures, type ModelFixtures } from './model-fixtures.js';
@@ -29,7 +30,7 @@ describe('local model host (against a real model server)', () => {
   beforeEach(async function () {
     const suffix = this.currentTest?.title.replace(/\W+/g, '-') ?? 'x';
     dataDir = join(fixtures.dir, `data-${suffix}`);
-    server = await startModelServer({ port: 0, stateDir: join(dataDir, 'model-server') });
+    server = await startModelServer({ port: 0, stateDir: join(dataDir, 'model-server'), artifactsDir: join(dataDir, 'models'), faultInjection: true });
     host = new LocalModelHost({ serverUrl: server.url, dataDir });
   });
   afterEach(async () => {
@@ -124,7 +125,7 @@ describe('local model host (against a real model server)', () => {
     await host.pointEndpoint('staging', v1(), {});
     const response = await fetch(`${server.url}/admin/endpoints/staging`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await readAdminToken(join(dataDir, 'model-server'))}` },
       body: JSON.stringify({ model: 'demand', version: 'v1', artifactPath: artifactPathFor(dataDir, 'demand', 'v1'), failureRate: 1 }),
     });
     assert.equal(response.status, 200);
@@ -137,7 +138,7 @@ describe('local model host (against a real model server)', () => {
 
     const url = server.url;
     await server.close();
-    server = await startModelServer({ port: 0, stateDir: join(dataDir, 'model-server') });
+    server = await startModelServer({ port: 0, stateDir: join(dataDir, 'model-server'), artifactsDir: join(dataDir, 'models'), faultInjection: true });
     const offline = new LocalModelHost({ serverUrl: url, dataDir });
     await assert.rejects(offline.describeEndpoint('staging'), (error: unknown) => {
       assert.ok(error instanceof RetryableError);
@@ -148,7 +149,7 @@ describe('local model host (against a real model server)', () => {
     const slow = new LocalModelHost({ serverUrl: server.url, dataDir, timeoutMs: 50 });
     await fetch(`${server.url}/admin/endpoints/staging`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await readAdminToken(join(dataDir, 'model-server'))}` },
       body: JSON.stringify({ model: 'demand', version: 'v1', artifactPath: artifactPathFor(dataDir, 'demand', 'v1'), injectLatencyMs: 300 }),
     });
     await assert.rejects(slow.invoke('staging', fixtures.rows.slice(0, 1)), (error: unknown) => error instanceof RetryableError && error.code === 'TIMEOUT');

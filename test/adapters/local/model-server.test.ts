@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startModelServer, type ModelServer } from '../../../src/adapters/local/model-server.js';
+import { readAdminToken } from '../../../src/adapters/local/model-server-token.js';
 import { predict } from '../../../src/domain/model/predict.js';
 import { modelFixtures, toCsv, type ModelFixtures } from './model-fixtures.js';
 
@@ -31,13 +32,22 @@ describe('local model server', function () {
   });
 
   async function start(maxPayloadBytes?: number): Promise<ModelServer> {
-    server = await startModelServer({ port: 0, stateDir, ...(maxPayloadBytes === undefined ? {} : { maxPayloadBytes }) });
+    server = await startModelServer({
+      port: 0,
+      stateDir,
+      artifactsDir: fixtures.dir,
+      faultInjection: true,
+      ...(maxPayloadBytes === undefined ? {} : { maxPayloadBytes }),
+    });
     return server;
   }
 
+  /** Admin paths carry the state dir's token, as LocalModelHost sends it. */
   async function call(path: string, init: RequestInit = {}): Promise<Reply> {
     assert.ok(server);
-    const response = await fetch(`${server.url}${path}`, init);
+    const headers = new Headers(init.headers);
+    if (path.startsWith('/admin/')) headers.set('authorization', `Bearer ${await readAdminToken(stateDir)}`);
+    const response = await fetch(`${server.url}${path}`, { ...init, headers });
     const text = await response.text();
     return { status: response.status, headers: response.headers, text, json: <T>() => JSON.parse(text) as T };
   }
