@@ -23,7 +23,7 @@ import { applyDecision } from '../client/approvals.js';
 import { retrainingStatusQuery, type RetrainingResult } from '../workflows/retraining-messages.js';
 import type { retrainingWorkflow } from '../workflows/retraining.js';
 import { createVigilWorker } from '../worker/create-worker.js';
-import { demoDriftDate, demoScenario, writeDemoConfig } from './demo-config.js';
+import { demoApprover, demoDriftDate, demoScenario, writeDemoConfig } from './demo-config.js';
 
 export interface DemoOptions {
   /** Demo folder (config, data, warehouse, Temporal database); default .vigil/demo. */
@@ -206,13 +206,23 @@ async function followRetraining(
     if (description.status.name !== 'RUNNING') break;
     const status = await handle.query(retrainingStatusQuery);
     if (status.stage === 'awaiting-approval' && status.pendingDecision !== undefined) {
-      const approver = status.pendingDecision.approvers[0] ?? 'demo-approver';
+      const pending = status.pendingDecision;
+      const approver = demoApprover;
       if (yes) {
-        const outcome = await applyDecision(client, workflowId, { decision: 'approve', by: approver, reason: 'approved by the demo (--yes)' }, 'demo');
-        log(`${day}: ${status.candidateVersion ?? 'candidate'} ${outcome.ok ? outcome.summary : `not approved: ${outcome.error}`}`);
+        const outcome = await applyDecision(client, {
+          decision: 'approve',
+          by: approver,
+          via: 'cli',
+          workflowId,
+          runId: description.runId,
+          candidateVersion: pending.candidateVersion,
+          requestId: pending.requestId,
+          reason: 'approved by the demo (--yes)',
+        });
+        log(`${day}: ${outcome.ok ? outcome.summary : `${pending.candidateVersion} not approved: ${outcome.error}`}`);
       } else {
-        log(`${day}: waiting for a decision on ${status.candidateVersion ?? 'the candidate'}; in another terminal run:`);
-        log(`  npx vigil approve ${workflowId} --as ${approver} --reason "..."   (or: npx vigil reject ...)`);
+        log(`${day}: waiting for a decision on ${pending.candidateVersion}; in another terminal run:`);
+        log(`  npx vigil approve ${workflowId} --version ${pending.candidateVersion} --request ${pending.requestId} --as ${approver} --reason "..."   (or: npx vigil reject ...)`);
       }
       break;
     }
