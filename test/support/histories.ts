@@ -17,6 +17,9 @@ export async function maybeRecordHistory(client: Client, workflowId: string, nam
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   await mkdir(historiesDir, { recursive: true });
   await writeFile(join(historiesDir, `${name}.history.pb`), History.encode(History.fromObject(history)).finish());
+  // The history does not hold its workflow id, and a workflow that checks messages against its own
+  // id must replay under the id it ran with.
+  await writeFile(join(historiesDir, `${name}.workflow-id`), `${workflowId}\n`);
 }
 
 export interface SavedHistory {
@@ -27,9 +30,11 @@ export interface SavedHistory {
 export async function savedHistories(): Promise<SavedHistory[]> {
   const files = (await readdir(historiesDir)).filter((file) => file.endsWith('.history.pb')).sort();
   return Promise.all(
-    files.map(async (file) => ({
-      workflowId: file.replace(/\.history\.pb$/, ''),
-      history: History.decode(await readFile(join(historiesDir, file))),
-    })),
+    files.map(async (file) => {
+      const name = file.replace(/\.history\.pb$/, '');
+      // Histories recorded before the id was kept replay under their file name.
+      const recordedId = await readFile(join(historiesDir, `${name}.workflow-id`), 'utf8').catch(() => undefined);
+      return { workflowId: recordedId?.trim() ?? name, history: History.decode(await readFile(join(historiesDir, file))) };
+    }),
   );
 }
