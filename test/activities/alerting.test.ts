@@ -117,6 +117,8 @@ describe('raiseWindowAlerts', () => {
       window: first,
       breaches: [{ subject: 'price', metric: 'wasserstein_normed', value: 0.25, threshold: 0.1, excess: 0.15 }],
       runUrl: 'http://ui.test:8233/namespaces/monitoring/workflows/monitor-demand/run-2026-11-20/history',
+      // The activity's run and id: the same on every retry of this send (the mock's ids).
+      idempotencyKey: '00000000-0000-0000-0000-000000000000/test/demand:drift',
     });
     const incident = await incidents.open('demand:drift');
     assert.equal(incident?.occurrences, 1);
