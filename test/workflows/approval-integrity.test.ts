@@ -7,12 +7,12 @@ import { decideCommand } from '../../src/client/commands/approvals.js';
 import { SlackApprovalChannel } from '../../src/adapters/slack/slack-approval-channel.js';
 import type { ApprovalChannel, ApprovalOutcome, ApprovalRequest } from '../../src/ports/approval-channel.js';
 import type { Alert, Notifier, NotifyResult } from '../../src/ports/notifier.js';
-import { decideSignal, retrainingStatusQuery, type RetrainingStatus } from '../../src/workflows/retraining-messages.js';
-import type { retrainingWorkflow } from '../../src/workflows/retraining.js';
+import { decideSignal, retrainingStatusQuery } from '../../src/workflows/retraining-messages.js';
 import { startRecordingServer } from '../adapters/slack/recording-server.js';
 import { decide, pendingDecisionInput } from '../support/decisions.js';
 import { maybeRecordHistory } from '../support/histories.js';
 import { addDays, startMonitoringRig, type MonitoringRig } from '../support/monitoring-rig.js';
+import { startRetraining, waitForStage } from '../support/retraining-runs.js';
 import { uniqueId } from '../support/temporal.js';
 
 /** An approval channel that fails its first request, as a channel down for a moment would. */
@@ -62,24 +62,7 @@ describe('approval integrity on the dev server', function () {
     await rig?.close();
   });
 
-  async function startRetraining(workflowId: string) {
-    return rig.client.workflow.start<typeof retrainingWorkflow>('retrainingWorkflow', {
-      taskQueue: rig.taskQueue,
-      workflowId,
-      args: [{ model: 'demand', reason: 'integrity test', requestedBy: 'tester', at }],
-    });
-  }
 
-  async function waitForStage(workflowId: string, stage: RetrainingStatus['stage']): Promise<RetrainingStatus> {
-    const handle = rig.client.workflow.getHandle(workflowId);
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const status = await handle.query(retrainingStatusQuery);
-      if (status.stage === stage) return status;
-      if (Date.now() > deadline) throw new Error(`still ${status.stage}, waiting for ${stage}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
 
   async function refusals(workflowId: string): Promise<{ actor: string; detail: Record<string, unknown> }[]> {
     return (await rig.runtime.deps.audit.list({ workflowId }))
@@ -99,8 +82,8 @@ describe('approval integrity on the dev server', function () {
 
   it('audits every refused attempt as its own row: Update, Signal and a closed run', async () => {
     const workflowId = uniqueId('integrity-audit');
-    const handle = await startRetraining(workflowId);
-    await waitForStage(workflowId, 'awaiting-approval');
+    const handle = await startRetraining(rig, workflowId, { at, reason: 'integrity test' });
+    await waitForStage(rig.client, workflowId, 'awaiting-approval');
 
     for (const who of ['mallory', 'mallory', 'eve', 'mallory']) {
       const outcome = await decide(rig.client, workflowId, 'approve', who);
@@ -151,8 +134,8 @@ describe('approval integrity on the dev server', function () {
 
   it('vigil approve needs --version: without it, it shows what is pending; with a stale one, it is refused', async () => {
     const workflowId = uniqueId('integrity-cli');
-    const handle = await startRetraining(workflowId);
-    const status = await waitForStage(workflowId, 'awaiting-approval');
+    const handle = await startRetraining(rig, workflowId, { at, reason: 'integrity test' });
+    const status = await waitForStage(rig.client, workflowId, 'awaiting-approval');
     const pending = status.pendingDecision!;
     const saved = process.env.TEMPORAL_ADDRESS;
     process.env.TEMPORAL_ADDRESS = rig.env.address;
@@ -188,7 +171,7 @@ describe('approval integrity on the dev server', function () {
     model.retraining.approvalTimeout = '4s';
     try {
       const workflowId = uniqueId('integrity-once');
-      const result = await (await startRetraining(workflowId)).result();
+      const result = await (await startRetraining(rig, workflowId, { at, reason: 'integrity test' })).result();
       assert.equal(result.outcome, 'expired');
       assert.equal(flaky.calls, 2, 'the step was retried');
       const paths = slack.requests.map((request) => request.path);

@@ -5,11 +5,11 @@ import { applyDecision } from '../../src/client/approvals.js';
 import type { ModelHost } from '../../src/ports/model-host.js';
 import type { dailyMonitoringWorkflow } from '../../src/workflows/daily-monitoring.js';
 import type { deployWorkflow } from '../../src/workflows/deploy.js';
-import { retrainingStatusQuery, type RetrainingResult, type RetrainingStatus } from '../../src/workflows/retraining-messages.js';
-import type { retrainingWorkflow } from '../../src/workflows/retraining.js';
+import type { RetrainingResult } from '../../src/workflows/retraining-messages.js';
 import { decide } from '../support/decisions.js';
 import { maybeRecordHistory } from '../support/histories.js';
 import { addDays, startMonitoringRig, type MonitoringRig } from '../support/monitoring-rig.js';
+import { startRetraining, waitForStage } from '../support/retraining-runs.js';
 import { uniqueId } from '../support/temporal.js';
 
 describe('retraining, approval and staged deploy on the dev server', function () {
@@ -33,24 +33,7 @@ describe('retraining, approval and staged deploy on the dev server', function ()
     await rig?.close();
   });
 
-  async function startRetraining(workflowId: string) {
-    return rig.client.workflow.start<typeof retrainingWorkflow>('retrainingWorkflow', {
-      taskQueue: rig.taskQueue,
-      workflowId,
-      args: [{ model: 'demand', reason: 'test', requestedBy: 'tester', at }],
-    });
-  }
 
-  async function waitForStage(workflowId: string, stage: RetrainingStatus['stage']): Promise<RetrainingStatus> {
-    const handle = rig.client.workflow.getHandle(workflowId);
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const status = await handle.query(retrainingStatusQuery);
-      if (status.stage === stage) return status;
-      if (Date.now() > deadline) throw new Error(`still ${status.stage}, waiting for ${stage}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
 
   async function productionVersion(): Promise<string | undefined> {
     return (await rig.runtime.deps.modelHost.describeEndpoint('demand-production'))?.currentVersion;
@@ -62,8 +45,8 @@ describe('retraining, approval and staged deploy on the dev server', function ()
 
   it('trains, asks, refuses an outsider and a double click, deploys on approval', async () => {
     const workflowId = uniqueId('retrain-happy');
-    const handle = await startRetraining(workflowId);
-    const waiting = await waitForStage(workflowId, 'awaiting-approval');
+    const handle = await startRetraining(rig, workflowId, { at });
+    const waiting = await waitForStage(rig.client, workflowId, 'awaiting-approval');
     const candidate = waiting.candidateVersion!;
     assert.equal(waiting.pendingDecision?.candidateVersion, candidate);
     assert.ok(!JSON.stringify(waiting).includes('demo-approver'), 'the status does not list the approvers');
@@ -105,8 +88,8 @@ describe('retraining, approval and staged deploy on the dev server', function ()
   it('rejects on a human "no" and leaves production alone', async () => {
     const before = await productionVersion();
     const workflowId = uniqueId('retrain-reject');
-    const handle = await startRetraining(workflowId);
-    const waiting = await waitForStage(workflowId, 'awaiting-approval');
+    const handle = await startRetraining(rig, workflowId, { at });
+    const waiting = await waitForStage(rig.client, workflowId, 'awaiting-approval');
     assert.equal((await decide(rig.client, workflowId, 'reject', 'demo-approver', { reason: 'not now' })).ok, true);
     const result = await handle.result();
     await maybeRecordHistory(rig.client, workflowId, 'retraining-rejected');
@@ -120,7 +103,7 @@ describe('retraining, approval and staged deploy on the dev server', function ()
     model.retraining.approvalTimeout = '2s';
     try {
       const workflowId = uniqueId('retrain-expire');
-      const result = await (await startRetraining(workflowId)).result();
+      const result = await (await startRetraining(rig, workflowId, { at })).result();
       assert.equal(result.outcome, 'expired');
       assert.ok(rig.alerts.some((text) => text.includes('expired')), 'an alert said so');
       assert.ok((await auditActions(workflowId)).includes('approval.expired'));
