@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { refusalKindOfFailureType, type DecisionInput, type RefusalKind } from '../domain/retraining/approval-check.js';
+import { refusalAuditDetail, refusalKindOfFailureType, type DecisionInput, type RefusalKind } from '../domain/retraining/approval-check.js';
 import type { auditEventWorkflow } from '../workflows/audit-event.js';
 import { decideUpdate, decisionRefusedSignal, retrainingStatusQuery } from '../workflows/retraining-messages.js';
 import { modelIdKey } from '../workflows/search-attributes.js';
@@ -105,17 +105,7 @@ async function auditClosedRunAttempt(
         action: 'approval.refused',
         actor: decision.by,
         attemptId,
-        detail: {
-          decision: decision.decision,
-          via: decision.via,
-          candidateVersion: decision.candidateVersion,
-          requestId: decision.requestId,
-          decisionRunId: decision.runId,
-          kind,
-          error: message,
-          reason: decision.reason ?? null,
-          runClosed: true,
-        },
+        detail: { ...refusalAuditDetail(decision, kind, message), runClosed: true },
       },
     ],
   });

@@ -19,6 +19,7 @@ import type { createActivities } from '../activities/index.js';
 import {
   approvalRefusal,
   refusalFailureType,
+  refusalAuditDetail,
   refusalKindOfFailureType,
   type ApprovalState,
   type PendingApproval,
@@ -105,16 +106,7 @@ async function retrain(input: RetrainingInput): Promise<RetrainingResult> {
       action: 'approval.refused',
       actor: typeof refused.decision.by === 'string' ? refused.decision.by : 'unknown',
       attemptId: refused.attemptId,
-      detail: {
-        decision: refused.decision.decision ?? null,
-        via: refused.decision.via ?? null,
-        candidateVersion: refused.decision.candidateVersion ?? null,
-        requestId: refused.decision.requestId ?? null,
-        decisionRunId: refused.decision.runId ?? null,
-        kind: refused.kind,
-        error: refused.error,
-        reason: refused.decision.reason ?? null,
-      },
+      detail: refusalAuditDetail(refused.decision, refused.kind, refused.error),
     });
   setHandler(
     decideUpdate,

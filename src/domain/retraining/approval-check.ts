@@ -100,3 +100,17 @@ export function approvalRefusal(state: ApprovalState, decision: Partial<Decision
   if (!allowed) return { kind: 'identity', reason: `${decision.by} is not an approver of ${state.model} on ${decision.via}` };
   return undefined;
 }
+
+/** The audit detail of a refused decision: what was asked, as sent, and why it was refused. */
+export function refusalAuditDetail(decision: Partial<DecisionInput>, kind: RefusalKind, error: string): Record<string, unknown> {
+  return {
+    decision: decision.decision ?? null,
+    via: decision.via ?? null,
+    candidateVersion: decision.candidateVersion ?? null,
+    requestId: decision.requestId ?? null,
+    decisionRunId: decision.runId ?? null,
+    kind,
+    error,
+    reason: decision.reason ?? null,
+  };
+}
