@@ -17,5 +17,5 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 USER node
-ENTRYPOINT ["node", "dist/client/cli.js"]
+ENTRYPOINT ["node", "dist/cli.js"]
 CMD ["worker"]

@@ -5,10 +5,10 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DuckDbWarehouse } from '../src/adapters/local/duckdb-warehouse.js';
+import { DuckDbWarehouse } from '../src/adapters/local/duckdb/duckdb-warehouse.js';
 import { configSchema, type FacetConfig, type MonitoringConfig } from '../src/config/schema.js';
 import { parseContract } from '../src/domain/contract/contract.js';
-import { collectWindowAggregates } from '../src/domain/monitoring/collect-aggregates.js';
+import { collectWindowAggregates } from '../src/activities/monitoring/collect-aggregates.js';
 import { evaluateWindow } from '../src/domain/monitoring/evaluate-window.js';
 import { windowEndingAt } from '../src/domain/monitoring/windows.js';
 import { dialectFor } from '../src/domain/sql/dialect.js';

@@ -1,10 +1,10 @@
 // Every activity the worker registers, bound to the ports the composition root built.
-import { createDeployActivities } from './deploy.js';
-import { createMonitoringActivities } from './monitoring.js';
-import { createRetrainingActivities } from './retraining.js';
-import type { ActivityDeps } from './monitoring-deps.js';
+import { createDeployActivities } from './deploy/deploy-activities.js';
+import { createMonitoringActivities } from './monitoring/monitoring-activities.js';
+import { createRetrainingActivities } from './retraining/retraining-activities.js';
+import type { ActivityDeps } from './shared/activity-deps.js';
 
-export type { ActivityDeps } from './monitoring-deps.js';
+export type { ActivityDeps } from './shared/activity-deps.js';
 
 export function createActivities(deps: ActivityDeps) {
   return {

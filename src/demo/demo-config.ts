@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { demoContract } from '../domain/demo/contract.js';
+import { demoContract } from './data/contract.js';
 
 export const demoScenario = {
   seed: 7,

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { vigilSearchAttributes } from '../workflows/search-attributes.js';
+import { vigilSearchAttributes } from '../workflows/shared/search-attributes.js';
 import { resolveTemporalCli } from './temporal-cli.js';
 
 export interface DevServerOptions {

@@ -3,7 +3,7 @@
 import { status } from '@grpc/grpc-js';
 import type { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { vigilSearchAttributes } from '../workflows/search-attributes.js';
+import { vigilSearchAttributes } from '../workflows/shared/search-attributes.js';
 
 export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<void> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });

@@ -1,7 +1,7 @@
 // Alert and approval channels, the same in both modes: the console always, Slack when configured
 // (SNS is added by the AWS composition).
-import { ConsoleApprovalChannel } from '../adapters/local/console-approval-channel.js';
-import { ConsoleNotifier } from '../adapters/local/console-notifier.js';
+import { ConsoleApprovalChannel } from '../adapters/local/console/console-approval-channel.js';
+import { ConsoleNotifier } from '../adapters/local/console/console-notifier.js';
 import { SlackApprovalChannel } from '../adapters/slack/slack-approval-channel.js';
 import type { SlackConnection } from '../adapters/slack/slack-client.js';
 import { SlackNotifier } from '../adapters/slack/slack-notifier.js';

@@ -3,13 +3,13 @@
 // model server already listens on the port; anything else listening there is refused.
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config/load.js';
-import { modelsDirOf } from '../adapters/local/local-model-host.js';
-import { startModelServer, type ModelServer } from '../adapters/local/model-server.js';
-import { ensureOwnModelServer, ModelServerIdentityError } from '../adapters/local/model-server-identity.js';
-import { modelServerStateDir } from '../adapters/local/model-server-token.js';
+import { modelsDirOf } from '../adapters/local/model-host/local-model-host.js';
+import { startModelServer, type ModelServer } from '../model-server/model-server.js';
+import { ensureOwnModelServer, ModelServerIdentityError } from '../model-server/identity.js';
+import { modelServerStateDir } from '../model-server/token.js';
 import { isListening } from '../dev/dev-server.js';
 import { composeRuntime, dataDirOf } from './compose-runtime.js';
-import { temporalTarget } from './connection.js';
+import { temporalTarget } from '../temporal/connection.js';
 import { createVigilWorker } from './create-worker.js';
 import { startInteractions } from './slack-interactions.js';
 

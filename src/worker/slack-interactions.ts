@@ -3,8 +3,8 @@
 // request (forged, replayed, malformed) and every refused decision is audited.
 import { readSecret, type LoadedConfig } from '../config/load.js';
 import { startSlackInteractions, type SlackInteractions } from '../adapters/slack/slack-interactions.js';
-import { applyDecision } from '../client/approvals.js';
-import { connectClient } from '../client/connect.js';
+import { applyDecision } from '../temporal/approvals.js';
+import { connectClient } from '../temporal/connect.js';
 import type { Runtime } from './compose-runtime.js';
 
 export interface InteractionsOptions {

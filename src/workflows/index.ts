@@ -1,6 +1,6 @@
 // Every workflow the worker registers.
-export { monitorWindowWorkflow } from './monitor-window.js';
-export { dailyMonitoringWorkflow } from './daily-monitoring.js';
-export { retrainingWorkflow } from './retraining.js';
-export { deployWorkflow } from './deploy.js';
-export { auditEventWorkflow } from './audit-event.js';
+export { monitorWindowWorkflow } from './monitoring/monitor-window.js';
+export { dailyMonitoringWorkflow } from './monitoring/daily-monitoring.js';
+export { retrainingWorkflow } from './retraining/retraining.js';
+export { deployWorkflow } from './deploy/deploy.js';
+export { auditEventWorkflow } from './shared/audit-event.js';

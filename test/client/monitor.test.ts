@@ -1,7 +1,7 @@
 // `vigil monitor run`: which windows the options select, and the summary table printed after.
 import assert from 'node:assert/strict';
 import { windowsFor } from '../../src/client/commands/monitor.js';
-import { summaryTable } from '../../src/client/monitor-summary.js';
+import { summaryTable } from '../../src/terminal/monitor-summary.js';
 import type { Breach, MonitorWindowResult, TimeWindow, WindowAnalysis } from '../../src/domain/monitoring/types.js';
 
 const day = (date: string): string => `${date}T00:00:00.000Z`;

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveCompose } from '../../src/dev/compose-cli.js';
+import { resolveCompose } from '../support/compose-cli.js';
 
 interface ComposeService {
   image?: string;

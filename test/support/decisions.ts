@@ -1,9 +1,9 @@
 // Decisions as an approver would send them: naming the run, request and version pending now
 // (read from the run's status), with fields overridable to send a stale or forged one.
 import type { Client } from '@temporalio/client';
-import { applyDecision, type DecisionOutcome } from '../../src/client/approvals.js';
+import { applyDecision, type DecisionOutcome } from '../../src/temporal/approvals.js';
 import type { DecisionInput } from '../../src/domain/retraining/approval-check.js';
-import { retrainingStatusQuery } from '../../src/workflows/retraining-messages.js';
+import { retrainingStatusQuery } from '../../src/workflows/retraining/messages.js';
 
 /** The decision that matches what `workflowId`'s current run has pending. */
 export async function pendingDecisionInput(

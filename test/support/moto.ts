@@ -1,6 +1,6 @@
-// One moto server per test run, started on first use with the virtualenv src/dev/moto.ts provides
+// One moto server per test run, started on first use with the virtualenv ./moto-server.ts provides
 // (installed on the first run on a machine), and torn down by the root hook.
-import { startMotoServer } from '../../src/dev/moto.js';
+import { startMotoServer } from './moto-server.js';
 import { onTeardown } from './teardown.js';
 
 let endpoint: Promise<string> | undefined;

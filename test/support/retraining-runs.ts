@@ -1,8 +1,8 @@
 // Retraining runs as the workflow tests drive them: started on the rig's task queue, followed
 // through their stages by the status query.
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { retrainingStatusQuery, type RetrainingStatus } from '../../src/workflows/retraining-messages.js';
-import type { retrainingWorkflow } from '../../src/workflows/retraining.js';
+import { retrainingStatusQuery, type RetrainingStatus } from '../../src/workflows/retraining/messages.js';
+import type { retrainingWorkflow } from '../../src/workflows/retraining/retraining.js';
 
 export function startRetraining(
   rig: { client: Client; taskQueue: string },

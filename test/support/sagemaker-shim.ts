@@ -3,7 +3,7 @@
 // (DescribeEndpoint after an update). Handlers follow AWS's documented behaviour; every other
 // request is forwarded to moto untouched, so the adapters under test talk to one endpoint.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listen } from '../../src/adapters/http-listen.js';
+import { listen } from '../../src/adapters/shared/http-listen.js';
 import { forwardRequest, readRequestBody, sendAwsJson, signedRegion } from './http-forward.js';
 
 /** The SageMaker JSON 1.1 operation name, e.g. "UpdateEndpoint" (from X-Amz-Target: SageMaker.UpdateEndpoint). */

@@ -3,7 +3,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { resolveTemporalCli } from '../../src/dev/temporal-cli.js';
-import { vigilSearchAttributes } from '../../src/workflows/search-attributes.js';
+import { vigilSearchAttributes } from '../../src/workflows/shared/search-attributes.js';
 import { workflowsPath } from '../../src/worker/workflows-path.js';
 import { onTeardown } from './teardown.js';
 

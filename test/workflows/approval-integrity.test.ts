@@ -2,13 +2,13 @@
 // Signal, closed run), a Signal goes through the same checks, and retried side effects (the
 // approval message, alerts) are sent once.
 import assert from 'node:assert/strict';
-import { applyDecision } from '../../src/client/approvals.js';
+import { applyDecision } from '../../src/temporal/approvals.js';
 import { decideCommand } from '../../src/client/commands/approvals.js';
 import { SlackApprovalChannel } from '../../src/adapters/slack/slack-approval-channel.js';
 import type { ApprovalChannel, ApprovalOutcome, ApprovalRequest } from '../../src/ports/approval-channel.js';
 import type { Alert, Notifier, NotifyResult } from '../../src/ports/notifier.js';
-import { decideSignal, retrainingStatusQuery } from '../../src/workflows/retraining-messages.js';
-import { startRecordingServer } from '../adapters/slack/recording-server.js';
+import { decideSignal, retrainingStatusQuery } from '../../src/workflows/retraining/messages.js';
+import { startRecordingServer } from '../support/slack-recording-server.js';
 import { decide, pendingDecisionInput } from '../support/decisions.js';
 import { maybeRecordHistory } from '../support/histories.js';
 import { addDays, startMonitoringRig, type MonitoringRig } from '../support/monitoring-rig.js';

@@ -6,12 +6,12 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { artifactPathFor, LocalModelHost } from '../../src/adapters/local/local-model-host.js';
-import { DuckDbWarehouse } from '../../src/adapters/local/duckdb-warehouse.js';
-import { startModelServer, type ModelServer } from '../../src/adapters/local/model-server.js';
+import { artifactPathFor, LocalModelHost } from '../../src/adapters/local/model-host/local-model-host.js';
+import { DuckDbWarehouse } from '../../src/adapters/local/duckdb/duckdb-warehouse.js';
+import { startModelServer, type ModelServer } from '../../src/model-server/model-server.js';
 import { prepareDemoWorkspace } from '../../src/demo/run-demo.js';
 import type { DeployStage } from '../../src/domain/deploy/types.js';
-import type { deployWorkflow } from '../../src/workflows/deploy.js';
+import type { deployWorkflow } from '../../src/workflows/deploy/deploy.js';
 import { addDays, smallScenario } from '../support/monitoring-rig.js';
 import { testEnv, uniqueId } from '../support/temporal.js';
 

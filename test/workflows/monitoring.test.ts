@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { MonitorWindowResult } from '../../src/domain/monitoring/types.js';
-import type { dailyMonitoringWorkflow } from '../../src/workflows/daily-monitoring.js';
-import type { monitorWindowWorkflow, MonitorWindowInput } from '../../src/workflows/monitor-window.js';
+import type { dailyMonitoringWorkflow } from '../../src/workflows/monitoring/daily-monitoring.js';
+import type { monitorWindowWorkflow, MonitorWindowInput } from '../../src/workflows/monitoring/monitor-window.js';
 import { maybeRecordHistory } from '../support/histories.js';
 import { addDays, startMonitoringRig, weekEndingOn, type MonitoringRig } from '../support/monitoring-rig.js';
 import { uniqueId } from '../support/temporal.js';

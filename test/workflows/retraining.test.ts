@@ -1,11 +1,11 @@
 // Retraining, approval and the staged deploy on the real dev server, with the real local
 // adapters: training pipeline on DuckDB, model registry, model server, audit log.
 import assert from 'node:assert/strict';
-import { applyDecision } from '../../src/client/approvals.js';
+import { applyDecision } from '../../src/temporal/approvals.js';
 import type { ModelHost } from '../../src/ports/model-host.js';
-import type { dailyMonitoringWorkflow } from '../../src/workflows/daily-monitoring.js';
-import type { deployWorkflow } from '../../src/workflows/deploy.js';
-import type { RetrainingResult } from '../../src/workflows/retraining-messages.js';
+import type { dailyMonitoringWorkflow } from '../../src/workflows/monitoring/daily-monitoring.js';
+import type { deployWorkflow } from '../../src/workflows/deploy/deploy.js';
+import type { RetrainingResult } from '../../src/workflows/retraining/messages.js';
 import { decide } from '../support/decisions.js';
 import { maybeRecordHistory } from '../support/histories.js';
 import { addDays, startMonitoringRig, type MonitoringRig } from '../support/monitoring-rig.js';
@@ -147,7 +147,7 @@ describe('retraining, approval and staged deploy on the dev server', function ()
       await real.pointEndpoint(endpoint, ref, tags);
       if (endpoint === 'demand-production' && ref.version === target) {
         const server = (real as unknown as { options: { serverUrl: string } }).options.serverUrl;
-        const { readAdminToken } = await import('../../src/adapters/local/model-server-token.js');
+        const { readAdminToken } = await import('../../src/model-server/token.js');
         const response = await fetch(`${server}/admin/endpoints/demand-production`, {
           method: 'PUT',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${await readAdminToken(`${rig.dir}/model-server`)}` },

@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { startInteractions } from '../../src/worker/slack-interactions.js';
-import { retrainingStatusQuery, type RetrainingStatus } from '../../src/workflows/retraining-messages.js';
-import type { retrainingWorkflow } from '../../src/workflows/retraining.js';
+import { retrainingStatusQuery, type RetrainingStatus } from '../../src/workflows/retraining/messages.js';
+import type { retrainingWorkflow } from '../../src/workflows/retraining/retraining.js';
 import { addDays, startMonitoringRig, type MonitoringRig } from '../support/monitoring-rig.js';
 import { freePort } from '../support/free-port.js';
 import { uniqueId } from '../support/temporal.js';
-import { startRecordingServer, type RecordingServer } from '../adapters/slack/recording-server.js';
+import { startRecordingServer, type RecordingServer } from '../support/slack-recording-server.js';
 
 const signingSecret = 'test-signing-secret';
 

@@ -6,7 +6,7 @@
 // a signature seen before is a replay; refusals are counted per source and minute and reported to
 // `onRefused` for the audit trail, and a source with too many refusals in a minute gets 429 unread.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listen } from '../http-listen.js';
+import { listen } from '../shared/http-listen.js';
 import { parseInteraction, type ApprovalClick, type ApprovalDecision } from './interaction-payload.js';
 import { appliedResponse, postResponse, refusedResponse, supersededResponse } from './interaction-response.js';
 import { RefusalTally, type RefusalReport } from './refusal-tally.js';

@@ -1,11 +1,11 @@
 // `vigil approve|reject <workflow-id> --version vN --as <user>` and `vigil retrain --model M --reason R`.
 import { WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/client';
 import { loadCliConfig } from '../load-cli-config.js';
-import { retrainingStatusQuery, type RetrainingStatus } from '../../workflows/retraining-messages.js';
-import type { retrainingWorkflow } from '../../workflows/retraining.js';
-import { retrainingWorkflowId } from '../../workflows/workflow-ids.js';
-import { applyDecision } from '../approvals.js';
-import { connectClient } from '../connect.js';
+import { retrainingStatusQuery, type RetrainingStatus } from '../../workflows/retraining/messages.js';
+import type { retrainingWorkflow } from '../../workflows/retraining/retraining.js';
+import { retrainingWorkflowId } from '../../workflows/shared/workflow-ids.js';
+import { applyDecision } from '../../temporal/approvals.js';
+import { connectClient } from '../../temporal/connect.js';
 
 export interface DecideOptions {
   as: string;

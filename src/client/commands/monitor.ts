@@ -4,11 +4,11 @@ import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/cli
 import { loadCliConfig } from '../load-cli-config.js';
 import type { MonitorWindowResult, TimeWindow } from '../../domain/monitoring/types.js';
 import { dailyWindow, dayWindows, windowLabel } from '../../domain/monitoring/windows.js';
-import type { monitorWindowWorkflow } from '../../workflows/monitor-window.js';
-import { monitorWindowWorkflowId } from '../../workflows/workflow-ids.js';
-import { connectClient } from '../connect.js';
-import { bar, ProgressLine } from '../progress.js';
-import { summaryTable } from '../monitor-summary.js';
+import type { monitorWindowWorkflow } from '../../workflows/monitoring/monitor-window.js';
+import { monitorWindowWorkflowId } from '../../workflows/shared/workflow-ids.js';
+import { connectClient } from '../../temporal/connect.js';
+import { bar, ProgressLine } from '../../terminal/progress.js';
+import { summaryTable } from '../../terminal/monitor-summary.js';
 
 export interface MonitorRunOptions {
   config: string;

@@ -2,7 +2,7 @@
 // definition file in the repo (deploy/sagemaker/training-pipeline.json unless the config names
 // another), with the deploy-time parameter values of the config and any --set overrides.
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { deployPipeline, type DeployPipelineResult } from '../../adapters/aws/sagemaker-pipeline-definition.js';
+import { deployPipeline, type DeployPipelineResult } from '../../adapters/aws/sagemaker/pipeline/pipeline-definition.js';
 import { resolvePath } from '../../config/load.js';
 import { loadCliConfig } from '../load-cli-config.js';
 import { awsClientSettings } from '../../worker/compose-aws-runtime.js';

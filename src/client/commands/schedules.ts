@@ -2,8 +2,8 @@
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { loadCliConfig } from '../load-cli-config.js';
 import { applySchedules, listVigilSchedules, monitoringScheduleId } from '../schedules.js';
-import { connectClient } from '../connect.js';
-import { renderTable } from '../table.js';
+import { connectClient } from '../../temporal/connect.js';
+import { renderTable } from '../../terminal/table.js';
 
 async function withClient<T>(work: (client: Awaited<ReturnType<typeof connectClient>>['client']) => Promise<T>): Promise<T> {
   const connected = await connectClient();

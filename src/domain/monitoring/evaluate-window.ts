@@ -12,7 +12,7 @@ import {
   type FacetMetrics,
   type ThresholdRule,
 } from '../stats/index.js';
-import type { WindowAggregates } from './collect-aggregates.js';
+import type { WindowAggregates } from '../../activities/monitoring/collect-aggregates.js';
 import { categoricalDriftValues, numericDriftValues } from './drift-values.js';
 import type { Breach, BreachKind, MetricGroup, MetricRecord, WindowAnalysis } from './types.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { SlackApprovalChannel } from '../../../src/adapters/slack/slack-approval-channel.js';
 import type { ApprovalRequest } from '../../../src/ports/approval-channel.js';
-import { startRecordingServer, type RecordedRequest, type RecordingServer } from './recording-server.js';
+import { startRecordingServer, type RecordedRequest, type RecordingServer } from '../../support/slack-recording-server.js';
 
 interface Block {
   type: string;

@@ -8,7 +8,7 @@ import {
   type SlackInteractions,
 } from '../../../src/adapters/slack/slack-interactions.js';
 import { freePort } from '../../support/free-port.js';
-import { startRecordingServer, type RecordedRequest, type RecordingServer, type Reply as HookReply } from './recording-server.js';
+import { startRecordingServer, type RecordedRequest, type RecordingServer, type Reply as HookReply } from '../../support/slack-recording-server.js';
 
 const secret = 'test-signing-secret';
 const t0 = Date.parse('2024-05-01T12:00:00Z');

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { configSchema, type MonitoringConfig } from '../../../src/config/schema.js';
 import { parseContract, type FeatureContract } from '../../../src/domain/contract/contract.js';
-import type { WindowAggregates } from '../../../src/domain/monitoring/collect-aggregates.js';
+import type { WindowAggregates } from '../../../src/activities/monitoring/collect-aggregates.js';
 import { evaluateWindow } from '../../../src/domain/monitoring/evaluate-window.js';
 import type { Breach, MetricRecord, WindowAnalysis } from '../../../src/domain/monitoring/types.js';
 import type { FacetGroup } from '../../../src/domain/sql/facets.js';
@@ -12,7 +12,7 @@ import type { NumericDistance } from '../../../src/domain/sql/distance.js';
 import type { PerformanceSums } from '../../../src/domain/sql/performance.js';
 import type { FeatureQuality } from '../../../src/domain/sql/quality.js';
 import { ksAsymptoticPValue } from '../../../src/domain/stats/index.js';
-import { assertClose } from '../stats/assert-close.js';
+import { assertClose } from '../../support/assert-close.js';
 
 const tight = { absolute: 1e-12 };
 

@@ -3,13 +3,13 @@
 // same rows. With the shape tests (athena-shape.test.ts) this pins what the Athena SQL means, not
 // only how it reads; the AWS end-to-end test answers moto's Athena queries the same way.
 import assert from 'node:assert/strict';
-import { DuckDbWarehouse } from '../../../src/adapters/local/duckdb-warehouse.js';
+import { DuckDbWarehouse } from '../../../src/adapters/local/duckdb/duckdb-warehouse.js';
 import { athenaDialect, duckdbDialect, type SqlDialect } from '../../../src/domain/sql/dialect.js';
 import { type MonitoringQueryInput } from '../../../src/domain/sql/query-input.js';
 import type { Cell, Row } from '../../../src/ports/warehouse.js';
 import { trinoFunctionMacros } from '../../support/athena-twin/trino-functions.js';
-import { monitoringQueryBuilders } from './query-builders.js';
-import { baselineRow, contractOf, createSources, eventTime, load, productionRow, tablesOf, testWindow } from './warehouse-fixtures.js';
+import { monitoringQueryBuilders } from '../../support/query-builders.js';
+import { baselineRow, contractOf, createSources, eventTime, load, productionRow, tablesOf, testWindow } from '../../support/warehouse-fixtures.js';
 
 const contract = contractOf({
   model: 'demand',

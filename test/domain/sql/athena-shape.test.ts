@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { athenaDialect, duckdbDialect, type SqlDialect } from '../../../src/domain/sql/dialect.js';
 import { type MonitoringQueryInput } from '../../../src/domain/sql/query-input.js';
-import { monitoringQueryBuilders } from './query-builders.js';
-import { contractOf, tablesOf, testWindow } from './warehouse-fixtures.js';
+import { monitoringQueryBuilders } from '../../support/query-builders.js';
+import { contractOf, tablesOf, testWindow } from '../../support/warehouse-fixtures.js';
 
 const contract = contractOf({
   model: 'demand',

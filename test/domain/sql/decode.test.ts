@@ -15,7 +15,7 @@ import {
 } from '../../../src/domain/sql/monitoring-queries.js';
 import { RowDecodeError } from '../../../src/domain/sql/decode.js';
 import { SqlBuildError } from '../../../src/domain/sql/sql-text.js';
-import { asOf, contractOf, inputOf } from './warehouse-fixtures.js';
+import { asOf, contractOf, inputOf } from '../../support/warehouse-fixtures.js';
 
 const distanceRow = {
   subject: 'price',

@@ -5,7 +5,7 @@ import { athenaDialect, duckdbDialect, type SqlDialect } from '../../../src/doma
 import { RowDecodeError } from '../../../src/domain/sql/decode.js';
 import { SqlBuildError } from '../../../src/domain/sql/sql-text.js';
 import { decodeTrainingRows, trainingRowsSql, type TrainingRowsInput } from '../../../src/domain/sql/training-rows.js';
-import { asOf, contractOf, tablesOf, testWindow } from './warehouse-fixtures.js';
+import { asOf, contractOf, tablesOf, testWindow } from '../../support/warehouse-fixtures.js';
 
 const contract = contractOf({
   model: 'demand',

@@ -6,8 +6,8 @@ import {
   linfDistance,
   unseenShare,
 } from '../../../src/domain/stats/index.js';
-import { assertClose } from './assert-close.js';
-import { statsFixtures } from './fixtures.js';
+import { assertClose } from '../../support/assert-close.js';
+import { statsFixtures } from '../../support/stats-cases.js';
 
 // Short sums of well-conditioned terms: agreement with scipy is at the ulp level.
 const tight = { relative: 1e-12 };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { benjaminiHochberg, benjaminiHochbergRejections } from '../../../src/domain/stats/index.js';
-import { assertClose } from './assert-close.js';
-import { statsFixtures } from './fixtures.js';
+import { assertClose } from '../../support/assert-close.js';
+import { statsFixtures } from '../../support/stats-cases.js';
 
 describe('stats: Benjamini-Hochberg against scipy', () => {
   for (const testCase of statsFixtures.bh) {

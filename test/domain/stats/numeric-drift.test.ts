@@ -9,8 +9,8 @@ import {
   numericDrift,
   populationStabilityIndex,
 } from '../../../src/domain/stats/index.js';
-import { assertClose } from './assert-close.js';
-import { statsFixtures } from './fixtures.js';
+import { assertClose } from '../../support/assert-close.js';
+import { statsFixtures } from '../../support/stats-cases.js';
 import {
   ksStatistic,
   linearQuantile,
@@ -18,7 +18,7 @@ import {
   sampleStd,
   sortedAscending,
   wassersteinDistance,
-} from './sample-helpers.js';
+} from '../../support/samples.js';
 
 // Everything here is a short, rounding-limited computation: scipy and these functions agree to a
 // few ulps, so 1e-12 relative leaves ample margin.

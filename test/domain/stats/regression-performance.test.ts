@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { type RegressionSums, regressionPerformance } from '../../../src/domain/stats/index.js';
-import { assertClose, type Tolerance } from './assert-close.js';
-import { type PerformanceCase, statsFixtures } from './fixtures.js';
-import { compensatedSum } from './sample-helpers.js';
+import { assertClose, type Tolerance } from '../../support/assert-close.js';
+import { type PerformanceCase, statsFixtures } from '../../support/stats-cases.js';
+import { compensatedSum } from '../../support/samples.js';
 
 /** What the warehouse query returns for a window: sums over the rows whose label has arrived. */
 function sumsOf(testCase: PerformanceCase): RegressionSums {

@@ -6,8 +6,8 @@ import {
   regularizedGammaP,
   regularizedGammaQ,
 } from '../../../src/domain/stats/index.js';
-import { assertClose } from './assert-close.js';
-import { statsFixtures } from './fixtures.js';
+import { assertClose } from '../../support/assert-close.js';
+import { statsFixtures } from '../../support/stats-cases.js';
 
 const { special } = statsFixtures;
 

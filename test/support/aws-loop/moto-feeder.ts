@@ -6,7 +6,7 @@
 // immediately before the request it belongs to, one request at a time, so answers cannot cross.
 // It implements no AWS operation: every request still reaches moto.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listen } from '../../../src/adapters/http-listen.js';
+import { listen } from '../../../src/adapters/shared/http-listen.js';
 import { forwardRequest, readRequestBody, sendAwsJson, signedRegion } from '../http-forward.js';
 import type { AthenaAnswer } from '../athena-twin/athena-twin.js';
 

@@ -1,0 +1,85 @@
+// Asks the warehouse for every aggregate one window's evaluation needs. Each query returns a few
+// rows per feature; the window's rows never leave the warehouse.
+import type { FeatureContract } from '../../domain/contract/contract.js';
+import {
+  baselineQuantilesSql,
+  binCountsSql,
+  categoryCountsSql,
+  decodeBaselineQuantiles,
+  decodeBinCounts,
+  decodeCategoryCounts,
+  decodeFacets,
+  decodeNumericDistance,
+  decodePerformance,
+  decodeQuality,
+  decodeWindowSummary,
+  edgesFromQuantiles,
+  facetSql,
+  numericDistanceSql,
+  performanceSql,
+  qualitySql,
+  windowSummarySql,
+  type BinCounts,
+  type BuiltQuery,
+  type FacetGroup,
+  type FeatureQuality,
+  type MonitoringQueryInput,
+  type NumericDistance,
+  type PerformanceSums,
+} from '../../domain/sql/monitoring-queries.js';
+import type { WindowSummary } from '../../domain/sql/summary.js';
+import type { AlignedCategoryCounts } from '../../domain/stats/index.js';
+import type { QueryResult, Warehouse } from '../../ports/warehouse.js';
+
+export interface WindowAggregates {
+  summary: WindowSummary;
+  quality: FeatureQuality[];
+  distances: NumericDistance[];
+  bins: Map<string, BinCounts>;
+  categories: Map<string, AlignedCategoryCounts>;
+  performance: PerformanceSums[];
+  facets: FacetGroup[];
+  queryIds: string[];
+}
+
+export interface CollectOptions {
+  asOf: string;
+  bins: number;
+  /** Facet names understood by the SQL builder: "weekend" or a category/bool feature. */
+  facets: string[];
+  /** The (longer) window facet gaps are measured over; defaults to the window itself. */
+  facetWindow?: { start: string; end: string };
+  onProgress?: (step: string, done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export async function collectWindowAggregates(
+  warehouse: Warehouse,
+  input: MonitoringQueryInput & { contract: FeatureContract },
+  options: CollectOptions,
+): Promise<WindowAggregates> {
+  const queryIds: string[] = [];
+  const total = options.facets.length > 0 ? 8 : 7;
+  let done = 0;
+  const run = async (built: BuiltQuery): Promise<QueryResult> => {
+    options.onProgress?.(built.label, done, total);
+    const result = await warehouse.query(built.sql, { label: built.label, ...(options.signal ? { signal: options.signal } : {}) });
+    queryIds.push(result.queryId);
+    done += 1;
+    return result;
+  };
+
+  const summary = decodeWindowSummary((await run(windowSummarySql(input))).rows);
+  const quality = decodeQuality((await run(qualitySql(input))).rows);
+  const distances = decodeNumericDistance((await run(numericDistanceSql(input))).rows);
+  const quantiles = decodeBaselineQuantiles((await run(baselineQuantilesSql(input, options.bins))).rows, options.bins);
+  const edges = edgesFromQuantiles(quantiles);
+  const bins = decodeBinCounts((await run(binCountsSql(input, edges))).rows, edges);
+  const hasCategorical = input.contract.features.some((f) => f.type === 'category' || f.type === 'bool');
+  const categories = hasCategorical ? decodeCategoryCounts((await run(categoryCountsSql(input))).rows) : new Map<string, AlignedCategoryCounts>();
+  if (!hasCategorical) done += 1;
+  const performance = decodePerformance((await run(performanceSql(input, { asOf: options.asOf }))).rows);
+  const facets = options.facets.length > 0 ? decodeFacets((await run(facetSql({ ...input, window: options.facetWindow ?? input.window }, { asOf: options.asOf, facets: options.facets }))).rows) : [];
+  options.onProgress?.('done', total, total);
+  return { summary, quality, distances, bins, categories, performance, facets, queryIds };
+}

@@ -1,0 +1,28 @@
+import type { LoadedConfig } from '../../config/load.js';
+import type { ApprovalChannel } from '../../ports/approval-channel.js';
+import type { AuditLog } from '../../ports/audit-log.js';
+import type { IncidentStore } from '../../ports/incident-store.js';
+import type { ModelRegistry } from '../../ports/model-registry.js';
+import type { TrainingPipeline } from '../../ports/training-pipeline.js';
+import type { MetricsSink } from '../../ports/metrics-sink.js';
+import type { ModelHost } from '../../ports/model-host.js';
+import type { Notifier } from '../../ports/notifier.js';
+import type { SourceCatalog } from '../../ports/source-catalog.js';
+import type { Warehouse } from '../../ports/warehouse.js';
+
+/** What the activities are built from: ports only, chosen by the composition root. */
+export interface ActivityDeps {
+  loaded: LoadedConfig;
+  warehouse: Warehouse;
+  sources: SourceCatalog;
+  modelHost: ModelHost;
+  notifiers: Notifier[];
+  metricsSink: MetricsSink;
+  incidents: IncidentStore;
+  training: TrainingPipeline;
+  registry: ModelRegistry;
+  audit: AuditLog;
+  approvals: ApprovalChannel[];
+  /** Wall clock for timestamps written with results (activities may read it; workflows may not). */
+  now?: () => Date;
+}

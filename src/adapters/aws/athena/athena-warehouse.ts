@@ -1,0 +1,336 @@
+// The Warehouse port on Amazon Athena: each statement is a query execution in a workgroup, polled
+// until it ends, whose results are paged back and decoded by column type. The result tables are
+// Hive tables of Parquet objects under the `results` location: writes put and remove those objects
+// on S3 (Athena has no DELETE) and register partitions, through athena-result-writer.ts.
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  AthenaClient,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
+  type AthenaClientConfig,
+  type ColumnInfo,
+  type EncryptionConfiguration,
+  type Row as AthenaRow,
+} from '@aws-sdk/client-athena';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import { NonRetryableError } from '../../../domain/errors.js';
+import { athenaDialect, type SqlDialect } from '../../../domain/sql/dialect.js';
+import { createResultTablesSql, resultTableNames } from '../../../domain/sql/tables.js';
+import type { QueryOptions, QueryResult, Row, Warehouse } from '../../../ports/warehouse.js';
+import { ResultLayout } from './result-layout.js';
+import { AthenaResultWriter } from './result-writer.js';
+import { decodeAthenaRows, isHeaderRow, queryFailureError } from './results.js';
+import { AWS_MAX_ATTEMPTS, classifyAwsError } from '../errors.js';
+import { ParquetEncoder } from './parquet-encoder.js';
+import { S3ObjectStore } from '../s3/s3-object-store.js';
+
+/** Longest wait between two GetQueryExecution calls. */
+export const MAX_POLL_INTERVAL_MS = 5000;
+const pollBackoff = 1.5;
+/** GetQueryResults returns at most 1,000 rows per page. */
+const pageSize = 1000;
+
+export type AthenaEncryption = { option: 'SSE_S3' } | { option: 'SSE_KMS'; kmsKey: string };
+
+/** Where the result tables keep their objects, and how to reach them. */
+export interface AthenaResultsOptions {
+  /** `s3://bucket/prefix/`: each result table's LOCATION is `<location><table>/`. */
+  location: string;
+  /** A ready S3 client (close() leaves it open); otherwise one is built from clientConfig. */
+  client?: S3Client;
+  clientConfig?: S3ClientConfig;
+}
+
+export interface AthenaWarehouseOptions {
+  /** A ready client (its own retry settings apply, and close() leaves it open); otherwise one is built. */
+  client?: AthenaClient;
+  clientConfig?: AthenaClientConfig;
+  workgroup: string;
+  database: string;
+  /** Where Athena writes result files: `s3://bucket/prefix/`. */
+  outputLocation: string;
+  /** First wait between status checks (default 500 ms), growing x1.5 up to 5 s. */
+  pollIntervalMs?: number;
+  /** Encryption of query result files and of the result tables' objects; default SSE_S3. */
+  encryption?: AthenaEncryption;
+  /** The result tables' S3 location; without it the warehouse only reads (writes are refused). */
+  results?: AthenaResultsOptions;
+  /**
+   * Applied to every statement, besides what the call passes: `progress` on each status check
+   * (where a worker heartbeats, so a query longer than the heartbeat timeout does not look like a
+   * dead worker), `signal` for cancellation when the call gives none (a cancelled activity stops
+   * its query instead of leaving it running while a retry starts another).
+   */
+  everyQuery?: { progress?: QueryOptions['onProgress']; signal?: () => AbortSignal | undefined };
+}
+
+export interface AthenaQueryOptions extends QueryOptions {
+  /** Idempotency token (32..128 characters): a retried start with the same token reuses the query. */
+  clientRequestToken?: string;
+}
+
+/** Thrown when a query is cancelled through its AbortSignal (same name as the DuckDB one). */
+export class AthenaQueryCancelledError extends Error {
+  constructor(
+    message: string,
+    readonly queryId: string | undefined,
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, options);
+    this.name = 'AbortError';
+  }
+}
+
+/** What writing the result tables takes; present when the results option is given. */
+interface ResultWriting {
+  layout: ResultLayout;
+  objects: S3ObjectStore;
+  encoder: ParquetEncoder;
+  writer: AthenaResultWriter;
+}
+
+interface Finished {
+  statementType: string | undefined;
+}
+
+interface ResultPages {
+  rows: Row[];
+  columns: ColumnInfo[];
+}
+
+export class AthenaWarehouse implements Warehouse {
+  readonly dialect = 'athena' as const;
+  readonly sql: SqlDialect = athenaDialect;
+  readonly workgroup: string;
+  readonly database: string;
+  readonly outputLocation: string;
+  private readonly client: AthenaClient;
+  private readonly ownsClient: boolean;
+  private readonly pollIntervalMs: number;
+  private readonly everyQuery: AthenaWarehouseOptions['everyQuery'];
+  private readonly encryption: EncryptionConfiguration;
+  private readonly results: ResultWriting | undefined;
+
+  constructor(options: AthenaWarehouseOptions) {
+    if (!/^s3:\/\/[^/]+/.test(options.outputLocation)) {
+      throw new NonRetryableError(`Athena output location ${JSON.stringify(options.outputLocation)} is not an s3:// URL`, 'INVALID_INPUT');
+    }
+    const encryption = options.encryption ?? { option: 'SSE_S3' };
+    if (encryption.option === 'SSE_KMS' && encryption.kmsKey === '') {
+      throw new NonRetryableError('Athena SSE_KMS encryption needs a KMS key', 'INVALID_INPUT');
+    }
+    this.workgroup = options.workgroup;
+    this.database = options.database;
+    this.outputLocation = options.outputLocation;
+    this.pollIntervalMs = Math.max(1, options.pollIntervalMs ?? 500);
+    this.everyQuery = options.everyQuery;
+    this.encryption =
+      encryption.option === 'SSE_KMS' ? { EncryptionOption: 'SSE_KMS', KmsKey: encryption.kmsKey } : { EncryptionOption: 'SSE_S3' };
+    this.ownsClient = options.client === undefined;
+    // The SDK's standard retry strategy retries throttling, 5xx and network errors with backoff.
+    this.client = options.client ?? new AthenaClient({ maxAttempts: AWS_MAX_ATTEMPTS, ...options.clientConfig });
+    this.results = options.results === undefined ? undefined : this.resultWriting(options.results, encryption);
+  }
+
+  private resultWriting(results: AthenaResultsOptions, encryption: AthenaEncryption): ResultWriting {
+    const layout = new ResultLayout(results.location);
+    const objects = new S3ObjectStore({
+      bucket: layout.bucket,
+      ...(results.client === undefined ? {} : { client: results.client }),
+      ...(results.clientConfig === undefined ? {} : { clientConfig: results.clientConfig }),
+      encryption: encryption.option === 'SSE_KMS' ? { type: 'SSE_KMS', kmsKeyId: encryption.kmsKey } : { type: 'SSE_S3' },
+    });
+    const encoder = new ParquetEncoder();
+    const writer = new AthenaResultWriter({
+      layout,
+      objects,
+      encoder,
+      database: this.database,
+      execute: (sql, options) => this.execute(sql, options),
+    });
+    return { layout, objects, encoder, writer };
+  }
+
+  async query(sql: string, options: AthenaQueryOptions = {}): Promise<QueryResult> {
+    const { queryId, finished } = await this.run(sql, options);
+    const { rows } = await this.readResults(queryId, options.label ?? 'query', finished);
+    return { rows, queryId };
+  }
+
+  async execute(sql: string, options: AthenaQueryOptions = {}): Promise<QueryResult> {
+    const { queryId } = await this.run(sql, options);
+    return { rows: [], queryId };
+  }
+
+  /** Column names from the metadata of an empty SELECT; undefined when Athena says the table is missing. */
+  async describe(table: string): Promise<string[] | undefined> {
+    const label = `describe:${table}`;
+    try {
+      const { queryId, finished } = await this.run(`SELECT * FROM ${this.sql.table(table)} LIMIT 0`, { label });
+      const { columns } = await this.readResults(queryId, label, finished);
+      return columns.map((column, i) => column.Name ?? `_col${i}`);
+    } catch (error) {
+      if (error instanceof NonRetryableError && error.code === 'NOT_FOUND') return undefined;
+      throw error;
+    }
+  }
+
+  /** Creates the result tables (CREATE EXTERNAL TABLE IF NOT EXISTS) at the results location. */
+  async ensureResultTables(): Promise<void> {
+    const { layout } = this.writing('ensureResultTables');
+    const statements = createResultTablesSql(this.sql, { database: this.database, location: layout.location });
+    for (const [i, ddl] of statements.entries()) await this.execute(ddl, { label: `ddl:${resultTableNames[i] ?? i}` });
+  }
+
+  /**
+   * Writes the rows as one Parquet object named by the key in the rows' partition, after removing
+   * the key's earlier objects (the whole partition's when the key is the partition).
+   */
+  async replaceRows(table: string, key: Row, rows: Row[]): Promise<void> {
+    await this.writing(`replaceRows(${table})`).writer.replaceRows(table, key, rows);
+  }
+
+  /**
+   * Empties the key's partition and UNLOADs the query's rows into it, so they never pass through
+   * Node. The key must hold every partition column (see AthenaResultWriter for narrower keys).
+   */
+  async replaceFromQuery(table: string, key: Row, selectSql: string, options: QueryOptions = {}): Promise<QueryResult> {
+    return this.writing(`replaceFromQuery(${table})`).writer.replaceFromQuery(table, key, selectSql, options);
+  }
+
+  /** One Parquet object per partition, named by a hash of its rows, so a retried append adds nothing. */
+  async appendRows(table: string, rows: Row[]): Promise<void> {
+    await this.writing(`appendRows(${table})`).writer.appendRows(table, rows);
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsClient) this.client.destroy();
+    this.results?.objects.close();
+    await this.results?.encoder.close();
+  }
+
+  private writing(what: string): ResultWriting {
+    if (this.results === undefined) {
+      throw new NonRetryableError(`AthenaWarehouse.${what} needs the results option (the s3:// location of the result tables)`, 'NOT_CONFIGURED');
+    }
+    return this.results;
+  }
+
+  private withDefaults(options: AthenaQueryOptions): AthenaQueryOptions {
+    const every = this.everyQuery;
+    if (every === undefined) return options;
+    const signal = options.signal ?? every.signal?.();
+    const progress = every.progress;
+    const own = options.onProgress;
+    return {
+      ...options,
+      ...(signal === undefined ? {} : { signal }),
+      ...(progress === undefined
+        ? {}
+        : {
+            onProgress: (detail) => {
+              own?.(detail);
+              progress(detail);
+            },
+          }),
+    };
+  }
+
+  /** Starts the statement and waits for it to succeed; throws for FAILED, CANCELLED or abort. */
+  private async run(sql: string, given: AthenaQueryOptions): Promise<{ queryId: string; finished: Finished }> {
+    const options = this.withDefaults(given);
+    const label = options.label ?? 'query';
+    const token = options.clientRequestToken;
+    if (token !== undefined && (token.length < 32 || token.length > 128)) {
+      throw new NonRetryableError(`Athena query ${label}: client request token must have 32..128 characters`, 'INVALID_INPUT');
+    }
+    if (options.signal?.aborted === true) {
+      throw new AthenaQueryCancelledError(`Athena query ${label} cancelled before it started`, undefined, { cause: options.signal.reason });
+    }
+    let queryId: string | undefined;
+    try {
+      const started = await this.client.send(
+        new StartQueryExecutionCommand({
+          QueryString: sql,
+          QueryExecutionContext: { Database: this.database },
+          WorkGroup: this.workgroup,
+          ResultConfiguration: { OutputLocation: this.outputLocation, EncryptionConfiguration: this.encryption },
+          ClientRequestToken: token,
+        }),
+      );
+      queryId = started.QueryExecutionId;
+    } catch (error) {
+      throw classifyAwsError(error, `StartQueryExecution ${label} in workgroup ${this.workgroup}`);
+    }
+    if (queryId === undefined) throw new NonRetryableError(`StartQueryExecution ${label} returned no QueryExecutionId`, 'INVALID_RESULT');
+    return { queryId, finished: await this.waitFor(queryId, label, options) };
+  }
+
+  private async waitFor(queryId: string, label: string, options: QueryOptions): Promise<Finished> {
+    let delay = this.pollIntervalMs;
+    for (;;) {
+      if (aborted(options.signal)) return this.cancel(queryId, label, options.signal);
+      let execution;
+      try {
+        execution = (await this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: queryId }))).QueryExecution;
+      } catch (error) {
+        throw classifyAwsError(error, `GetQueryExecution ${label} (${queryId})`);
+      }
+      const state = execution?.Status?.State ?? 'QUEUED';
+      options.onProgress?.({ label, state });
+      if (state === 'SUCCEEDED') return { statementType: execution?.StatementType };
+      if (state === 'FAILED' || state === 'CANCELLED') {
+        throw queryFailureError(label, queryId, state, execution?.Status?.StateChangeReason, execution?.Status?.AthenaError);
+      }
+      try {
+        await sleep(delay, undefined, { signal: options.signal });
+      } catch (error) {
+        if (aborted(options.signal)) return this.cancel(queryId, label, options.signal);
+        throw error;
+      }
+      delay = Math.min(delay * pollBackoff, MAX_POLL_INTERVAL_MS);
+    }
+  }
+
+  private async cancel(queryId: string, label: string, signal: AbortSignal): Promise<never> {
+    try {
+      await this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: queryId }));
+    } catch (error) {
+      // The caller asked to stop waiting either way; say that Athena may still be running it.
+      throw new AthenaQueryCancelledError(`Athena query ${label} (${queryId}) abandoned; StopQueryExecution failed`, queryId, {
+        cause: classifyAwsError(error, `StopQueryExecution ${label} (${queryId})`),
+      });
+    }
+    throw new AthenaQueryCancelledError(`Athena query ${label} (${queryId}) cancelled`, queryId, { cause: signal.reason });
+  }
+
+  private async readResults(queryId: string, label: string, finished: Finished): Promise<ResultPages> {
+    const rows: Row[] = [];
+    let columns: ColumnInfo[] = [];
+    let nextToken: string | undefined;
+    let first = true;
+    do {
+      let page;
+      try {
+        page = await this.client.send(new GetQueryResultsCommand({ QueryExecutionId: queryId, NextToken: nextToken, MaxResults: pageSize }));
+      } catch (error) {
+        throw classifyAwsError(error, `GetQueryResults ${label} (${queryId})`);
+      }
+      if (columns.length === 0) columns = page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
+      let pageRows: AthenaRow[] = page.ResultSet?.Rows ?? [];
+      // A SELECT's first row repeats the column names; DDL and utility statements have none.
+      if (first && finished.statementType === 'DML' && isHeaderRow(pageRows[0], columns)) pageRows = pageRows.slice(1);
+      rows.push(...decodeAthenaRows(pageRows, columns, label, rows.length));
+      nextToken = page.NextToken;
+      first = false;
+    } while (nextToken !== undefined && nextToken !== '');
+    return { rows, columns };
+  }
+}
+
+// A function rather than an inline check, so TypeScript does not keep `aborted` narrowed across awaits.
+function aborted(signal: AbortSignal | undefined): signal is AbortSignal {
+  return signal?.aborted === true;
+}

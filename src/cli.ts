@@ -1,0 +1,168 @@
+// The `vigil` command line. Each subcommand lives in its own module; this file only wires them.
+import { Command, Option } from 'commander';
+import { ConfigError } from './config/load.js';
+
+const defaultConfig = process.env.VIGIL_CONFIG ?? 'vigil.config.yaml';
+
+function configOption(): Option {
+  return new Option('-c, --config <path>', 'deployment config file (or VIGIL_CONFIG)').default(defaultConfig);
+}
+
+const program = new Command('vigil')
+  .description('Keeps deployed ML models healthy: drift and performance monitoring, retraining, guarded deploys.')
+  .showHelpAfterError();
+
+program
+  .command('demo')
+  .description('run the whole monitoring loop locally on generated data (starts and stops what it needs)')
+  .option('--dir <path>', 'demo folder', '.vigil/demo')
+  .option('--yes', 'approve the retraining the drift triggers instead of waiting for `vigil approve`')
+  .action(async (options: { dir: string; yes?: boolean }) => {
+    const { runDemo } = await import('./demo/run-demo.js');
+    await runDemo({ dir: options.dir, yes: options.yes === true });
+  });
+
+program
+  .command('worker')
+  .description('run a Vigil worker for the configured mode (local or aws)')
+  .addOption(configOption())
+  .action(async (options: { config: string }) => {
+    const { runWorker } = await import('./worker/run-worker.js');
+    await runWorker(options.config);
+  });
+
+program
+  .command('serve')
+  .description('serve a model as a SageMaker inference container (GET /ping, POST /invocations on :8080)')
+  .option('--model-dir <path>', 'folder holding model.json (default: SM_MODEL_DIR or /opt/ml/model)')
+  .option('--port <port>', 'port to listen on, 0 for any free one (default: SAGEMAKER_BIND_TO_PORT or 8080)')
+  .option('--host <address>', 'address to listen on', '0.0.0.0')
+  .action(async (options: { modelDir?: string; port?: string; host: string }) => {
+    await (await import('./sagemaker-container/serve-command.js')).serveCommand(options);
+  });
+
+program
+  .command('dev')
+  .description('start the Temporal dev server (SQLite under the data folder, Web UI on :8233) unless one is running')
+  .option('--data-dir <path>', 'where the server keeps its database', '.vigil')
+  .option('--port <port>', 'gRPC port', '7233')
+  .option('--ui-port <port>', 'Web UI port', '8233')
+  .action(async (options: { dataDir: string; port: string; uiPort: string }) => {
+    const { runDevServer } = await import('./dev/dev-command.js');
+    await runDevServer({ dataDir: options.dataDir, port: Number(options.port), uiPort: Number(options.uiPort) });
+  });
+
+program
+  .command('temporal-cli')
+  .description('print the path of the Temporal CLI, building it into the cache first if needed')
+  .action(async () => {
+    const { resolveTemporalCli } = await import('./dev/temporal-cli.js');
+    const cli = await resolveTemporalCli({ onProgress: (line) => console.error(line) });
+    console.log(`${cli.path} (${cli.source})`);
+  });
+
+const monitor = program.command('monitor').description('monitoring runs');
+monitor
+  .command('run')
+  .description('monitor a model for one day (default: yesterday) or backfill a range of days')
+  .addOption(configOption())
+  .requiredOption('-m, --model <id>', 'model id from the config')
+  .option('--date <YYYY-MM-DD>', 'the day to monitor')
+  .option('--from <YYYY-MM-DD>', 'first day of a backfill')
+  .option('--to <YYYY-MM-DD>', 'last day of a backfill (inclusive)')
+  .option('--json', 'print the results as JSON')
+  .action(async (options: { config: string; model: string; date?: string; from?: string; to?: string; json?: boolean }) => {
+    const { monitorRun } = await import('./client/commands/monitor.js');
+    await monitorRun(options);
+  });
+
+program
+  .command('drift')
+  .description('compare two data files with the monitoring statistics')
+  .requiredOption('--baseline <file>', 'reference data (CSV or Parquet)')
+  .requiredOption('--current <file>', 'data to compare (CSV or Parquet)')
+  .option('--contract <file>', 'feature contract (otherwise: all-numeric columns are numeric, others categorical)')
+  .option('--bins <n>', 'bins over baseline quantiles', '10')
+  .option('--json', 'print one JSON object')
+  .action(async (options: { baseline: string; current: string; contract?: string; bins: string; json?: boolean }) => {
+    const { driftCommand } = await import('./client/drift/drift-command.js');
+    await driftCommand({ ...options, bins: Number(options.bins) });
+  });
+
+program
+  .command('retrain')
+  .description('start a retraining of a model (joins the one already running)')
+  .addOption(configOption())
+  .requiredOption('-m, --model <id>', 'model id from the config')
+  .requiredOption('--reason <text>', 'why (recorded with the candidate and in the audit log)')
+  .option('--as <user>', 'who asks')
+  .action(async (options: { config: string; model: string; reason: string; as?: string }) => (await import('./client/commands/approvals.js')).retrainCommand(options));
+
+for (const decision of ['approve', 'reject'] as const) {
+  program
+    .command(`${decision} <workflow-id>`)
+    .description(`${decision} the deployment a retraining run is waiting on`)
+    .requiredOption('--as <user>', 'who decides (a cli approver of the model)')
+    .option('--version <version>', 'the candidate version you decide (required; without it, shows what is pending)')
+    .option('--request <id>', 'the approval request id shown with the request (default: the one pending now)')
+    .option('--run <run-id>', 'the run (default: the current run of the workflow)')
+    .option('--reason <text>', 'why')
+    .action(async (workflowId: string, options: { as: string; version?: string; request?: string; run?: string; reason?: string }) =>
+      (await import('./client/commands/approvals.js')).decideCommand(workflowId, decision, options),
+    );
+}
+
+const pipeline = program.command('pipeline').description('the SageMaker Pipeline that retrains models (aws mode)');
+pipeline
+  .command('deploy')
+  .description('create or update the pipeline from its definition file (idempotent)')
+  .addOption(configOption())
+  .option('--set <NAME=VALUE...>', 'parameter default, e.g. TrainerImage=... (repeatable; overrides aws.sagemaker.pipeline.parameters)')
+  .option('--description <text>', 'pipeline description')
+  .action(async (options: { config: string; set?: string[]; description?: string }) => {
+    await (await import('./client/commands/pipeline.js')).pipelineDeployCommand(options);
+  });
+
+const schedules = program.command('schedules').description("Vigil's Temporal Schedules");
+schedules
+  .command('apply')
+  .description('create or update the schedules the config describes (idempotent)')
+  .addOption(configOption())
+  .action(async (options: { config: string }) => (await import('./client/commands/schedules.js')).schedulesApply(options.config));
+schedules
+  .command('list')
+  .description('list Vigil schedules with their next and last runs')
+  .action(async () => (await import('./client/commands/schedules.js')).schedulesList());
+schedules
+  .command('pause <model-or-schedule-id>')
+  .option('--note <text>', 'why')
+  .action(async (target: string, options: { note?: string }) => (await import('./client/commands/schedules.js')).schedulesPause(target, options.note, true));
+schedules
+  .command('unpause <model-or-schedule-id>')
+  .option('--note <text>', 'why')
+  .action(async (target: string, options: { note?: string }) => (await import('./client/commands/schedules.js')).schedulesPause(target, options.note, false));
+schedules
+  .command('trigger <model-or-schedule-id>')
+  .description('run the schedule now')
+  .action(async (target: string) => (await import('./client/commands/schedules.js')).schedulesTrigger(target));
+schedules
+  .command('backfill <model-or-schedule-id>')
+  .description('run the schedule for every time it would have fired in a past range')
+  .requiredOption('--from <YYYY-MM-DD>')
+  .requiredOption('--to <YYYY-MM-DD>')
+  .action(async (target: string, options: { from: string; to: string }) =>
+    (await import('./client/commands/schedules.js')).schedulesBackfill(target, options.from, options.to),
+  );
+schedules
+  .command('delete <model-or-schedule-id>')
+  .action(async (target: string) => (await import('./client/commands/schedules.js')).schedulesDelete(target));
+
+async function main(): Promise<void> {
+  await program.parseAsync(process.argv);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});

@@ -1,0 +1,153 @@
+// Compares two data files with the monitoring statistics (`vigil drift`): both files become
+// DuckDB views shaped like a baseline and a one-window production log, so the very same SQL and
+// domain statistics as the monitoring job produce the numbers.
+import { parseContract, isNumeric, type FeatureContract } from '../../domain/contract/contract.js';
+import {
+  baselineQuantilesSql,
+  binCountsSql,
+  categoryCountsSql,
+  decodeBaselineQuantiles,
+  decodeBinCounts,
+  decodeCategoryCounts,
+  decodeNumericDistance,
+  edgesFromQuantiles,
+  numericDistanceSql,
+  type MonitoringQueryInput,
+} from '../../domain/sql/monitoring-queries.js';
+import { categoricalDriftValues, numericDriftValues } from '../../domain/monitoring/drift-values.js';
+import { categoricalDrift, numericDrift, type AlignedCategoryCounts } from '../../domain/stats/index.js';
+import { DuckDbWarehouse } from '../../adapters/local/duckdb/duckdb-warehouse.js';
+import { fileScanSql, type FileSource } from '../../adapters/local/duckdb/warehouse-sources.js';
+
+export interface FeatureComparison {
+  name: string;
+  kind: 'numeric' | 'categorical';
+  ks_statistic?: number | null;
+  ks_p_value?: number | null;
+  wasserstein?: number | null;
+  wasserstein_normed?: number | null;
+  psi: number | null;
+  js_distance: number | null;
+  chi2_statistic?: number | null;
+  chi2_p_value?: number | null;
+  linf?: number | null;
+  drifted: boolean;
+  method: string;
+  threshold: number;
+}
+
+export interface CompareOptions {
+  baseline: string;
+  current: string;
+  /** A parsed contract; otherwise columns whose values all parse as numbers are numeric. */
+  contract?: FeatureContract;
+  bins?: number;
+  numericRule?: { method: 'wasserstein_normed' | 'psi' | 'js_distance' | 'ks_statistic'; threshold: number };
+  categoricalRule?: { method: 'js_distance' | 'psi' | 'linf'; threshold: number };
+  /** Columns skipped (not in both files, or not usable as names); reported to the user. */
+  onSkipped?: (column: string, reason: string) => void;
+}
+
+// Reserved names for the columns a production log needs, chosen not to collide with a data column.
+const reserved = {
+  record_id: 'vigil_record_id',
+  event_time: 'vigil_event_time',
+  prediction: 'vigil_prediction',
+  model_version: 'vigil_model_version',
+  label: 'vigil_label',
+  label_time: 'vigil_label_time',
+};
+const windowDay = '2000-01-01';
+
+export function fileSourceOf(path: string): FileSource {
+  return { path, format: /\.csv(\.gz)?$/i.test(path) ? 'csv' : 'parquet' };
+}
+
+export async function compareFiles(options: CompareOptions): Promise<FeatureComparison[]> {
+  const warehouse = await DuckDbWarehouse.open();
+  try {
+    const q = warehouse.sql.ident;
+    await warehouse.execute(`CREATE VIEW b_raw AS SELECT * FROM ${fileScanSql(fileSourceOf(options.baseline))}`);
+    await warehouse.execute(`CREATE VIEW c_raw AS SELECT * FROM ${fileScanSql(fileSourceOf(options.current))}`);
+    const contract = options.contract ?? (await inferContract(warehouse, options.onSkipped));
+    const features = contract.features.map((feature) => q(feature.name)).join(', ');
+    const time = `TIMESTAMP '${windowDay} 00:00:00'`;
+    await warehouse.execute(
+      `CREATE VIEW current_log AS SELECT CAST(row_number() OVER () AS VARCHAR) AS ${q(reserved.record_id)}, ${time} AS ${q(reserved.event_time)}, ` +
+        `${features}, CAST(NULL AS DOUBLE) AS ${q(reserved.prediction)}, CAST(NULL AS VARCHAR) AS ${q(reserved.model_version)} FROM c_raw`,
+    );
+    await warehouse.execute(
+      `CREATE VIEW baseline_log AS SELECT ${time} AS ${q(reserved.event_time)}, ${features}, ` +
+        `CAST(NULL AS DOUBLE) AS ${q(reserved.prediction)}, CAST(NULL AS DOUBLE) AS ${q(reserved.label)} FROM b_raw`,
+    );
+    await warehouse.execute(
+      `CREATE TABLE no_labels (${q(reserved.record_id)} VARCHAR, ${q(reserved.label)} DOUBLE, ${q(reserved.label_time)} TIMESTAMP)`,
+    );
+    await warehouse.ensureResultTables();
+    const input: MonitoringQueryInput = {
+      contract: { ...contract, columns: reserved },
+      tables: { productionLog: 'current_log', labels: 'no_labels', baseline: 'baseline_log', scoredPredictions: 'scored_predictions' },
+      window: { start: `${windowDay}T00:00:00.000Z`, end: '2000-01-02T00:00:00.000Z' },
+      dialect: warehouse.sql,
+    };
+    const bins = options.bins ?? 10;
+    const numericRule = options.numericRule ?? { method: 'wasserstein_normed', threshold: 0.1 };
+    const categoricalRule = options.categoricalRule ?? { method: 'js_distance', threshold: 0.1 };
+    const distances = decodeNumericDistance((await warehouse.query(numericDistanceSql(input).sql)).rows);
+    const edges = edgesFromQuantiles(decodeBaselineQuantiles((await warehouse.query(baselineQuantilesSql(input, bins).sql)).rows, bins));
+    const binCounts = decodeBinCounts((await warehouse.query(binCountsSql(input, edges).sql)).rows, edges);
+    const hasCategorical = contract.features.some((feature) => !isNumeric(feature));
+    const categories = hasCategorical ? decodeCategoryCounts((await warehouse.query(categoryCountsSql(input).sql)).rows) : new Map<string, AlignedCategoryCounts>();
+
+    return contract.features.map((feature): FeatureComparison => {
+      if (isNumeric(feature)) {
+        const distance = distances.find((d) => d.subject === feature.name);
+        const counts = binCounts.get(feature.name);
+        const drift = numericDrift({
+          baselineRows: distance?.n ?? 0,
+          currentRows: distance?.m ?? 0,
+          ksStatistic: distance?.ksStatistic ?? null,
+          wasserstein: distance?.wasserstein ?? null,
+          baselineStd: distance?.baselineStd ?? null,
+          baselineBinCounts: counts?.baseline ?? [],
+          currentBinCounts: counts?.current ?? [],
+        });
+        const values = numericDriftValues(drift);
+        const decisive = values[numericRule.method];
+        return { name: feature.name, kind: 'numeric', ...values, drifted: decisive !== null && decisive >= numericRule.threshold, ...numericRule };
+      }
+      const aligned = categories.get(feature.name);
+      const drift = categoricalDrift(aligned?.baselineCounts ?? [], aligned?.currentCounts ?? []);
+      const { unseen_share: _unseen, ...values } = categoricalDriftValues(drift);
+      const decisive = values[categoricalRule.method];
+      return { name: feature.name, kind: 'categorical', ...values, drifted: decisive !== null && decisive >= categoricalRule.threshold, ...categoricalRule };
+    });
+  } finally {
+    await warehouse.close();
+  }
+}
+
+/** Columns present in both files; numeric when every non-empty value in both parses as a number. */
+async function inferContract(warehouse: DuckDbWarehouse, onSkipped: CompareOptions['onSkipped']): Promise<FeatureContract> {
+  const baseline = (await warehouse.describe('b_raw')) ?? [];
+  const current = new Set((await warehouse.describe('c_raw')) ?? []);
+  const features: { name: string; type: 'float' | 'category' }[] = [];
+  const q = warehouse.sql.ident;
+  for (const column of baseline) {
+    if (!current.has(column)) {
+      onSkipped?.(column, 'only in the baseline file');
+      continue;
+    }
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(column) || Object.values(reserved).includes(column)) {
+      onSkipped?.(column, 'its name is not a plain identifier');
+      continue;
+    }
+    const text = `NULLIF(trim(CAST(${q(column)} AS VARCHAR)), '')`;
+    const nonNumeric = (table: string): string => `SELECT count(*) AS n FROM ${table} WHERE ${text} IS NOT NULL AND TRY_CAST(${text} AS DOUBLE) IS NULL`;
+    const { rows } = await warehouse.query(`SELECT (${nonNumeric('b_raw')}) + (${nonNumeric('c_raw')}) AS bad`);
+    features.push({ name: column, type: Number(rows[0]?.bad ?? 1) === 0 ? 'float' : 'category' });
+  }
+  for (const column of current) if (!baseline.includes(column)) onSkipped?.(column, 'only in the current file');
+  if (features.length === 0) throw new Error('the two files have no column in common');
+  return parseContract({ model: 'comparison', feature_schema_version: 1, columns: reserved, features }, 'inferred contract');
+}

@@ -1,0 +1,87 @@
+// The scheduled entry point: monitors the newest complete window of a model, then re-evaluates the
+// previous windows whose delayed labels may have arrived since. Each window is its own child
+// workflow with a stable id, so a re-evaluation replaces that window's results.
+import { defineSearchAttributeKey, SearchAttributeType, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import {
+  executeChild,
+  startChild,
+  proxyActivities,
+  ParentClosePolicy,
+  upsertSearchAttributes,
+  workflowInfo,
+  WorkflowIdReusePolicy,
+} from '@temporalio/workflow';
+import type { createActivities } from '../../activities/index.js';
+import type { MonitorWindowResult } from '../../domain/monitoring/types.js';
+import { monitorWindowWorkflow } from './monitor-window.js';
+import { retrainingWorkflow } from '../retraining/retraining.js';
+import { monitorWindowWorkflowId, retrainingWorkflowId } from '../shared/workflow-ids.js';
+import { modelIdKey, workflowKindKey } from '../shared/search-attributes.js';
+
+export interface DailyMonitoringInput {
+  model: string;
+  /** The moment the run stands for; defaults to the schedule's nominal time, else now. */
+  at?: string;
+}
+
+export interface DailyMonitoringResult {
+  current: MonitorWindowResult;
+  relabelled: MonitorWindowResult[];
+  retraining: { triggered: boolean; reason: string; workflowId?: string; joined?: boolean };
+}
+
+// Set by Temporal on runs started by a Schedule.
+const scheduledStartTimeKey = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+
+const { planMonitoringWindows, evaluateRetrainTrigger, auditRetraining } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 3 },
+});
+
+export async function dailyMonitoringWorkflow(input: DailyMonitoringInput): Promise<DailyMonitoringResult> {
+  upsertSearchAttributes([
+    { key: modelIdKey, value: input.model },
+    { key: workflowKindKey, value: 'daily-monitoring' },
+  ]);
+  const scheduled = workflowInfo().typedSearchAttributes.get(scheduledStartTimeKey);
+  const at = input.at ?? (scheduled ?? new Date(Date.now())).toISOString();
+  const plan = await planMonitoringWindows({ model: input.model, at });
+
+  const runChild = (window: (typeof plan.relabel)[number], purpose: 'scheduled' | 'relabel') =>
+    executeChild(monitorWindowWorkflow, {
+      workflowId: monitorWindowWorkflowId(input.model, window),
+      args: [{ model: input.model, window, asOf: at, purpose }],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+
+  const current = await runChild(plan.current, 'scheduled');
+  const relabelled: MonitorWindowResult[] = [];
+  for (const window of plan.relabel) relabelled.push(await runChild(window, 'relabel'));
+
+  // Persistent drift starts a retraining (K of N windows, cooldown, not on broken data).
+  const decision = await evaluateRetrainTrigger({ model: input.model, at });
+  if (!decision.trigger) return { current, relabelled, retraining: { triggered: false, reason: decision.reason } };
+  const retrainingId = retrainingWorkflowId(input.model);
+  const { workflowId, runId } = workflowInfo();
+  await auditRetraining({
+    model: input.model,
+    workflowId,
+    runId,
+    action: 'retraining.triggered',
+    actor: 'vigil-monitoring',
+    detail: { reason: decision.reason, windows: decision.breachedWindows, retrainingWorkflowId: retrainingId, nominalAt: at },
+  });
+  try {
+    await startChild(retrainingWorkflow, {
+      workflowId: retrainingId,
+      args: [{ model: input.model, reason: `drift: ${decision.reason}`, requestedBy: 'vigil-monitoring', at }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+    return { current, relabelled, retraining: { triggered: true, reason: decision.reason, workflowId: retrainingId, joined: false } };
+  } catch (error) {
+    // One retraining per model: a run already in progress is joined, not duplicated.
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    return { current, relabelled, retraining: { triggered: true, reason: decision.reason, workflowId: retrainingId, joined: true } };
+  }
+}

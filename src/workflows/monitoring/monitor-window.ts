@@ -1,0 +1,91 @@
+// Monitors one model over one window: quarantine what breaks the contract, score rows the log has
+// no prediction for, compute drift / performance / bias in the warehouse, write the results back,
+// alert on breaches. One workflow id per (model, window): a rerun replaces that window's results.
+import {
+  defineQuery,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../../activities/index.js';
+import { stepRetry } from '../shared/activity-retry.js';
+import type { Breach, MonitorWindowResult, TimeWindow } from '../../domain/monitoring/types.js';
+import { modelIdKey, stageKey, workflowKindKey } from '../shared/search-attributes.js';
+
+export interface MonitorWindowInput {
+  model: string;
+  window: TimeWindow;
+  /** Labels that arrived up to this time are used; defaults to the workflow's start time. */
+  asOf?: string;
+  /** Re-evaluations of older windows alert only on what changes with labels (performance). */
+  purpose?: 'scheduled' | 'manual' | 'backfill' | 'relabel';
+}
+
+export type MonitorStage = 'preparing' | 'scoring' | 'analysing' | 'recording' | 'alerting' | 'done';
+export const monitorStageQuery = defineQuery<MonitorStage>('stage');
+
+const quick = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '5 minutes',
+  retry: stepRetry,
+});
+
+const long = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 5 },
+});
+
+export async function monitorWindowWorkflow(input: MonitorWindowInput): Promise<MonitorWindowResult> {
+  const { model, window } = input;
+  const info = workflowInfo();
+  const asOf = input.asOf ?? new Date(Date.now()).toISOString();
+  const runId = info.runId;
+  let stage: MonitorStage = 'preparing';
+  setHandler(monitorStageQuery, () => stage);
+  const enter = (next: MonitorStage): void => {
+    stage = next;
+    upsertSearchAttributes([{ key: stageKey, value: `monitor:${next}` }]);
+  };
+  upsertSearchAttributes([
+    { key: modelIdKey, value: model },
+    { key: workflowKindKey, value: 'monitoring' },
+  ]);
+  enter('preparing');
+
+  const startedAt = asOf;
+  const prepared = await long.prepareWindow({ model, window, runId });
+  if (prepared.rows - prepared.quarantined <= 0) {
+    enter('recording');
+    await quick.recordNoData({ model, window, runId, asOf, prepared, startedAt });
+    // An empty older window re-evaluated for labels is not news; an empty current window is.
+    if (input.purpose !== 'relabel') {
+      enter('alerting');
+      await quick.alertNoData({ model, window, runId, workflowId: info.workflowId, prepared });
+    }
+    enter('done');
+    log.warn('window has no valid rows', { model, window });
+    return { model, window, runId, asOf, status: 'no_data', rows: prepared.rows, quarantined: prepared.quarantined, scored: 0, modelVersions: prepared.modelVersions, analysis: null };
+  }
+
+  let scored = 0;
+  if (prepared.missingPredictions > 0) {
+    enter('scoring');
+    scored = (await long.scoreMissingPredictions({ model, window, runId })).scored;
+  }
+
+  enter('analysing');
+  const analysis = await long.analyzeWindow({ model, window, asOf, runId });
+
+  enter('recording');
+  await quick.recordResults({ model, window, runId, asOf, startedAt, prepared, analysis });
+
+  const { metrics: _metrics, ...summary } = analysis;
+  const alertable = input.purpose === 'relabel' ? analysis.breaches.filter((breach: Breach) => breach.kind === 'performance') : analysis.breaches;
+  enter('alerting');
+  await quick.raiseAlerts({ model, window, runId, workflowId: info.workflowId, breaches: alertable });
+
+  enter('done');
+  return { model, window, runId, asOf, status: 'ok', rows: prepared.rows, quarantined: prepared.quarantined, scored, modelVersions: prepared.modelVersions, analysis: summary };
+}

@@ -1,0 +1,21 @@
+// Workflow ids derived from what a run is about, so a rerun of the same work is the same workflow.
+import type { TimeWindow } from '../../domain/monitoring/types.js';
+import { windowLabel } from '../../domain/monitoring/windows.js';
+
+export function monitorWindowWorkflowId(model: string, window: TimeWindow): string {
+  return `vigil-monitor-${model}-${windowLabel(window)}`;
+}
+
+/** One retraining at a time per model: a second start joins the running one. */
+export function retrainingWorkflowId(model: string): string {
+  return `vigil-retrain-${model}`;
+}
+
+export function deployWorkflowId(model: string, version: string): string {
+  return `vigil-deploy-${model}-${version}`;
+}
+
+/** One short run per audited attempt that had no open run to report to. */
+export function auditEventWorkflowId(attemptId: string): string {
+  return `vigil-audit-${attemptId}`;
+}

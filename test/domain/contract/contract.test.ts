@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { featureOrder, parseContract, ContractError } from '../../../src/domain/contract/contract.js';
+
+describe('feature contract', () => {
+  it('keeps feature order and fills column defaults', () => {
+    const contract = parseContract({
+      model: 'demand',
+      feature_schema_version: 1,
+      features: [
+        { name: 'b', type: 'float' },
+        { name: 'a', type: 'category' },
+      ],
+    });
+    assert.deepEqual(featureOrder(contract), ['b', 'a']);
+    assert.equal(contract.columns.record_id, 'record_id');
+  });
+
+  it('lists every problem with its path', () => {
+    assert.throws(
+      () =>
+        parseContract({
+          model: 'bad name',
+          feature_schema_version: 0,
+          features: [
+            { name: 'x', type: 'text' },
+            { name: 'y', type: 'category', min: 1 },
+          ],
+        }),
+      (error: unknown) => {
+        assert.ok(error instanceof ContractError);
+        const text = error.problems.join('\n');
+        assert.match(text, /^model:/m);
+        assert.match(text, /^feature_schema_version:/m);
+        assert.match(text, /^features\.0\.type:/m);
+        assert.match(text, /features\.1.*min\/max apply only/m);
+        return true;
+      },
+    );
+  });
+});
