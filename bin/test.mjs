@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // README's test command (`npm test`): installs what the tests need (npm dependencies, the Temporal
-// CLI), then runs lint, the type check and the mocha suites, stopping at the first failure.
+// CLI), then runs lint, the dependency rules, the type check and the mocha suites, stopping at the first failure.
 // Extra arguments go to mocha (e.g. `npm test -- test/domain`).
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -13,6 +13,7 @@ ensureNodeDependencies(root);
 const steps = [
   ['Temporal CLI', 'node', ['bin/vigil.mjs', 'temporal-cli']],
   ['lint', 'npx', ['eslint', '.', '--max-warnings', '0']],
+  ['dependency rules', 'npx', ['depcruise', 'src', 'test', 'bench', 'bin', '--config', '.dependency-cruiser.mjs', '--output-type', 'err']],
   ['typecheck', 'npx', ['tsc', '--noEmit']],
   ['tests', 'npx', ['mocha', ...(process.argv.length > 2 ? process.argv.slice(2) : ['test/**/*.test.ts'])]],
 ];
