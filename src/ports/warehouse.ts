@@ -1,9 +1,8 @@
 // What the monitoring job needs from a warehouse: run SQL built by src/domain/sql, read small
 // aggregate results, and replace result rows idempotently. DuckDB locally, Athena on AWS.
+import type { Row } from '../domain/sql/row.js';
 
-/** A decoded cell: numbers (BIGINT/DECIMAL decoded to number), strings, booleans, or null. */
-export type Cell = number | string | boolean | null;
-export type Row = Record<string, Cell>;
+export type { Cell, Row } from '../domain/sql/row.js';
 
 export interface QueryResult {
   rows: Row[];

@@ -11,8 +11,8 @@ import type { ActivityDeps } from '../activities/index.js';
 import { cancellationSignal, keepAlive } from '../activities/shared/activity-context.js';
 import { AthenaSourceCatalog } from '../adapters/aws/athena/athena-source-catalog.js';
 import { AthenaWarehouse } from '../adapters/aws/athena/athena-warehouse.js';
+import { awsClientSettings, s3Location } from '../adapters/aws/client-settings.js';
 import { CloudWatchMetricsSink } from '../adapters/aws/cloudwatch/cloudwatch-metrics-sink.js';
-import { AWS_MAX_ATTEMPTS } from '../adapters/aws/errors.js';
 import { S3IncidentStore } from '../adapters/aws/s3/s3-incident-store.js';
 import { S3ObjectStore } from '../adapters/aws/s3/s3-object-store.js';
 import { SageMakerModelHost } from '../adapters/aws/sagemaker/hosting/sagemaker-model-host.js';
@@ -20,23 +20,10 @@ import { SageMakerModelRegistry } from '../adapters/aws/sagemaker/registry/sagem
 import { SageMakerTrainingPipeline } from '../adapters/aws/sagemaker/pipeline/sagemaker-training-pipeline.js';
 import { SnsNotifier } from '../adapters/aws/sns/sns-notifier.js';
 import { WarehouseAuditLog } from '../adapters/warehouse/warehouse-audit-log.js';
-import type { AwsConfig } from '../config/aws-schema.js';
 import type { LoadedConfig } from '../config/load.js';
 import { NonRetryableError } from '../domain/errors.js';
 import { approvalChannelsFor, notifiersFor } from './compose-channels.js';
 import type { Runtime, RuntimeOptions } from './runtime-options.js';
-
-/** Settings every client shares; S3 behind a custom endpoint is addressed by path. */
-export function awsClientSettings(aws: AwsConfig): { region: string; maxAttempts: number; endpoint?: string } {
-  return { region: aws.region, maxAttempts: AWS_MAX_ATTEMPTS, ...(aws.endpointUrl === undefined ? {} : { endpoint: aws.endpointUrl }) };
-}
-
-/** Bucket and key prefix (ending in "/" unless empty) of an s3:// URI the config validated. */
-export function s3Location(uri: string): { bucket: string; prefix: string } {
-  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
-  const prefix = match?.[2] ?? '';
-  return { bucket: match?.[1] ?? '', prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/` };
-}
 
 export async function composeAwsRuntime(loaded: LoadedConfig, options: RuntimeOptions): Promise<Runtime> {
   const aws = loaded.config.aws;

@@ -1,5 +1,5 @@
 // A monitoring_metrics row of the Athena result tables, for the layout checks and the writes.
-import type { Row } from '../../src/ports/warehouse.js';
+import type { Row } from '../../src/domain/sql/row.js';
 
 export const windowStart = '2024-05-01T00:00:00.000Z';
 

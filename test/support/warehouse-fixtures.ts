@@ -4,7 +4,7 @@ import { type DuckDbWarehouse } from '../../src/adapters/local/duckdb/duckdb-war
 import { type FeatureContract, type FeatureContractJson, parseContract } from '../../src/domain/contract/contract.js';
 import { duckdbDialect } from '../../src/domain/sql/dialect.js';
 import { type BuiltQuery, type MonitoringQueryInput } from '../../src/domain/sql/monitoring-queries.js';
-import { type Cell, type Row } from '../../src/ports/warehouse.js';
+import { type Cell, type Row } from '../../src/domain/sql/row.js';
 
 /** Monday 2024-06-03 to Monday 2024-06-10: a week, so the weekend facet has both groups. */
 export const testWindow = { start: '2024-06-03T00:00:00Z', end: '2024-06-10T00:00:00Z' };

@@ -16,7 +16,7 @@ import {
   windowSummarySql,
   type MonitoringQueryInput,
 } from '../../domain/sql/monitoring-queries.js';
-import type { Row } from '../../ports/warehouse.js';
+import type { Row } from '../../domain/sql/row.js';
 import { classified } from '../shared/activity-errors.js';
 import { raiseWindowAlerts } from './alerting.js';
 import { modelOf } from '../shared/model-of.js';

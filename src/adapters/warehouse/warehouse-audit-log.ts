@@ -6,7 +6,8 @@ import { dialectFor, type SqlDialect } from '../../domain/sql/dialect.js';
 import { isoUtc, SqlBuildError } from '../../domain/sql/sql-text.js';
 import { tableColumns } from '../../domain/sql/tables.js';
 import type { AuditEvent, AuditLog } from '../../ports/audit-log.js';
-import type { Row, Warehouse } from '../../ports/warehouse.js';
+import type { Row } from '../../domain/sql/row.js';
+import type { Warehouse } from '../../ports/warehouse.js';
 
 export interface WarehouseAuditLogOptions {
   /** The audit table, optionally "db.table". Default audit_events. */

@@ -2,10 +2,10 @@
 // definition file in the repo (deploy/sagemaker/training-pipeline.json unless the config names
 // another), with the deploy-time parameter values of the config and any --set overrides.
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { awsClientSettings } from '../../adapters/aws/client-settings.js';
 import { deployPipeline, type DeployPipelineResult } from '../../adapters/aws/sagemaker/pipeline/pipeline-definition.js';
 import { resolvePath } from '../../config/load.js';
 import { loadCliConfig } from '../load-cli-config.js';
-import { awsClientSettings } from '../../worker/compose-aws-runtime.js';
 
 export interface PipelineDeployOptions {
   config: string;

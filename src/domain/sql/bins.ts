@@ -1,7 +1,7 @@
 // Binned distributions for PSI and Jensen-Shannon: baseline quantiles at i/B become the bin edges
 // (deduplicated in Node by binEdgesFromQuantiles), then both samples are counted per bin, where a
 // value's bin is the number of edges strictly below it: (-inf, e1], (e1, e2], ..., (e_last, +inf).
-import { type Row } from '../../ports/warehouse.js';
+import { type Row } from './row.js';
 import { binEdgesFromQuantiles, edgeProbabilities } from '../stats/bins.js';
 import { type SqlDialect } from './dialect.js';
 import { RowDecodeError, countCell, decodeRows, nullableNumber, textCell } from './decode.js';

@@ -1,6 +1,6 @@
 // Category frequencies per categorical feature in the baseline and the window's valid rows, over
 // the union of both samples' categories. Boolean features are counted as 'true'/'false'.
-import { type Row } from '../../ports/warehouse.js';
+import { type Row } from './row.js';
 import { type AlignedCategoryCounts, alignCategoryCounts } from '../stats/categorical-drift.js';
 import { countCell, decodeRows, textCell } from './decode.js';
 import {

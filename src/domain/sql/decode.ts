@@ -1,6 +1,6 @@
 // Typed reading of warehouse rows: every decoder checks the shape it relies on and names the query,
 // row and column when something is missing or of the wrong type, instead of passing on undefined.
-import { type Cell, type Row } from '../../ports/warehouse.js';
+import { type Cell, type Row } from './row.js';
 
 export class RowDecodeError extends Error {
   constructor(message: string) {

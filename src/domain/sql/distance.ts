@@ -2,7 +2,7 @@
 // prediction, computed in the warehouse from per-distinct-value counts: both ECDFs come from
 // running sums, KS = max |Fb - Fc| and Wasserstein-1 = Σ |Fb - Fc| · (next value - value), which
 // is exactly scipy.stats.ks_2samp's statistic and scipy.stats.wasserstein_distance.
-import { type Row } from '../../ports/warehouse.js';
+import { type Row } from './row.js';
 import { type SqlDialect } from './dialect.js';
 import { countCell, decodeRows, nullableNumber, textCell } from './decode.js';
 import {

@@ -1,7 +1,7 @@
 // Per-group sums for bias drift across facets, in the window (labels as of a time) and in the
 // baseline: `weekend` (ISO day 6-7 of event_time, in UTC, vs weekdays) and any categorical or bool
 // feature named in the config. src/domain/stats/facet-gaps.ts turns them into gaps.
-import { type Row } from '../../ports/warehouse.js';
+import { type Row } from './row.js';
 import { type FacetGroupSums } from '../stats/facet-gaps.js';
 import { type SqlDialect } from './dialect.js';
 import { RowDecodeError, countCell, decodeRows, nullableNumber, textCell } from './decode.js';

@@ -2,7 +2,7 @@
 import { countCell, decodeRows, nullableText } from './decode.js';
 import { checkInput, withCtes, type BuiltQuery, type MonitoringQueryInput } from './query-input.js';
 import { windowRowsCte } from './source-rows.js';
-import type { Row } from '../../ports/warehouse.js';
+import type { Row } from './row.js';
 
 export function modelVersionsSql(input: MonitoringQueryInput): BuiltQuery {
   const checked = checkInput(input);

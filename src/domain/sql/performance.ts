@@ -1,7 +1,7 @@
 // Regression performance from delayed labels: the window's valid scored rows joined with the labels
 // known as of a timestamp, and the baseline with its own label column, reduced to the sums that
 // src/domain/stats/regression-performance.ts turns into RMSE, MAE, MAPE, R² and bias.
-import { type Row } from '../../ports/warehouse.js';
+import { type Row } from './row.js';
 import { type RegressionSums } from '../stats/regression-performance.js';
 import { type SqlDialect } from './dialect.js';
 import { RowDecodeError, countCell, decodeRows, nullableNumber, textCell } from './decode.js';

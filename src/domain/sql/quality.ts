@@ -1,7 +1,7 @@
 // Data quality per feature over the window's (sampled) rows: counts of missing values, type errors
 // and out-of-range values over all rows; moments and quantiles over valid rows only.
 import { type FeatureSpec, type FeatureType, featureTypes, isNumeric } from '../contract/contract.js';
-import { type Row } from '../../ports/warehouse.js';
+import { type Row } from './row.js';
 import { type SqlDialect } from './dialect.js';
 import { countCell, decodeRows, nullableNumber, textCell, RowDecodeError } from './decode.js';
 import { type BuiltQuery, type MonitoringQueryInput, checkInput, featureColumn as fc, withCtes } from './query-input.js';

@@ -2,7 +2,7 @@
 // record id) go to the quarantine table with a reason naming the feature and the value, and the
 // raw record as JSON text. All of the window's rows are checked, sampled or not.
 import { type FeatureSpec } from '../contract/contract.js';
-import { type Row } from '../../ports/warehouse.js';
+import { type Row } from './row.js';
 import { type SqlDialect } from './dialect.js';
 import { countCell, singleRow } from './decode.js';
 import { type BuiltQuery, type CheckedInput, type MonitoringQueryInput, checkInput, featureColumn as fc, withCtes } from './query-input.js';

@@ -2,7 +2,7 @@
 // have no prediction (neither logged nor scored), with their features in contract order, one page
 // at a time, so the scoring step can send them to the endpoint.
 import { type FeatureContract } from '../contract/contract.js';
-import { type Row } from '../../ports/warehouse.js';
+import { type Row } from './row.js';
 import { RowDecodeError, decodeRows, nullableNumber, nullableText, textCell } from './decode.js';
 import { type BuiltQuery, type MonitoringQueryInput, checkInput, featureColumn as fc, withCtes } from './query-input.js';
 import { windowRowsCte } from './source-rows.js';

@@ -1,6 +1,6 @@
 // Row counts of a window for the run record: how many rows it had, how many broke the contract,
 // how many the sample kept, and where their predictions came from.
-import { type Row } from '../../ports/warehouse.js';
+import { type Row } from './row.js';
 import { countCell, singleRow } from './decode.js';
 import { type BuiltQuery, type MonitoringQueryInput, checkInput, withCtes } from './query-input.js';
 import { windowRowsCte } from './source-rows.js';

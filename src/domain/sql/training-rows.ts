@@ -4,7 +4,7 @@
 // them into Node (a SageMaker Pipeline reads the same rows from Athena in its own step).
 import { type FeatureContract, type FeatureSpec } from '../contract/contract.js';
 import { type FeatureValue } from '../model/coerce.js';
-import { type Row } from '../../ports/warehouse.js';
+import { type Row } from './row.js';
 import { type SqlDialect } from './dialect.js';
 import { type CellSource, RowDecodeError, decodeRows, nullableNumber, nullableText, numberCell, textCell } from './decode.js';
 import { type BuiltQuery, type MonitoringTables, checkInput, featureColumn as fc, withCtes } from './query-input.js';

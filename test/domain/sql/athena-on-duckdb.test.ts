@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { DuckDbWarehouse } from '../../../src/adapters/local/duckdb/duckdb-warehouse.js';
 import { athenaDialect, duckdbDialect, type SqlDialect } from '../../../src/domain/sql/dialect.js';
 import { type MonitoringQueryInput } from '../../../src/domain/sql/query-input.js';
-import type { Cell, Row } from '../../../src/ports/warehouse.js';
+import type { Cell, Row } from '../../../src/domain/sql/row.js';
 import { trinoFunctionMacros } from '../../support/athena-twin/trino-functions.js';
 import { monitoringQueryBuilders } from '../../support/query-builders.js';
 import { baselineRow, contractOf, createSources, eventTime, load, productionRow, tablesOf, testWindow } from '../../support/warehouse-fixtures.js';

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DuckDbWarehouse } from '../../../src/adapters/local/duckdb/duckdb-warehouse.js';
 import { resultTables, type ResultTable } from '../../../src/domain/sql/tables.js';
-import type { Row } from '../../../src/ports/warehouse.js';
+import type { Row } from '../../../src/domain/sql/row.js';
 import { trinoFunctionMacros } from './trino-functions.js';
 
 export interface AthenaAnswer {

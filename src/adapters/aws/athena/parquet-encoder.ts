@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { type DuckDBAppender, DuckDBInstance } from '@duckdb/node-api';
 import { NonRetryableError } from '../../../domain/errors.js';
 import { type DdlType, duckdbDialect } from '../../../domain/sql/dialect.js';
-import type { Cell } from '../../../ports/warehouse.js';
+import type { Cell } from '../../../domain/sql/row.js';
 
 export interface ParquetColumn {
   name: string;

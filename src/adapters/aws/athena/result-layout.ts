@@ -10,7 +10,7 @@ import { NonRetryableError } from '../../../domain/errors.js';
 import { athenaDialect } from '../../../domain/sql/dialect.js';
 import { stringLiteral } from '../../../domain/sql/sql-text.js';
 import { type ColumnSpec, type ResultTable, type TableSpec, resultTableNames, resultTables } from '../../../domain/sql/tables.js';
-import type { Cell, Row } from '../../../ports/warehouse.js';
+import type { Cell, Row } from '../../../domain/sql/row.js';
 
 /** Partition column names and values, in the table's partition order. */
 export type PartitionValues = readonly (readonly [column: string, value: string])[];

@@ -3,7 +3,7 @@
 // read as NULL) in every later query. Errors name the table, row, column and value.
 import { NonRetryableError } from '../../../domain/errors.js';
 import { type ColumnSpec, type TableSpec } from '../../../domain/sql/tables.js';
-import type { Cell, Row } from '../../../ports/warehouse.js';
+import type { Cell, Row } from '../../../domain/sql/row.js';
 
 function expected(column: ColumnSpec, value: Exclude<Cell, null>): string | undefined {
   switch (column.type) {

@@ -5,7 +5,8 @@
 import { posix } from 'node:path';
 import type { TableSpec } from '../../../domain/sql/tables.js';
 import type { StoredObject } from '../../../ports/object-store.js';
-import type { QueryOptions, QueryResult, Row } from '../../../ports/warehouse.js';
+import type { Row } from '../../../domain/sql/row.js';
+import type { QueryOptions, QueryResult } from '../../../ports/warehouse.js';
 import {
   type PartitionValues,
   type ResultLayout,

@@ -2,7 +2,7 @@
 // whether a FAILED query is worth retrying. Kept apart from the client so they read (and test) alone.
 import type { AthenaError, ColumnInfo, Row as AthenaRow } from '@aws-sdk/client-athena';
 import { NonRetryableError, RetryableError } from '../../../domain/errors.js';
-import type { Cell, Row } from '../../../ports/warehouse.js';
+import type { Cell, Row } from '../../../domain/sql/row.js';
 
 const numericTypes = new Set(['tinyint', 'smallint', 'integer', 'int', 'bigint', 'double', 'float', 'real', 'decimal']);
 

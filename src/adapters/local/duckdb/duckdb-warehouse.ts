@@ -13,7 +13,8 @@ import {
   sourceTableNames,
 } from '../../../domain/sql/source-columns.js';
 import { createResultTablesSql } from '../../../domain/sql/tables.js';
-import { type Cell, type QueryOptions, type QueryResult, type Row, type Warehouse } from '../../../ports/warehouse.js';
+import { type Cell, type Row } from '../../../domain/sql/row.js';
+import { type QueryOptions, type QueryResult, type Warehouse } from '../../../ports/warehouse.js';
 import { type ColumnType, bindRow, checkKey, rowValues } from './warehouse-bind.js';
 import { readerRows } from './warehouse-cells.js';
 import { type FileSource, type FileSources, sourceViewSql } from './warehouse-sources.js';

@@ -3,7 +3,7 @@
 // (3.7 into a BIGINT, a number into a text column).
 import { type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { NonRetryableError } from '../../../domain/errors.js';
-import { type Cell, type Row } from '../../../ports/warehouse.js';
+import { type Cell, type Row } from '../../../domain/sql/row.js';
 
 export interface ColumnType {
   name: string;

@@ -2,7 +2,7 @@
 // number, timestamps ISO-8601 UTC text, nested values JSON text. Types with no faithful cell
 // (INTERVAL, TIME, BLOB, ...) are refused with the column's name, so the SQL can cast them.
 import { type DuckDBResultReader, DuckDBTypeId, type JS } from '@duckdb/node-api';
-import { type Cell, type Row } from '../../../ports/warehouse.js';
+import { type Cell, type Row } from '../../../domain/sql/row.js';
 
 export class UnsupportedCellError extends Error {
   constructor(message: string) {

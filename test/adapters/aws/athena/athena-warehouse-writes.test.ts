@@ -14,7 +14,7 @@ import { keyObjectStem } from '../../../../src/adapters/aws/athena/result-layout
 import { AthenaWarehouse } from '../../../../src/adapters/aws/athena/athena-warehouse.js';
 import { NonRetryableError } from '../../../../src/domain/errors.js';
 import { resultTableNames } from '../../../../src/domain/sql/tables.js';
-import type { Row } from '../../../../src/ports/warehouse.js';
+import type { Row } from '../../../../src/domain/sql/row.js';
 import { awsClientConfig, motoEndpoint, MOTO_STARTUP_TIMEOUT_MS } from '../../../support/moto.js';
 import { metricRow, windowStart } from '../../../support/result-rows.js';
 

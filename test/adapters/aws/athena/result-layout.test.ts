@@ -18,7 +18,7 @@ import {
 } from '../../../../src/adapters/aws/athena/result-layout.js';
 import { checkResultRows } from '../../../../src/adapters/aws/athena/result-rows.js';
 import { NonRetryableError } from '../../../../src/domain/errors.js';
-import type { Row } from '../../../../src/ports/warehouse.js';
+import type { Row } from '../../../../src/domain/sql/row.js';
 import { metricRow, windowStart } from '../../../support/result-rows.js';
 
 const metrics = resultTableSpec('monitoring_metrics');

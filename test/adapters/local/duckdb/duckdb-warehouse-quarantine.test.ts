@@ -16,7 +16,7 @@ import {
   windowSummarySql,
 } from '../../../../src/domain/sql/monitoring-queries.js';
 import { type MonitoringQueryInput } from '../../../../src/domain/sql/query-input.js';
-import { type Row } from '../../../../src/ports/warehouse.js';
+import { type Row } from '../../../../src/domain/sql/row.js';
 import {
   baselineRow,
   contractOf,

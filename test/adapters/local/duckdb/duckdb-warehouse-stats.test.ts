@@ -21,7 +21,7 @@ import {
   qualitySql,
 } from '../../../../src/domain/sql/monitoring-queries.js';
 import { regressionPerformance } from '../../../../src/domain/stats/regression-performance.js';
-import { type Row } from '../../../../src/ports/warehouse.js';
+import { type Row } from '../../../../src/domain/sql/row.js';
 import {
   type ColumnKind,
   asOf,

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { DuckDbWarehouse } from '../../../../src/adapters/local/duckdb/duckdb-warehouse.js';
 import { decodeTrainingRows, trainingRowsSql, type TrainingRowsInput } from '../../../../src/domain/sql/training-rows.js';
-import { type Row } from '../../../../src/ports/warehouse.js';
+import { type Row } from '../../../../src/domain/sql/row.js';
 import { contractOf, createSources, load, productionRow, tablesOf, testWindow } from '../../../support/warehouse-fixtures.js';
 
 const contract = contractOf({

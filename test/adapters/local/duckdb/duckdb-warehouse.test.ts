@@ -8,7 +8,7 @@ import { DuckDbWarehouse, QueryCancelledError } from '../../../../src/adapters/l
 import { NonRetryableError } from '../../../../src/domain/errors.js';
 import { decodeQuality, decodeWindowSummary, qualitySql, windowSummarySql } from '../../../../src/domain/sql/monitoring-queries.js';
 import { tableColumns } from '../../../../src/domain/sql/tables.js';
-import { type Row } from '../../../../src/ports/warehouse.js';
+import { type Row } from '../../../../src/domain/sql/row.js';
 import { contractOf } from '../../../support/warehouse-fixtures.js';
 
 function metricRow(overrides: Partial<Row>): Row {
