@@ -1,15 +1,10 @@
 // The retraining and deploy part of a model's config: when to retrain (schedule, drift trigger),
 // on what data, the champion/challenger gate, the approval deadline and the smoke test bounds.
 import { z } from 'zod';
+import { durationMs, durationSchema as duration } from './duration.js';
 
-const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration such as 30s, 5m, 2h or 1d');
-
-export function durationMs(text: string): number {
-  const match = /^(\d+)(ms|s|m|h|d)$/.exec(text);
-  if (match === null) throw new RangeError(`"${text}" is not a duration`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
-  return Number(match[1]) * unit;
-}
+// The activities read retraining durations through this module.
+export { durationMs };
 
 export const retrainingSchema = z
   .object({

@@ -2,12 +2,12 @@
 // with its path, so a bad config is refused once with the whole list rather than one at a time.
 import { z } from 'zod';
 import { awsSchema } from './aws-schema.js';
+import { durationSchema as duration } from './duration.js';
 import { retrainingSchema } from './retraining-schema.js';
 import type { Approver } from '../domain/retraining/approval-check.js';
 
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be letters, digits and underscores');
 const endpointName = z.string().regex(/^[A-Za-z0-9](-*[A-Za-z0-9])*$/, 'must be letters, digits and hyphens (SageMaker endpoint rules)').max(63);
-const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration such as 30s, 5m, 2h or 1d');
 
 const fileSource = z
   .object({
