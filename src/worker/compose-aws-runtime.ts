@@ -21,8 +21,8 @@ import { SageMakerTrainingPipeline } from '../adapters/aws/sagemaker/pipeline/sa
 import { SnsNotifier } from '../adapters/aws/sns/sns-notifier.js';
 import { WarehouseAuditLog } from '../adapters/warehouse/warehouse-audit-log.js';
 import type { LoadedConfig } from '../config/load.js';
-import { NonRetryableError } from '../domain/errors.js';
 import { approvalChannelsFor, notifiersFor } from './compose-channels.js';
+import { contractLookup } from './model-contracts.js';
 import type { Runtime, RuntimeOptions } from './runtime-options.js';
 
 export async function composeAwsRuntime(loaded: LoadedConfig, options: RuntimeOptions): Promise<Runtime> {
@@ -107,11 +107,7 @@ export async function composeAwsRuntime(loaded: LoadedConfig, options: RuntimeOp
         objectStore,
         // Exports each execution's labelled rows (UNLOAD) before it starts.
         warehouse,
-        contractFor: (model) => {
-          const contract = loaded.contracts[model];
-          if (contract === undefined) throw new NonRetryableError(`unknown model "${model}"`, 'UNKNOWN_MODEL');
-          return contract;
-        },
+        contractFor: contractLookup(loaded),
         // The activities' catalog, called once deps exists: each source is checked once.
         tablesFor: (contract) => deps.sources.tablesFor(contract),
       }),

@@ -13,9 +13,9 @@ import { WarehouseMetricsSink } from '../adapters/warehouse/warehouse-metrics-si
 import { FileModelRegistry } from '../adapters/local/files/file-model-registry.js';
 import { LocalTrainingPipeline } from '../adapters/local/training/local-training-pipeline.js';
 import { WarehouseAuditLog } from '../adapters/warehouse/warehouse-audit-log.js';
-import { NonRetryableError } from '../domain/errors.js';
 import { composeAwsRuntime } from './compose-aws-runtime.js';
 import { approvalChannelsFor, notifiersFor } from './compose-channels.js';
+import { contractLookup } from './model-contracts.js';
 
 export type { Runtime, RuntimeOptions } from './runtime-options.js';
 
@@ -43,11 +43,7 @@ export async function composeRuntime(loaded: LoadedConfig, options: RuntimeOptio
     const training = new LocalTrainingPipeline({
       warehouse,
       dataDir,
-      contractFor: (model) => {
-        const contract = loaded.contracts[model];
-        if (contract === undefined) throw new NonRetryableError(`unknown model "${model}"`, 'UNKNOWN_MODEL');
-        return contract;
-      },
+      contractFor: contractLookup(loaded),
       tablesFor: (contract) => sourceCatalog.tablesFor(contract),
     });
     const deps: ActivityDeps = {

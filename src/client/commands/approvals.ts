@@ -1,5 +1,6 @@
 // `vigil approve|reject <workflow-id> --version vN --as <user>` and `vigil retrain --model M --reason R`.
 import { WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/client';
+import { modelById } from '../../config/models.js';
 import { loadCliConfig } from '../load-cli-config.js';
 import { retrainingStatusQuery, type RetrainingStatus } from '../../workflows/retraining/messages.js';
 import type { retrainingWorkflow } from '../../workflows/retraining/retraining.js';
@@ -62,9 +63,8 @@ export async function decideCommand(workflowId: string, decision: 'approve' | 'r
 
 export async function retrainCommand(options: { config: string; model: string; reason: string; as?: string }): Promise<void> {
   const loaded = await loadCliConfig(options.config);
-  if (!loaded.config.models.some((model) => model.id === options.model)) {
-    throw new Error(`unknown model "${options.model}" (configured: ${loaded.config.models.map((m) => m.id).join(', ')})`);
-  }
+  // Refuses an unknown model before anything starts.
+  modelById(loaded.config, options.model);
   const connected = await connectClient();
   try {
     const handle = await connected.client.workflow.start<typeof retrainingWorkflow>('retrainingWorkflow', {

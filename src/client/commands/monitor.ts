@@ -1,6 +1,7 @@
 // `vigil monitor run`: monitors one window (a date) or backfills a range, one workflow per window,
 // with a progress line, then prints the summary table.
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
+import { modelById } from '../../config/models.js';
 import { loadCliConfig } from '../load-cli-config.js';
 import type { MonitorWindowResult, TimeWindow } from '../../domain/monitoring/types.js';
 import { dailyWindow, dayWindows, windowLabel } from '../../domain/monitoring/windows.js';
@@ -33,10 +34,7 @@ export function windowsFor(options: { date?: string; from?: string; to?: string 
 
 export async function monitorRun(options: MonitorRunOptions): Promise<MonitorWindowResult[]> {
   const loaded = await loadCliConfig(options.config);
-  const model = loaded.config.models.find((entry) => entry.id === options.model);
-  if (model === undefined) {
-    throw new Error(`unknown model "${options.model}" (configured: ${loaded.config.models.map((m) => m.id).join(', ')})`);
-  }
+  const model = modelById(loaded.config, options.model);
   const windows = windowsFor(options, model.monitoring.windowDays, new Date());
   const connected = await connectClient();
   const progress = new ProgressLine();
