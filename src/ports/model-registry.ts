@@ -1,19 +1,7 @@
 // Model versions and their approval status (SageMaker model package groups on AWS, a file locally).
+import type { ApprovalStatus, RegisteredVersion } from '../domain/retraining/registered-version.js';
 
-export type ApprovalStatus = 'PendingManualApproval' | 'Approved' | 'Rejected';
-
-export interface RegisteredVersion {
-  model: string;
-  version: string;
-  artifactUri: string;
-  status: ApprovalStatus;
-  registeredAt: string;
-  metrics: Record<string, number | null>;
-  /** Why it was made (schedule, drift trigger, manual) and by which run. */
-  origin: { reason: string; workflowId: string };
-  decidedBy?: string;
-  decisionReason?: string;
-}
+export type { ApprovalStatus, RegisteredVersion } from '../domain/retraining/registered-version.js';
 
 export interface ModelRegistry {
   /** Registers a candidate; registering the same version again returns the existing entry. */

@@ -1,6 +1,9 @@
 // Retraining as a pipeline execution: a SageMaker Pipeline on AWS, a local trainer in local mode.
 // The pipeline trains on a window, then evaluates the candidate and the current champion on the
 // same holdout window (the pipeline's evaluation step), so the gate compares like with like.
+import type { EvaluationMetrics } from '../domain/retraining/evaluation-metrics.js';
+
+export type { EvaluationMetrics } from '../domain/retraining/evaluation-metrics.js';
 
 export interface TrainingRequest {
   model: string;
@@ -21,12 +24,6 @@ export interface TrainingRequest {
   /** Labels that arrived up to this instant are used. */
   asOf: string;
   parameters?: Record<string, string | number>;
-}
-
-export interface EvaluationMetrics {
-  rows: number;
-  rmse: number | null;
-  mae: number | null;
 }
 
 export type PipelineStatus = 'Executing' | 'Succeeded' | 'Failed' | 'Stopped';

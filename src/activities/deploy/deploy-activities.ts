@@ -10,7 +10,7 @@ import { smokeRequestRows, smokeTestVerdict, type SmokeResponse } from '../../do
 import { dialectFor } from '../../domain/sql/dialect.js';
 import { decodeRowsToScore } from '../../domain/sql/rows-to-score.js';
 import { sampleRowsSql } from '../../domain/sql/sample-rows.js';
-import type { Severity } from '../../ports/notifier.js';
+import type { Severity } from '../../domain/alerts/alert.js';
 import { classified } from '../shared/activity-errors.js';
 import { modelOf } from '../shared/model-of.js';
 import type { ActivityDeps } from '../shared/activity-deps.js';

@@ -5,7 +5,7 @@ import { DeliveryLedger } from '../shared/delivery-ledger.js';
 import { runLink } from '../shared/run-events.js';
 import type { Breach, BreachKind, TimeWindow } from '../../domain/monitoring/types.js';
 import { windowLabel } from '../../domain/monitoring/windows.js';
-import type { Alert, Severity } from '../../ports/notifier.js';
+import type { Alert, Severity } from '../../domain/alerts/alert.js';
 import type { ActivityDeps } from '../shared/activity-deps.js';
 
 export interface WindowAlertArgs {

@@ -10,9 +10,10 @@ import { championChallengerGate, type GateVerdict } from '../../domain/retrainin
 import { decideRetraining, type RecentWindow, type TriggerDecision } from '../../domain/retraining/trigger.js';
 import type { Approver } from '../../domain/retraining/approval-check.js';
 import type { ApprovalOutcome, ApprovalRequest } from '../../ports/approval-channel.js';
-import type { ApprovalStatus } from '../../ports/model-registry.js';
-import type { Severity } from '../../ports/notifier.js';
-import type { EvaluationMetrics, PipelineExecution } from '../../ports/training-pipeline.js';
+import type { ApprovalStatus } from '../../domain/retraining/registered-version.js';
+import type { Severity } from '../../domain/alerts/alert.js';
+import type { EvaluationMetrics } from '../../domain/retraining/evaluation-metrics.js';
+import type { PipelineExecution } from '../../ports/training-pipeline.js';
 import { classified } from '../shared/activity-errors.js';
 import { DeliveryLedger } from '../shared/delivery-ledger.js';
 import { modelOf } from '../shared/model-of.js';

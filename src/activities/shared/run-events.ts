@@ -2,7 +2,7 @@
 // retried step writes its event once), one-off alerts to every notifier, and the link to the run
 // in the Temporal UI.
 import type { AuditEvent } from '../../ports/audit-log.js';
-import type { Alert, Severity } from '../../ports/notifier.js';
+import type { Alert, Severity } from '../../domain/alerts/alert.js';
 import { namespaceOf } from './activity-context.js';
 import { DeliveryLedger } from './delivery-ledger.js';
 import type { ActivityDeps } from './activity-deps.js';

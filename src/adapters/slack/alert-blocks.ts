@@ -2,7 +2,7 @@
 // link to the run in the Temporal UI.
 import type { KnownBlock } from '@slack/web-api';
 import { describeBreach } from '../../domain/alerts/format.js';
-import type { Alert } from '../../ports/notifier.js';
+import type { Alert } from '../../domain/alerts/alert.js';
 
 const severityEmoji = { info: ':information_source:', warning: ':warning:', critical: ':rotating_light:' } as const;
 

@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { alertLines } from '../../domain/alerts/format.js';
-import type { Alert, Notifier, NotifyResult } from '../../ports/notifier.js';
+import type { Alert } from '../../domain/alerts/alert.js';
+import type { Notifier, NotifyResult } from '../../ports/notifier.js';
 import { alertBlocks } from './alert-blocks.js';
 import { formatMessageRef, parseMessageRef } from './message-ref.js';
 import { slackClient, type SlackConnection } from './slack-client.js';

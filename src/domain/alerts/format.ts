@@ -1,5 +1,5 @@
 // Renders alerts for people: one line per breach saying what crossed which threshold and by how much.
-import type { Alert, AlertBreach } from '../../ports/notifier.js';
+import type { Alert, AlertBreach } from './alert.js';
 
 export function formatNumber(value: number | null): string {
   if (value === null || !Number.isFinite(value)) return String(value);

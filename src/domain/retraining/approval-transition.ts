@@ -1,6 +1,6 @@
 // The approval rule every model registry applies: a decision is final, so only a pending version
 // may be approved or rejected. Kept here so the local and SageMaker registries cannot drift apart.
-import type { ApprovalStatus, RegisteredVersion } from '../../ports/model-registry.js';
+import type { ApprovalStatus, RegisteredVersion } from './registered-version.js';
 import { NonRetryableError } from '../errors.js';
 
 const allowedTransitions: Record<ApprovalStatus, readonly ApprovalStatus[]> = {

@@ -1,6 +1,6 @@
 // Champion vs challenger: the candidate may go to a human only if, on the same holdout rows, its
 // RMSE is not worse than production's by more than the tolerance.
-import type { EvaluationMetrics } from '../../ports/training-pipeline.js';
+import type { EvaluationMetrics } from './evaluation-metrics.js';
 import { formatNumber } from '../alerts/format.js';
 
 export interface GateVerdict {

@@ -1,6 +1,6 @@
 // Registering a candidate version, as every model registry does it: a new version starts pending
 // approval, and registering it again (an activity retry) finds the entry already there.
-import type { RegisteredVersion } from '../../ports/model-registry.js';
+import type { RegisteredVersion } from './registered-version.js';
 import { NonRetryableError } from '../errors.js';
 
 export type Registration = Omit<RegisteredVersion, 'status' | 'registeredAt'> & { registeredAt: string };

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SlackNotifier } from '../../../src/adapters/slack/slack-notifier.js';
-import type { Alert } from '../../../src/ports/notifier.js';
+import type { Alert } from '../../../src/domain/alerts/alert.js';
 
 interface RecordedCall {
   method: string;

@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { PublishCommand, SNSClient, type MessageAttributeValue, type SNSClientConfig } from '@aws-sdk/client-sns';
 import { alertLines } from '../../../domain/alerts/format.js';
 import { NonRetryableError } from '../../../domain/errors.js';
-import type { Alert, Notifier, NotifyResult } from '../../../ports/notifier.js';
+import type { Alert } from '../../../domain/alerts/alert.js';
+import type { Notifier, NotifyResult } from '../../../ports/notifier.js';
 import { AWS_MAX_ATTEMPTS, classifyAwsError } from '../errors.js';
 
 /** SNS requires subjects under 100 characters, ASCII, with no line breaks or control characters. */

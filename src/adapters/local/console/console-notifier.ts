@@ -1,5 +1,6 @@
 import { alertLines } from '../../../domain/alerts/format.js';
-import type { Alert, Notifier, NotifyResult } from '../../../ports/notifier.js';
+import type { Alert } from '../../../domain/alerts/alert.js';
+import type { Notifier, NotifyResult } from '../../../ports/notifier.js';
 
 /** Alerts to a stream (stderr by default): always on, in every mode. */
 export class ConsoleNotifier implements Notifier {

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { NonRetryableError } from '../../../domain/errors.js';
 import { approvalTransition } from '../../../domain/retraining/approval-transition.js';
 import { checkSameArtifact, pendingVersion, type Registration } from '../../../domain/retraining/registration.js';
-import type { ApprovalStatus, ModelRegistry, RegisteredVersion } from '../../../ports/model-registry.js';
+import type { ApprovalStatus, RegisteredVersion } from '../../../domain/retraining/registered-version.js';
+import type { ModelRegistry } from '../../../ports/model-registry.js';
 
 const safeName = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const statuses = ['PendingManualApproval', 'Approved', 'Rejected'] as const satisfies readonly ApprovalStatus[];

@@ -27,12 +27,8 @@ import { dialectFor } from '../../../domain/sql/dialect.js';
 import { type MonitoringTables } from '../../../domain/sql/query-input.js';
 import { isoUtc, normaliseWindow } from '../../../domain/sql/sql-text.js';
 import { decodeTrainingRows, trainingRowsSql, type TrainingRow, type TrainingRowsInput } from '../../../domain/sql/training-rows.js';
-import type {
-  EvaluationMetrics,
-  PipelineExecution,
-  TrainingPipeline,
-  TrainingRequest,
-} from '../../../ports/training-pipeline.js';
+import type { EvaluationMetrics } from '../../../domain/retraining/evaluation-metrics.js';
+import type { PipelineExecution, TrainingPipeline, TrainingRequest } from '../../../ports/training-pipeline.js';
 import type { Warehouse } from '../../../ports/warehouse.js';
 import { artifactPathFor } from '../model-host/local-model-host.js';
 

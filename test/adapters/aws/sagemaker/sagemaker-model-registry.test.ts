@@ -12,7 +12,7 @@ import {
 import { SageMakerModelRegistry, type SageMakerModelRegistryOptions } from '../../../../src/adapters/aws/sagemaker/registry/sagemaker-model-registry.js';
 import { MAX_METADATA_VALUE_LENGTH, decodeText, encodeText, modelPackageGroupName } from '../../../../src/adapters/aws/sagemaker/registry/registry-metadata.js';
 import { NonRetryableError } from '../../../../src/domain/errors.js';
-import type { RegisteredVersion } from '../../../../src/ports/model-registry.js';
+import type { RegisteredVersion } from '../../../../src/domain/retraining/registered-version.js';
 import { awsClientConfig, motoEndpoint, MOTO_STARTUP_TIMEOUT_MS } from '../../../support/moto.js';
 
 const region = 'eu-west-3';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { MAX_SUBJECT_LENGTH, SnsNotifier, snsSubject } from '../../../../src/adapters/aws/sns/sns-notifier.js';
 import { NonRetryableError } from '../../../../src/domain/errors.js';
-import type { Alert } from '../../../../src/ports/notifier.js';
+import type { Alert } from '../../../../src/domain/alerts/alert.js';
 import { awsClientConfig, motoEndpoint, motoState, MOTO_STARTUP_TIMEOUT_MS } from '../../../support/moto.js';
 
 interface Published {

@@ -4,7 +4,7 @@
 // hyphens (63 at most) in group names; free text and model ids are encoded to fit.
 import { createHash } from 'node:crypto';
 import { NonRetryableError } from '../../../../domain/errors.js';
-import type { ApprovalStatus, RegisteredVersion } from '../../../../ports/model-registry.js';
+import type { ApprovalStatus, RegisteredVersion } from '../../../../domain/retraining/registered-version.js';
 
 export const METADATA_KEYS = {
   model: 'vigil:model',

@@ -18,7 +18,8 @@ import {
 import { NonRetryableError } from '../../../../domain/errors.js';
 import { approvalTransition } from '../../../../domain/retraining/approval-transition.js';
 import { checkSameArtifact, pendingVersion, type Registration } from '../../../../domain/retraining/registration.js';
-import type { ApprovalStatus, ModelRegistry, RegisteredVersion } from '../../../../ports/model-registry.js';
+import type { ApprovalStatus, RegisteredVersion } from '../../../../domain/retraining/registered-version.js';
+import type { ModelRegistry } from '../../../../ports/model-registry.js';
 import { AWS_MAX_ATTEMPTS, classifyAwsError } from '../../errors.js';
 import { KeyedSerial } from '../../keyed-serial.js';
 import { modelDataOf } from '../model-data.js';
