@@ -10,6 +10,7 @@ import {
 } from '@temporalio/client';
 import type { LoadedConfig } from '../config/load.js';
 import type { ModelConfig } from '../config/schema.js';
+import { retrainingWorkflowId } from '../workflows/shared/workflow-ids.js';
 
 export function monitoringScheduleId(model: string): string {
   return `vigil-monitoring-${model}`;
@@ -65,7 +66,7 @@ export function retrainingSchedule(loaded: LoadedConfig, model: ModelConfig): Sc
       args: [{ model: model.id, reason: `schedule: cron "${schedule.cron}"`, requestedBy: 'vigil-schedule' }],
       taskQueue: loaded.config.temporal.taskQueue,
       // The same id as drift-triggered runs: a retraining already in progress is not doubled.
-      workflowId: `vigil-retrain-${model.id}`,
+      workflowId: retrainingWorkflowId(model.id),
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1d', pauseOnFailure: false },
     state: { paused: false, note: `retraining of ${model.id}: cron "${schedule.cron}" ${schedule.timezone}; managed by vigil schedules apply` },

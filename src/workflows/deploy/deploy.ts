@@ -4,7 +4,7 @@
 // (model, version), so a worker killed at any step resumes without creating anything twice.
 import { defineQuery, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../../activities/index.js';
-import { stepRetry } from '../shared/activity-retry.js';
+import { endpointMoveRetry, stepRetry } from '../shared/activity-retry.js';
 import type { DeployResult, DeployStage, EndpointMove, SmokeReport } from '../../domain/deploy/types.js';
 import { modelIdKey, stageKey, workflowKindKey } from '../shared/search-attributes.js';
 
@@ -31,7 +31,7 @@ const steps = proxyActivities<ReturnType<typeof createActivities>>({
 const endpointSteps = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5 },
+  retry: endpointMoveRetry,
 });
 
 export async function deployWorkflow(input: DeployInput): Promise<DeployResult> {

@@ -1,7 +1,7 @@
 // The scheduled entry point: monitors the newest complete window of a model, then re-evaluates the
 // previous windows whose delayed labels may have arrived since. Each window is its own child
 // workflow with a stable id, so a re-evaluation replaces that window's results.
-import { defineSearchAttributeKey, SearchAttributeType, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   executeChild,
   startChild,
@@ -16,7 +16,8 @@ import type { MonitorWindowResult } from '../../domain/monitoring/types.js';
 import { monitorWindowWorkflow } from './monitor-window.js';
 import { retrainingWorkflow } from '../retraining/retraining.js';
 import { monitorWindowWorkflowId, retrainingWorkflowId } from '../shared/workflow-ids.js';
-import { modelIdKey, workflowKindKey } from '../shared/search-attributes.js';
+import { dailyStepRetry } from '../shared/activity-retry.js';
+import { modelIdKey, scheduledStartTimeKey, workflowKindKey } from '../shared/search-attributes.js';
 
 export interface DailyMonitoringInput {
   model: string;
@@ -30,12 +31,9 @@ export interface DailyMonitoringResult {
   retraining: { triggered: boolean; reason: string; workflowId?: string; joined?: boolean };
 }
 
-// Set by Temporal on runs started by a Schedule.
-const scheduledStartTimeKey = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
-
 const { planMonitoringWindows, evaluateRetrainTrigger, auditRetraining } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '1 minute',
-  retry: { maximumAttempts: 3 },
+  retry: dailyStepRetry,
 });
 
 export async function dailyMonitoringWorkflow(input: DailyMonitoringInput): Promise<DailyMonitoringResult> {

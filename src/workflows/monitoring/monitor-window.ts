@@ -10,7 +10,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../../activities/index.js';
-import { stepRetry } from '../shared/activity-retry.js';
+import { longStepRetry, stepRetry } from '../shared/activity-retry.js';
 import type { Breach, MonitorWindowResult, TimeWindow } from '../../domain/monitoring/types.js';
 import { modelIdKey, stageKey, workflowKindKey } from '../shared/search-attributes.js';
 
@@ -34,7 +34,7 @@ const quick = proxyActivities<ReturnType<typeof createActivities>>({
 const long = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 5 },
+  retry: longStepRetry,
 });
 
 export async function monitorWindowWorkflow(input: MonitorWindowInput): Promise<MonitorWindowResult> {

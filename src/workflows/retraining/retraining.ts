@@ -24,7 +24,7 @@ import {
   type ApprovalState,
   type PendingApproval,
 } from '../../domain/retraining/approval-check.js';
-import { stepRetry } from '../shared/activity-retry.js';
+import { stepRetry, trainingWaitRetry } from '../shared/activity-retry.js';
 import { deployWorkflow } from '../deploy/deploy.js';
 import { deployWorkflowId } from '../shared/workflow-ids.js';
 import {
@@ -58,7 +58,7 @@ const quick = proxyActivities<ReturnType<typeof createActivities>>({
 const long = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '6 hours',
   heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 10 },
+  retry: trainingWaitRetry,
 });
 
 export async function retrainingWorkflow(input: RetrainingInput): Promise<RetrainingResult> {

@@ -1,6 +1,19 @@
-// The retry policy of short activity steps, shared by the workflows. An AWS call inside a step has
+// The retry policies of activity steps, shared by the workflows. An AWS call inside a step has
 // already been tried AWS_MAX_ATTEMPTS times by the SDK's retry strategy: with these attempts the two
 // bound together to at most 4 x 5 calls before a step fails for good.
 import type { RetryPolicy } from '@temporalio/workflow';
 
+/** Short steps: a lookup, a write, a message. */
 export const stepRetry: RetryPolicy = { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 };
+
+/** Long steps that heartbeat (warehouse analysis, scoring, endpoint moves, training waits): a retry resumes from the heartbeat. */
+export const longStepRetry: RetryPolicy = { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 5 };
+
+/** Moving an endpoint holds a deploy mid-way: retried sooner than other long steps. */
+export const endpointMoveRetry: RetryPolicy = { ...longStepRetry, maximumInterval: '2 minutes' };
+
+/** Following a training run of hours: a wait resumes where it was, so more attempts only cost time. */
+export const trainingWaitRetry: RetryPolicy = { ...longStepRetry, maximumAttempts: 10 };
+
+/** The daily run's own lookups: it runs again tomorrow, so a few quick attempts do. */
+export const dailyStepRetry: RetryPolicy = { maximumAttempts: 3 };
