@@ -14,7 +14,7 @@ import { FileModelRegistry } from '../adapters/local/files/file-model-registry.j
 import { LocalTrainingPipeline } from '../adapters/local/training/local-training-pipeline.js';
 import { WarehouseAuditLog } from '../adapters/warehouse/warehouse-audit-log.js';
 import { composeAwsRuntime } from './compose-aws-runtime.js';
-import { approvalChannelsFor, notifiersFor } from './compose-channels.js';
+import { channelsFor } from './compose-channels.js';
 import { contractLookup } from './model-contracts.js';
 
 export type { Runtime, RuntimeOptions } from './runtime-options.js';
@@ -54,13 +54,12 @@ export async function composeRuntime(loaded: LoadedConfig, options: RuntimeOptio
         serverUrl: options.modelServerUrl ?? `http://127.0.0.1:${loaded.config.local.modelServerPort}`,
         dataDir,
       }),
-      notifiers: notifiersFor(loaded, options),
       metricsSink: new WarehouseMetricsSink(warehouse),
       incidents: new FileIncidentStore(join(dataDir, 'incidents.json')),
       training,
       registry: new FileModelRegistry(dataDir),
       audit: new WarehouseAuditLog(warehouse),
-      approvals: approvalChannelsFor(loaded, options),
+      ...channelsFor(loaded, options),
     };
     return {
       deps,
