@@ -20,104 +20,135 @@ import { SageMakerModelRegistry } from '../adapters/aws/sagemaker/registry/sagem
 import { SageMakerTrainingPipeline } from '../adapters/aws/sagemaker/pipeline/sagemaker-training-pipeline.js';
 import { SnsNotifier } from '../adapters/aws/sns/sns-notifier.js';
 import { WarehouseAuditLog } from '../adapters/warehouse/warehouse-audit-log.js';
+import type { AwsConfig } from '../config/aws-schema.js';
 import type { LoadedConfig } from '../config/load.js';
-import { approvalChannelsFor, notifiersFor } from './compose-channels.js';
+import { channelsFor } from './compose-channels.js';
 import { contractLookup } from './model-contracts.js';
 import type { Runtime, RuntimeOptions } from './runtime-options.js';
+
+/** One SDK client per service, every one with the config's settings. */
+interface AwsClients {
+  s3: S3Client;
+  athena: AthenaClient;
+  sagemaker: SageMakerClient;
+  sagemakerRuntime: SageMakerRuntimeClient;
+  cloudwatch: CloudWatchClient;
+  sns: SNSClient;
+}
+
+/** Where the artifacts live and the store that reads and writes them there. */
+interface Artifacts {
+  bucket: string;
+  prefix: string;
+  store: S3ObjectStore;
+}
 
 export async function composeAwsRuntime(loaded: LoadedConfig, options: RuntimeOptions): Promise<Runtime> {
   const aws = loaded.config.aws;
   // The schema refuses mode "aws" without the section; this only narrows the type.
   if (aws === undefined) throw new Error('mode "aws" needs the aws section of the config');
-  const settings = awsClientSettings(aws);
-  const s3 = new S3Client({ ...settings, forcePathStyle: aws.endpointUrl !== undefined });
-  const athena = new AthenaClient(settings);
-  const sagemaker = new SageMakerClient(settings);
-  const sagemakerRuntime = new SageMakerRuntimeClient(settings);
-  const cloudwatch = new CloudWatchClient(settings);
-  const sns = new SNSClient(settings);
-  const clients = [s3, athena, sagemaker, sagemakerRuntime, cloudwatch, sns];
+  const clients = awsClients(aws);
+  const warehouse = athenaWarehouse(aws, clients);
+  const close = async (): Promise<void> => {
+    try {
+      await warehouse.close();
+    } finally {
+      for (const client of [clients.s3, clients.athena, clients.sagemaker, clients.sagemakerRuntime, clients.cloudwatch, clients.sns]) client.destroy();
+    }
+  };
+  try {
+    await warehouse.ensureResultTables();
+    return { deps: awsDeps(loaded, options, aws, clients, warehouse), close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
 
-  const artifacts = s3Location(aws.artifactsLocation);
-  const objectStore = new S3ObjectStore({
-    bucket: artifacts.bucket,
-    client: s3,
-    encryption: aws.kmsKeyId === undefined ? { type: 'SSE_S3' } : { type: 'SSE_KMS', kmsKeyId: aws.kmsKeyId },
-  });
-  const warehouse = new AthenaWarehouse({
-    client: athena,
+function awsClients(aws: AwsConfig): AwsClients {
+  const settings = awsClientSettings(aws);
+  return {
+    s3: new S3Client({ ...settings, forcePathStyle: aws.endpointUrl !== undefined }),
+    athena: new AthenaClient(settings),
+    sagemaker: new SageMakerClient(settings),
+    sagemakerRuntime: new SageMakerRuntimeClient(settings),
+    cloudwatch: new CloudWatchClient(settings),
+    sns: new SNSClient(settings),
+  };
+}
+
+function athenaWarehouse(aws: AwsConfig, clients: AwsClients): AthenaWarehouse {
+  return new AthenaWarehouse({
+    client: clients.athena,
     workgroup: aws.athena.workgroup,
     database: aws.athena.database,
     outputLocation: aws.athena.outputLocation,
     pollIntervalMs: aws.athena.pollIntervalMs,
     encryption: aws.athena.encryption ?? (aws.kmsKeyId === undefined ? { option: 'SSE_S3' } : { option: 'SSE_KMS', kmsKey: aws.kmsKeyId }),
-    results: { location: aws.resultsLocation, client: s3 },
+    results: { location: aws.resultsLocation, client: clients.s3 },
     // Long queries keep the activity alive, and a cancelled activity stops its query.
     everyQuery: { progress: (detail) => keepAlive({ query: detail }), signal: cancellationSignal },
   });
-  const close = async (): Promise<void> => {
-    try {
-      await warehouse.close();
-    } finally {
-      for (const client of clients) client.destroy();
-    }
-  };
-  try {
-    await warehouse.ensureResultTables();
-    const deployment = aws.sagemaker.deployment;
-    const deps: ActivityDeps = {
-      loaded,
+}
+
+function awsDeps(loaded: LoadedConfig, options: RuntimeOptions, aws: AwsConfig, clients: AwsClients, warehouse: AthenaWarehouse): ActivityDeps {
+  const artifacts = artifactsOf(aws, clients.s3);
+  const sources = new AthenaSourceCatalog(warehouse, Object.fromEntries(loaded.config.models.map((model) => [model.id, model.sources])));
+  return {
+    loaded,
+    warehouse,
+    sources,
+    modelHost: sageMakerModelHost(aws, clients),
+    metricsSink: new CloudWatchMetricsSink({ client: clients.cloudwatch, namespace: aws.cloudwatch.namespace }),
+    incidents: new S3IncidentStore({ objects: artifacts.store, prefix: artifacts.prefix }),
+    training: new SageMakerTrainingPipeline({
+      client: clients.sagemaker,
+      pipelineName: aws.sagemaker.pipeline.name,
+      artifactsRoot: `s3://${artifacts.bucket}/${artifacts.prefix}models`,
+      objectStore: artifacts.store,
+      // Exports each execution's labelled rows (UNLOAD) before it starts.
       warehouse,
-      sources: new AthenaSourceCatalog(warehouse, Object.fromEntries(loaded.config.models.map((model) => [model.id, model.sources]))),
-      modelHost: new SageMakerModelHost({
-        client: sagemaker,
-        runtimeClient: sagemakerRuntime,
-        executionRoleArn: aws.sagemaker.executionRoleArn,
-        image: aws.sagemaker.inferenceImage,
-        // SageMaker validates the instance type; the config keeps it open for new families.
-        instanceType: aws.sagemaker.instanceType as ProductionVariantInstanceType,
-        initialInstanceCount: aws.sagemaker.initialInstanceCount,
-        deployment: {
-          trafficRouting: deployment.trafficRouting,
-          canaryPercent: deployment.canaryPercent,
-          linearStepPercent: deployment.linearStepPercent,
-          waitIntervalSeconds: deployment.waitIntervalSeconds,
-          terminationWaitSeconds: deployment.terminationWaitSeconds,
-          maximumExecutionTimeoutSeconds: deployment.maximumExecutionTimeoutSeconds,
-          autoRollbackAlarms: deployment.autoRollbackAlarms,
-        },
-        maxWaitSeconds: aws.sagemaker.endpointWaitSeconds,
-        pollDelaySeconds: aws.sagemaker.endpointPollSeconds,
-        // A blue/green update bakes for minutes: the deploy activity heartbeats while it waits.
-        progress: { report: (progress) => keepAlive({ endpoint: progress }) },
-        cancellation: cancellationSignal,
-        ...(aws.kmsKeyId === undefined ? {} : { kmsKeyId: aws.kmsKeyId }),
-        tags: aws.tags,
-      }),
-      notifiers: [
-        ...notifiersFor(loaded, options),
-        ...(aws.snsTopicArn === undefined ? [] : [new SnsNotifier({ topicArn: aws.snsTopicArn, client: sns })]),
-      ],
-      metricsSink: new CloudWatchMetricsSink({ client: cloudwatch, namespace: aws.cloudwatch.namespace }),
-      incidents: new S3IncidentStore({ objects: objectStore, prefix: artifacts.prefix }),
-      training: new SageMakerTrainingPipeline({
-        client: sagemaker,
-        pipelineName: aws.sagemaker.pipeline.name,
-        artifactsRoot: `s3://${artifacts.bucket}/${artifacts.prefix}models`,
-        objectStore,
-        // Exports each execution's labelled rows (UNLOAD) before it starts.
-        warehouse,
-        contractFor: contractLookup(loaded),
-        // The activities' catalog, called once deps exists: each source is checked once.
-        tablesFor: (contract) => deps.sources.tablesFor(contract),
-      }),
-      registry: new SageMakerModelRegistry({ client: sagemaker, inferenceImage: aws.sagemaker.inferenceImage, tags: aws.tags }),
-      audit: new WarehouseAuditLog(warehouse),
-      approvals: approvalChannelsFor(loaded, options),
-    };
-    return { deps, close };
-  } catch (error) {
-    await close();
-    throw error;
-  }
+      contractFor: contractLookup(loaded),
+      // The activities' catalog: each source is checked once.
+      tablesFor: (contract) => sources.tablesFor(contract),
+    }),
+    registry: new SageMakerModelRegistry({ client: clients.sagemaker, inferenceImage: aws.sagemaker.inferenceImage, tags: aws.tags }),
+    audit: new WarehouseAuditLog(warehouse),
+    ...channelsFor(loaded, options, aws.snsTopicArn === undefined ? [] : [new SnsNotifier({ topicArn: aws.snsTopicArn, client: clients.sns })]),
+  };
+}
+
+function artifactsOf(aws: AwsConfig, s3: S3Client): Artifacts {
+  const { bucket, prefix } = s3Location(aws.artifactsLocation);
+  const encryption = aws.kmsKeyId === undefined ? ({ type: 'SSE_S3' } as const) : ({ type: 'SSE_KMS', kmsKeyId: aws.kmsKeyId } as const);
+  return { bucket, prefix, store: new S3ObjectStore({ bucket, client: s3, encryption }) };
+}
+
+function sageMakerModelHost(aws: AwsConfig, clients: AwsClients): SageMakerModelHost {
+  const deployment = aws.sagemaker.deployment;
+  return new SageMakerModelHost({
+    client: clients.sagemaker,
+    runtimeClient: clients.sagemakerRuntime,
+    executionRoleArn: aws.sagemaker.executionRoleArn,
+    image: aws.sagemaker.inferenceImage,
+    // SageMaker validates the instance type; the config keeps it open for new families.
+    instanceType: aws.sagemaker.instanceType as ProductionVariantInstanceType,
+    initialInstanceCount: aws.sagemaker.initialInstanceCount,
+    deployment: {
+      trafficRouting: deployment.trafficRouting,
+      canaryPercent: deployment.canaryPercent,
+      linearStepPercent: deployment.linearStepPercent,
+      waitIntervalSeconds: deployment.waitIntervalSeconds,
+      terminationWaitSeconds: deployment.terminationWaitSeconds,
+      maximumExecutionTimeoutSeconds: deployment.maximumExecutionTimeoutSeconds,
+      autoRollbackAlarms: deployment.autoRollbackAlarms,
+    },
+    maxWaitSeconds: aws.sagemaker.endpointWaitSeconds,
+    pollDelaySeconds: aws.sagemaker.endpointPollSeconds,
+    // A blue/green update bakes for minutes: the deploy activity heartbeats while it waits.
+    progress: { report: (progress) => keepAlive({ endpoint: progress }) },
+    cancellation: cancellationSignal,
+    ...(aws.kmsKeyId === undefined ? {} : { kmsKeyId: aws.kmsKeyId }),
+    tags: aws.tags,
+  });
 }
