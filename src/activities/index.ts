@@ -1,8 +1,9 @@
 // Every activity the worker registers, bound to the ports the composition root built.
-import { createDeployActivities } from './deploy/deploy-activities.js';
+import { createDeployActivities } from './deploy/index.js';
 import { createMonitoringActivities } from './monitoring/monitoring-activities.js';
-import { createRetrainingActivities } from './retraining/retraining-activities.js';
+import { createRetrainingActivities } from './retraining/index.js';
 import type { ActivityDeps } from './shared/activity-deps.js';
+import { createRunAuditActivities } from './shared/audit-activities.js';
 
 export type { ActivityDeps } from './shared/activity-deps.js';
 
@@ -11,5 +12,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createMonitoringActivities(deps),
     ...createRetrainingActivities(deps),
     ...createDeployActivities(deps),
+    ...createRunAuditActivities(deps),
   };
 }

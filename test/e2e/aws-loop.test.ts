@@ -10,7 +10,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DescribeModelPackageCommand, ListModelPackagesCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createDeployActivities } from '../../src/activities/deploy/deploy-activities.js';
+import { createDeployActivities } from '../../src/activities/deploy/index.js';
 import { decide } from '../support/decisions.js';
 import type { EndpointMove } from '../../src/domain/deploy/types.js';
 import type { DailyMonitoringResult } from '../../src/workflows/monitoring/daily-monitoring.js';

@@ -1,0 +1,31 @@
+// The candidate in the model registry and at the champion/challenger gate.
+import type { ApprovalStatus } from '../../domain/retraining/registered-version.js';
+import type { EvaluationMetrics } from '../../domain/retraining/evaluation-metrics.js';
+import { championChallengerGate, type GateVerdict } from '../../domain/retraining/gate.js';
+import { clockOf } from '../shared/clock.js';
+import type { ActivityDeps } from '../shared/activity-deps.js';
+import { modelOf } from '../shared/model-of.js';
+
+export function createCandidateActivities(deps: ActivityDeps) {
+  const now = clockOf(deps);
+  return {
+    async registerCandidate(args: { model: string; version: string; artifactUri: string; metrics: Record<string, number | null>; reason: string; workflowId: string }): Promise<void> {
+      await deps.registry.register({
+        model: args.model,
+        version: args.version,
+        artifactUri: args.artifactUri,
+        metrics: args.metrics,
+        origin: { reason: args.reason, workflowId: args.workflowId },
+        registeredAt: now().toISOString(),
+      });
+    },
+
+    championChallenger({ model, candidate, champion }: { model: string; candidate: EvaluationMetrics; champion?: EvaluationMetrics | undefined }): Promise<GateVerdict> {
+      return Promise.resolve(championChallengerGate(candidate, champion, modelOf(deps, model).config.retraining.tolerance));
+    },
+
+    async setCandidateStatus({ model, version, status, by, reason }: { model: string; version: string; status: ApprovalStatus; by: string; reason: string }): Promise<void> {
+      await deps.registry.setStatus(model, version, status, by, reason);
+    },
+  };
+}
