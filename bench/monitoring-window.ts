@@ -10,6 +10,7 @@ import { configSchema, type FacetConfig, type MonitoringConfig } from '../src/co
 import { parseContract } from '../src/domain/contract/contract.js';
 import { collectWindowAggregates } from '../src/activities/monitoring/collect-aggregates.js';
 import { evaluateWindow } from '../src/domain/monitoring/evaluate-window.js';
+import { facetName } from '../src/domain/monitoring/policy.js';
 import { windowEndingAt } from '../src/domain/monitoring/windows.js';
 import { dialectFor } from '../src/domain/sql/dialect.js';
 import { decodeModelVersions, modelVersionsSql } from '../src/domain/sql/model-versions.js';
@@ -78,7 +79,7 @@ function folderBytes(dir: string): number {
 
 // As the analyzeWindow activity names facets for the SQL builder.
 function facetNames(facets: FacetConfig[]): string[] {
-  return facets.map((facet) => (facet.kind === 'weekend' ? 'weekend' : facet.feature));
+  return facets.map((facet) => facetName(facet));
 }
 
 /** Per-step wall time and memory high-water marks, the step being whatever ran since the last mark. */

@@ -5,6 +5,7 @@ import { awsSchema } from './aws-schema.js';
 import { durationSchema as duration } from './duration.js';
 import { retrainingSchema } from './retraining-schema.js';
 import type { Approver } from '../domain/retraining/approval-check.js';
+import type { FacetPolicy, MonitoringPolicy } from '../domain/monitoring/policy.js';
 
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be letters, digits and underscores');
 const endpointName = z.string().regex(/^[A-Za-z0-9](-*[A-Za-z0-9])*$/, 'must be letters, digits and hyphens (SageMaker endpoint rules)').max(63);
@@ -242,3 +243,9 @@ export type ModelConfig = VigilConfig['models'][number];
 export type MonitoringConfig = ModelConfig['monitoring'];
 export type SourceConfig = z.output<typeof source>;
 export type FacetConfig = z.output<typeof facet>;
+
+// The window evaluation reads these settings as the domain's own MonitoringPolicy, written by hand:
+// a parsed config must stay assignable to it, so a schema change it cannot read fails to compile here.
+type AssignableTo<Target, Value extends Target> = Value;
+type _MonitoringConfigIsAPolicy = AssignableTo<MonitoringPolicy, MonitoringConfig>;
+type _FacetConfigIsAFacetPolicy = AssignableTo<FacetPolicy, FacetConfig>;

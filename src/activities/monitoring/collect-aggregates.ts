@@ -1,6 +1,7 @@
 // Asks the warehouse for every aggregate one window's evaluation needs. Each query returns a few
 // rows per feature; the window's rows never leave the warehouse.
 import type { FeatureContract } from '../../domain/contract/contract.js';
+import type { WindowAggregates } from '../../domain/monitoring/window-aggregates.js';
 import {
   baselineQuantilesSql,
   binCountsSql,
@@ -19,28 +20,11 @@ import {
   performanceSql,
   qualitySql,
   windowSummarySql,
-  type BinCounts,
   type BuiltQuery,
-  type FacetGroup,
-  type FeatureQuality,
   type MonitoringQueryInput,
-  type NumericDistance,
-  type PerformanceSums,
 } from '../../domain/sql/monitoring-queries.js';
-import type { WindowSummary } from '../../domain/sql/summary.js';
 import type { AlignedCategoryCounts } from '../../domain/stats/index.js';
 import type { QueryResult, Warehouse } from '../../ports/warehouse.js';
-
-export interface WindowAggregates {
-  summary: WindowSummary;
-  quality: FeatureQuality[];
-  distances: NumericDistance[];
-  bins: Map<string, BinCounts>;
-  categories: Map<string, AlignedCategoryCounts>;
-  performance: PerformanceSums[];
-  facets: FacetGroup[];
-  queryIds: string[];
-}
 
 export interface CollectOptions {
   asOf: string;

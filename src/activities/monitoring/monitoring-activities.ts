@@ -5,6 +5,7 @@ import { cancellationSignal, heartbeat, heartbeatDetails } from '../shared/activ
 import type { FacetConfig, ModelConfig } from '../../config/schema.js';
 import { collectWindowAggregates } from './collect-aggregates.js';
 import { evaluateWindow } from '../../domain/monitoring/evaluate-window.js';
+import { facetName } from '../../domain/monitoring/policy.js';
 import type { Breach, PreparedWindow, TimeWindow, WindowAnalysis } from '../../domain/monitoring/types.js';
 import { planWindows, windowEndingAt, windowLabel, type WindowPlan } from '../../domain/monitoring/windows.js';
 import { dialectFor } from '../../domain/sql/dialect.js';
@@ -33,7 +34,7 @@ const scoringPageRows = 500;
 const scoringConcurrency = 4;
 
 function facetNames(facets: FacetConfig[]): string[] {
-  return facets.map((facet) => (facet.kind === 'weekend' ? 'weekend' : facet.feature));
+  return facets.map((facet) => facetName(facet));
 }
 
 

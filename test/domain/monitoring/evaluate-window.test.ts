@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { configSchema, type MonitoringConfig } from '../../../src/config/schema.js';
 import { parseContract, type FeatureContract } from '../../../src/domain/contract/contract.js';
-import type { WindowAggregates } from '../../../src/activities/monitoring/collect-aggregates.js';
+import type { WindowAggregates } from '../../../src/domain/monitoring/window-aggregates.js';
 import { evaluateWindow } from '../../../src/domain/monitoring/evaluate-window.js';
 import type { Breach, MetricRecord, WindowAnalysis } from '../../../src/domain/monitoring/types.js';
 import type { FacetGroup } from '../../../src/domain/sql/facets.js';

@@ -1,0 +1,34 @@
+// Data quality per feature: shares of missing, mistyped and out-of-range values against their
+// rules, and the feature's summary statistics.
+import type { FeatureQuality } from '../sql/quality.js';
+import type { WindowSummary } from '../sql/summary.js';
+import type { MetricCollector } from './metric-collector.js';
+import type { QualityPolicy } from './policy.js';
+
+function share(part: number, whole: number): number | null {
+  return whole > 0 ? part / whole : null;
+}
+
+/** Adds the quality metrics; true when any of them breached. */
+export function evaluateQuality(out: MetricCollector, features: readonly FeatureQuality[], policy: QualityPolicy): boolean {
+  let breached = false;
+  for (const quality of features) {
+    const before = out.breaches.length;
+    out.add('quality', quality.feature, 'missing_share', share(quality.missing, quality.rows), 'quality', policy.missingShare);
+    out.add('quality', quality.feature, 'type_error_share', share(quality.typeErrors, quality.rows), 'quality', policy.typeErrorShare);
+    out.add('quality', quality.feature, 'out_of_range_share', share(quality.outOfRange, quality.validRows), 'quality', policy.outOfRangeShare);
+    for (const [metric, value] of [['mean', quality.mean], ['std', quality.std], ['p5', quality.p5], ['p50', quality.p50], ['p95', quality.p95]] as const) {
+      if (value !== null) out.add('quality', quality.feature, metric, value);
+    }
+    breached ||= out.breaches.length > before;
+  }
+  return breached;
+}
+
+/** The window's row counts, and the share of them quarantined for breaking the contract. */
+export function recordWindowCounts(out: MetricCollector, summary: WindowSummary): void {
+  out.add('run', 'window', 'rows', summary.totalRows);
+  out.add('run', 'window', 'quarantined_rows', summary.invalidRows);
+  out.add('run', 'window', 'quarantined_share', share(summary.invalidRows, summary.totalRows));
+  out.add('run', 'window', 'scored_prediction_rows', summary.scoredPredictionRows);
+}
