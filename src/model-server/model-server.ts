@@ -21,7 +21,7 @@
 //   (holds a switch open so blue/green can be observed) — exist only when the server is started
 //   with faultInjection: true, which only tests pass; otherwise a PUT carrying one is a 400.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listen } from '../adapters/shared/http-listen.js';
+import { closeServer, listen } from '../adapters/shared/http-listen.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatPredictions } from './codec.js';
 import { readInvocation, scoreInvocation } from './invocation.js';
@@ -100,9 +100,35 @@ function applyAffordances(affordances: TestAffordances, predictions: number[]): 
   return predictions;
 }
 
+/** What every request of one server shares. */
+interface ServerState {
+  registry: EndpointRegistry;
+  token: string;
+  tokenFile: string;
+  /** Largest request body read, in bytes. */
+  limit: number;
+  faultInjection: boolean;
+}
+
 export async function startModelServer(options: ModelServerOptions): Promise<ModelServer> {
+  const state = await openState(options);
+  const server = createServer((request, response) => {
+    handle(state, request, response).catch((error: unknown) => sendError(response, error));
+  });
+  const listening = await listen(server, options.port, options.host);
+  return {
+    url: listening.origin,
+    port: listening.port,
+    async close() {
+      await closeServer(server);
+      await state.registry.idle();
+    },
+  };
+}
+
+/** The admin token (created on first start) and the endpoint table as the last run left it. */
+async function openState(options: ModelServerOptions): Promise<ServerState> {
   const token = await ensureAdminToken(options.stateDir);
-  const tokenFile = adminTokenFile(options.stateDir);
   const faultInjection = options.faultInjection === true;
   const registry = new EndpointRegistry({
     stateDir: options.stateDir,
@@ -114,101 +140,86 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
     faultInjection,
   });
   await registry.restore();
-  const limit = options.maxPayloadBytes ?? defaultMaxPayloadBytes;
+  return { registry, token, tokenFile: adminTokenFile(options.stateDir), limit: options.maxPayloadBytes ?? defaultMaxPayloadBytes, faultInjection };
+}
 
-  async function readJson(request: IncomingMessage, shape: string): Promise<unknown> {
-    const text = (await readBody(request, limit)).toString('utf8');
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw new HttpError(400, `body must be JSON: ${shape}`);
+async function handle(state: ServerState, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const target = route(new URL(request.url ?? '/', 'http://localhost').pathname);
+  if (target === undefined) throw new HttpError(404, `no route for ${request.method ?? ''} ${request.url ?? ''}`);
+  switch (target.kind) {
+    case 'health':
+      allow(request.method, ['GET']);
+      sendJson(response, 200, { status: 'ok' });
+      return;
+    case 'adminList':
+      requireAdmin(request, state.token, state.tokenFile);
+      allow(request.method, ['GET']);
+      sendJson(response, 200, { endpoints: state.registry.list() });
+      return;
+    case 'identity':
+      // No token: the point is to prove the server holds it without it crossing the wire.
+      requireLoopback(request);
+      allow(request.method, ['POST']);
+      await identity(state, request, response);
+      return;
+    case 'ping': {
+      allow(request.method, ['GET']);
+      const { version } = state.registry.serving(target.name);
+      sendJson(response, 200, { status: 'ok', model_version: version.version }, { [modelVersionHeader]: version.version });
+      return;
     }
+    case 'invoke':
+      allow(request.method, ['POST']);
+      await invoke(state, target.name, request, response);
+      return;
+    case 'admin':
+      requireAdmin(request, state.token, state.tokenFile);
+      await admin(state, target.name, request, response);
+      return;
   }
+}
 
-  async function identity(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const parsed = nonceSchema.safeParse(await readJson(request, '{"nonce"}'));
-    if (!parsed.success) throw new HttpError(400, 'identity challenge must be {"nonce": 32-128 lowercase hex digits}');
-    sendJson(response, 200, { proof: identityProof(token, request.socket.localPort ?? 0, parsed.data.nonce) });
+async function readJson(state: ServerState, request: IncomingMessage, shape: string): Promise<unknown> {
+  const text = (await readBody(request, state.limit)).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, `body must be JSON: ${shape}`);
   }
+}
 
-  async function invoke(name: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const { body, contentType, accept } = await readInvocation(request, limit);
-    // Captured once: a request that arrives during a switch is answered wholly by one version.
-    const { version, affordances } = registry.serving(name);
-    const predictions = applyAffordances(affordances, scoreInvocation(version.artifact, contentType, body));
-    if (affordances.injectLatencyMs !== undefined) await sleep(affordances.injectLatencyMs);
-    sendText(response, 200, accept, formatPredictions(accept, predictions, version.version), { [modelVersionHeader]: version.version });
-  }
+async function identity(state: ServerState, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const parsed = nonceSchema.safeParse(await readJson(state, request, '{"nonce"}'));
+  if (!parsed.success) throw new HttpError(400, 'identity challenge must be {"nonce": 32-128 lowercase hex digits}');
+  sendJson(response, 200, { proof: identityProof(state.token, request.socket.localPort ?? 0, parsed.data.nonce) });
+}
 
-  async function admin(name: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
-    checkEndpointName(name);
-    allow(request.method, ['GET', 'PUT', 'DELETE']);
-    if (request.method === 'GET') {
-      const description = registry.describe(name);
-      if (description === undefined) throw new HttpError(404, `endpoint "${name}" does not exist`);
-      sendJson(response, 200, description);
-    } else if (request.method === 'DELETE') {
-      if (!(await registry.delete(name))) throw new HttpError(404, `endpoint "${name}" does not exist`);
-      response.writeHead(204).end();
-    } else {
-      const parsed = updateRequestSchema.safeParse(await readJson(request, '{"model", "version", "artifactPath"}'));
-      if (!parsed.success) {
-        const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-        throw new HttpError(400, `invalid endpoint update: ${problems.join('; ')}`, problems);
-      }
-      checkFaultSwitches(parsed.data, faultInjection);
-      sendJson(response, 200, await registry.update(name, parsed.data));
+async function invoke(state: ServerState, name: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const { body, contentType, accept } = await readInvocation(request, state.limit);
+  // Captured once: a request that arrives during a switch is answered wholly by one version.
+  const { version, affordances } = state.registry.serving(name);
+  const predictions = applyAffordances(affordances, scoreInvocation(version.artifact, contentType, body));
+  if (affordances.injectLatencyMs !== undefined) await sleep(affordances.injectLatencyMs);
+  sendText(response, 200, accept, formatPredictions(accept, predictions, version.version), { [modelVersionHeader]: version.version });
+}
+
+async function admin(state: ServerState, name: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  checkEndpointName(name);
+  allow(request.method, ['GET', 'PUT', 'DELETE']);
+  if (request.method === 'GET') {
+    const description = state.registry.describe(name);
+    if (description === undefined) throw new HttpError(404, `endpoint "${name}" does not exist`);
+    sendJson(response, 200, description);
+  } else if (request.method === 'DELETE') {
+    if (!(await state.registry.delete(name))) throw new HttpError(404, `endpoint "${name}" does not exist`);
+    response.writeHead(204).end();
+  } else {
+    const parsed = updateRequestSchema.safeParse(await readJson(state, request, '{"model", "version", "artifactPath"}'));
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      throw new HttpError(400, `invalid endpoint update: ${problems.join('; ')}`, problems);
     }
+    checkFaultSwitches(parsed.data, state.faultInjection);
+    sendJson(response, 200, await state.registry.update(name, parsed.data));
   }
-
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const target = route(new URL(request.url ?? '/', 'http://localhost').pathname);
-    if (target === undefined) throw new HttpError(404, `no route for ${request.method ?? ''} ${request.url ?? ''}`);
-    switch (target.kind) {
-      case 'health':
-        allow(request.method, ['GET']);
-        sendJson(response, 200, { status: 'ok' });
-        return;
-      case 'adminList':
-        requireAdmin(request, token, tokenFile);
-        allow(request.method, ['GET']);
-        sendJson(response, 200, { endpoints: registry.list() });
-        return;
-      case 'identity':
-        // No token: the point is to prove the server holds it without it crossing the wire.
-        requireLoopback(request);
-        allow(request.method, ['POST']);
-        await identity(request, response);
-        return;
-      case 'ping': {
-        allow(request.method, ['GET']);
-        const { version } = registry.serving(target.name);
-        sendJson(response, 200, { status: 'ok', model_version: version.version }, { [modelVersionHeader]: version.version });
-        return;
-      }
-      case 'invoke':
-        allow(request.method, ['POST']);
-        await invoke(target.name, request, response);
-        return;
-      case 'admin':
-        requireAdmin(request, token, tokenFile);
-        await admin(target.name, request, response);
-        return;
-    }
-  }
-
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => sendError(response, error));
-  });
-  const listening = await listen(server, options.port, options.host);
-  return {
-    url: listening.origin,
-    port: listening.port,
-    async close() {
-      const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-      server.closeAllConnections();
-      await closed;
-      await registry.idle();
-    },
-  };
 }

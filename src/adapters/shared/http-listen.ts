@@ -21,3 +21,10 @@ export async function listen(server: Server, port = 0, host = '127.0.0.1'): Prom
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return { origin: `http://${shown}:${address.port}`, port: address.port };
 }
+
+/** Stops listening and drops open connections (an idle keep-alive socket would hold close() open). */
+export async function closeServer(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  server.closeAllConnections();
+  await closed;
+}

@@ -6,7 +6,7 @@
 // a signature seen before is a replay; refusals are counted per source and minute and reported to
 // `onRefused` for the audit trail, and a source with too many refusals in a minute gets 429 unread.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listen } from '../shared/http-listen.js';
+import { closeServer, listen } from '../shared/http-listen.js';
 import { parseInteraction, type ApprovalClick, type ApprovalDecision } from './interaction-payload.js';
 import { appliedResponse, postResponse, refusedResponse, supersededResponse } from './interaction-response.js';
 import { RefusalTally, type RefusalReport } from './refusal-tally.js';
@@ -125,106 +125,145 @@ function readRawBody(request: IncomingMessage, limit: number): Promise<Buffer | 
 }
 
 export async function startSlackInteractions(options: SlackInteractionsOptions): Promise<SlackInteractions> {
-  const path = options.path ?? defaultInteractionsPath;
-  const now = options.now ?? Date.now;
-  const log = options.log ?? ((line: string) => console.error(line));
-  const origins = new Set(options.responseUrlOrigins ?? slackResponseUrlOrigins);
-  const maxBodyBytes = options.maxBodyBytes ?? 1_048_576;
-  const pending = new Set<Promise<void>>();
-
-  const track = (work: Promise<void>): void => {
-    pending.add(work);
-    void work.finally(() => pending.delete(work));
+  const endpoint = new InteractionsEndpoint(options);
+  const server = createServer((request, response) => endpoint.serve(request, response));
+  const listening = await listen(server, options.port, options.host);
+  return {
+    url: `${listening.origin}${endpoint.path}`,
+    port: listening.port,
+    async close() {
+      await closeServer(server);
+      await endpoint.close();
+    },
   };
+}
 
+/** The endpoint's request handling: verification, refusal counting, and the decisions it hands on. */
+class InteractionsEndpoint {
+  readonly path: string;
+  private readonly now: () => number;
+  private readonly log: (line: string) => void;
+  private readonly origins: Set<string>;
+  private readonly maxBodyBytes: number;
+  private readonly refusalsPerMinute: number;
+  private readonly refusals: RefusalTally<RefusalReason>;
+  private readonly replays = new ReplayGuard({ windowSeconds: maxClockSkewSeconds });
+  /** Acked decisions and refusal reports still under way; close() waits for them. */
+  private readonly pending = new Set<Promise<void>>();
   // Reports go out one at a time: a window's later report replaces its earlier one by id, so the
   // two must land in order.
-  let reporting = Promise.resolve();
-  const report = ({ source, ...counts }: RefusalReport<RefusalReason>): void => {
-    const refused: RefusedRequest = { ...counts, remoteAddress: source === unknownSource ? undefined : source };
-    reporting = reporting
-      .then(() => options.onRefused(refused))
-      .catch((error: unknown) => log(`slack interactions: onRefused failed: ${String(error)}`));
-    track(reporting);
-  };
-  const refusalsPerMinute = options.refusalsPerMinute ?? 30;
-  const refusals = new RefusalTally<RefusalReason>({ now, limit: refusalsPerMinute, report });
-  const replays = new ReplayGuard({ windowSeconds: maxClockSkewSeconds });
-  const sourceOf = (request: IncomingMessage): string => request.socket.remoteAddress ?? unknownSource;
+  private reporting = Promise.resolve();
 
-  const refuse = (request: IncomingMessage, response: ServerResponse, reason: RefusalReason, detail: string): void => {
-    const headers: Record<string, string> = reason === 'rate_limited' ? { 'retry-after': '60' } : {};
-    if (!response.headersSent && !response.destroyed) send(response, statusOf[reason], 'refused', headers);
-    refusals.note(sourceOf(request), reason, detail);
-  };
+  constructor(private readonly options: SlackInteractionsOptions) {
+    this.path = options.path ?? defaultInteractionsPath;
+    this.now = options.now ?? Date.now;
+    this.log = options.log ?? ((line: string) => console.error(line));
+    this.origins = new Set(options.responseUrlOrigins ?? slackResponseUrlOrigins);
+    this.maxBodyBytes = options.maxBodyBytes ?? 1_048_576;
+    this.refusalsPerMinute = options.refusalsPerMinute ?? 30;
+    this.refusals = new RefusalTally<RefusalReason>({ now: this.now, limit: this.refusalsPerMinute, report: (report) => this.report(report) });
+  }
 
-  const decide = async (click: ApprovalClick): Promise<void> => {
-    let result: ApplyDecisionResult;
-    try {
-      result = await options.applyDecision(click.decision);
-    } catch (error) {
-      log(`slack interactions: applying ${click.decision.decision} for ${click.decision.workflowId} failed: ${String(error)}`);
-      result = { ok: false, error: 'the decision could not be delivered (see the worker log); try again or use the CLI' };
-    }
-    const body = result.ok
-      ? appliedResponse(click, result.summary, new Date(now()).toISOString())
-      : result.superseded === true
-        ? supersededResponse(click, result.error)
-        : refusedResponse(result.error);
-    await postResponse(click.responseUrl, body, log);
-  };
+  serve(request: IncomingMessage, response: ServerResponse): void {
+    this.handle(request, response).catch((error: unknown) => {
+      this.log(`slack interactions: ${String(error)}`);
+      if (!response.headersSent) send(response, 500, 'internal error');
+      else response.destroy();
+    });
+  }
 
-  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    if (new URL(request.url ?? '/', 'http://localhost').pathname !== path) return send(response, 404, 'not found');
+  /** Reports refusals not reported yet and waits for acked decisions to finish. */
+  async close(): Promise<void> {
+    this.refusals.close();
+    await Promise.allSettled([...this.pending]);
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (new URL(request.url ?? '/', 'http://localhost').pathname !== this.path) return send(response, 404, 'not found');
     if (request.method !== 'POST') return send(response, 405, 'method not allowed', { allow: 'POST' });
-    const overLimit = (): boolean => refusals.overLimit(sourceOf(request));
+    const rawBody = await this.verifiedBody(request, response);
+    if (rawBody === undefined) return;
+    const parsed = parseInteraction(header(request, 'content-type'), rawBody);
+    if (parsed.kind === 'malformed') return this.refuse(request, response, 'malformed', parsed.detail);
+    if (parsed.kind === 'click') {
+      // A signed payload is Slack's, but the worker should still never post a decision elsewhere.
+      const { origin } = new URL(parsed.click.responseUrl);
+      if (!this.origins.has(origin)) return this.refuse(request, response, 'malformed', `response_url origin ${origin} is not an allowed one`);
+    }
+    send(response, 200);
+    if (parsed.kind === 'click') this.track(this.decide(parsed.click));
+  }
+
+  /** The body of a signed request seen for the first time; otherwise undefined, the request refused. */
+  private async verifiedBody(request: IncomingMessage, response: ServerResponse): Promise<Buffer | undefined> {
+    const overLimit = (): boolean => this.refusals.overLimit(this.sourceOf(request));
     const rateLimited = (): void =>
-      refuse(request, response, 'rate_limited', `more than ${refusalsPerMinute} refused requests from this address this minute`);
+      this.refuse(request, response, 'rate_limited', `more than ${this.refusalsPerMinute} refused requests from this address this minute`);
     // The signature covers the exact bytes received, so nothing parses the body before this.
-    const rawBody = await readRawBody(request, maxBodyBytes);
-    if (rawBody === undefined) return overLimit() ? rateLimited() : refuse(request, response, 'too_large', `body over ${maxBodyBytes} bytes`);
+    const rawBody = await readRawBody(request, this.maxBodyBytes);
+    if (rawBody === undefined) {
+      if (overLimit()) rateLimited();
+      else this.refuse(request, response, 'too_large', `body over ${this.maxBodyBytes} bytes`);
+      return undefined;
+    }
     const verdict = verifySlackSignature(
-      options.signingSecret,
+      this.options.signingSecret,
       { signature: header(request, 'x-slack-signature'), timestamp: header(request, 'x-slack-request-timestamp'), rawBody },
-      now(),
+      this.now(),
     );
     // The limit applies to refused requests only, after the (cheap) HMAC: behind a tunnel or a
     // reverse proxy every request has the proxy's address, and a flood of junk must not lock
     // Slack's own signed clicks out.
-    if (!verdict.ok) return overLimit() ? rateLimited() : refuse(request, response, verdict.reason, verdict.detail);
+    if (!verdict.ok) {
+      if (overLimit()) rateLimited();
+      else this.refuse(request, response, verdict.reason, verdict.detail);
+      return undefined;
+    }
     // A verified signature covers its timestamp and body, so seeing it twice means the same request.
-    if (!replays.firstSeen(verdict.signature, verdict.timestampSeconds, now())) {
-      return refuse(request, response, 'replayed', 'this signed request was already received');
+    if (!this.replays.firstSeen(verdict.signature, verdict.timestampSeconds, this.now())) {
+      this.refuse(request, response, 'replayed', 'this signed request was already received');
+      return undefined;
     }
+    return rawBody;
+  }
 
-    const parsed = parseInteraction(header(request, 'content-type'), rawBody);
-    if (parsed.kind === 'malformed') return refuse(request, response, 'malformed', parsed.detail);
-    if (parsed.kind === 'click') {
-      // A signed payload is Slack's, but the worker should still never post a decision elsewhere.
-      const { origin } = new URL(parsed.click.responseUrl);
-      if (!origins.has(origin)) return refuse(request, response, 'malformed', `response_url origin ${origin} is not an allowed one`);
+  private sourceOf(request: IncomingMessage): string {
+    return request.socket.remoteAddress ?? unknownSource;
+  }
+
+  private refuse(request: IncomingMessage, response: ServerResponse, reason: RefusalReason, detail: string): void {
+    const headers: Record<string, string> = reason === 'rate_limited' ? { 'retry-after': '60' } : {};
+    if (!response.headersSent && !response.destroyed) send(response, statusOf[reason], 'refused', headers);
+    this.refusals.note(this.sourceOf(request), reason, detail);
+  }
+
+  private report({ source, ...counts }: RefusalReport<RefusalReason>): void {
+    const refused: RefusedRequest = { ...counts, remoteAddress: source === unknownSource ? undefined : source };
+    this.reporting = this.reporting
+      .then(() => this.options.onRefused(refused))
+      .catch((error: unknown) => this.log(`slack interactions: onRefused failed: ${String(error)}`));
+    this.track(this.reporting);
+  }
+
+  private track(work: Promise<void>): void {
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
+  }
+
+  /** Applies an acked click and tells the clicker the result through its response_url. */
+  private async decide(click: ApprovalClick): Promise<void> {
+    let result: ApplyDecisionResult;
+    try {
+      result = await this.options.applyDecision(click.decision);
+    } catch (error) {
+      this.log(`slack interactions: applying ${click.decision.decision} for ${click.decision.workflowId} failed: ${String(error)}`);
+      result = { ok: false, error: 'the decision could not be delivered (see the worker log); try again or use the CLI' };
     }
-    send(response, 200);
-    if (parsed.kind === 'click') track(decide(parsed.click));
-  };
-
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      log(`slack interactions: ${String(error)}`);
-      if (!response.headersSent) send(response, 500, 'internal error');
-      else response.destroy();
-    });
-  });
-  const listening = await listen(server, options.port, options.host);
-  return {
-    url: `${listening.origin}${path}`,
-    port: listening.port,
-    async close() {
-      const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-      server.closeAllConnections();
-      await closed;
-      refusals.close();
-      await Promise.allSettled([...pending]);
-    },
-  };
+    const body = result.ok
+      ? appliedResponse(click, result.summary, new Date(this.now()).toISOString())
+      : result.superseded === true
+        ? supersededResponse(click, result.error)
+        : refusedResponse(result.error);
+    await postResponse(click.responseUrl, body, this.log);
+  }
 }
