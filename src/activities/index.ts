@@ -1,6 +1,6 @@
 // Every activity the worker registers, bound to the ports the composition root built.
 import { createDeployActivities } from './deploy/index.js';
-import { createMonitoringActivities } from './monitoring/monitoring-activities.js';
+import { createMonitoringActivities } from './monitoring/index.js';
 import { createRetrainingActivities } from './retraining/index.js';
 import type { ActivityDeps } from './shared/activity-deps.js';
 import { createRunAuditActivities } from './shared/audit-activities.js';
