@@ -1,8 +1,9 @@
 // Durations as the config writes them ("30s", "5m", "2h", "1d"): one pattern for the schema that
 // accepts them and the conversion that reads them.
 import { z } from 'zod';
+import { dayMs, hourMs, minuteMs, secondMs } from '../domain/time.js';
 
-const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const unitMs = { ms: 1, s: secondMs, m: minuteMs, h: hourMs, d: dayMs } as const;
 const pattern = /^(\d+)(ms|s|m|h|d)$/;
 
 export const durationSchema = z.string().regex(pattern, 'must be a duration such as 30s, 5m, 2h or 1d');

@@ -3,6 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { dayMs } from '../domain/time.js';
 import { demoContract } from './data/contract.js';
 
 export const demoScenario = {
@@ -17,7 +18,7 @@ export const demoScenario = {
 
 export function demoDriftDate(): string {
   const start = Date.parse(`${demoScenario.startDate}T00:00:00Z`);
-  return new Date(start + demoScenario.driftFromDay * 86_400_000).toISOString().slice(0, 10);
+  return new Date(start + demoScenario.driftFromDay * dayMs).toISOString().slice(0, 10);
 }
 
 export const demoTaskQueue = 'vigil-demo';

@@ -14,6 +14,7 @@ import { ensureDevServer, type DevServerHandle } from '../dev/dev-server.js';
 import { ensureSearchAttributes } from '../dev/search-attributes.js';
 import type { MonitorWindowResult } from '../domain/monitoring/types.js';
 import { windowLabel } from '../domain/monitoring/windows.js';
+import { dayMs, hourMs } from '../domain/time.js';
 import type { dailyMonitoringWorkflow } from '../workflows/monitoring/daily-monitoring.js';
 import { bar, ProgressLine } from '../terminal/progress.js';
 import { summaryTable } from '../terminal/monitor-summary.js';
@@ -45,8 +46,6 @@ export interface DemoResult {
   uiUrl: string;
   retrainings: { day: string; reason: string; outcome: RetrainingResult['outcome'] | 'pending'; version?: string }[];
 }
-
-const dayMs = 86_400_000;
 
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const dir = resolve(options.dir ?? join('.vigil', 'demo'));
@@ -135,7 +134,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       const firstDay = Math.min(scenario.days - 1, windowDays - 1 + relabelDays);
       for (let day = firstDay; day < scenario.days; day += 1) {
         // The schedule fires at 06:00 UTC the next day and monitors the day before.
-        const at = new Date(first + (day + 1) * dayMs + 6 * 3_600_000).toISOString();
+        const at = new Date(first + (day + 1) * dayMs + 6 * hourMs).toISOString();
         const date = new Date(first + day * dayMs).toISOString().slice(0, 10);
         // The day's traffic goes through the production endpoint: the log records who served it.
         await serveDemoDay({

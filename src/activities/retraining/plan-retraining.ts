@@ -4,11 +4,10 @@ import { durationMs } from '../../config/retraining-schema.js';
 import type { TimeWindow } from '../../domain/monitoring/types.js';
 import { startOfUtcDay } from '../../domain/monitoring/windows.js';
 import type { Approver } from '../../domain/retraining/approval-check.js';
+import { dayMs } from '../../domain/time.js';
 import { classified } from '../shared/activity-errors.js';
 import type { ActivityDeps } from '../shared/activity-deps.js';
 import { modelOf } from '../shared/model-of.js';
-
-const dayMs = 86_400_000;
 
 export interface RetrainingPlan {
   candidateVersion: string;

@@ -1,6 +1,7 @@
 // Generates the demo's data: a labelled baseline from before the start date, then one day of
 // production records at a time (with delayed labels), drifting from a chosen day on. Every day
 // has its own seeded stream, so any day can be produced alone and always comes out the same.
+import { dayMs } from '../../domain/time.js';
 import { demoContract } from './contract.js';
 import { corrupt, type Malformation } from './malformed.js';
 import { createRandom, deriveSeed, type Random } from './random.js';
@@ -60,8 +61,6 @@ export interface Demo {
   days(): Generator<DemoDay, void, undefined>;
   day(index: number): DemoDay;
 }
-
-const dayMs = 86_400_000;
 
 function parseDate(date: string): number {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);

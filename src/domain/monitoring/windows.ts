@@ -1,8 +1,8 @@
 // Window arithmetic on UTC days: which window a daily run covers, which older windows it
 // re-evaluates as labels arrive, and the days of a backfill.
+import { dayMs } from '../time.js';
 import type { TimeWindow } from './types.js';
 
-const dayMs = 86_400_000;
 const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 
 export function parseDay(day: string, what = 'date'): number {

@@ -6,6 +6,7 @@ import { defineQuery, proxyActivities, setHandler, upsertSearchAttributes, workf
 import type { createActivities } from '../../activities/index.js';
 import { endpointMoveRetry, stepRetry } from '../shared/activity-retry.js';
 import type { DeployResult, DeployStage, EndpointMove, SmokeReport } from '../../domain/deploy/types.js';
+import { dayMs } from '../../domain/time.js';
 import { modelIdKey, stageKey, workflowKindKey } from '../shared/search-attributes.js';
 
 export interface DeployInput {
@@ -57,7 +58,7 @@ export async function deployWorkflow(input: DeployInput): Promise<DeployResult> 
     { key: workflowKindKey, value: 'deploy' },
   ]);
   const { endpoints } = await steps.deployTargets({ model });
-  const window = input.sampleWindow ?? { start: new Date(Date.now() - 7 * 86_400_000).toISOString(), end: new Date(Date.now()).toISOString() };
+  const window = input.sampleWindow ?? { start: new Date(Date.now() - 7 * dayMs).toISOString(), end: new Date(Date.now()).toISOString() };
 
   await enter('creating', { artifactUri, reason: input.reason });
   await steps.createModelVersion({ model, version, artifactUri, workflowId });

@@ -13,6 +13,7 @@ import {
   type Statistic,
 } from '@aws-sdk/client-cloudwatch';
 import { NonRetryableError } from '../../../domain/errors.js';
+import { dayMs, hourMs } from '../../../domain/time.js';
 import type { MetricPoint, MetricsSink, PublishSummary } from '../../../ports/metrics-sink.js';
 import { AWS_MAX_ATTEMPTS, classifyAwsError } from '../errors.js';
 
@@ -34,7 +35,7 @@ export interface CloudWatchMetricsSinkOptions {
 }
 
 /** PutMetricData takes timestamps up to two weeks old; an hour of margin for clock skew and retries. */
-export const MAX_METRIC_AGE_MS = 14 * 86_400_000 - 3_600_000;
+export const MAX_METRIC_AGE_MS = 14 * dayMs - hourMs;
 
 /** CloudWatch stores values whose magnitude is 0 or within 2^-360 .. 2^360. */
 const MIN_MAGNITUDE = 2 ** -360;
