@@ -5,13 +5,12 @@ import { smokeRequestRows, smokeTestVerdict, type SmokeResponse } from '../../do
 import { dialectFor } from '../../domain/sql/dialect.js';
 import { decodeRowsToScore } from '../../domain/sql/rows-to-score.js';
 import { sampleRowsSql } from '../../domain/sql/sample-rows.js';
+import { dayMs } from '../../domain/time.js';
 import { heartbeat } from '../shared/activity-context.js';
 import { classified } from '../shared/activity-errors.js';
 import type { ActivityDeps } from '../shared/activity-deps.js';
 import { clockOf } from '../shared/clock.js';
 import { modelOf } from '../shared/model-of.js';
-
-const dayMs = 86_400_000;
 
 export function createSmokeTestActivities(deps: ActivityDeps) {
   const now = clockOf(deps);
