@@ -5,19 +5,17 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   executeChild,
   startChild,
-  proxyActivities,
   ParentClosePolicy,
   upsertSearchAttributes,
   workflowInfo,
   WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
-import type { createActivities } from '../../activities/index.js';
 import type { MonitorWindowResult } from '../../domain/monitoring/types.js';
 import { monitorWindowWorkflow } from './monitor-window.js';
 import { retrainingWorkflow } from '../retraining/retraining.js';
 import { monitorWindowWorkflowId, retrainingWorkflowId } from '../shared/workflow-ids.js';
-import { dailyStepRetry } from '../shared/activity-retry.js';
 import { modelIdKey, scheduledStartTimeKey, workflowKindKey } from '../shared/search-attributes.js';
+import { dailySteps } from './activities.js';
 
 export interface DailyMonitoringInput {
   model: string;
@@ -31,10 +29,7 @@ export interface DailyMonitoringResult {
   retraining: { triggered: boolean; reason: string; workflowId?: string; joined?: boolean };
 }
 
-const { planMonitoringWindows, evaluateRetrainTrigger, auditRetraining } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '1 minute',
-  retry: dailyStepRetry,
-});
+const { planMonitoringWindows, evaluateRetrainTrigger, auditRetraining } = dailySteps;
 
 export async function dailyMonitoringWorkflow(input: DailyMonitoringInput): Promise<DailyMonitoringResult> {
   upsertSearchAttributes([

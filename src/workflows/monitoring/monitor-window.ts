@@ -4,15 +4,13 @@
 import {
   defineQuery,
   log,
-  proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { createActivities } from '../../activities/index.js';
-import { longStepRetry, stepRetry } from '../shared/activity-retry.js';
 import type { Breach, MonitorWindowResult, TimeWindow } from '../../domain/monitoring/types.js';
 import { modelIdKey, stageKey, workflowKindKey } from '../shared/search-attributes.js';
+import { windowLongSteps as long, windowSteps as quick } from './activities.js';
 
 export interface MonitorWindowInput {
   model: string;
@@ -25,17 +23,6 @@ export interface MonitorWindowInput {
 
 export type MonitorStage = 'preparing' | 'scoring' | 'analysing' | 'recording' | 'alerting' | 'done';
 export const monitorStageQuery = defineQuery<MonitorStage>('stage');
-
-const quick = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '5 minutes',
-  retry: stepRetry,
-});
-
-const long = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '2 hours',
-  heartbeatTimeout: '2 minutes',
-  retry: longStepRetry,
-});
 
 export async function monitorWindowWorkflow(input: MonitorWindowInput): Promise<MonitorWindowResult> {
   const { model, window } = input;

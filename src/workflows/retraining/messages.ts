@@ -6,6 +6,14 @@ import type { DecisionInput, RefusalKind } from '../../domain/retraining/approva
 
 export type { DecisionInput } from '../../domain/retraining/approval-check.js';
 
+export interface RetrainingInput {
+  model: string;
+  reason: string;
+  requestedBy?: string;
+  /** The moment the run stands for (defaults to now); windows are derived from it. */
+  at?: string;
+}
+
 export interface DecisionResult {
   accepted: true;
   decision: 'approve' | 'reject';

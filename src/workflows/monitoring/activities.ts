@@ -1,0 +1,34 @@
+// The activities the monitoring workflows call, with the options they call them with: each
+// workflow's slice of the worker's activities, so a step it does not declare cannot be called.
+import { proxyActivities } from '@temporalio/workflow';
+import type { MonitoringActivities } from '../../activities/monitoring/index.js';
+import type { RetrainingActivities } from '../../activities/retraining/index.js';
+import type { RunAuditActivities } from '../../activities/shared/audit-activities.js';
+import { dailyStepRetry, longStepRetry, stepRetry } from '../shared/activity-retry.js';
+
+/** The daily run: plan the windows, then decide (and audit) a retraining. */
+export type DailyMonitoringSteps = Pick<MonitoringActivities, 'planMonitoringWindows'> &
+  Pick<RetrainingActivities, 'evaluateRetrainTrigger'> &
+  Pick<RunAuditActivities, 'auditRetraining'>;
+
+/** One window's short steps: recording and alerting. */
+export type WindowSteps = Pick<MonitoringActivities, 'recordNoData' | 'recordResults' | 'alertNoData' | 'raiseAlerts'>;
+
+/** One window's long steps, which run queries in the warehouse and heartbeat. */
+export type WindowLongSteps = Pick<MonitoringActivities, 'prepareWindow' | 'scoreMissingPredictions' | 'analyzeWindow'>;
+
+export const dailySteps = proxyActivities<DailyMonitoringSteps>({
+  startToCloseTimeout: '1 minute',
+  retry: dailyStepRetry,
+});
+
+export const windowSteps = proxyActivities<WindowSteps>({
+  startToCloseTimeout: '5 minutes',
+  retry: stepRetry,
+});
+
+export const windowLongSteps = proxyActivities<WindowLongSteps>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '2 minutes',
+  retry: longStepRetry,
+});

@@ -1,0 +1,31 @@
+// The activities the retraining workflow calls, with the options it calls them with: its slice of
+// the worker's activities, so a step it does not declare cannot be called from here.
+import { proxyActivities } from '@temporalio/workflow';
+import type { RetrainingActivities } from '../../activities/retraining/index.js';
+import type { RunAuditActivities } from '../../activities/shared/audit-activities.js';
+import { stepRetry, trainingWaitRetry } from '../shared/activity-retry.js';
+
+export type RetrainingSteps = Pick<
+  RetrainingActivities,
+  'planRetraining' | 'startTraining' | 'registerCandidate' | 'championChallenger' | 'setCandidateStatus' | 'requestApproval' | 'recordApprovalOutcome' | 'alertRetraining'
+> &
+  Pick<RunAuditActivities, 'auditRetraining'>;
+
+/** Following the training pipeline, which may run for hours. */
+export type RetrainingLongSteps = Pick<RetrainingActivities, 'waitForTraining'>;
+
+export type RetrainingPlan = Awaited<ReturnType<RetrainingSteps['planRetraining']>>;
+export type TrainedCandidate = NonNullable<Awaited<ReturnType<RetrainingLongSteps['waitForTraining']>>['result']>;
+export type ApprovalRequest = Parameters<RetrainingSteps['requestApproval']>[0]['request'];
+export type GateVerdict = Awaited<ReturnType<RetrainingSteps['championChallenger']>>;
+
+export const steps = proxyActivities<RetrainingSteps>({
+  startToCloseTimeout: '2 minutes',
+  retry: stepRetry,
+});
+
+export const longSteps = proxyActivities<RetrainingLongSteps>({
+  startToCloseTimeout: '6 hours',
+  heartbeatTimeout: '2 minutes',
+  retry: trainingWaitRetry,
+});
