@@ -3,11 +3,12 @@
 // has its own seeded stream, so any day can be produced alone and always comes out the same.
 import { dayMs } from '../../domain/time.js';
 import { demoContract } from './contract.js';
+import type { DemoValue } from './demo-value.js';
 import { corrupt, type Malformation } from './malformed.js';
 import { createRandom, deriveSeed, type Random } from './random.js';
 import { sampleDemand, sampleFeatures, type DemoFeatures } from './scenario.js';
 
-export type DemoValue = number | string | boolean | null;
+export type { DemoValue } from './demo-value.js';
 
 export interface DemoOptions {
   seed: number;

@@ -3,7 +3,7 @@
 // - non_numeric: a float feature carries text ("abc", "n/a", or a decimal comma "12,50");
 // - missing_required: a feature that has no contract default arrives empty (null).
 // Labels still arrive for these records: the label source does not know the record was bad.
-import type { DemoValue } from './generate.js';
+import type { DemoValue } from './demo-value.js';
 import type { Random } from './random.js';
 
 export interface Malformation {
