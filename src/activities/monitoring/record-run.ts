@@ -1,6 +1,7 @@
 // Records a window's results: its metrics in monitoring_metrics, its run row (with the summary the
 // drift trigger reads) in monitoring_runs, and its metrics on the metrics sink. A rerun of the
 // window replaces its rows.
+import { encodeRunSummary, runSummary } from '../../domain/monitoring/run-summary.js';
 import type { PreparedWindow, WindowAnalysis } from '../../domain/monitoring/types.js';
 import { windowLabel } from '../../domain/monitoring/windows.js';
 import type { Row } from '../../domain/sql/row.js';
@@ -61,14 +62,7 @@ async function recordRun(deps: ActivityDeps, now: () => Date, args: RecordArgs, 
       config_hash: deps.loaded.hash,
       started_at: args.startedAt,
       finished_at: finished,
-      summary: JSON.stringify({
-        breaches: analysis?.breaches.length ?? 0,
-        breachKinds: [...new Set((analysis?.breaches ?? []).map((breach) => breach.kind))],
-        predictionDrifted: analysis?.predictionDrifted ?? false,
-        dataQualityIncident: analysis?.dataQualityIncident ?? false,
-        headline: analysis?.headline ?? null,
-        modelVersions: prepared.modelVersions,
-      }),
+      summary: encodeRunSummary(runSummary(prepared, analysis)),
     },
   ]);
   if (analysis !== undefined) {

@@ -1,8 +1,8 @@
 // The drift trigger: whether persistent drift in recent windows calls for a retraining now.
 import { durationMs } from '../../config/retraining-schema.js';
-import type { BreachKind } from '../../domain/monitoring/types.js';
 import { decideRetraining, type RecentWindow, type TriggerDecision } from '../../domain/retraining/trigger.js';
 import { dialectFor } from '../../domain/sql/dialect.js';
+import { decodeRecentRuns, recentRunsSql } from '../../domain/sql/monitoring-runs.js';
 import { classified } from '../shared/activity-errors.js';
 import type { ActivityDeps } from '../shared/activity-deps.js';
 import { modelOf } from '../shared/model-of.js';
@@ -14,21 +14,13 @@ export function createRetrainTriggerActivities(deps: ActivityDeps) {
       return classified(`retraining trigger of ${model}`, async () => {
         const trigger = modelOf(deps, model).config.retraining.trigger;
         if (!trigger.enabled) return { trigger: false, reason: 'the drift trigger is disabled', breachedWindows: [] };
-        const sql = dialectFor(deps.warehouse.dialect);
-        const { rows } = await deps.warehouse.query(
-          `SELECT window_end, status, summary FROM monitoring_runs WHERE model = ${sql.string(model)} AND window_end <= ${sql.string(new Date(Date.parse(at)).toISOString())} ` +
-            `ORDER BY window_end DESC LIMIT ${Math.trunc(trigger.n)}`,
-          { label: `trigger:${model}` },
-        );
-        const recent: RecentWindow[] = rows.map((row) => {
-          const summary = parseSummary(row.summary);
-          return {
-            windowEnd: String(row.window_end),
-            status: row.status === 'no_data' ? 'no_data' : 'ok',
-            breachKinds: summary.breachKinds,
-            dataQualityIncident: summary.dataQualityIncident,
-          };
-        });
+        const built = recentRunsSql({ model, until: at, limit: trigger.n, dialect: dialectFor(deps.warehouse.dialect) });
+        const recent: RecentWindow[] = decodeRecentRuns((await deps.warehouse.query(built.sql, { label: built.label })).rows).map((run) => ({
+          windowEnd: run.windowEnd,
+          status: run.status,
+          breachKinds: run.summary.breachKinds,
+          dataQualityIncident: run.summary.dataQualityIncident,
+        }));
         const triggered = await deps.audit.list({ model });
         // The cooldown runs on the monitoring timeline (a backfill's nominal times), not the wall clock.
         const last = triggered
@@ -40,13 +32,4 @@ export function createRetrainTriggerActivities(deps: ActivityDeps) {
       });
     },
   };
-}
-
-function parseSummary(value: unknown): { breachKinds: BreachKind[]; dataQualityIncident: boolean } {
-  try {
-    const parsed = JSON.parse(String(value)) as { breachKinds?: BreachKind[]; dataQualityIncident?: boolean };
-    return { breachKinds: parsed.breachKinds ?? [], dataQualityIncident: parsed.dataQualityIncident === true };
-  } catch {
-    return { breachKinds: [], dataQualityIncident: false };
-  }
 }
