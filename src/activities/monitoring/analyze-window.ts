@@ -1,36 +1,63 @@
-// Analyses a window: the aggregates computed in the warehouse, turned into metrics and breaches.
+// Analyses a window: the aggregates computed in the warehouse, turned into metrics and breaches,
+// and recorded there with the window's run row. Only the summary goes back to the workflow: the
+// metric rows grow with the features, and workflow history should not carry them.
 import type { FacetConfig } from '../../config/schema.js';
 import { evaluateWindow } from '../../domain/monitoring/evaluate-window.js';
 import { facetName } from '../../domain/monitoring/policy.js';
-import type { WindowAnalysis } from '../../domain/monitoring/types.js';
+import type { PreparedWindow, WindowAnalysis } from '../../domain/monitoring/types.js';
 import { windowEndingAt, windowLabel } from '../../domain/monitoring/windows.js';
 import { cancellationSignal, heartbeat } from '../shared/activity-context.js';
 import { classified } from '../shared/activity-errors.js';
 import type { ActivityDeps } from '../shared/activity-deps.js';
+import { clockOf } from '../shared/clock.js';
 import { collectWindowAggregates } from './collect-aggregates.js';
+import { recordRun } from './record-run.js';
 import { windowQueryInput, type WindowRef } from './window-query.js';
+
+/** What the workflow needs of an analysis: everything but the metric rows. */
+export type WindowAnalysisSummary = Omit<WindowAnalysis, 'metrics'>;
+
+export interface AnalyzeArgs extends WindowRef {
+  asOf: string;
+}
 
 function facetNames(facets: FacetConfig[]): string[] {
   return facets.map((facet) => facetName(facet));
 }
 
+async function analyse(deps: ActivityDeps, { model, window, asOf }: AnalyzeArgs): Promise<WindowAnalysis> {
+  const { config, input } = await windowQueryInput(deps, model, window);
+  const signal = cancellationSignal();
+  const aggregates = await collectWindowAggregates(deps.warehouse, input, {
+    asOf,
+    bins: config.monitoring.bins,
+    facets: facetNames(config.monitoring.facets),
+    facetWindow: windowEndingAt(Date.parse(window.end), Math.max(config.monitoring.facetWindowDays, config.monitoring.windowDays)),
+    onProgress: (step, done, total) => heartbeat({ step, done, total }),
+    ...(signal === undefined ? {} : { signal }),
+  });
+  return evaluateWindow(input.contract, config.monitoring, aggregates);
+}
+
 export function createAnalyzeWindowActivities(deps: ActivityDeps) {
+  const now = clockOf(deps);
   return {
-    /** Computes drift, performance and bias in the warehouse and decides what breached. */
-    async analyzeWindow({ model, window, asOf }: WindowRef & { asOf: string }): Promise<WindowAnalysis> {
-      return classified(`analyse ${model} ${windowLabel(window)}`, async () => {
-        const { config, input } = await windowQueryInput(deps, model, window);
-        const signal = cancellationSignal();
-        const aggregates = await collectWindowAggregates(deps.warehouse, input, {
-          asOf,
-          bins: config.monitoring.bins,
-          facets: facetNames(config.monitoring.facets),
-          facetWindow: windowEndingAt(Date.parse(window.end), Math.max(config.monitoring.facetWindowDays, config.monitoring.windowDays)),
-          onProgress: (step, done, total) => heartbeat({ step, done, total }),
-          ...(signal === undefined ? {} : { signal }),
-        });
-        return evaluateWindow(input.contract, config.monitoring, aggregates);
-      });
+    /**
+     * Computes drift, performance and bias in the warehouse, decides what breached, and records the
+     * window's results (replacing an earlier run's, as recordResults did).
+     */
+    async analyzeAndRecordWindow(args: AnalyzeArgs & { startedAt: string; prepared: PreparedWindow }): Promise<WindowAnalysisSummary> {
+      const label = `${args.model} ${windowLabel(args.window)}`;
+      const analysis = await classified(`analyse ${label}`, () => analyse(deps, args));
+      heartbeat({ step: 'record' });
+      await classified(`record ${label}`, () => recordRun(deps, now, { ...args, analysis }, 'ok'));
+      const { metrics: _metrics, ...summary } = analysis;
+      return summary;
+    },
+
+    /** For runs begun before the analysis recorded itself: the whole analysis, recorded by recordResults. */
+    async analyzeWindow(args: AnalyzeArgs): Promise<WindowAnalysis> {
+      return classified(`analyse ${args.model} ${windowLabel(args.window)}`, () => analyse(deps, args));
     },
   };
 }

@@ -13,6 +13,7 @@ import type { WindowRef } from './window-query.js';
 export function createRecordRunActivities(deps: ActivityDeps) {
   const now = clockOf(deps);
   return {
+    /** For runs begun before analyzeAndRecordWindow recorded the analysis itself. */
     async recordResults(args: RecordArgs): Promise<void> {
       return classified(`record ${args.model} ${windowLabel(args.window)}`, () => recordRun(deps, now, args, 'ok'));
     },
@@ -30,7 +31,7 @@ export interface RecordArgs extends WindowRef {
   analysis: WindowAnalysis | undefined;
 }
 
-async function recordRun(deps: ActivityDeps, now: () => Date, args: RecordArgs, status: 'ok' | 'no_data'): Promise<void> {
+export async function recordRun(deps: ActivityDeps, now: () => Date, args: RecordArgs, status: 'ok' | 'no_data'): Promise<void> {
   const { model, window, runId, asOf, analysis, prepared } = args;
   const key = { model, window_start: window.start };
   const modelVersion = prepared.modelVersions[0] ?? null;

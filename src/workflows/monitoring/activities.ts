@@ -11,11 +11,11 @@ export type DailyMonitoringSteps = Pick<MonitoringActivities, 'planMonitoringWin
   Pick<RetrainingActivities, 'evaluateRetrainTrigger'> &
   Pick<RunAuditActivities, 'auditRetraining'>;
 
-/** One window's short steps: recording and alerting. */
-export type WindowSteps = Pick<MonitoringActivities, 'recordNoData' | 'recordResults' | 'alertNoData' | 'raiseAlerts'>;
+/** One window's short steps: recording an empty window and alerting (recordResults: runs begun before analyses recorded themselves). */
+export type WindowSteps = Pick<MonitoringActivities, 'recordNoData' | 'alertNoData' | 'raiseAlerts' | 'recordResults'>;
 
-/** One window's long steps, which run queries in the warehouse and heartbeat. */
-export type WindowLongSteps = Pick<MonitoringActivities, 'prepareWindow' | 'scoreMissingPredictions' | 'analyzeWindow'>;
+/** One window's long steps, which run queries in the warehouse and heartbeat (analyzeWindow: runs begun before analyses recorded themselves). */
+export type WindowLongSteps = Pick<MonitoringActivities, 'prepareWindow' | 'scoreMissingPredictions' | 'analyzeAndRecordWindow' | 'analyzeWindow'>;
 
 export const dailySteps = proxyActivities<DailyMonitoringSteps>({
   startToCloseTimeout: '1 minute',

@@ -1,14 +1,8 @@
 // Monitors one model over one window: quarantine what breaks the contract, score rows the log has
 // no prediction for, compute drift / performance / bias in the warehouse, write the results back,
 // alert on breaches. One workflow id per (model, window): a rerun replaces that window's results.
-import {
-  defineQuery,
-  log,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { Breach, MonitorWindowResult, TimeWindow } from '../../domain/monitoring/types.js';
+import { defineQuery, log, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { Breach, MonitorWindowResult, PreparedWindow, TimeWindow, WindowAnalysis } from '../../domain/monitoring/types.js';
 import { modelIdKey, stageKey, workflowKindKey } from '../shared/search-attributes.js';
 import { windowLongSteps as long, windowSteps as quick } from './activities.js';
 
@@ -63,16 +57,33 @@ export async function monitorWindowWorkflow(input: MonitorWindowInput): Promise<
   }
 
   enter('analysing');
-  const analysis = await long.analyzeWindow({ model, window, asOf, runId });
+  const summary = await analyseAndRecord({ model, window, runId, asOf, startedAt, prepared }, enter);
 
-  enter('recording');
-  await quick.recordResults({ model, window, runId, asOf, startedAt, prepared, analysis });
-
-  const { metrics: _metrics, ...summary } = analysis;
-  const alertable = input.purpose === 'relabel' ? analysis.breaches.filter((breach: Breach) => breach.kind === 'performance') : analysis.breaches;
+  const alertable = input.purpose === 'relabel' ? summary.breaches.filter((breach: Breach) => breach.kind === 'performance') : summary.breaches;
   enter('alerting');
   await quick.raiseAlerts({ model, window, runId, workflowId: info.workflowId, breaches: alertable });
 
   enter('done');
   return { model, window, runId, asOf, status: 'ok', rows: prepared.rows, quarantined: prepared.quarantined, scored, modelVersions: prepared.modelVersions, analysis: summary };
+}
+
+/** Marks runs whose analysis step records the window itself (see analyseAndRecord). */
+const analysisRecordsWindowPatch = 'analysis-records-window';
+
+/**
+ * The window's analysis, recorded in the warehouse; what comes back is its summary, without the
+ * metric rows (they grow with the features and would travel through the history twice).
+ */
+async function analyseAndRecord(
+  args: { model: string; window: TimeWindow; runId: string; asOf: string; startedAt: string; prepared: PreparedWindow },
+  enter: (next: MonitorStage) => void,
+): Promise<Omit<WindowAnalysis, 'metrics'>> {
+  if (patched(analysisRecordsWindowPatch)) return long.analyzeAndRecordWindow(args);
+  // Runs begun before: the whole analysis came back and a step of its own recorded it.
+  const { model, window, runId, asOf } = args;
+  const analysis = await long.analyzeWindow({ model, window, asOf, runId });
+  enter('recording');
+  await quick.recordResults({ ...args, analysis });
+  const { metrics: _metrics, ...summary } = analysis;
+  return summary;
 }
