@@ -12,7 +12,7 @@ import { decideSignal, retrainingStatusQuery } from '../../src/workflows/retrain
 import { startRecordingServer } from '../support/slack-recording-server.js';
 import { decide, pendingDecisionInput } from '../support/decisions.js';
 import { maybeRecordHistory } from '../support/histories.js';
-import { addDays, startMonitoringRig, type MonitoringRig } from '../support/monitoring-rig.js';
+import { addDays, smallDataRetraining, startMonitoringRig, type MonitoringRig, type Variant } from '../support/monitoring-rig.js';
 import { startRetraining, waitForStage } from '../support/retraining-runs.js';
 import { uniqueId } from '../support/temporal.js';
 
@@ -52,11 +52,8 @@ describe('approval integrity on the dev server', function () {
 
   before(async function () {
     this.timeout(600_000);
-    rig = await startMonitoringRig();
+    rig = await startMonitoringRig({ configure: smallDataRetraining });
     at = `${addDays(rig.driftDate, 4)}T06:00:00.000Z`;
-    const model = rig.loaded.config.models[0]!;
-    model.retraining.tolerance = 1;
-    Object.assign(model.retraining.smoke, { p50Ms: 2000, p95Ms: 5000, maxMs: 10000 });
   });
 
   after(async () => {
@@ -165,14 +162,18 @@ describe('approval integrity on the dev server', function () {
     const flaky = new FlakyApprovalChannel();
     const steady = new RecordingNotifier('steady');
     const wobbly = new RecordingNotifier('wobbly', 1);
-    const saved = { approvals: rig.runtime.deps.approvals, notifiers: rig.runtime.deps.notifiers };
-    rig.runtime.deps.approvals = [new SlackApprovalChannel({ token: 'xoxb-test', channel: '#approvals', apiUrl: `${slack.origin}/api/` }), flaky];
-    rig.runtime.deps.notifiers = [steady, wobbly];
-    const model = rig.loaded.config.models[0]!;
-    model.retraining.approvalTimeout = '4s';
+    const variant: Variant = {
+      configure: (loaded) => {
+        loaded.config.models[0]!.retraining.approvalTimeout = '4s';
+      },
+      deps: {
+        approvals: [new SlackApprovalChannel({ token: 'xoxb-test', channel: '#approvals', apiUrl: `${slack.origin}/api/` }), flaky],
+        notifiers: [steady, wobbly],
+      },
+    };
     try {
       const workflowId = uniqueId('integrity-once');
-      const result = await (await startRetraining(rig, workflowId, { at, reason: 'integrity test' })).result();
+      const result = await rig.withVariant(variant, async (lane) => (await startRetraining(lane, workflowId, { at, reason: 'integrity test' })).result());
       assert.equal(result.outcome, 'expired');
       assert.equal(flaky.calls, 2, 'the step was retried');
       const paths = slack.requests.map((request) => request.path);
@@ -185,9 +186,6 @@ describe('approval integrity on the dev server', function () {
       assert.equal(wobbly.alerts.length, 1);
       assert.ok(steady.alerts[0]?.idempotencyKey !== undefined && steady.alerts[0].idempotencyKey === wobbly.alerts[0]?.idempotencyKey);
     } finally {
-      rig.runtime.deps.approvals = saved.approvals;
-      rig.runtime.deps.notifiers = saved.notifiers;
-      model.retraining.approvalTimeout = '24h';
       await slack.close();
     }
   });

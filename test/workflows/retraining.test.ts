@@ -8,7 +8,7 @@ import type { deployWorkflow } from '../../src/workflows/deploy/deploy.js';
 import type { RetrainingResult } from '../../src/workflows/retraining/messages.js';
 import { decide } from '../support/decisions.js';
 import { maybeRecordHistory } from '../support/histories.js';
-import { addDays, startMonitoringRig, type MonitoringRig } from '../support/monitoring-rig.js';
+import { addDays, smallDataRetraining, startMonitoringRig, type MonitoringRig, type Variant } from '../support/monitoring-rig.js';
 import { startRetraining, waitForStage } from '../support/retraining-runs.js';
 import { uniqueId } from '../support/temporal.js';
 
@@ -19,14 +19,9 @@ describe('retraining, approval and staged deploy on the dev server', function ()
 
   before(async function () {
     this.timeout(600_000);
-    rig = await startMonitoringRig();
-    at = `${addDays(rig.driftDate, 4)}T06:00:00.000Z`;
-    const model = rig.loaded.config.models[0]!;
     // The small data set gives a noisy holdout: the gate is exercised on its own below.
-    model.retraining.tolerance = 1;
-    model.retraining.smoke.p50Ms = 2000;
-    model.retraining.smoke.p95Ms = 5000;
-    model.retraining.smoke.maxMs = 10000;
+    rig = await startMonitoringRig({ configure: smallDataRetraining });
+    at = `${addDays(rig.driftDate, 4)}T06:00:00.000Z`;
   });
 
   after(async () => {
@@ -99,29 +94,32 @@ describe('retraining, approval and staged deploy on the dev server', function ()
   });
 
   it('turns an approval that waits past its deadline into a rejection with an alert', async () => {
-    const model = rig.loaded.config.models[0]!;
-    model.retraining.approvalTimeout = '2s';
-    try {
+    const shortApproval: Variant = {
+      configure: (loaded) => {
+        loaded.config.models[0]!.retraining.approvalTimeout = '2s';
+      },
+    };
+    await rig.withVariant(shortApproval, async (lane) => {
       const workflowId = uniqueId('retrain-expire');
-      const result = await (await startRetraining(rig, workflowId, { at })).result();
+      const result = await (await startRetraining(lane, workflowId, { at })).result();
       assert.equal(result.outcome, 'expired');
       assert.ok(rig.alerts.some((text) => text.includes('expired')), 'an alert said so');
       assert.ok((await auditActions(workflowId)).includes('approval.expired'));
-    } finally {
-      model.retraining.approvalTimeout = '24h';
-    }
+    });
   });
 
   it('stops the deploy when the staging smoke test fails, production untouched', async () => {
-    const contract = rig.loaded.contracts.demand!;
-    const saved = contract.prediction_range;
-    contract.prediction_range = { min: 0, max: 1 };
-    try {
+    const narrowRange: Variant = {
+      configure: (loaded) => {
+        loaded.contracts.demand!.prediction_range = { min: 0, max: 1 };
+      },
+    };
+    await rig.withVariant(narrowRange, async (lane) => {
       const before = await productionVersion();
       const version = (await rig.runtime.deps.modelHost.listModelVersions('demand')).map((v) => v.version).find((v) => v !== before) ?? 'v1';
       const workflowId = uniqueId('deploy-smoke');
       const result = await rig.client.workflow.execute<typeof deployWorkflow>('deployWorkflow', {
-        taskQueue: rig.taskQueue,
+        taskQueue: lane.taskQueue,
         workflowId,
         args: [{ model: 'demand', version, artifactUri: '', requestedBy: 'tester', reason: 'test', sampleWindow: { start: `${addDays(rig.driftDate, -7)}T00:00:00.000Z`, end: `${rig.driftDate}T00:00:00.000Z` } }],
       });
@@ -130,9 +128,7 @@ describe('retraining, approval and staged deploy on the dev server', function ()
       assert.ok(result.staging?.reasons.some((reason) => /range/.test(reason)), result.staging?.reasons.join('; '));
       assert.equal(await productionVersion(), before, 'production unchanged');
       assert.ok(rig.alerts.some((text) => text.includes('staging smoke test failed')));
-    } finally {
-      contract.prediction_range = saved;
-    }
+    });
   });
 
   it('rolls production back when its verification fails', async () => {
@@ -156,11 +152,10 @@ describe('retraining, approval and staged deploy on the dev server', function ()
         assert.equal(response.status < 300, true, await response.text());
       }
     };
-    rig.runtime.deps.modelHost = breaking;
-    try {
+    await rig.withVariant({ deps: { modelHost: breaking } }, async (lane) => {
       const workflowId = uniqueId('deploy-rollback');
       const result = await rig.client.workflow.execute<typeof deployWorkflow>('deployWorkflow', {
-        taskQueue: rig.taskQueue,
+        taskQueue: lane.taskQueue,
         workflowId,
         args: [{ model: 'demand', version: target, artifactUri: '', requestedBy: 'tester', reason: 'test', sampleWindow: { start: `${addDays(rig.driftDate, -7)}T00:00:00.000Z`, end: `${rig.driftDate}T00:00:00.000Z` } }],
       });
@@ -169,38 +164,41 @@ describe('retraining, approval and staged deploy on the dev server', function ()
       assert.equal(await productionVersion(), before, 'production serves the previous version again');
       assert.ok((await auditActions(workflowId)).includes('deploy.rolled-back'));
       assert.ok(rig.alerts.some((text) => text.includes('rolled back')));
-    } finally {
-      rig.runtime.deps.modelHost = real;
-    }
+    });
   });
 
   it('starts one retraining when drift persists in K of N windows, then holds off for the cooldown', async () => {
-    const trigger = rig.loaded.config.models[0]!.retraining.trigger;
-    Object.assign(trigger, { k: 2, n: 3, cooldown: '7d', enabled: true });
-    const retrainId = 'vigil-retrain-demand';
-    await rig.client.workflow.getHandle(retrainId).terminate('clean slate').catch(() => undefined);
-    const daily = async (day: string) => {
-      const workflowId = uniqueId('daily-trigger');
-      const result = await rig.client.workflow.execute<typeof dailyMonitoringWorkflow>('dailyMonitoringWorkflow', {
-        taskQueue: rig.taskQueue,
-        workflowId,
-        args: [{ model: 'demand', at: `${day}T06:00:00.000Z` }],
-      });
-      return { workflowId, result };
+    const twoOfThree: Variant = {
+      configure: (loaded) => {
+        Object.assign(loaded.config.models[0]!.retraining.trigger, { k: 2, n: 3, cooldown: '7d', enabled: true });
+      },
     };
-    const first = await daily(addDays(rig.driftDate, 1));
-    const second = await daily(addDays(rig.driftDate, 2));
-    const triggered = [first, second].find((run) => run.result.retraining.triggered);
-    assert.ok(triggered, `no trigger: ${first.result.retraining.reason} / ${second.result.retraining.reason}`);
-    await maybeRecordHistory(rig.client, triggered.workflowId, 'daily-monitoring-triggered');
-    assert.equal(triggered.result.retraining.workflowId, retrainId);
-    const description = await rig.client.workflow.getHandle(retrainId).describe();
-    assert.equal(description.status.name, 'RUNNING');
-    const third = await daily(addDays(rig.driftDate, 3));
-    assert.equal(third.result.retraining.triggered, false);
-    assert.match(third.result.retraining.reason, /cooldown/);
-    const audited = await rig.runtime.deps.audit.list({ model: 'demand' });
-    assert.equal(audited.filter((event) => event.action === 'retraining.triggered').length, 1, 'one trigger recorded');
-    await rig.client.workflow.getHandle(retrainId).terminate('test done');
+    await rig.withVariant(twoOfThree, async (lane) => {
+      const retrainId = 'vigil-retrain-demand';
+      await rig.client.workflow.getHandle(retrainId).terminate('clean slate').catch(() => undefined);
+      const daily = async (day: string) => {
+        const workflowId = uniqueId('daily-trigger');
+        const result = await rig.client.workflow.execute<typeof dailyMonitoringWorkflow>('dailyMonitoringWorkflow', {
+          taskQueue: lane.taskQueue,
+          workflowId,
+          args: [{ model: 'demand', at: `${day}T06:00:00.000Z` }],
+        });
+        return { workflowId, result };
+      };
+      const first = await daily(addDays(rig.driftDate, 1));
+      const second = await daily(addDays(rig.driftDate, 2));
+      const triggered = [first, second].find((run) => run.result.retraining.triggered);
+      assert.ok(triggered, `no trigger: ${first.result.retraining.reason} / ${second.result.retraining.reason}`);
+      await maybeRecordHistory(rig.client, triggered.workflowId, 'daily-monitoring-triggered');
+      assert.equal(triggered.result.retraining.workflowId, retrainId);
+      const description = await rig.client.workflow.getHandle(retrainId).describe();
+      assert.equal(description.status.name, 'RUNNING');
+      const third = await daily(addDays(rig.driftDate, 3));
+      assert.equal(third.result.retraining.triggered, false);
+      assert.match(third.result.retraining.reason, /cooldown/);
+      const audited = await rig.runtime.deps.audit.list({ model: 'demand' });
+      assert.equal(audited.filter((event) => event.action === 'retraining.triggered').length, 1, 'one trigger recorded');
+      await rig.client.workflow.getHandle(retrainId).terminate('test done');
+    });
   });
 });

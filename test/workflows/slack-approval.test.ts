@@ -3,10 +3,11 @@
 // and audited; an outsider's click is refused by the validator and audited in the run.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import type { LoadedConfig } from '../../src/config/load.js';
 import { startInteractions } from '../../src/worker/slack-interactions.js';
 import { retrainingStatusQuery, type RetrainingStatus } from '../../src/workflows/retraining/messages.js';
 import type { retrainingWorkflow } from '../../src/workflows/retraining/retraining.js';
-import { addDays, startMonitoringRig, type MonitoringRig } from '../support/monitoring-rig.js';
+import { addDays, smallDataRetraining, startMonitoringRig, type MonitoringRig } from '../support/monitoring-rig.js';
 import { freePort } from '../support/free-port.js';
 import { uniqueId } from '../support/temporal.js';
 import { startRecordingServer, type RecordingServer } from '../support/slack-recording-server.js';
@@ -42,6 +43,8 @@ function signed(body: string, secret = signingSecret, timestamp = Math.floor(Dat
 describe('Slack approval through the worker', function () {
   this.timeout(300_000);
   let rig: MonitoringRig;
+  /** The rig's config with the Slack section the interactions endpoint reads. */
+  let withSlack: LoadedConfig;
   let interactions: { close(): Promise<void> } | undefined;
   let url: string;
   let slack: RecordingServer;
@@ -50,25 +53,33 @@ describe('Slack approval through the worker', function () {
 
   before(async function () {
     this.timeout(600_000);
-    rig = await startMonitoringRig();
-    const model = rig.loaded.config.models[0]!;
-    model.retraining.tolerance = 1;
-    Object.assign(model.retraining.smoke, { p50Ms: 2000, p95Ms: 5000, maxMs: 10000 });
-    model.approvers = [{ channel: 'slack', id: 'U0APPROVER' }];
+    rig = await startMonitoringRig({
+      configure: (loaded) => {
+        smallDataRetraining(loaded);
+        loaded.config.models[0]!.approvers = [{ channel: 'slack', id: 'U0APPROVER' }];
+      },
+    });
     const port = await freePort();
-    rig.loaded.config.slack = {
-      botToken: 'xoxb-test',
-      signingSecret,
-      channel: '#ml',
-      interactionsHost: '127.0.0.1',
-      interactionsPort: port,
-      interactionsPath: '/slack/interactions',
+    // Only the endpoint sees Slack configured: the worker's channels stay the console.
+    withSlack = {
+      ...rig.loaded,
+      config: {
+        ...rig.loaded.config,
+        slack: {
+          botToken: 'xoxb-test',
+          signingSecret,
+          channel: '#ml',
+          interactionsHost: '127.0.0.1',
+          interactionsPort: port,
+          interactionsPath: '/slack/interactions',
+        },
+      },
     };
     process.env.TEMPORAL_ADDRESS = rig.env.address;
     // Clicks' response_url points at a local recorder, never at Slack.
     slack = await startRecordingServer();
     responseUrl = `${slack.origin}/actions/T0/1/test`;
-    interactions = await startInteractions(rig.loaded, rig.runtime, { responseUrlOrigins: [slack.origin] });
+    interactions = await startInteractions(withSlack, rig.runtime, { responseUrlOrigins: [slack.origin] });
     url = `http://127.0.0.1:${port}/slack/interactions`;
   });
 
@@ -77,7 +88,6 @@ describe('Slack approval through the worker', function () {
     await slack?.close();
     if (savedAddress === undefined) delete process.env.TEMPORAL_ADDRESS;
     else process.env.TEMPORAL_ADDRESS = savedAddress;
-    if (rig !== undefined) rig.loaded.config.slack = undefined;
     await rig?.close();
   });
 
@@ -149,7 +159,7 @@ describe('Slack approval through the worker', function () {
     // Refused requests are audited one row per source and minute with a count; closing the
     // endpoint reports the minute's last count.
     await interactions?.close();
-    interactions = await startInteractions(rig.loaded, rig.runtime, { responseUrlOrigins: [slack.origin] });
+    interactions = await startInteractions(withSlack, rig.runtime, { responseUrlOrigins: [slack.origin] });
     const refusedRequests = (await rig.runtime.deps.audit.list({})).filter((event) => event.action === 'approval.request-refused');
     assert.ok(refusedRequests.length >= 1 && refusedRequests.length <= 2, `${refusedRequests.length} rows (two only across a minute boundary)`);
     const counted = refusedRequests.reduce((sum, event) => sum + Number(event.detail?.count), 0);
