@@ -1,13 +1,10 @@
 // Data quality per feature: shares of missing, mistyped and out-of-range values against their
 // rules, and the feature's summary statistics.
 import type { FeatureQuality } from '../sql/quality.js';
+import { ratioOrNull as share } from '../stats/ratio.js';
 import type { WindowSummary } from '../sql/summary.js';
 import type { MetricCollector } from './metric-collector.js';
 import type { QualityPolicy } from './policy.js';
-
-function share(part: number, whole: number): number | null {
-  return whole > 0 ? part / whole : null;
-}
 
 /** Adds the quality metrics; true when any of them breached. */
 export function evaluateQuality(out: MetricCollector, features: readonly FeatureQuality[], policy: QualityPolicy): boolean {
