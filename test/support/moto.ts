@@ -32,6 +32,22 @@ export function awsClientConfig(motoUrl: string): AwsTestClientConfig {
   return { region: 'us-east-1', endpoint: motoUrl, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
 }
 
+/**
+ * The suite's client of moto, made in a `before` hook (which may wait for moto's first start) and
+ * destroyed after the suite; `ready` receives it.
+ */
+export function useMotoClient<C extends { destroy(): void }>(make: (config: AwsTestClientConfig) => C, ready: (client: C) => void): void {
+  let client: C | undefined;
+  before(async function () {
+    this.timeout(MOTO_STARTUP_TIMEOUT_MS);
+    client = make(awsClientConfig(await motoEndpoint()));
+    ready(client);
+  });
+  after(() => {
+    client?.destroy();
+  });
+}
+
 /** moto's internal state (`/moto-api/data.json`): service -> model class -> tracked instances. */
 export async function motoState(motoUrl: string): Promise<Record<string, Record<string, Record<string, unknown>[]>>> {
   const response = await fetch(`${motoUrl}/moto-api/data.json`);

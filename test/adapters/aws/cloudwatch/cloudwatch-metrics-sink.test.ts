@@ -11,7 +11,7 @@ import { alarmName, CloudWatchMetricsSink } from '../../../../src/adapters/aws/c
 import { NonRetryableError, RetryableError } from '../../../../src/domain/errors.js';
 import type { MetricPoint } from '../../../../src/ports/metrics-sink.js';
 import { freePort } from '../../../support/free-port.js';
-import { awsClientConfig, motoEndpoint, MOTO_STARTUP_TIMEOUT_MS } from '../../../support/moto.js';
+import { awsClientConfig, useMotoClient } from '../../../support/moto.js';
 
 let runCounter = 0;
 function uniqueModel(prefix: string): string {
@@ -25,11 +25,12 @@ function dimensionMap(dimensions: Dimension[] | undefined): Record<string, strin
 
 describe('CloudWatchMetricsSink (moto)', function () {
   let client: CloudWatchClient;
-
-  before(async function () {
-    this.timeout(MOTO_STARTUP_TIMEOUT_MS);
-    client = new CloudWatchClient({ ...awsClientConfig(await motoEndpoint()), maxAttempts: 1 });
-  });
+  useMotoClient(
+    (config) => new CloudWatchClient({ ...config, maxAttempts: 1 }),
+    (made) => {
+      client = made;
+    },
+  );
 
   it('publishes points with Model/Subject/Metric dimensions and their values', async function () {
     const namespace = 'VigilTest';

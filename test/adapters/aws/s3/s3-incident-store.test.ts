@@ -5,7 +5,7 @@ import { S3IncidentStore, safeSegment } from '../../../../src/adapters/aws/s3/s3
 import { S3ObjectStore } from '../../../../src/adapters/aws/s3/s3-object-store.js';
 import { NonRetryableError } from '../../../../src/domain/errors.js';
 import type { Incident } from '../../../../src/ports/incident-store.js';
-import { awsClientConfig, motoEndpoint, MOTO_STARTUP_TIMEOUT_MS } from '../../../support/moto.js';
+import { useMotoClient } from '../../../support/moto.js';
 
 let counter = 0;
 
@@ -25,15 +25,12 @@ function incident(overrides: Partial<Incident> = {}): Incident {
 
 describe('S3IncidentStore (moto)', function () {
   let client: S3Client;
-
-  before(async function () {
-    this.timeout(MOTO_STARTUP_TIMEOUT_MS);
-    client = new S3Client({ ...awsClientConfig(await motoEndpoint()), forcePathStyle: true });
-  });
-
-  after(() => {
-    client?.destroy();
-  });
+  useMotoClient(
+    (config) => new S3Client({ ...config, forcePathStyle: true }),
+    (made) => {
+      client = made;
+    },
+  );
 
   async function objects(): Promise<S3ObjectStore> {
     counter += 1;

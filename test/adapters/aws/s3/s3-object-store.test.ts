@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { CreateBucketCommand, GetBucketLifecycleConfigurationCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { S3ObjectStore } from '../../../../src/adapters/aws/s3/s3-object-store.js';
 import { NonRetryableError } from '../../../../src/domain/errors.js';
-import { awsClientConfig, motoEndpoint, MOTO_STARTUP_TIMEOUT_MS } from '../../../support/moto.js';
+import { useMotoClient } from '../../../support/moto.js';
 
 let counter = 0;
 function bucketName(): string {
@@ -13,16 +13,13 @@ function bucketName(): string {
 
 describe('S3ObjectStore (moto)', function () {
   let client: S3Client;
-
-  before(async function () {
-    this.timeout(MOTO_STARTUP_TIMEOUT_MS);
+  useMotoClient(
     // Path-style addressing: the bucket cannot be a subdomain of 127.0.0.1.
-    client = new S3Client({ ...awsClientConfig(await motoEndpoint()), forcePathStyle: true });
-  });
-
-  after(() => {
-    client?.destroy();
-  });
+    (config) => new S3Client({ ...config, forcePathStyle: true }),
+    (made) => {
+      client = made;
+    },
+  );
 
   async function store(encryption?: ConstructorParameters<typeof S3ObjectStore>[0]['encryption']): Promise<{ bucket: string; objects: S3ObjectStore }> {
     const bucket = bucketName();

@@ -13,7 +13,7 @@ import { SageMakerModelRegistry, type SageMakerModelRegistryOptions } from '../.
 import { MAX_METADATA_VALUE_LENGTH, decodeText, encodeText, modelPackageGroupName } from '../../../../src/adapters/aws/sagemaker/registry/registry-metadata.js';
 import { NonRetryableError } from '../../../../src/domain/errors.js';
 import type { RegisteredVersion } from '../../../../src/domain/retraining/registered-version.js';
-import { awsClientConfig, motoEndpoint, MOTO_STARTUP_TIMEOUT_MS } from '../../../support/moto.js';
+import { useMotoClient } from '../../../support/moto.js';
 
 const region = 'eu-west-3';
 const image = '123456789012.dkr.ecr.eu-west-3.amazonaws.com/vigil-inference:1.4.0';
@@ -42,15 +42,12 @@ function isNonRetryable(pattern: RegExp, code?: string): (error: unknown) => boo
 
 describe('SageMakerModelRegistry (moto)', function () {
   let client: SageMakerClient;
-
-  before(async function () {
-    this.timeout(MOTO_STARTUP_TIMEOUT_MS);
-    client = new SageMakerClient({ ...awsClientConfig(await motoEndpoint()), region, maxAttempts: 1 });
-  });
-
-  after(() => {
-    client?.destroy();
-  });
+  useMotoClient(
+    (config) => new SageMakerClient({ ...config, region, maxAttempts: 1 }),
+    (made) => {
+      client = made;
+    },
+  );
 
   function registry(overrides: Partial<SageMakerModelRegistryOptions> = {}): SageMakerModelRegistry {
     return new SageMakerModelRegistry({ client, inferenceImage: image, tags: { project: 'vigil', team: 'forecasting' }, ...overrides });
