@@ -136,6 +136,22 @@ export async function startMonitoringRig(options: MonitoringRigOptions = {}): Pr
   }
 }
 
+/**
+ * A rig for the suite: started before its tests, closed after them. `onStart` receives it (the
+ * suite keeps it in a variable of its own).
+ */
+export function useMonitoringRig(options: MonitoringRigOptions, onStart: (rig: MonitoringRig) => void): void {
+  let rig: MonitoringRig | undefined;
+  before(async function () {
+    this.timeout(600_000);
+    rig = await startMonitoringRig(options);
+    onStart(rig);
+  });
+  after(async () => {
+    await rig?.close();
+  });
+}
+
 /** The rolling weekly window whose last day is `day` (YYYY-MM-DD). */
 export function weekEndingOn(day: string): { start: string; end: string } {
   const end = Date.parse(`${day}T00:00:00Z`) + 86_400_000;

@@ -12,7 +12,7 @@ import { decideSignal, retrainingStatusQuery } from '../../src/workflows/retrain
 import { startRecordingServer } from '../support/slack-recording-server.js';
 import { decide, pendingDecisionInput } from '../support/decisions.js';
 import { maybeRecordHistory } from '../support/histories.js';
-import { addDays, smallDataRetraining, startMonitoringRig, type MonitoringRig, type Variant } from '../support/monitoring-rig.js';
+import { addDays, smallDataRetraining, useMonitoringRig, type MonitoringRig, type Variant } from '../support/monitoring-rig.js';
 import { startRetraining, waitForStage } from '../support/retraining-runs.js';
 import { uniqueId } from '../support/temporal.js';
 
@@ -49,15 +49,9 @@ describe('approval integrity on the dev server', function () {
   this.timeout(300_000);
   let rig: MonitoringRig;
   let at: string;
-
-  before(async function () {
-    this.timeout(600_000);
-    rig = await startMonitoringRig({ configure: smallDataRetraining });
+  useMonitoringRig({ configure: smallDataRetraining }, (started) => {
+    rig = started;
     at = `${addDays(rig.driftDate, 4)}T06:00:00.000Z`;
-  });
-
-  after(async () => {
-    await rig?.close();
   });
 
 

@@ -6,20 +6,14 @@ import type { MonitorWindowResult } from '../../src/domain/monitoring/types.js';
 import type { dailyMonitoringWorkflow } from '../../src/workflows/monitoring/daily-monitoring.js';
 import type { monitorWindowWorkflow, MonitorWindowInput } from '../../src/workflows/monitoring/monitor-window.js';
 import { maybeRecordHistory } from '../support/histories.js';
-import { addDays, startMonitoringRig, weekEndingOn, type MonitoringRig } from '../support/monitoring-rig.js';
+import { addDays, useMonitoringRig, weekEndingOn, type MonitoringRig } from '../support/monitoring-rig.js';
 import { uniqueId } from '../support/temporal.js';
 
 describe('monitoring workflows on the dev server', function () {
   this.timeout(300_000);
   let rig: MonitoringRig;
-
-  before(async function () {
-    this.timeout(600_000);
-    rig = await startMonitoringRig();
-  });
-
-  after(async () => {
-    await rig?.close();
+  useMonitoringRig({}, (started) => {
+    rig = started;
   });
 
   async function monitor(input: MonitorWindowInput, workflowId = uniqueId('monitor')): Promise<MonitorWindowResult> {

@@ -8,7 +8,7 @@ import type { deployWorkflow } from '../../src/workflows/deploy/deploy.js';
 import type { RetrainingResult } from '../../src/workflows/retraining/messages.js';
 import { decide } from '../support/decisions.js';
 import { maybeRecordHistory } from '../support/histories.js';
-import { addDays, smallDataRetraining, startMonitoringRig, type MonitoringRig, type Variant } from '../support/monitoring-rig.js';
+import { addDays, smallDataRetraining, useMonitoringRig, type MonitoringRig, type Variant } from '../support/monitoring-rig.js';
 import { startRetraining, waitForStage } from '../support/retraining-runs.js';
 import { uniqueId } from '../support/temporal.js';
 
@@ -16,16 +16,10 @@ describe('retraining, approval and staged deploy on the dev server', function ()
   this.timeout(300_000);
   let rig: MonitoringRig;
   let at: string;
-
-  before(async function () {
-    this.timeout(600_000);
-    // The small data set gives a noisy holdout: the gate is exercised on its own below.
-    rig = await startMonitoringRig({ configure: smallDataRetraining });
+  // The small data set gives a noisy holdout: the gate is exercised on its own below.
+  useMonitoringRig({ configure: smallDataRetraining }, (started) => {
+    rig = started;
     at = `${addDays(rig.driftDate, 4)}T06:00:00.000Z`;
-  });
-
-  after(async () => {
-    await rig?.close();
   });
 
 
