@@ -7,6 +7,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { closeOnSignals } from '../adapters/shared/http-listen.js';
 import { startModelServer, type ModelServer, type ModelServerOptions } from './model-server.js';
 
 function integer(name: string, text: string | undefined, fallback: number): number {
@@ -45,21 +46,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
   const options = modelServerOptions(argv, env);
   const server = await startModelServer({ ...options, faultInjection: false });
   console.log(`model server listening on ${server.url} (state in ${options.stateDir}, artifacts from ${options.artifactsDir})`);
-  let closing = false;
-  const stop = (signal: string): void => {
-    if (closing) return;
-    closing = true;
-    console.log(`model server: ${signal}, closing`);
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  closeOnSignals('model server', server);
   return server;
 }
 

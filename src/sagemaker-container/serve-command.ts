@@ -1,6 +1,7 @@
 // `vigil serve`: the entry point SageMaker starts the inference image with (`docker run <image>
 // serve`). Flags override SM_MODEL_DIR and SAGEMAKER_BIND_TO_PORT; SIGTERM (how SageMaker stops
 // a container) lets running invocations answer, then exits.
+import { closeOnSignals } from '../adapters/shared/http-listen.js';
 import {
   defaultContainerPort,
   defaultModelDir,
@@ -48,17 +49,6 @@ export async function serveCommand(options: ServeCommandOptions, env: NodeJS.Pro
   }
   const { model, version } = server.artifact;
   console.log(`vigil serve: ${model}/${version} from ${server.artifactPath}, listening on ${server.url}`);
-  const stop = (signal: string): void => {
-    console.log(`vigil serve: ${signal}, closing`);
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  closeOnSignals('vigil serve', server);
   return server;
 }
