@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listen } from '../../src/adapters/shared/http-listen.js';
+import { closeServer, listen } from '../../src/adapters/shared/http-listen.js';
 import { startModelServer, type ModelServer } from '../../src/model-server/model-server.js';
 import {
   ensureOwnModelServer,
@@ -30,10 +30,7 @@ describe('model server identity check', () => {
     await rm(dir, { recursive: true, force: true });
   });
   afterEach(async () => {
-    for (const other of others.splice(0)) {
-      other.closeAllConnections();
-      await new Promise((resolve) => other.close(resolve));
-    }
+    for (const other of others.splice(0)) await closeServer(other);
   });
 
   async function plainServer(answer: (body: string) => { status: number; text: string }): Promise<string> {

@@ -3,7 +3,7 @@
 // (DescribeEndpoint after an update). Handlers follow AWS's documented behaviour; every other
 // request is forwarded to moto untouched, so the adapters under test talk to one endpoint.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listen } from '../../src/adapters/shared/http-listen.js';
+import { closeServer, listen } from '../../src/adapters/shared/http-listen.js';
 import { forwardRequest, readRequestBody, sendAwsJson, signedRegion } from './http-forward.js';
 
 /** The SageMaker JSON 1.1 operation name, e.g. "UpdateEndpoint" (from X-Amz-Target: SageMaker.UpdateEndpoint). */
@@ -73,10 +73,6 @@ export async function startSageMakerShim(motoUrl: string, handlers: Record<Opera
   const { origin } = await listen(server);
   return {
     endpoint: origin,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error === undefined ? resolve() : reject(error)));
-      }),
+    close: () => closeServer(server),
   };
 }

@@ -1,7 +1,7 @@
 // A local HTTP server that records every request and answers with a canned reply: it stands in
 // for Slack's Web API and for a click's response_url.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listen } from '../../src/adapters/shared/http-listen.js';
 
 export interface RecordedRequest {
   method: string;
@@ -40,10 +40,9 @@ export async function startRecordingServer(reply: (request: RecordedRequest) => 
       for (const waiter of waiters.filter((entry) => requests.length >= entry.count)) waiter.resolve();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { origin } = await listen(server);
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin,
     requests,
     waitFor(count) {
       if (requests.length >= count) return Promise.resolve(requests);
@@ -58,10 +57,6 @@ export async function startRecordingServer(reply: (request: RecordedRequest) => 
         });
       });
     },
-    async close() {
-      const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-      server.closeAllConnections();
-      await closed;
-    },
+    close: () => closeServer(server),
   };
 }

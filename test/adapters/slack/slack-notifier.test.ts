@@ -1,10 +1,9 @@
 // SlackNotifier against a local server that answers like Slack's Web API: a new alert is posted
 // with Block Kit blocks, an ongoing one is edited in place, and a Slack error rejects.
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { SlackNotifier } from '../../../src/adapters/slack/slack-notifier.js';
 import type { Alert } from '../../../src/domain/alerts/alert.js';
+import { startRecordingServer, type RecordingServer } from '../../support/slack-recording-server.js';
 
 interface RecordedCall {
   method: string;
@@ -17,12 +16,6 @@ interface Block {
   text?: { type: string; text: string };
   fields?: { type: string; text: string }[];
   elements?: { type: string; text: string }[];
-}
-
-async function bodyOf(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Every text a block shows, flattened, so assertions can look for what a reader would see. */
@@ -48,23 +41,18 @@ const alert: Alert = {
 };
 
 describe('SlackNotifier', () => {
-  let server: Server;
+  let slack: RecordingServer;
   let calls: RecordedCall[] = [];
   let answer: (method: string) => Record<string, unknown>;
   let notifier: SlackNotifier;
 
   before(async () => {
-    server = createServer((request, response) => {
-      void bodyOf(request).then((body) => {
-        const method = (request.url ?? '').replace(/^\/api\//, '');
-        calls.push({ method, authorization: request.headers.authorization, params: new URLSearchParams(body) });
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(JSON.stringify(answer(method)));
-      });
+    slack = await startRecordingServer((request) => {
+      const method = request.path.replace(/^\/api\//, '');
+      calls.push({ method, authorization: request.headers.authorization, params: new URLSearchParams(request.body) });
+      return { status: 200, contentType: 'application/json', body: JSON.stringify(answer(method)) };
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    notifier = new SlackNotifier({ token: 'xoxb-test', channel: '#ml-alerts', apiUrl: `http://127.0.0.1:${port}/api/` });
+    notifier = new SlackNotifier({ token: 'xoxb-test', channel: '#ml-alerts', apiUrl: `${slack.origin}/api/` });
   });
 
   beforeEach(() => {
@@ -73,9 +61,7 @@ describe('SlackNotifier', () => {
   });
 
   after(async () => {
-    // The client keeps connections alive; drop them so close() returns.
-    server.closeAllConnections();
-    await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    await slack.close();
   });
 
   it('posts a new alert with text and blocks naming the model, window, breaches and run link', async () => {

@@ -6,7 +6,7 @@
 // immediately before the request it belongs to, one request at a time, so answers cannot cross.
 // It implements no AWS operation: every request still reaches moto.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listen } from '../../../src/adapters/shared/http-listen.js';
+import { closeServer, listen } from '../../../src/adapters/shared/http-listen.js';
 import { forwardRequest, readRequestBody, sendAwsJson, signedRegion } from '../http-forward.js';
 import type { AthenaAnswer } from '../athena-twin/athena-twin.js';
 
@@ -112,11 +112,7 @@ export async function startMotoFeeder(options: { upstream: string; motoUrl: stri
   return {
     endpoint: origin,
     counts,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error === undefined ? resolve() : reject(error)));
-      }),
+    close: () => closeServer(server),
   };
 }
 

@@ -17,7 +17,7 @@ import {
   type Tag,
 } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import { listen } from '../../../../src/adapters/shared/http-listen.js';
+import { closeServer, listen } from '../../../../src/adapters/shared/http-listen.js';
 import { modelDataOf } from '../../../../src/adapters/aws/sagemaker/model-data.js';
 import {
   SageMakerModelHost,
@@ -732,8 +732,7 @@ describe('SageMakerModelHost (moto)', function () {
       }
     } finally {
       failing.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeServer(server);
     }
   });
 
