@@ -17,22 +17,22 @@ import {
   type Tag,
 } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import { closeServer, listen } from '../../../../src/adapters/shared/http-listen.js';
-import { modelDataOf } from '../../../../src/adapters/aws/sagemaker/model-data.js';
+import { closeServer, listen } from '../../../../../src/adapters/shared/http-listen.js';
+import { modelDataOf } from '../../../../../src/adapters/aws/sagemaker/model-data.js';
 import {
   SageMakerModelHost,
   type SageMakerDeploymentOptions,
   type SageMakerModelHostOptions,
   type WaitProgress,
-} from '../../../../src/adapters/aws/sagemaker/hosting/sagemaker-model-host.js';
-import { resourceNamePrefix, variantNameFor, versionFromVariantName } from '../../../../src/adapters/aws/sagemaker/hosting/model-host-names.js';
-import { deploymentTags, endpointConfigName, modelResourceName } from '../../../../src/domain/deploy/names.js';
-import { ENDPOINT_ROLLED_BACK, NonRetryableError, RetryableError } from '../../../../src/domain/errors.js';
-import type { ModelVersionRef } from '../../../../src/ports/model-host.js';
-import { freePort } from '../../../support/free-port.js';
-import { awsClientConfig, motoEndpoint, MOTO_STARTUP_TIMEOUT_MS } from '../../../support/moto.js';
-import { startSageMakerShim, type SageMakerShim } from '../../../support/sagemaker-shim.js';
-import { sageMakerEndpointShim, type EndpointShimControl } from '../../../support/sagemaker-shim-endpoints.js';
+} from '../../../../../src/adapters/aws/sagemaker/hosting/sagemaker-model-host.js';
+import { resourceNamePrefix, variantNameFor, versionFromVariantName } from '../../../../../src/adapters/aws/sagemaker/hosting/model-host-names.js';
+import { deploymentTags, endpointConfigName, modelResourceName } from '../../../../../src/domain/deploy/names.js';
+import { ENDPOINT_ROLLED_BACK, NonRetryableError, RetryableError } from '../../../../../src/domain/errors.js';
+import type { ModelVersionRef } from '../../../../../src/ports/model-host.js';
+import { freePort } from '../../../../support/free-port.js';
+import { awsClientConfig, motoEndpoint, MOTO_STARTUP_TIMEOUT_MS } from '../../../../support/moto.js';
+import { startSageMakerShim, type SageMakerShim } from '../../../../support/sagemaker-shim.js';
+import { sageMakerEndpointShim, type EndpointShimControl } from '../../../../support/sagemaker-shim-endpoints.js';
 
 const role = 'arn:aws:iam::123456789012:role/vigil-sagemaker';
 const image = '123456789012.dkr.ecr.us-east-1.amazonaws.com/vigil-inference:1';

@@ -5,9 +5,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { deployPipeline, validatePipelineDefinition } from '../../../../src/adapters/aws/sagemaker/pipeline/pipeline-definition.js';
-import { PIPELINE_PARAMETER_NAMES, TUNABLE_PARAMETER_NAMES } from '../../../../src/adapters/aws/sagemaker/pipeline/sagemaker-training-pipeline.js';
-import { NonRetryableError } from '../../../../src/domain/errors.js';
+import { deployPipeline, validatePipelineDefinition } from '../../../../../src/adapters/aws/sagemaker/pipeline/pipeline-definition.js';
+import { PIPELINE_PARAMETER_NAMES, TUNABLE_PARAMETER_NAMES } from '../../../../../src/adapters/aws/sagemaker/pipeline/sagemaker-training-pipeline.js';
+import { NonRetryableError } from '../../../../../src/domain/errors.js';
 
 const definitionPath = 'deploy/sagemaker/training-pipeline.json';
 

@@ -9,11 +9,11 @@ import {
   SageMakerClient,
   type DescribeModelPackageCommandOutput,
 } from '@aws-sdk/client-sagemaker';
-import { SageMakerModelRegistry, type SageMakerModelRegistryOptions } from '../../../../src/adapters/aws/sagemaker/registry/sagemaker-model-registry.js';
-import { MAX_METADATA_VALUE_LENGTH, decodeText, encodeText, modelPackageGroupName } from '../../../../src/adapters/aws/sagemaker/registry/registry-metadata.js';
-import { NonRetryableError } from '../../../../src/domain/errors.js';
-import type { RegisteredVersion } from '../../../../src/domain/retraining/registered-version.js';
-import { useMotoClient } from '../../../support/moto.js';
+import { SageMakerModelRegistry, type SageMakerModelRegistryOptions } from '../../../../../src/adapters/aws/sagemaker/registry/sagemaker-model-registry.js';
+import { MAX_METADATA_VALUE_LENGTH, decodeText, encodeText, modelPackageGroupName } from '../../../../../src/adapters/aws/sagemaker/registry/registry-metadata.js';
+import { NonRetryableError } from '../../../../../src/domain/errors.js';
+import type { RegisteredVersion } from '../../../../../src/domain/retraining/registered-version.js';
+import { useMotoClient } from '../../../../support/moto.js';
 
 const region = 'eu-west-3';
 const image = '123456789012.dkr.ecr.eu-west-3.amazonaws.com/vigil-inference:1.4.0';

@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import { raiseWindowAlerts, type WindowAlertArgs } from '../../src/activities/monitoring/alerting.js';
-import type { ActivityDeps } from '../../src/activities/shared/activity-deps.js';
-import { FileIncidentStore } from '../../src/adapters/local/files/file-incident-store.js';
-import { validateConfig, type LoadedConfig } from '../../src/config/load.js';
-import type { Breach, TimeWindow } from '../../src/domain/monitoring/types.js';
-import type { Alert } from '../../src/domain/alerts/alert.js';
-import type { Notifier, NotifyResult } from '../../src/ports/notifier.js';
+import { raiseWindowAlerts, type WindowAlertArgs } from '../../../src/activities/monitoring/alerting.js';
+import type { ActivityDeps } from '../../../src/activities/shared/activity-deps.js';
+import { FileIncidentStore } from '../../../src/adapters/local/files/file-incident-store.js';
+import { validateConfig, type LoadedConfig } from '../../../src/config/load.js';
+import type { Breach, TimeWindow } from '../../../src/domain/monitoring/types.js';
+import type { Alert } from '../../../src/domain/alerts/alert.js';
+import type { Notifier, NotifyResult } from '../../../src/ports/notifier.js';
 
 class RecordingNotifier implements Notifier {
   readonly calls: { alert: Alert; previousRef: string | undefined }[] = [];

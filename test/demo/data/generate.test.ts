@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { parseContract, featureOrder } from '../../src/domain/contract/contract.js';
-import { demoContract, weekendDays } from '../../src/demo/data/contract.js';
-import { generateDemo, type DemoDay, type DemoOptions } from '../../src/demo/data/generate.js';
-import { trainDemoModel } from '../../src/demo/data/model.js';
-import { createRandom, deriveSeed } from '../../src/demo/data/random.js';
-import { coerceRow } from '../../src/domain/model/coerce.js';
-import { predict } from '../../src/domain/model/predict.js';
+import { parseContract, featureOrder } from '../../../src/domain/contract/contract.js';
+import { demoContract, weekendDays } from '../../../src/demo/data/contract.js';
+import { generateDemo, type DemoDay, type DemoOptions } from '../../../src/demo/data/generate.js';
+import { trainDemoModel } from '../../../src/demo/data/model.js';
+import { createRandom, deriveSeed } from '../../../src/demo/data/random.js';
+import { coerceRow } from '../../../src/domain/model/coerce.js';
+import { predict } from '../../../src/domain/model/predict.js';
 
 const options: DemoOptions = { seed: 11, startDate: '2024-03-04', days: 14, rowsPerDay: 800, driftFromDay: 7 };
 const dayMs = 86_400_000;

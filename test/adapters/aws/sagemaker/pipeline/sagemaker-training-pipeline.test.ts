@@ -13,20 +13,20 @@ import {
   ListTagsCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { S3ObjectStore } from '../../../../src/adapters/aws/s3/s3-object-store.js';
-import { deployPipeline, type DeployPipelineOptions } from '../../../../src/adapters/aws/sagemaker/pipeline/pipeline-definition.js';
-import { SageMakerTrainingPipeline, type SageMakerTrainingPipelineOptions } from '../../../../src/adapters/aws/sagemaker/pipeline/sagemaker-training-pipeline.js';
-import { parseContract } from '../../../../src/domain/contract/contract.js';
-import { demoContract } from '../../../../src/demo/data/contract.js';
-import { NonRetryableError } from '../../../../src/domain/errors.js';
-import { athenaDialect } from '../../../../src/domain/sql/dialect.js';
-import type { MonitoringTables } from '../../../../src/domain/sql/query-input.js';
-import { trainingRowsSql } from '../../../../src/domain/sql/training-rows.js';
-import type { TrainingRequest } from '../../../../src/ports/training-pipeline.js';
-import type { QueryResult, Warehouse } from '../../../../src/ports/warehouse.js';
-import { awsClientConfig, motoEndpoint, MOTO_STARTUP_TIMEOUT_MS } from '../../../support/moto.js';
-import { startSageMakerShim, type SageMakerShim } from '../../../support/sagemaker-shim.js';
-import { createPipelineStepsShim } from '../../../support/sagemaker-shim-pipelines.js';
+import { S3ObjectStore } from '../../../../../src/adapters/aws/s3/s3-object-store.js';
+import { deployPipeline, type DeployPipelineOptions } from '../../../../../src/adapters/aws/sagemaker/pipeline/pipeline-definition.js';
+import { SageMakerTrainingPipeline, type SageMakerTrainingPipelineOptions } from '../../../../../src/adapters/aws/sagemaker/pipeline/sagemaker-training-pipeline.js';
+import { parseContract } from '../../../../../src/domain/contract/contract.js';
+import { demoContract } from '../../../../../src/demo/data/contract.js';
+import { NonRetryableError } from '../../../../../src/domain/errors.js';
+import { athenaDialect } from '../../../../../src/domain/sql/dialect.js';
+import type { MonitoringTables } from '../../../../../src/domain/sql/query-input.js';
+import { trainingRowsSql } from '../../../../../src/domain/sql/training-rows.js';
+import type { TrainingRequest } from '../../../../../src/ports/training-pipeline.js';
+import type { QueryResult, Warehouse } from '../../../../../src/ports/warehouse.js';
+import { awsClientConfig, motoEndpoint, MOTO_STARTUP_TIMEOUT_MS } from '../../../../support/moto.js';
+import { startSageMakerShim, type SageMakerShim } from '../../../../support/sagemaker-shim.js';
+import { createPipelineStepsShim } from '../../../../support/sagemaker-shim-pipelines.js';
 
 const definitionPath = 'deploy/sagemaker/training-pipeline.json';
 const roleArn = 'arn:aws:iam::123456789012:role/vigil-sagemaker';

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { compareFiles, type FeatureComparison } from '../../src/client/drift/file-comparison.js';
-import { parseContract } from '../../src/domain/contract/contract.js';
+import { compareFiles, type FeatureComparison } from '../../../src/client/drift/file-comparison.js';
+import { parseContract } from '../../../src/domain/contract/contract.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const stores = ['mall', 'street', 'outlet'];
 
 /** 300 rows: price cycles 10..29, qty 0..9, store and zone cycle. `shift` moves price only. */
