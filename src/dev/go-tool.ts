@@ -32,8 +32,6 @@ export interface ResolveToolOptions {
   cacheDir?: string;
   /** Receives one line per build step: a first build takes minutes. */
   onProgress?: (line: string) => void;
-  /** When false, a tool found on PATH is not used (e.g. a `docker` without the compose plugin). */
-  usePath?: boolean;
 }
 
 export function vigilCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -78,11 +76,9 @@ export async function resolveGoTool(tool: GoTool, options: ResolveToolOptions = 
     if (!(await isExecutable(explicit))) throw new Error(`${tool.pathVariable}=${explicit} is not an executable file`);
     return { path: explicit, source: 'variable' };
   }
-  if (options.usePath !== false) {
-    for (const name of tool.pathNames) {
-      const onPath = await findOnPath(name, env);
-      if (onPath !== undefined) return { path: onPath, source: 'PATH' };
-    }
+  for (const name of tool.pathNames) {
+    const onPath = await findOnPath(name, env);
+    if (onPath !== undefined) return { path: onPath, source: 'PATH' };
   }
   const cacheDir = options.cacheDir ?? vigilCacheDir(env);
   const dir = cachedToolDir(tool, cacheDir);
