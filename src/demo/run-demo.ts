@@ -5,11 +5,11 @@
 import { appendFile, mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Client, Connection, WorkflowIdReusePolicy } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime as TemporalRuntime } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime as TemporalRuntime, type Worker } from '@temporalio/worker';
 import { writeDemoFiles, type DemoFilesOptions, type DemoFilesResult } from './demo-files.js';
 import { artifactPathFor } from '../adapters/local/model-host/local-model-host.js';
 import { startModelServer, type ModelServer } from '../model-server/model-server.js';
-import { loadConfig } from '../config/load.js';
+import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { ensureDevServer, type DevServerHandle } from '../dev/dev-server.js';
 import { ensureSearchAttributes } from '../dev/search-attributes.js';
 import type { MonitorWindowResult } from '../domain/monitoring/types.js';
@@ -47,144 +47,245 @@ export interface DemoResult {
   retrainings: { day: string; reason: string; outcome: RetrainingResult['outcome'] | 'pending'; version?: string }[];
 }
 
+/** What every step of the run shares: where it works, what it says, and what it must stop. */
+interface DemoRun {
+  dir: string;
+  scenario: DemoScenario;
+  options: DemoOptions;
+  log: (line: string) => void;
+  progress: ProgressLine;
+  /** Stops what the run started, run in reverse order when the demo ends. */
+  cleanups: (() => Promise<void>)[];
+}
+
+/** The running parts the daily loop drives. */
+interface DemoStack {
+  dev: DevServerHandle;
+  loaded: LoadedConfig;
+  runtime: Runtime;
+  client: Client;
+  worker: Worker;
+  alertsLog: string;
+  /** Alert messages written so far. */
+  alerts(): number;
+}
+
+interface Replayed {
+  windows: MonitorWindowResult[];
+  coverageHistory: DemoResult['coverageHistory'];
+  retrainings: DemoResult['retrainings'];
+  driftDate: string;
+}
+
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
-  const dir = resolve(options.dir ?? join('.vigil', 'demo'));
-  const log = options.log ?? ((line: string) => console.log(line));
-  const scenario = { ...demoScenario, ...(options.scale ?? {}) };
-  const progress = new ProgressLine();
+  const run: DemoRun = {
+    dir: resolve(options.dir ?? join('.vigil', 'demo')),
+    scenario: { ...demoScenario, ...(options.scale ?? {}) },
+    options,
+    log: options.log ?? ((line: string) => console.log(line)),
+    progress: new ProgressLine(),
+    cleanups: [],
+  };
   quietWorkerLogs();
-  const cleanups: (() => Promise<void>)[] = [];
-  let dev: DevServerHandle | undefined;
   try {
-    const { configPath, files } = await prepareDemoWorkspace(dir, scenario, (date) => progress.update(`generating demo traffic ${date}`));
-    log(`vigil demo: config ${configPath}`);
-    progress.done(
-      `generated ${files.counts.production} production rows over ${files.counts.days} days ` +
-        `(${files.counts.malformed} malformed), ${files.counts.baseline} baseline rows; trained model v1` +
-        (files.artifact.metrics === undefined ? '' : ` (holdout RMSE ${files.artifact.metrics.rmse.toFixed(2)})`),
-    );
-
-    dev = await ensureDevServer({
-      dataDir: join(dir, 'temporal'),
-      ...(options.temporalPort === undefined ? {} : { port: options.temporalPort }),
-      ...(options.uiPort === undefined ? {} : { uiPort: options.uiPort }),
-      onProgress: (line) => progress.update(line),
-    });
-    progress.done(`Temporal at ${dev.address}, Web UI ${dev.uiUrl}`);
-    const devServer = dev;
-    cleanups.push(() => devServer.stop());
-
-    const modelServer: ModelServer = await startModelServer({ port: 0, host: '127.0.0.1', stateDir: join(dir, 'model-server'), artifactsDir: join(dir, 'models') });
-    cleanups.push(() => modelServer.close());
-
-    const alertsLog = join(dir, 'alerts.log');
-    await rm(alertsLog, { force: true });
-    await rm(join(dir, 'incidents.json'), { force: true });
-    let alerts = 0;
-    const loaded = await loadConfig(configPath);
-    const runtime: Runtime = await composeRuntime(loaded, {
-      modelServerUrl: modelServer.url,
-      writeApproval: (text) => {
-        progress.done();
-        log(text.trimEnd());
-      },
-      writeAlert: (text) => {
-        alerts += 1;
-        void appendFile(alertsLog, text);
-      },
-    });
-    cleanups.push(() => runtime.close());
-
-    const v1 = { model: 'demand', version: 'v1', artifactUri: artifactPathFor(dir, 'demand', 'v1') };
-    const tags = { 'vigil:model': 'demand', 'vigil:version': 'v1', 'vigil:env': 'demo' };
-    await runtime.deps.modelHost.createModelVersion(v1, tags);
-    await runtime.deps.modelHost.pointEndpoint('demand-production', v1, tags);
-    log(`model server ${modelServer.url}: endpoint demand-production serves v1`);
-
-    const workerConnection = await NativeConnection.connect({ address: dev.address });
-    cleanups.push(() => workerConnection.close());
-    const clientConnection = await Connection.connect({ address: dev.address });
-    cleanups.push(() => clientConnection.close());
-    const client = new Client({ connection: clientConnection });
-    if (!dev.started) await ensureSearchAttributes(clientConnection, 'default');
-    progress.update('starting the worker (bundling workflows)');
-    const worker = await createVigilWorker({
-      connection: workerConnection,
-      namespace: 'default',
-      taskQueue: loaded.config.temporal.taskQueue,
-      deps: runtime.deps,
-    });
-
-    const latest = new Map<string, MonitorWindowResult>();
-    const retrainings: DemoResult['retrainings'] = [];
-    const coverageHistory: DemoResult['coverageHistory'] = [];
-    const driftDate = new Date(Date.parse(`${scenario.startDate}T00:00:00Z`) + scenario.driftFromDay * dayMs).toISOString().slice(0, 10);
-    const record = (result: MonitorWindowResult): void => {
-      // Windows reaching back before the first day of traffic are partial: not shown.
-      if (Date.parse(result.window.start) < Date.parse(`${scenario.startDate}T00:00:00Z`)) return;
-      latest.set(result.window.start, result);
-      if (windowLabel(result.window).endsWith(driftDate)) coverageHistory.push({ asOf: result.asOf, labelCoverage: result.analysis?.labelCoverage ?? null });
+    const configPath = await generateWorkspace(run);
+    const stack = await startStack(run, configPath);
+    const replayed = await replayDays(run, stack);
+    printSummary(run, stack, replayed);
+    return {
+      windows: replayed.windows,
+      coverageHistory: replayed.coverageHistory,
+      alerts: stack.alerts(),
+      uiUrl: stack.dev.uiUrl,
+      retrainings: replayed.retrainings,
     };
-
-    await worker.runUntil(async () => {
-      const first = Date.parse(`${scenario.startDate}T00:00:00Z`);
-      // Start where the first run's windows, and the older ones it re-evaluates, are all full:
-      // windows reaching back before the first day of traffic would look like drift.
-      const { windowDays, relabelDays } = loaded.config.models[0]!.monitoring;
-      const firstDay = Math.min(scenario.days - 1, windowDays - 1 + relabelDays);
-      for (let day = firstDay; day < scenario.days; day += 1) {
-        // The schedule fires at 06:00 UTC the next day and monitors the day before.
-        const at = new Date(first + (day + 1) * dayMs + 6 * hourMs).toISOString();
-        const date = new Date(first + day * dayMs).toISOString().slice(0, 10);
-        // The day's traffic goes through the production endpoint: the log records who served it.
-        await serveDemoDay({
-          partitionPath: join(dir, 'data', 'production_log', `date=${date}`, 'part.parquet'),
-          contract: loaded.contracts.demand!,
-          endpoint: 'demand-production',
-          modelHost: runtime.deps.modelHost,
-        });
-        progress.update(`monitoring ${bar(day - firstDay, scenario.days - firstDay)} ${new Date(first + day * dayMs).toISOString().slice(0, 10)}`);
-        const result = await client.workflow.execute<typeof dailyMonitoringWorkflow>('dailyMonitoringWorkflow', {
-          taskQueue: loaded.config.temporal.taskQueue,
-          workflowId: `vigil-demo-daily-demand-${at.slice(0, 10)}`,
-          args: [{ model: 'demand', at }],
-          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-        });
-        for (const relabelled of [...result.relabelled].reverse()) record(relabelled);
-        record(result.current);
-        if (result.retraining.triggered && result.retraining.workflowId !== undefined && result.retraining.joined !== true) {
-          progress.done(`${date}: drift persisted (${result.retraining.reason}): retraining ${result.retraining.workflowId}`);
-          retrainings.push(await followRetraining(client, result.retraining.workflowId, date, result.retraining.reason, options.yes === true, log));
-        }
-      }
-      progress.done(`ran the daily monitoring for ${scenario.days - firstDay} days (each run also re-evaluates the ${relabelDays} windows before it as labels arrive)`);
-    });
-
-    const windows = [...latest.values()].sort((a, b) => a.window.start.localeCompare(b.window.start));
-    log('');
-    log(summaryTable(windows, { markDay: driftDate }));
-    log('');
-    log(`drift was injected from ${driftDate}; windows marked << breached a threshold (details in ${alertsLog}).`);
-    if (coverageHistory.length > 0) {
-      const steps = coverageHistory.map((entry) => `${entry.asOf.slice(0, 10)}: ${entry.labelCoverage === null ? '-' : `${Math.round(entry.labelCoverage * 100)}%`}`);
-      log(`label coverage of ${driftDate} as its delayed labels arrived: ${steps.join(' -> ')}`);
-    }
-    log(`${alerts} alert messages (new incidents and updates); results in ${join(dir, 'warehouse.duckdb')} (monitoring_metrics, monitoring_runs, quarantine)`);
-    log(`Temporal UI: ${dev.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent("VigilModel='demand'")}`);
-    if (dev.started) log('(the demo stops its Temporal dev server on exit; run `npx vigil dev` to keep one running and browse the UI)');
-    for (const entry of retrainings) {
-      log(`retraining triggered on ${entry.day} (${entry.reason}): ${entry.outcome}${entry.version === undefined ? '' : ` ${entry.version}`}`);
-    }
-    return { windows, coverageHistory, alerts, uiUrl: dev.uiUrl, retrainings };
   } finally {
-    progress.done();
-    for (const cleanup of cleanups.reverse()) {
+    run.progress.done();
+    for (const cleanup of run.cleanups.reverse()) {
       try {
         await cleanup();
       } catch (error) {
         console.error(`vigil demo: cleanup failed: ${String(error)}`);
       }
     }
+  }
+}
+
+/** Writes the config, the traffic and model v1, and says what was generated. */
+async function generateWorkspace(run: DemoRun): Promise<string> {
+  const { configPath, files } = await prepareDemoWorkspace(run.dir, run.scenario, (date) => run.progress.update(`generating demo traffic ${date}`));
+  run.log(`vigil demo: config ${configPath}`);
+  run.progress.done(
+    `generated ${files.counts.production} production rows over ${files.counts.days} days ` +
+      `(${files.counts.malformed} malformed), ${files.counts.baseline} baseline rows; trained model v1` +
+      (files.artifact.metrics === undefined ? '' : ` (holdout RMSE ${files.artifact.metrics.rmse.toFixed(2)})`),
+  );
+  return configPath;
+}
+
+/** Temporal, the model server serving v1, the composed runtime and a worker, each stopped at the end. */
+async function startStack(run: DemoRun, configPath: string): Promise<DemoStack> {
+  const dev = await ensureDevServer({
+    dataDir: join(run.dir, 'temporal'),
+    ...(run.options.temporalPort === undefined ? {} : { port: run.options.temporalPort }),
+    ...(run.options.uiPort === undefined ? {} : { uiPort: run.options.uiPort }),
+    onProgress: (line) => run.progress.update(line),
+  });
+  run.progress.done(`Temporal at ${dev.address}, Web UI ${dev.uiUrl}`);
+  run.cleanups.push(() => dev.stop());
+
+  const modelServer: ModelServer = await startModelServer({ port: 0, host: '127.0.0.1', stateDir: join(run.dir, 'model-server'), artifactsDir: join(run.dir, 'models') });
+  run.cleanups.push(() => modelServer.close());
+  const { loaded, runtime, alertsLog, alerts } = await composeDemoRuntime(run, configPath, modelServer.url);
+  await serveV1(run, runtime);
+  run.log(`model server ${modelServer.url}: endpoint demand-production serves v1`);
+  const { client, worker } = await startDemoWorker(run, dev, loaded, runtime);
+  return { dev, loaded, runtime, client, worker, alertsLog, alerts };
+}
+
+/** The worker's runtime, its alerts counted and appended to alerts.log, approval requests printed. */
+async function composeDemoRuntime(
+  run: DemoRun,
+  configPath: string,
+  modelServerUrl: string,
+): Promise<{ loaded: LoadedConfig; runtime: Runtime; alertsLog: string; alerts: () => number }> {
+  const alertsLog = join(run.dir, 'alerts.log');
+  await rm(alertsLog, { force: true });
+  await rm(join(run.dir, 'incidents.json'), { force: true });
+  let alerts = 0;
+  const loaded = await loadConfig(configPath);
+  const runtime: Runtime = await composeRuntime(loaded, {
+    modelServerUrl,
+    writeApproval: (text) => {
+      run.progress.done();
+      run.log(text.trimEnd());
+    },
+    writeAlert: (text) => {
+      alerts += 1;
+      void appendFile(alertsLog, text);
+    },
+  });
+  run.cleanups.push(() => runtime.close());
+  return { loaded, runtime, alertsLog, alerts: () => alerts };
+}
+
+/** Model v1, as a first deployment would have left it: registered with the host and serving production. */
+async function serveV1(run: DemoRun, runtime: Runtime): Promise<void> {
+  const v1 = { model: 'demand', version: 'v1', artifactUri: artifactPathFor(run.dir, 'demand', 'v1') };
+  const tags = { 'vigil:model': 'demand', 'vigil:version': 'v1', 'vigil:env': 'demo' };
+  await runtime.deps.modelHost.createModelVersion(v1, tags);
+  await runtime.deps.modelHost.pointEndpoint('demand-production', v1, tags);
+}
+
+async function startDemoWorker(run: DemoRun, dev: DevServerHandle, loaded: LoadedConfig, runtime: Runtime): Promise<{ client: Client; worker: Worker }> {
+  const workerConnection = await NativeConnection.connect({ address: dev.address });
+  run.cleanups.push(() => workerConnection.close());
+  const clientConnection = await Connection.connect({ address: dev.address });
+  run.cleanups.push(() => clientConnection.close());
+  const client = new Client({ connection: clientConnection });
+  if (!dev.started) await ensureSearchAttributes(clientConnection, 'default');
+  run.progress.update('starting the worker (bundling workflows)');
+  const worker = await createVigilWorker({
+    connection: workerConnection,
+    namespace: 'default',
+    taskQueue: loaded.config.temporal.taskQueue,
+    deps: runtime.deps,
+  });
+  return { client, worker };
+}
+
+/** The daily monitoring schedule over every day of traffic, following the retrainings it starts. */
+async function replayDays(run: DemoRun, stack: DemoStack): Promise<Replayed> {
+  const { scenario, progress } = run;
+  const first = Date.parse(`${scenario.startDate}T00:00:00Z`);
+  const driftDate = new Date(first + scenario.driftFromDay * dayMs).toISOString().slice(0, 10);
+  const recorder = windowRecorder(first, driftDate);
+  const retrainings: DemoResult['retrainings'] = [];
+  await stack.worker.runUntil(async () => {
+    // Start where the first run's windows, and the older ones it re-evaluates, are all full:
+    // windows reaching back before the first day of traffic would look like drift.
+    const { windowDays, relabelDays } = stack.loaded.config.models[0]!.monitoring;
+    const firstDay = Math.min(scenario.days - 1, windowDays - 1 + relabelDays);
+    for (let day = firstDay; day < scenario.days; day += 1) {
+      const date = new Date(first + day * dayMs).toISOString().slice(0, 10);
+      const result = await monitorDay(run, stack, date, `monitoring ${bar(day - firstDay, scenario.days - firstDay)} ${date}`);
+      for (const relabelled of [...result.relabelled].reverse()) recorder.record(relabelled);
+      recorder.record(result.current);
+      const retraining = result.retraining;
+      if (retraining.triggered && retraining.workflowId !== undefined && retraining.joined !== true) {
+        progress.done(`${date}: drift persisted (${retraining.reason}): retraining ${retraining.workflowId}`);
+        retrainings.push(await followRetraining(stack.client, retraining.workflowId, date, retraining.reason, run.options.yes === true, run.log));
+      }
+    }
+    progress.done(`ran the daily monitoring for ${scenario.days - firstDay} days (each run also re-evaluates the ${relabelDays} windows before it as labels arrive)`);
+  });
+  return { windows: recorder.windows(), coverageHistory: recorder.coverageHistory, retrainings, driftDate };
+}
+
+/**
+ * One day (YYYY-MM-DD): its traffic served through the production endpoint, then the schedule's
+ * run for it, with `progressLine` shown while it monitors.
+ */
+async function monitorDay(
+  run: DemoRun,
+  stack: DemoStack,
+  date: string,
+  progressLine: string,
+): Promise<Awaited<ReturnType<typeof dailyMonitoringWorkflow>>> {
+  // The schedule fires at 06:00 UTC the next day and monitors the day before.
+  const at = new Date(Date.parse(`${date}T00:00:00Z`) + dayMs + 6 * hourMs).toISOString();
+  // The day's traffic goes through the production endpoint: the log records who served it.
+  await serveDemoDay({
+    partitionPath: join(run.dir, 'data', 'production_log', `date=${date}`, 'part.parquet'),
+    contract: stack.loaded.contracts.demand!,
+    endpoint: 'demand-production',
+    modelHost: stack.runtime.deps.modelHost,
+  });
+  run.progress.update(progressLine);
+  return stack.client.workflow.execute<typeof dailyMonitoringWorkflow>('dailyMonitoringWorkflow', {
+    taskQueue: stack.loaded.config.temporal.taskQueue,
+    workflowId: `vigil-demo-daily-demand-${at.slice(0, 10)}`,
+    args: [{ model: 'demand', at }],
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+  });
+}
+
+/** Keeps the newest result of each window, and how the drift day's label coverage grew. */
+function windowRecorder(first: number, driftDate: string): {
+  record(result: MonitorWindowResult): void;
+  windows(): MonitorWindowResult[];
+  coverageHistory: DemoResult['coverageHistory'];
+} {
+  const latest = new Map<string, MonitorWindowResult>();
+  const coverageHistory: DemoResult['coverageHistory'] = [];
+  return {
+    record(result) {
+      // Windows reaching back before the first day of traffic are partial: not shown.
+      if (Date.parse(result.window.start) < first) return;
+      latest.set(result.window.start, result);
+      if (windowLabel(result.window).endsWith(driftDate)) coverageHistory.push({ asOf: result.asOf, labelCoverage: result.analysis?.labelCoverage ?? null });
+    },
+    windows: () => [...latest.values()].sort((a, b) => a.window.start.localeCompare(b.window.start)),
+    coverageHistory,
+  };
+}
+
+function printSummary(run: DemoRun, stack: DemoStack, replayed: Replayed): void {
+  const { log } = run;
+  const { driftDate, coverageHistory } = replayed;
+  log('');
+  log(summaryTable(replayed.windows, { markDay: driftDate }));
+  log('');
+  log(`drift was injected from ${driftDate}; windows marked << breached a threshold (details in ${stack.alertsLog}).`);
+  if (coverageHistory.length > 0) {
+    const steps = coverageHistory.map((entry) => `${entry.asOf.slice(0, 10)}: ${entry.labelCoverage === null ? '-' : `${Math.round(entry.labelCoverage * 100)}%`}`);
+    log(`label coverage of ${driftDate} as its delayed labels arrived: ${steps.join(' -> ')}`);
+  }
+  log(`${stack.alerts()} alert messages (new incidents and updates); results in ${join(run.dir, 'warehouse.duckdb')} (monitoring_metrics, monitoring_runs, quarantine)`);
+  log(`Temporal UI: ${stack.dev.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent("VigilModel='demand'")}`);
+  if (stack.dev.started) log('(the demo stops its Temporal dev server on exit; run `npx vigil dev` to keep one running and browse the UI)');
+  for (const entry of replayed.retrainings) {
+    log(`retraining triggered on ${entry.day} (${entry.reason}): ${entry.outcome}${entry.version === undefined ? '' : ` ${entry.version}`}`);
   }
 }
 
