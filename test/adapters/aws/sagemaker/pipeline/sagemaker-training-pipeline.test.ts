@@ -25,6 +25,7 @@ import { trainingRowsSql } from '../../../../../src/domain/sql/training-rows.js'
 import type { TrainingRequest } from '../../../../../src/ports/training-pipeline.js';
 import type { QueryResult, Warehouse } from '../../../../../src/ports/warehouse.js';
 import { awsClientConfig, motoEndpoint, MOTO_STARTUP_TIMEOUT_MS } from '../../../../support/moto.js';
+import { isNonRetryable } from '../../../../support/errors.js';
 import { startSageMakerShim, type SageMakerShim } from '../../../../support/sagemaker-shim.js';
 import { createPipelineStepsShim } from '../../../../support/sagemaker-shim-pipelines.js';
 
@@ -51,10 +52,6 @@ function request(model: string, overrides: Partial<TrainingRequest> = {}): Train
     parameters: { alpha: 0.5 },
     ...overrides,
   };
-}
-
-function isNonRetryable(pattern: RegExp, code?: string): (error: unknown) => boolean {
-  return (error: unknown) => error instanceof NonRetryableError && pattern.test(error.message) && (code === undefined || error.code === code);
 }
 
 const contract = parseContract(demoContract());

@@ -11,9 +11,9 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { SageMakerModelRegistry, type SageMakerModelRegistryOptions } from '../../../../../src/adapters/aws/sagemaker/registry/sagemaker-model-registry.js';
 import { MAX_METADATA_VALUE_LENGTH, decodeText, encodeText, modelPackageGroupName } from '../../../../../src/adapters/aws/sagemaker/registry/registry-metadata.js';
-import { NonRetryableError } from '../../../../../src/domain/errors.js';
 import type { RegisteredVersion } from '../../../../../src/domain/retraining/registered-version.js';
 import { useMotoClient } from '../../../../support/moto.js';
+import { isNonRetryable } from '../../../../support/errors.js';
 
 const region = 'eu-west-3';
 const image = '123456789012.dkr.ecr.eu-west-3.amazonaws.com/vigil-inference:1.4.0';
@@ -34,10 +34,6 @@ function entry(model: string, version: string, overrides: Partial<RegisteredVers
     origin: { reason: 'drift', workflowId: `retraining-${model}-2026-03-02` },
     ...overrides,
   };
-}
-
-function isNonRetryable(pattern: RegExp, code?: string): (error: unknown) => boolean {
-  return (error: unknown) => error instanceof NonRetryableError && pattern.test(error.message) && (code === undefined || error.code === code);
 }
 
 describe('SageMakerModelRegistry (moto)', function () {
