@@ -12,10 +12,10 @@
 // Protections, because anything on the machine can reach the port:
 // - The admin API answers loopback clients only (403 otherwise) and, except /admin/identity, only
 //   with "Authorization: Bearer <token>" (401 otherwise); the token lives in <stateDir>/admin-token
-//   (model-server-token.ts). Ping and invocations stay open: they are SageMaker's runtime contract.
+//   (token.ts). Ping and invocations stay open: they are SageMaker's runtime contract.
 // - artifactPath must resolve inside artifactsDir and be a regular file under maxArtifactBytes,
 //   read with a deadline; errors name the path and the rule, never the file's content
-//   (model-server-artifact-file.ts).
+//   (artifact-file.ts).
 // - The fault-injection switches, set per endpoint by the PUT — injectLatencyMs, failureRate (share
 //   of invocations answered with HTTP 500), broken ("nan" | "negative" predictions) and loadDelayMs
 //   (holds a switch open so blue/green can be observed) — exist only when the server is started
