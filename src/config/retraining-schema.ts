@@ -1,10 +1,9 @@
 // The retraining and deploy part of a model's config: when to retrain (schedule, drift trigger),
 // on what data, the champion/challenger gate, the approval deadline and the smoke test bounds.
 import { z } from 'zod';
-import { durationMs, durationSchema as duration } from './duration.js';
+import { durationSchema as duration } from './duration.js';
 
 // The activities read retraining durations through this module.
-export { durationMs };
 
 export const retrainingSchema = z
   .object({

@@ -38,10 +38,3 @@ export class NonRetryableError extends Error {
 export function isRetryable(error: unknown): boolean {
   return error instanceof RetryableError;
 }
-
-/**
- * The code ModelHost.pointEndpoint fails with when the platform reverted the update itself (an
- * auto-rollback alarm fired while the new fleet baked, or the new fleet could not start): the
- * endpoint still serves the version it served before, and the message carries the platform's reason.
- */
-export const ENDPOINT_ROLLED_BACK = 'ROLLED_BACK';

@@ -1,5 +1,6 @@
 // What workflows need from wherever models are served: SageMaker endpoints on AWS, the local model
 // server (same inference contract) in local mode.
+import type { EndpointMove } from '../domain/deploy/types.js';
 
 export interface ModelVersionRef {
   model: string;
@@ -42,10 +43,11 @@ export interface ModelHost {
   createModelVersion(ref: ModelVersionRef, tags: Record<string, string>): Promise<void>;
   /**
    * Points an endpoint at a version (blue/green: the old version serves until the new is ready),
-   * resolving once the version serves. Fails with code ENDPOINT_ROLLED_BACK (domain/errors.ts) when
-   * the platform reverted the update.
+   * resolving `{ moved: true }` once the version serves, or `{ moved: false, reason }` when the
+   * platform reverted the update (an alarm, failed health checks, no capacity): an outcome the
+   * deploy decides on, not an error. Fails only when the move could not be made or watched.
    */
-  pointEndpoint(endpoint: string, ref: ModelVersionRef, tags: Record<string, string>, options?: PointOptions): Promise<void>;
+  pointEndpoint(endpoint: string, ref: ModelVersionRef, tags: Record<string, string>, options?: PointOptions): Promise<EndpointMove>;
   listModelVersions(model: string): Promise<{ version: string; createdAt: string }[]>;
   deleteModelVersion(model: string, version: string): Promise<void>;
 }

@@ -134,7 +134,7 @@ describe('retraining, approval and staged deploy on the dev server', function ()
     // "broken" switch, applied right after the real switch.
     const breaking: ModelHost = Object.create(real) as ModelHost;
     breaking.pointEndpoint = async (endpoint, ref, tags) => {
-      await real.pointEndpoint(endpoint, ref, tags);
+      const move = await real.pointEndpoint(endpoint, ref, tags);
       if (endpoint === 'demand-production' && ref.version === target) {
         const server = (real as unknown as { options: { serverUrl: string } }).options.serverUrl;
         const { readAdminToken } = await import('../../src/model-server/token.js');
@@ -145,6 +145,7 @@ describe('retraining, approval and staged deploy on the dev server', function ()
         });
         assert.equal(response.status < 300, true, await response.text());
       }
+      return move;
     };
     await rig.withVariant({ deps: { modelHost: breaking } }, async (lane) => {
       const workflowId = uniqueId('deploy-rollback');

@@ -2,8 +2,7 @@
 // that the version serves afterwards. A move the platform reverted by itself comes back as a result.
 import { deploymentTags } from '../../domain/deploy/names.js';
 import type { EndpointMove } from '../../domain/deploy/types.js';
-import { ENDPOINT_ROLLED_BACK, NonRetryableError, RetryableError } from '../../domain/errors.js';
-import type { ModelVersionRef, PointOptions } from '../../ports/model-host.js';
+import { RetryableError } from '../../domain/errors.js';
 import { heartbeat, heartbeatDetails } from '../shared/activity-context.js';
 import { classified } from '../shared/activity-errors.js';
 import type { ActivityDeps } from '../shared/activity-deps.js';
@@ -25,21 +24,6 @@ async function checkServing(deps: ActivityDeps, endpoint: string, version: strin
     `endpoint ${endpoint} is ${description?.status ?? 'missing'} on ${description?.currentVersion ?? 'no version'} after moving to ${version}`,
     'NOT_SERVING',
   );
-}
-
-/**
- * The port reports a rollout the platform reverted as a failure with code ENDPOINT_ROLLED_BACK;
- * for the deploy it is an outcome, so it becomes `{ moved: false }` here and never reaches the
- * workflow as an exception.
- */
-async function issueMove(deps: ActivityDeps, ref: ModelVersionRef, endpoint: string, tags: Record<string, string>, options: PointOptions): Promise<EndpointMove> {
-  try {
-    await deps.modelHost.pointEndpoint(endpoint, ref, tags, options);
-    return { moved: true };
-  } catch (error) {
-    if (error instanceof NonRetryableError && error.code === ENDPOINT_ROLLED_BACK) return { moved: false, reason: error.message };
-    throw error;
-  }
 }
 
 export function createEndpointMoveActivities(deps: ActivityDeps) {
@@ -64,7 +48,7 @@ export function createEndpointMoveActivities(deps: ActivityDeps) {
         const traffic = args.endpoint === config.endpoints.production ? 'rollout' : 'immediate';
         const tags = deploymentTags({ model: args.model, version: args.version, env: args.endpoint, workflowId: args.workflowId });
         heartbeat({ issued: { endpoint: args.endpoint, version: args.version } });
-        const move = await issueMove(deps, { model: args.model, version: args.version, artifactUri: args.artifactUri }, args.endpoint, tags, { traffic });
+        const move = await deps.modelHost.pointEndpoint(args.endpoint, { model: args.model, version: args.version, artifactUri: args.artifactUri }, tags, { traffic });
         if (move.moved) await checkServing(deps, args.endpoint, args.version);
         return move;
       });

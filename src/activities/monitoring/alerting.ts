@@ -2,6 +2,7 @@
 // breach that persists updates the incident's message; a newer window without it closes it.
 import { log } from '@temporalio/activity';
 import { DeliveryLedger } from '../shared/delivery-ledger.js';
+import { notifyAll } from '../shared/notify-all.js';
 import { runLink } from '../shared/run-events.js';
 import type { Breach, BreachKind, TimeWindow } from '../../domain/monitoring/types.js';
 import { windowLabel } from '../../domain/monitoring/windows.js';
@@ -60,20 +61,9 @@ export async function raiseWindowAlerts(deps: ActivityDeps, now: () => Date, arg
       idempotencyKey: ledger.idempotencyKey(key),
     };
     const refs: Record<string, string> = { ...(open?.messageRefs ?? {}) };
-    for (const notifier of deps.notifiers) {
-      const delivery = `${kind}:${notifier.channel}`;
-      if (ledger.get(delivery) !== undefined) continue;
-      try {
-        const result = await notifier.notify(alert, refs[notifier.channel]);
-        if (result.messageRef !== undefined) refs[notifier.channel] = result.messageRef;
-        ledger.record(delivery, result.messageRef);
-        notified += 1;
-      } catch (error) {
-        // One failing channel must not silence the others: try all, remember what was posted (so a
-        // retry edits those messages instead of posting twice), then fail for a retry.
-        failures.push(`${key} via ${notifier.channel}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
+    const sent = await notifyAll(deps.notifiers, alert, ledger, { deliveryKey: (channel) => `${kind}:${channel}`, refs, failurePrefix: `${key} via ` });
+    notified += sent.delivered;
+    failures.push(...sent.failures);
     const at = now().toISOString();
     await deps.incidents.save({
       key,

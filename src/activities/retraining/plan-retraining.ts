@@ -1,6 +1,6 @@
 // Plans a retraining run: the candidate's version name, the champion it must beat, the training
 // and holdout windows, and the approval policy, all fixed up front so every later step agrees.
-import { durationMs } from '../../config/retraining-schema.js';
+import { durationMs } from '../../config/duration.js';
 import type { TimeWindow } from '../../domain/monitoring/types.js';
 import { startOfUtcDay } from '../../domain/monitoring/windows.js';
 import type { Approver } from '../../domain/retraining/approval-check.js';

@@ -1,5 +1,5 @@
 // The drift trigger: whether persistent drift in recent windows calls for a retraining now.
-import { durationMs } from '../../config/retraining-schema.js';
+import { durationMs } from '../../config/duration.js';
 import { decideRetraining, type RecentWindow, type TriggerDecision } from '../../domain/retraining/trigger.js';
 import { dialectFor } from '../../domain/sql/dialect.js';
 import { decodeRecentRuns, recentRunsSql } from '../../domain/sql/monitoring-runs.js';

@@ -6,6 +6,8 @@ import { ContractError } from '../../domain/contract/contract.js';
 import { NonRetryableError, RetryableError } from '../../domain/errors.js';
 import { RowDecodeError } from '../../domain/sql/decode.js';
 import { SqlBuildError } from '../../domain/sql/sql-text.js';
+import { unknownModelMessage } from '../../config/models.js';
+import type { VigilConfig } from '../../config/schema.js';
 
 export async function classified<T>(context: string, work: () => Promise<T>): Promise<T> {
   try {
@@ -31,9 +33,9 @@ export function toFailure(context: string, error: unknown): Error {
   return error instanceof Error ? error : new Error(message);
 }
 
-export function unknownModel(model: string, known: string[]): ApplicationFailure {
+export function unknownModel(model: string, config: VigilConfig): ApplicationFailure {
   return ApplicationFailure.create({
-    message: `unknown model "${model}" (configured: ${known.join(', ') || 'none'})`,
+    message: unknownModelMessage(model, config),
     type: 'UNKNOWN_MODEL',
     nonRetryable: true,
   });

@@ -8,6 +8,6 @@ import type { ActivityDeps } from './activity-deps.js';
 export function modelOf(deps: ActivityDeps, model: string): { config: ModelConfig; contract: FeatureContract } {
   const config = deps.loaded.config.models.find((entry) => entry.id === model);
   const contract = deps.loaded.contracts[model];
-  if (config === undefined || contract === undefined) throw unknownModel(model, deps.loaded.config.models.map((m) => m.id));
+  if (config === undefined || contract === undefined) throw unknownModel(model, deps.loaded.config);
   return { config, contract };
 }

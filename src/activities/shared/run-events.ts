@@ -5,6 +5,7 @@ import type { AuditEvent } from '../../ports/audit-log.js';
 import type { Alert, Severity } from '../../domain/alerts/alert.js';
 import { namespaceOf } from './activity-context.js';
 import { DeliveryLedger } from './delivery-ledger.js';
+import { notifyAll } from './notify-all.js';
 import type { ActivityDeps } from './activity-deps.js';
 
 export function runUrl(uiUrl: string, namespace: string, workflowId: string, runId: string): string {
@@ -70,15 +71,6 @@ export async function alertRun(deps: ActivityDeps, args: RunAlert): Promise<void
     runUrl: runLink(deps, args.workflowId, args.runId),
     idempotencyKey: ledger.idempotencyKey(args.incidentKey),
   };
-  const failures: string[] = [];
-  for (const notifier of deps.notifiers) {
-    if (ledger.get(notifier.channel) !== undefined) continue;
-    try {
-      const result = await notifier.notify(alert);
-      ledger.record(notifier.channel, result.messageRef);
-    } catch (error) {
-      failures.push(`${notifier.channel}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
+  const { failures } = await notifyAll(deps.notifiers, alert, ledger, { deliveryKey: (channel) => channel, refs: {} });
   if (failures.length > 0) throw new Error(`alert delivery failed: ${failures.join('; ')}`);
 }

@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { NonRetryableError, RetryableError } from '../../../domain/errors.js';
+import type { EndpointMove } from '../../../domain/deploy/types.js';
 import { ArtifactError, parseArtifact } from '../../../domain/model/artifact.js';
 import type { EndpointDescription, InvokeResult, ModelHost, ModelVersionRef, PointOptions } from '../../../ports/model-host.js';
 import { csvBatches } from '../../shared/csv-payload.js';
@@ -128,7 +129,7 @@ export class LocalModelHost implements ModelHost {
   }
 
   /** The server always switches at once (blue/green, no traffic steps): the traffic option has nothing to choose. */
-  async pointEndpoint(endpoint: string, ref: ModelVersionRef, tags: Record<string, string>, _options?: PointOptions): Promise<void> {
+  async pointEndpoint(endpoint: string, ref: ModelVersionRef, tags: Record<string, string>, _options?: PointOptions): Promise<EndpointMove> {
     const artifactPath = artifactPathFor(this.options.dataDir, ref.model, ref.version);
     if (!(await exists(artifactPath))) {
       throw new NonRetryableError(
@@ -142,6 +143,8 @@ export class LocalModelHost implements ModelHost {
       contentType: 'application/json',
       admin: true,
     });
+    // The server has no bake period that could revert the switch.
+    return { moved: true };
   }
 
   async describeEndpoint(endpoint: string): Promise<EndpointDescription | undefined> {

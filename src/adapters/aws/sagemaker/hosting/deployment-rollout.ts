@@ -16,7 +16,8 @@ import {
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { endpointConfigName, modelResourceName } from '../../../../domain/deploy/names.js';
-import { ENDPOINT_ROLLED_BACK, NonRetryableError, RetryableError } from '../../../../domain/errors.js';
+import type { EndpointMove } from '../../../../domain/deploy/types.js';
+import { NonRetryableError, RetryableError } from '../../../../domain/errors.js';
 import type { ModelVersionRef, PointOptions } from '../../../../ports/model-host.js';
 import { classifyAwsError } from '../../errors.js';
 import { errorName, isAlreadyExisting, type Endpoint, type SageMakerLookup } from './model-host-lookup.js';
@@ -63,7 +64,7 @@ export class EndpointRollout {
   ) {}
 
   /** `tags` go on the endpoint config and, when it is created, the endpoint. */
-  async point(endpoint: string, ref: ModelVersionRef, tags: Record<string, string>, traffic: Traffic): Promise<void> {
+  async point(endpoint: string, ref: ModelVersionRef, tags: Record<string, string>, traffic: Traffic): Promise<EndpointMove> {
     const configName = endpointConfigName(ref.model, ref.version, endpoint);
     const what = `point endpoint ${endpoint} at ${ref.model}/${ref.version}`;
     let current = await this.lookup.endpoint(endpoint, what);
@@ -73,7 +74,7 @@ export class EndpointRollout {
       current = await this.waitSettled(endpoint, ref.version, what);
       if (heading === configName) return this.checkArrived(current, endpoint, configName, ref, what);
     }
-    if (current?.EndpointStatus === 'InService' && current.EndpointConfigName === configName) return;
+    if (current?.EndpointStatus === 'InService' && current.EndpointConfigName === configName) return { moved: true };
     if (current !== undefined && current.EndpointStatus !== 'InService') {
       if (current.EndpointStatus === 'Deleting') throw new RetryableError(`${what}: the endpoint is being deleted`, 'ENDPOINT_BUSY');
       const reason = current.FailureReason === undefined ? '' : ` (${current.FailureReason})`;
@@ -83,7 +84,7 @@ export class EndpointRollout {
     await this.ensureConfig(endpoint, configName, ref, tags, what);
     if (current === undefined) await this.create(endpoint, configName, tags, what);
     else await this.update(endpoint, configName, this.settings.deploymentConfigs[traffic], what);
-    this.checkArrived(await this.waitSettled(endpoint, ref.version, what), endpoint, configName, ref, what);
+    return this.checkArrived(await this.waitSettled(endpoint, ref.version, what), endpoint, configName, ref, what);
   }
 
   private async ensureConfig(endpoint: string, configName: string, ref: ModelVersionRef, tags: Record<string, string>, what: string): Promise<void> {
@@ -202,18 +203,18 @@ export class EndpointRollout {
     }
   }
 
-  private checkArrived(settled: Endpoint | undefined, endpoint: string, configName: string, ref: ModelVersionRef, what: string): void {
+  private checkArrived(settled: Endpoint | undefined, endpoint: string, configName: string, ref: ModelVersionRef, what: string): EndpointMove {
     if (settled === undefined) throw new NonRetryableError(`${what}: endpoint ${endpoint} disappeared during the deployment`, 'NOT_FOUND');
     const status = settled.EndpointStatus ?? '?';
     const reason = settled.FailureReason ?? 'no FailureReason given';
     if (status === 'InService') {
-      if (settled.EndpointConfigName === configName) return;
+      if (settled.EndpointConfigName === configName) return { moved: true };
       // However the update failed, SageMaker kept the old fleet serving: the reason (an alarm's
       // name, a health check, missing capacity) goes to the alert as SageMaker wrote it.
-      throw new NonRetryableError(
-        `${what}: SageMaker kept endpoint ${endpoint} on config ${settled.EndpointConfigName ?? '?'} instead of moving it to version ${ref.version}: ${reason}`,
-        ENDPOINT_ROLLED_BACK,
-      );
+      return {
+        moved: false,
+        reason: `${what}: SageMaker kept endpoint ${endpoint} on config ${settled.EndpointConfigName ?? '?'} instead of moving it to version ${ref.version}: ${reason}`,
+      };
     }
     if (status === 'Deleting') throw new RetryableError(`${what}: endpoint ${endpoint} is being deleted`, 'ENDPOINT_BUSY');
     const advice = status === 'Failed' ? `; ${failedAdvice(endpoint)}` : '';

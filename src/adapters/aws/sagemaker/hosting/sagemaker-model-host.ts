@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, ModelError, SageMakerRuntimeClient, type InvokeEndpointCommandOutput } from '@aws-sdk/client-sagemaker-runtime';
 import { modelResourceName } from '../../../../domain/deploy/names.js';
+import type { EndpointMove } from '../../../../domain/deploy/types.js';
 import { NonRetryableError, RetryableError } from '../../../../domain/errors.js';
 import type { EndpointDescription, InvokeResult, ModelHost, ModelVersionRef, PointOptions } from '../../../../ports/model-host.js';
 import { AWS_MAX_ATTEMPTS, classifyAwsError } from '../../errors.js';
@@ -165,8 +166,8 @@ export class SageMakerModelHost implements ModelHost {
   }
 
   /** A new endpoint is created on the version; an existing one is updated the way options.traffic says. */
-  async pointEndpoint(endpoint: string, ref: ModelVersionRef, tags: Record<string, string>, options: PointOptions = {}): Promise<void> {
-    await this.rollout.point(endpoint, ref, this.resourceTags(ref.model, ref.version, tags), options.traffic ?? 'rollout');
+  async pointEndpoint(endpoint: string, ref: ModelVersionRef, tags: Record<string, string>, options: PointOptions = {}): Promise<EndpointMove> {
+    return this.rollout.point(endpoint, ref, this.resourceTags(ref.model, ref.version, tags), options.traffic ?? 'rollout');
   }
 
   async describeEndpoint(endpoint: string): Promise<EndpointDescription | undefined> {

@@ -27,7 +27,7 @@ import {
 } from '../../../../../src/adapters/aws/sagemaker/hosting/sagemaker-model-host.js';
 import { resourceNamePrefix, variantNameFor, versionFromVariantName } from '../../../../../src/adapters/aws/sagemaker/hosting/model-host-names.js';
 import { deploymentTags, endpointConfigName, modelResourceName } from '../../../../../src/domain/deploy/names.js';
-import { ENDPOINT_ROLLED_BACK, NonRetryableError, RetryableError } from '../../../../../src/domain/errors.js';
+import { NonRetryableError, RetryableError } from '../../../../../src/domain/errors.js';
 import type { ModelVersionRef } from '../../../../../src/ports/model-host.js';
 import { freePort } from '../../../../support/free-port.js';
 import { awsClientConfig, motoEndpoint, MOTO_STARTUP_TIMEOUT_MS } from '../../../../support/moto.js';
@@ -329,7 +329,7 @@ describe('SageMakerModelHost (moto)', function () {
     assert.deepEqual(configs.sort(), [endpointConfigName(model, 'v1', endpoint), endpointConfigName(model, 'v2', endpoint)].sort());
   });
 
-  it('reports an auto-rollback by alarm as ROLLED_BACK with SageMaker\'s FailureReason while the previous version keeps serving', async () => {
+  it('reports an auto-rollback by alarm as a move not made, with SageMaker\'s FailureReason while the previous version keeps serving', async () => {
     const modelHost = host();
     const model = unique('churn');
     const endpoint = await deployed(modelHost, model, ['v1']);
@@ -338,21 +338,18 @@ describe('SageMakerModelHost (moto)', function () {
     // As the shim words it.
     const reason = 'Deployment rolled back: CloudWatch alarm vigil-churn-errors went into ALARM state during the deployment.';
 
-    await assert.rejects(modelHost.pointEndpoint(endpoint, version(model, 'v2'), callerTags(version(model, 'v2'), 'staging')), (error: unknown) => {
-      assert.ok(error instanceof NonRetryableError, String(error));
-      assert.equal(error.code, ENDPOINT_ROLLED_BACK);
-      assert.ok(error.message.includes(endpoint), error.message);
-      assert.match(error.message, /version v2/);
-      assert.ok(error.message.includes(`: ${reason}`), error.message);
-      return true;
-    });
+    const move = await modelHost.pointEndpoint(endpoint, version(model, 'v2'), callerTags(version(model, 'v2'), 'staging'));
+    assert.ok(!move.moved, 'the platform reverted the move');
+    assert.ok(move.reason.includes(endpoint), move.reason);
+    assert.match(move.reason, /version v2/);
+    assert.ok(move.reason.includes(`: ${reason}`), move.reason);
     assert.deepEqual(await modelHost.describeEndpoint(endpoint), { name: endpoint, status: 'InService', currentVersion: 'v1', lastFailure: reason });
     const described = await client.send(new DescribeEndpointCommand({ EndpointName: endpoint }));
     assert.equal(described.EndpointConfigName, endpointConfigName(model, 'v1', endpoint));
     assert.equal(described.LastDeploymentConfig?.BlueGreenUpdatePolicy?.TrafficRoutingConfiguration?.Type, 'CANARY');
   });
 
-  it('reports an update that failed for another cause (InService on the old config) as ROLLED_BACK with the reason verbatim, and can deploy again', async () => {
+  it('reports an update that failed for another cause (InService on the old config) as a move not made, with the reason verbatim, and can deploy again', async () => {
     const modelHost = host();
     const model = unique('churn');
     const endpoint = await deployed(modelHost, model, ['v1']);
@@ -360,13 +357,10 @@ describe('SageMakerModelHost (moto)', function () {
     const reason = 'Unable to provision requested ML compute capacity due to InsufficientInstanceCapacity error. Please retry using a different ML instance type.';
     endpoints.setNextUpdate(endpoint, { outcome: { kind: 'update-failed', reason } });
 
-    await assert.rejects(modelHost.pointEndpoint(endpoint, version(model, 'v2'), {}), (error: unknown) => {
-      assert.ok(error instanceof NonRetryableError, String(error));
-      assert.equal(error.code, ENDPOINT_ROLLED_BACK);
-      assert.ok(error.message.includes(endpoint), error.message);
-      assert.ok(error.message.includes(`: ${reason}`), error.message);
-      return true;
-    });
+    const move = await modelHost.pointEndpoint(endpoint, version(model, 'v2'), {});
+    assert.ok(!move.moved, 'the platform reverted the move');
+    assert.ok(move.reason.includes(endpoint), move.reason);
+    assert.ok(move.reason.includes(`: ${reason}`), move.reason);
     const described = await client.send(new DescribeEndpointCommand({ EndpointName: endpoint }));
     assert.deepEqual([described.EndpointStatus, described.EndpointConfigName, described.FailureReason], ['InService', endpointConfigName(model, 'v1', endpoint), reason]);
     assert.deepEqual(await modelHost.describeEndpoint(endpoint), { name: endpoint, status: 'InService', currentVersion: 'v1', lastFailure: reason });
