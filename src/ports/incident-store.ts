@@ -18,5 +18,8 @@ export interface Incident {
 export interface IncidentStore {
   open(key: string): Promise<Incident | undefined>;
   save(incident: Incident): Promise<void>;
-  close(key: string, closedAt: string): Promise<void>;
+  /** Closes the open incident; `closedByWindowEnd` is the end of the clean window that closed it. */
+  close(key: string, closedAt: string, closedByWindowEnd?: string): Promise<void>;
+  /** The end of the newest clean window that closed an incident under this key, if any. */
+  closedThrough(key: string): Promise<string | undefined>;
 }

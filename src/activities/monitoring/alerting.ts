@@ -1,5 +1,6 @@
 // Alerts per kind of breach (drift, performance, bias, quality, no data), each an incident: a
-// breach that persists updates the incident's message; a newer window without it closes it.
+// breach that persists updates the incident's message; a newer window without it closes it, and an
+// older window re-evaluated later does not reopen it.
 import { log } from '@temporalio/activity';
 import { DeliveryLedger } from '../shared/delivery-ledger.js';
 import { notifyAll } from '../shared/notify-all.js';
@@ -43,10 +44,19 @@ export async function raiseWindowAlerts(deps: ActivityDeps, now: () => Date, arg
     if (breaches.length === 0) {
       // Only a newer window proves the breach is gone; re-evaluating an older one does not.
       if (open !== undefined && window.end > open.lastWindowEnd) {
-        await deps.incidents.close(key, now().toISOString());
+        await deps.incidents.close(key, now().toISOString(), window.end);
         log.info('incident closed', { key, window: windowLabel(window) });
       }
       continue;
+    }
+    // Symmetrically, re-evaluating a window older than the clean one that closed the incident
+    // (a relabel pass) never reopens it: one incident decision per run, made by the newest window.
+    if (open === undefined) {
+      const closedThrough = await deps.incidents.closedThrough(key);
+      if (closedThrough !== undefined && window.end < closedThrough) {
+        log.info('incident stays closed: an older window breached', { key, window: windowLabel(window), closedThrough });
+        continue;
+      }
     }
     const occurrences = (open?.occurrences ?? 0) + (open !== undefined && window.end <= open.lastWindowEnd ? 0 : 1);
     const alert: Alert = {

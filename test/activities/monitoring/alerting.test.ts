@@ -179,6 +179,23 @@ describe('raiseWindowAlerts', () => {
     assert.equal((await incidents.open('demand:drift'))?.occurrences, 1);
   });
 
+  it('does not reopen an incident that a newer clean window closed when an older window is re-evaluated', async () => {
+    const slack = new RecordingNotifier('slack');
+    const { incidents, raise } = rig(slack);
+    await raise(first, [driftBreach]);
+    await raise(second, []);
+    assert.equal(await incidents.open('demand:drift'), undefined);
+
+    // The relabel pass re-evaluates an older window after the newest clean one closed the incident.
+    assert.deepEqual(await raise(older, [driftBreach]), { notified: 0 });
+    assert.equal(await incidents.open('demand:drift'), undefined, 'an older window does not reopen the incident');
+    assert.equal(slack.calls.length, 1);
+
+    // The window that closed it, re-evaluated with a breach, and newer windows still open one.
+    await raise(second, [driftBreach]);
+    assert.equal((await incidents.open('demand:drift'))?.occurrences, 1);
+  });
+
   it('keeps one incident per kind of breach', async () => {
     const slack = new RecordingNotifier('slack');
     const { incidents, raise } = rig(slack);

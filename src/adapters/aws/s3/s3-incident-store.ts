@@ -48,11 +48,33 @@ export class S3IncidentStore implements IncidentStore {
   }
 
   /** Moves the open record to the closed history; closing an incident that is not open does nothing. */
-  async close(key: string, closedAt: string): Promise<void> {
+  async close(key: string, closedAt: string, closedByWindowEnd?: string): Promise<void> {
     if (Number.isNaN(Date.parse(closedAt))) throw new NonRetryableError(`closing incident ${key}: "${closedAt}" is not a timestamp`, 'INVALID_INPUT');
     const incident = await this.open(key);
     if (incident === undefined) return;
-    await this.options.objects.put(this.closedKey(key, closedAt), JSON.stringify({ ...incident, closedAt }, null, 2), 'application/json');
+    await this.options.objects.put(this.closedKey(key, closedAt), JSON.stringify({ ...incident, closedAt, closedByWindowEnd }, null, 2), 'application/json');
+    if (closedByWindowEnd !== undefined) {
+      const through = await this.closedThrough(key);
+      if (through === undefined || closedByWindowEnd > through) {
+        await this.options.objects.put(this.closedThroughKey(key), JSON.stringify({ windowEnd: closedByWindowEnd }), 'application/json');
+      }
+    }
     await this.options.objects.delete(this.openKey(key));
+  }
+
+  closedThroughKey(key: string): string {
+    return `${this.root}closed-through/${safeSegment(key)}.json`;
+  }
+
+  /** The end of the newest clean window that closed an incident under this key. */
+  async closedThrough(key: string): Promise<string | undefined> {
+    const body = await this.options.objects.get(this.closedThroughKey(key));
+    if (body === undefined) return undefined;
+    try {
+      const parsed = JSON.parse(new TextDecoder().decode(body)) as { windowEnd?: unknown };
+      return typeof parsed.windowEnd === 'string' ? parsed.windowEnd : undefined;
+    } catch (error) {
+      throw new NonRetryableError(`incident marker ${this.closedThroughKey(key)} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, 'INVALID_RESULT', { cause: error });
+    }
   }
 }

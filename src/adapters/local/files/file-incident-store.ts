@@ -6,6 +6,8 @@ import type { Incident, IncidentStore } from '../../../ports/incident-store.js';
 
 interface StoredIncidents {
   open: Record<string, Incident>;
+  /** Per key, the end of the newest clean window that closed an incident. */
+  closedThrough?: Record<string, string>;
 }
 
 export class FileIncidentStore implements IncidentStore {
@@ -25,12 +27,20 @@ export class FileIncidentStore implements IncidentStore {
     });
   }
 
-  close(key: string): Promise<void> {
+  close(key: string, _closedAt: string, closedByWindowEnd?: string): Promise<void> {
     return this.serial(async () => {
       const stored = await this.read();
       delete stored.open[key];
+      const through = stored.closedThrough?.[key];
+      if (closedByWindowEnd !== undefined && (through === undefined || closedByWindowEnd > through)) {
+        stored.closedThrough = { ...(stored.closedThrough ?? {}), [key]: closedByWindowEnd };
+      }
       await this.write(stored);
     });
+  }
+
+  closedThrough(key: string): Promise<string | undefined> {
+    return this.serial(async () => (await this.read()).closedThrough?.[key]);
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {

@@ -75,6 +75,17 @@ describe('S3IncidentStore (moto)', function () {
     assert.equal((await store.list('incidents/closed/')).length, 2);
   });
 
+  it('remembers the newest clean window that closed an incident', async () => {
+    const incidents = new S3IncidentStore({ objects: await objects() });
+    assert.equal(await incidents.closedThrough('demand:drift'), undefined);
+    await incidents.save(incident());
+    await incidents.close('demand:drift', '2024-05-03T06:00:00.000Z', '2024-05-03T00:00:00.000Z');
+    assert.equal(await incidents.closedThrough('demand:drift'), '2024-05-03T00:00:00.000Z');
+    await incidents.save(incident());
+    await incidents.close('demand:drift', '2024-05-04T06:00:00.000Z', '2024-05-01T00:00:00.000Z');
+    assert.equal(await incidents.closedThrough('demand:drift'), '2024-05-03T00:00:00.000Z', 'an older window does not move it back');
+  });
+
   it('encodes keys into one safe path segment', () => {
     assert.equal(safeSegment('demand:deploy:v2/a b*'), 'demand%3Adeploy%3Av2%2Fa%20b%2A');
   });
