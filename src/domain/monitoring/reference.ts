@@ -2,14 +2,13 @@
 // A version trained by a retraining run is described by its training window over the production
 // log (with the labels known when it was trained) — a description, never a copy of the rows. The
 // first version, or one trained elsewhere, falls back to the configured `sources.baseline`.
-import type { TimeWindow } from './types.js';
 
 export type ModelReference =
   | { kind: 'baseline'; version?: string }
-  | { kind: 'training-window'; version: string; window: TimeWindow; labelsAsOf: string };
+  | { kind: 'training-window'; version: string; window: { start: string; end: string }; labelsAsOf: string };
 
 /** The reference of a version trained by a retraining run on `trainingWindow`, labels as of `asOf`. */
-export function trainingReference(version: string, plan: { trainingWindow: TimeWindow; asOf: string }): ModelReference {
+export function trainingReference(version: string, plan: { trainingWindow: { start: string; end: string }; asOf: string }): ModelReference {
   return { kind: 'training-window', version, window: { start: plan.trainingWindow.start, end: plan.trainingWindow.end }, labelsAsOf: plan.asOf };
 }
 

@@ -1,5 +1,6 @@
 // What every monitoring query is built from, and the column names the shared CTEs expose.
 import { type FeatureContract, type FeatureSpec, isNumeric } from '../contract/contract.js';
+import { type ModelReference } from '../monitoring/reference.js';
 import { type SqlDialect } from './dialect.js';
 import { SqlBuildError, normaliseWindow, tableNameParts } from './sql-text.js';
 
@@ -19,6 +20,8 @@ export interface MonitoringQueryInput {
   /** Share of the window's rows kept, in (0, 1]; kept rows are chosen by a hash of the record id. */
   sampleRate?: number;
   dialect: SqlDialect;
+  /** What baseline_rows holds; absent or 'baseline': the configured baseline table. */
+  reference?: ModelReference;
 }
 
 export interface BuiltQuery {
@@ -72,6 +75,7 @@ export interface CheckedInput {
   window: { start: string; end: string };
   sampleRate: number;
   dialect: SqlDialect;
+  reference?: ModelReference;
 }
 
 /** Validates and normalises the input once, so builders can trust it. */

@@ -2,8 +2,8 @@
 // baseline rows, converted per the feature contract, and the delayed labels known at a time.
 import { type FeatureContract, type FeatureSpec } from '../contract/contract.js';
 import { type SqlDialect } from './dialect.js';
-import { type MonitoringQueryInput, checkInput, featureColumn as fc } from './query-input.js';
-import { SqlBuildError, isoUtc } from './sql-text.js';
+import { type CheckedInput, type MonitoringQueryInput, checkInput, featureColumn as fc } from './query-input.js';
+import { SqlBuildError, isoUtc, normaliseWindow } from './sql-text.js';
 
 /** Trimmed text of a column, NULL when null or empty: the "raw" value of the contract. */
 export function rawText(d: SqlDialect, expr: string): string {
@@ -158,9 +158,11 @@ export function windowRowsCte(input: MonitoringQueryInput): string {
  * keeping only valid rows (the baseline is not quarantined, its bad rows are left out).
  */
 export function baselineRowsCte(input: MonitoringQueryInput): string {
-  const { dialect: d, contract, tables } = checkInput(input);
+  const checked = checkInput(input);
+  const { dialect: d, contract, tables } = checked;
   const cols = contract.columns;
   const src = (name: string): string => `src.${d.ident(name)}`;
+  const reference = referenceSource(checked);
   const [rawCte, castCte] = rawAndCastCtes(d, contract, 'baseline', {
     select: [
       `${d.parseTimestamp(src(cols.event_time))} AS ${d.ident('event_time')}`,
@@ -171,7 +173,7 @@ export function baselineRowsCte(input: MonitoringQueryInput): string {
       `${finiteDouble(d, d.ident('raw_prediction'))} AS ${d.ident('prediction')}`,
       `${finiteDouble(d, d.ident('raw_label'))} AS ${d.ident('label')}`,
     ],
-    from: d.table(tables.baseline),
+    from: reference?.from ?? d.table(tables.baseline),
   });
   const { columns, valid } = contractColumns(d, contract, 'b');
   const b = (name: string): string => `b.${d.ident(name)}`;
@@ -179,21 +181,53 @@ export function baselineRowsCte(input: MonitoringQueryInput): string {
     `baseline_rows AS (\n  SELECT\n` +
     [b('event_time'), b('prediction'), b('label'), ...columns].map((s) => `    ${s}`).join(',\n') +
     `\n  FROM baseline_cast AS b\n  WHERE ${valid}\n)`;
-  return [rawCte, castCte, rows].join(',\n');
+  return [...(reference === undefined ? [] : [reference.labels]), rawCte, castCte, rows].join(',\n');
+}
+
+/**
+ * A training-window reference: the production rows of that window that had a label by the time
+ * the version was trained (those it could be trained on), with the contract's column names, so
+ * baseline_raw reads them as it reads the baseline table. Their prediction is the one logged by
+ * the version that served them then. Undefined for the configured baseline.
+ */
+function referenceSource(input: CheckedInput): { labels: string; from: string } | undefined {
+  const reference = input.reference;
+  if (reference === undefined || reference.kind === 'baseline') return undefined;
+  const { dialect: d, contract, tables } = input;
+  const cols = contract.columns;
+  const { start, end } = normaliseWindow(reference.window);
+  const p = (name: string): string => `p.${d.ident(name)}`;
+  const eventTime = d.parseTimestamp(p(cols.event_time));
+  const select = [
+    `${p(cols.event_time)} AS ${d.ident(cols.event_time)}`,
+    `${p(cols.prediction)} AS ${d.ident(cols.prediction)}`,
+    `rl.${d.ident('label')} AS ${d.ident(cols.label)}`,
+    ...contract.features.map((f) => `${p(f.name)} AS ${d.ident(f.name)}`),
+  ];
+  const from =
+    `(
+    SELECT ${select.join(', ')}
+    FROM ${d.table(tables.productionLog)} AS p
+` +
+    `    JOIN reference_labels AS rl ON rl.${d.ident('record_id')} = ${rawText(d, p(cols.record_id))}
+` +
+    `    WHERE ${eventTime} >= ${d.timestampLiteral(start)} AND ${eventTime} < ${d.timestampLiteral(end)}
+  )`;
+  return { labels: labelsAsOfCte(input, reference.labelsAsOf, 'reference_labels'), from };
 }
 
 /**
  * labels_as_of: the latest finite label of each record with label_time <= asOf (on a tie in time,
  * the larger label, so the choice does not depend on scan order).
  */
-export function labelsAsOfCte(input: MonitoringQueryInput, asOf: string): string {
+export function labelsAsOfCte(input: MonitoringQueryInput, asOf: string, name = 'labels_as_of'): string {
   const { dialect: d, contract, tables } = checkInput(input);
   const cols = contract.columns;
   const l = (name: string): string => `l.${d.ident(name)}`;
   const labelTime = d.parseTimestamp(l(cols.label_time));
   const label = finiteDouble(d, rawText(d, l(cols.label)));
   return (
-    `labels_as_of AS (\n  SELECT ${d.ident('record_id')}, ${d.ident('label')} FROM (\n    SELECT\n` +
+    `${name} AS (\n  SELECT ${d.ident('record_id')}, ${d.ident('label')} FROM (\n    SELECT\n` +
     `      ${rawText(d, l(cols.record_id))} AS ${d.ident('record_id')},\n` +
     `      ${label} AS ${d.ident('label')},\n` +
     `      row_number() OVER (PARTITION BY ${rawText(d, l(cols.record_id))} ORDER BY ${labelTime} DESC, ${label} DESC) AS ${d.ident('rn')}\n` +
