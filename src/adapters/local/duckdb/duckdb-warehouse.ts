@@ -1,6 +1,8 @@
 // The Warehouse port on an embedded DuckDB database (local mode): the same monitoring SQL as Athena,
 // run in-process over a database file and local Parquet/CSV files. One connection serves every call
 // in turn, so a replace's transaction never interleaves with another statement.
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBPreparedStatement, type DuckDBResultReader } from '@duckdb/node-api';
 import { NonRetryableError, RetryableError } from '../../../domain/errors.js';
 import { duckdbDialect, type SqlDialect } from '../../../domain/sql/dialect.js';
@@ -55,7 +57,10 @@ export class DuckDbWarehouse implements Warehouse {
   ) {}
 
   static async open(options: DuckDbWarehouseOptions = {}): Promise<DuckDbWarehouse> {
-    const instance = await DuckDBInstance.create(options.path ?? ':memory:', options.settings);
+    const path = options.path ?? ':memory:';
+    // A fresh data folder is created on first use rather than failing with "Cannot open file".
+    if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
+    const instance = await DuckDBInstance.create(path, options.settings);
     try {
       const connection = await instance.connect();
       // Zone-less timestamps are read as UTC, whatever the machine's zone (see the dialect).

@@ -306,4 +306,14 @@ describe('DuckDB warehouse (port)', () => {
       );
     });
   });
+
+  it('creates the data folder of a database file on first use', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'vigil-fresh-'));
+    try {
+      const fresh = await DuckDbWarehouse.open({ path: join(root, 'new', '.vigil', 'warehouse.duckdb') });
+      await fresh.close();
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
 });
