@@ -49,7 +49,12 @@ export function decideRetraining(
   }
   return {
     trigger: true,
-    reason: `${breached.length} of the last ${latest.length} windows breached on ${policy.on.join('/')} (threshold ${policy.k} of ${policy.n})`,
+    reason: `${firedKinds(policy, breached).join('/')}: ${breached.length} of the last ${latest.length} windows breached (threshold ${policy.k} of ${policy.n})`,
     breachedWindows,
   };
+}
+
+/** The counted kinds of breach that actually fired in the counted windows, in the policy's order. */
+function firedKinds(policy: TriggerPolicy, breached: RecentWindow[]): BreachKind[] {
+  return policy.on.filter((kind) => breached.some((window) => window.breachKinds.includes(kind)));
 }

@@ -6,6 +6,7 @@ import {
   executeChild,
   startChild,
   ParentClosePolicy,
+  patched,
   upsertSearchAttributes,
   workflowInfo,
   WorkflowIdReusePolicy,
@@ -68,7 +69,7 @@ export async function dailyMonitoringWorkflow(input: DailyMonitoringInput): Prom
   try {
     await startChild(retrainingWorkflow, {
       workflowId: retrainingId,
-      args: [{ model: input.model, reason: `drift: ${decision.reason}`, requestedBy: 'vigil-monitoring', at }],
+      args: [{ model: input.model, reason: patched('retraining-reason-names-breach-kinds') ? decision.reason : `drift: ${decision.reason}`, requestedBy: 'vigil-monitoring', at }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
     return { current, relabelled, retraining: { triggered: true, reason: decision.reason, workflowId: retrainingId, joined: false } };

@@ -16,6 +16,14 @@ describe('retraining trigger (K of N, cooldown, data quality)', () => {
     assert.equal(decision.trigger, true);
     assert.equal(decision.breachedWindows.length, 3);
     assert.match(decision.reason, /3 of the last 5 windows/);
+    assert.match(decision.reason, /^drift\/performance: /);
+  });
+
+  it('names the kinds of breach that fired, not every kind it counts', () => {
+    const rmse = decideRetraining(policy, [window(20, ['performance']), window(19, ['performance', 'bias']), window(18, ['performance'])], undefined, now);
+    assert.equal(rmse.trigger, true);
+    assert.match(rmse.reason, /^performance: 3 of the last 3 windows breached/);
+    assert.doesNotMatch(rmse.reason, /drift/);
   });
 
   it('does not trigger on fewer than K, on kinds not counted, or on windows older than N', () => {
