@@ -1,7 +1,9 @@
 // The candidate in the model registry and at the champion/challenger gate.
 import type { ApprovalStatus } from '../../domain/retraining/registered-version.js';
 import type { EvaluationMetrics } from '../../domain/retraining/evaluation-metrics.js';
+import { trainingReference } from '../../domain/monitoring/reference.js';
 import { championChallengerGate, type GateVerdict } from '../../domain/retraining/gate.js';
+import type { TimeWindow } from '../../domain/monitoring/types.js';
 import { clockOf } from '../shared/clock.js';
 import type { ActivityDeps } from '../shared/activity-deps.js';
 import { modelOf } from '../shared/model-of.js';
@@ -9,13 +11,23 @@ import { modelOf } from '../shared/model-of.js';
 export function createCandidateActivities(deps: ActivityDeps) {
   const now = clockOf(deps);
   return {
-    async registerCandidate(args: { model: string; version: string; artifactUri: string; metrics: Record<string, number | null>; reason: string; workflowId: string }): Promise<void> {
+    async registerCandidate(args: {
+      model: string;
+      version: string;
+      artifactUri: string;
+      metrics: Record<string, number | null>;
+      reason: string;
+      workflowId: string;
+      /** The rows it was trained on (absent from runs started before references were recorded). */
+      trainedOn?: { trainingWindow: TimeWindow; asOf: string };
+    }): Promise<void> {
       await deps.registry.register({
         model: args.model,
         version: args.version,
         artifactUri: args.artifactUri,
         metrics: args.metrics,
         origin: { reason: args.reason, workflowId: args.workflowId },
+        ...(args.trainedOn === undefined ? {} : { reference: trainingReference(args.version, args.trainedOn) }),
         registeredAt: now().toISOString(),
       });
     },

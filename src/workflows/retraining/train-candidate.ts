@@ -24,6 +24,8 @@ export async function registerCandidate(run: RetrainingRun, plan: RetrainingPlan
     metrics: { holdout_rmse: trained.candidate.rmse, holdout_mae: trained.candidate.mae, champion_rmse: trained.champion?.rmse ?? null },
     reason: run.reason,
     workflowId: run.workflowId,
+    // An activity's input is not part of what a replay compares: histories without it still replay.
+    trainedOn: { trainingWindow: plan.trainingWindow, asOf: plan.asOf },
   });
 }
 

@@ -21,6 +21,17 @@ const versionSchema = z.object({
   registeredAt: z.string(),
   metrics: z.record(z.string(), z.number().nullable()),
   origin: z.object({ reason: z.string(), workflowId: z.string() }),
+  reference: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('baseline'), version: z.string().optional() }),
+      z.object({
+        kind: z.literal('training-window'),
+        version: z.string(),
+        window: z.object({ start: z.string(), end: z.string() }),
+        labelsAsOf: z.string(),
+      }),
+    ])
+    .optional(),
   decidedBy: z.string().optional(),
   decisionReason: z.string().optional(),
 });

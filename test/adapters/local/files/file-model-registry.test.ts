@@ -55,6 +55,19 @@ describe('FileModelRegistry', () => {
     assert.deepEqual(await reopened.list('nothing'), []);
   });
 
+  it('keeps the reference a version was trained on, across instances', async () => {
+    const reference = {
+      kind: 'training-window' as const,
+      version: 'v2',
+      window: { start: '2026-10-13T00:00:00.000Z', end: '2026-10-27T00:00:00.000Z' },
+      labelsAsOf: '2026-10-27T00:00:00.000Z',
+    };
+    const registered = await registry.register({ ...candidate('v2'), reference });
+    assert.deepEqual(registered.reference, reference);
+    assert.deepEqual((await new FileModelRegistry(dir).get('demand', 'v2'))?.reference, reference);
+    assert.equal((await registry.register(candidate('v3'))).reference, undefined);
+  });
+
   it('lists versions in registration order', async () => {
     await registry.register(candidate('v3', '2026-10-27T00:00:00.000Z'));
     await registry.register(candidate('v2', '2026-10-20T00:00:00.000Z'));
