@@ -39,7 +39,17 @@ const driftRule = <T extends readonly [string, ...string[]]>(methods: T, method:
 
 const facet = z.union([
   z.object({ name: identifier, kind: z.literal('weekend') }).strict(),
-  z.object({ name: identifier, kind: z.literal('feature'), feature: identifier }).strict(),
+  z
+    .object({
+      name: identifier,
+      kind: z.literal('feature'),
+      feature: identifier,
+      /** Groups with fewer labelled rows (in the window or the baseline) stay out of the gap. */
+      minGroupRows: z.number().int().min(1).default(30),
+      /** The baseline's largest groups kept by name; the rest are pooled into one `other` group. */
+      topGroups: z.number().int().min(1).max(100).default(10),
+    })
+    .strict(),
 ]);
 
 const schedule = z

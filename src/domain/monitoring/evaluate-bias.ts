@@ -2,6 +2,7 @@
 // change against the baseline's gaps, judged by the allowed changes.
 import type { FacetGroup } from '../sql/facets.js';
 import { facetGroupMetrics, type FacetMetrics } from '../stats/index.js';
+import { defaultMinGroupRows, defaultTopGroups, poolFacetGroups } from './facet-pooling.js';
 import type { MetricCollector } from './metric-collector.js';
 import { facetName, type FacetPolicy, type MonitoringPolicy } from './policy.js';
 
@@ -10,10 +11,22 @@ type GroupsByScope = Map<string, Map<string, FacetMetrics>>;
 export function evaluateBias(out: MetricCollector, policy: Pick<MonitoringPolicy, 'facets' | 'bias'>, groups: readonly FacetGroup[]): void {
   for (const facet of policy.facets) {
     const name = facetName(facet);
-    const byScope = recordFacetGroups(out, facet, groups.filter((g) => g.facet === name));
+    const ofFacet = groups.filter((g) => g.facet === name);
+    let order: string[];
+    let byScope: GroupsByScope;
+    if (facet.kind === 'feature') {
+      // Top K groups of the baseline plus `other`; the gap over the groups large enough on both sides.
+      const pooled = poolFacetGroups(ofFacet, facet.topGroups ?? defaultTopGroups, facet.minGroupRows ?? defaultMinGroupRows);
+      byScope = recordFacetGroups(out, facet, pooled.groups);
+      order = pooled.gapGroups;
+      out.add('facet', facet.name, 'unseen_groups', pooled.unseenGroups);
+      out.add('facet', facet.name, 'gap_groups', pooled.gapGroups.length);
+    } else {
+      byScope = recordFacetGroups(out, facet, ofFacet);
+      order = groupOrder(name, [...(byScope.get('window')?.keys() ?? []), ...(byScope.get('baseline')?.keys() ?? [])]);
+    }
     const current = byScope.get('window') ?? new Map<string, FacetMetrics>();
     const baseline = byScope.get('baseline') ?? new Map<string, FacetMetrics>();
-    const order = groupOrder(name, [...current.keys(), ...baseline.keys()]);
     for (const [metric, key] of [['mean_prediction', 'meanPrediction'], ['rmse', 'rmse'], ['mean_error', 'meanError']] as const) {
       const gap = gapOf(current, key, order);
       const baselineGap = gapOf(baseline, key, order);

@@ -28,7 +28,17 @@ export type PerformanceMetric = 'rmse' | 'mae' | 'mape' | 'r2' | 'mean_error' | 
 export type BiasMetric = 'mean_prediction_gap_change' | 'rmse_gap_change' | 'mean_error_gap_change';
 
 /** Groups the bias metrics compare: weekend against weekday, or the values of a category/bool feature. */
-export type FacetPolicy = { name: string; kind: 'weekend' } | { name: string; kind: 'feature'; feature: string };
+export type FacetPolicy =
+  | { name: string; kind: 'weekend' }
+  | {
+      name: string;
+      kind: 'feature';
+      feature: string;
+      /** Groups with fewer labelled rows (in the window or the baseline) stay out of the gap; default 30. */
+      minGroupRows?: number;
+      /** The baseline's largest groups kept by name, the rest pooled into `other`; default 10. */
+      topGroups?: number;
+    };
 
 export interface MonitoringPolicy {
   drift: DriftPolicy;

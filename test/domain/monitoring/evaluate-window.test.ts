@@ -402,13 +402,67 @@ describe('evaluateWindow', () => {
       ];
       const analysis = evaluateWindow(
         contract,
-        policy({ facets: [{ name: 'by_store', kind: 'feature', feature: 'store' }], bias }),
+        // Groups of ten labelled rows count here (the default minimum is 30).
+        policy({ facets: [{ name: 'by_store', kind: 'feature', feature: 'store', minGroupRows: 10 }], bias }),
         aggregates({ facets }),
       );
       assert.equal(metric(analysis, 'facet', 'by_store', 'mean_prediction_gap').value, 40);
       assert.equal(metric(analysis, 'facet', 'by_store', 'baseline_mean_prediction_gap').value, 10);
       assert.equal(metric(analysis, 'facet', 'by_store=street', 'mean_prediction').value, 130);
       assert.equal(breachesOf(analysis, 'bias')[0]?.value, 30);
+    });
+
+    const byStore = { name: 'by_store', kind: 'feature', feature: 'store' } as const;
+
+    it('leaves groups below the minimum size out of a feature facet gap', () => {
+      const facets = [
+        group('window', 'store', 'mall', 40, { prediction: 100, error: 0, rmse: 1 }),
+        group('window', 'store', 'outlet', 40, { prediction: 98, error: 0, rmse: 1 }),
+        // Five labelled rows with an extreme mean: too few to count.
+        group('window', 'store', 'kiosk', 5, { prediction: 300, error: 0, rmse: 1 }),
+        group('baseline', 'store', 'mall', 400, { prediction: 100, error: 0, rmse: 1 }),
+        group('baseline', 'store', 'outlet', 400, { prediction: 97, error: 0, rmse: 1 }),
+        group('baseline', 'store', 'kiosk', 300, { prediction: 100, error: 0, rmse: 1 }),
+      ];
+      const analysis = evaluateWindow(contract, policy({ facets: [byStore], bias }), aggregates({ facets }));
+      assert.equal(metric(analysis, 'facet', 'by_store', 'mean_prediction_gap').value, 2);
+      assert.equal(metric(analysis, 'facet', 'by_store', 'baseline_mean_prediction_gap').value, 3);
+      assert.equal(metric(analysis, 'facet', 'by_store', 'gap_groups').value, 2);
+      assert.deepEqual(breachesOf(analysis, 'bias'), []);
+    });
+
+    it('reports groups the baseline never saw and keeps the gap over the groups both have', () => {
+      const facets = [
+        group('window', 'store', 'mall', 40, { prediction: 100, error: 0, rmse: 1 }),
+        group('window', 'store', 'outlet', 40, { prediction: 80, error: 0, rmse: 1 }),
+        group('window', 'store', 'new_store', 40, { prediction: 150, error: 0, rmse: 1 }),
+        group('baseline', 'store', 'mall', 400, { prediction: 100, error: 0, rmse: 1 }),
+        group('baseline', 'store', 'outlet', 400, { prediction: 99, error: 0, rmse: 1 }),
+      ];
+      // One group kept by name: the unseen store pools into `other`, which the baseline lacks.
+      const analysis = evaluateWindow(contract, policy({ facets: [{ ...byStore, topGroups: 2 }], bias }), aggregates({ facets }));
+      assert.equal(metric(analysis, 'facet', 'by_store', 'unseen_groups').value, 1);
+      assert.equal(metric(analysis, 'facet', 'by_store', 'baseline_mean_prediction_gap').value, 1);
+      assert.equal(metric(analysis, 'facet', 'by_store', 'mean_prediction_gap').value, 20);
+      // Not a NULL that switches the check off: the moved gap breaches.
+      assert.equal(breachesOf(analysis, 'bias')[0]?.metric, 'mean_prediction_gap_change');
+      assert.equal(breachesOf(analysis, 'bias')[0]?.value, 19);
+    });
+
+    it('keeps the K largest baseline groups by name and pools the rest, bounding the metric rows', () => {
+      const names = Array.from({ length: 229 }, (_, index) => `s${String(index).padStart(3, '0')}`);
+      const facets = names.flatMap((name, index) => [
+        group('window', 'store', name, 40, { prediction: 100 + (index % 7), error: 0, rmse: 1 }),
+        group('baseline', 'store', name, 1000 - index, { prediction: 100 + (index % 7), error: 0, rmse: 1 }),
+      ]);
+      const analysis = evaluateWindow(contract, policy({ facets: [byStore], bias }), aggregates({ facets }));
+      const groupSubjects = new Set(analysis.metrics.filter((record) => record.subject.startsWith('by_store=')).map((record) => record.subject));
+      assert.equal(groupSubjects.size, 11, 'ten kept groups and `other`');
+      assert.ok(groupSubjects.has('by_store=s000') && groupSubjects.has('by_store=other') && !groupSubjects.has('by_store=s010'));
+      assert.equal(metric(analysis, 'facet', 'by_store=other', 'rows').value, 219 * 40);
+      assert.equal(metric(analysis, 'facet', 'by_store', 'unseen_groups').value, 0);
+      assert.ok(analysis.metrics.filter((record) => record.subject.startsWith('by_store')).length <= 11 * 5 + 20);
+      assert.deepEqual(breachesOf(analysis, 'bias'), [], 'the same groups, the same gap');
     });
   });
 
