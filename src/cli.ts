@@ -1,6 +1,6 @@
 // The `vigil` command line. Each subcommand lives in its own module; this file only wires them.
 import { Command, Option } from 'commander';
-import { ConfigError } from './config/load.js';
+import { debugRequested, errorLine } from './terminal/error-line.js';
 
 const defaultConfig = process.env.VIGIL_CONFIG ?? 'vigil.config.yaml';
 
@@ -10,6 +10,7 @@ function configOption(): Option {
 
 const program = new Command('vigil')
   .description('Keeps deployed ML models healthy: drift and performance monitoring, retraining, guarded deploys.')
+  .option('--debug', 'print the full error with its stack when a command fails (or VIGIL_DEBUG=1)')
   .showHelpAfterError();
 
 program
@@ -58,7 +59,8 @@ program
   .action(async () => {
     const { resolveTemporalCli } = await import('./dev/temporal-cli.js');
     const cli = await resolveTemporalCli({ onProgress: (line) => console.error(line) });
-    console.log(`${cli.path} (${cli.source})`);
+    console.error(`temporal cli: ${cli.source}`);
+    console.log(cli.path);
   });
 
 const monitor = program.command('monitor').description('monitoring runs');
@@ -162,7 +164,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) console.error(error.message);
-  else console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  if (debugRequested(process.argv, process.env)) console.error(error);
+  else console.error(errorLine(error));
   process.exit(1);
 });

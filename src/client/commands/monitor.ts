@@ -4,7 +4,7 @@ import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/cli
 import { modelById } from '../../config/models.js';
 import { loadCliConfig } from '../load-cli-config.js';
 import type { MonitorWindowResult, TimeWindow } from '../../domain/monitoring/types.js';
-import { dailyWindow, dayWindows, windowLabel } from '../../domain/monitoring/windows.js';
+import { dailyWindow, dayWindows, parseDay, windowLabel } from '../../domain/monitoring/windows.js';
 import type { monitorWindowWorkflow } from '../../workflows/monitoring/monitor-window.js';
 import { monitorWindowWorkflowId } from '../../workflows/shared/workflow-ids.js';
 import { connectClient } from '../../temporal/connect.js';
@@ -21,6 +21,7 @@ export interface MonitorRunOptions {
 }
 
 export function windowsFor(options: { date?: string; from?: string; to?: string }, windowDays: number, now: Date): TimeWindow[] {
+  checkDayFlags(options);
   if (options.date !== undefined && (options.from !== undefined || options.to !== undefined)) {
     throw new Error('give either --date or --from/--to, not both');
   }
@@ -32,7 +33,16 @@ export function windowsFor(options: { date?: string; from?: string; to?: string 
   return [dailyWindow(now.toISOString(), windowDays)];
 }
 
+/** Names the flag of a malformed day: `--date "2001-3-01" is not a date (YYYY-MM-DD)`. */
+export function checkDayFlags(options: { date?: string; from?: string; to?: string }): void {
+  for (const flag of ['date', 'from', 'to'] as const) {
+    const day = options[flag];
+    if (day !== undefined) parseDay(day, `--${flag}`);
+  }
+}
+
 export async function monitorRun(options: MonitorRunOptions): Promise<MonitorWindowResult[]> {
+  checkDayFlags(options);
   const loaded = await loadCliConfig(options.config);
   const model = modelById(loaded.config, options.model);
   const windows = windowsFor(options, model.monitoring.windowDays, new Date());
