@@ -3,6 +3,7 @@
 // metric rows grow with the features, and workflow history should not carry them.
 import type { FacetConfig } from '../../config/schema.js';
 import { evaluateWindow } from '../../domain/monitoring/evaluate-window.js';
+import type { ModelReference } from '../../domain/monitoring/reference.js';
 import { facetName } from '../../domain/monitoring/policy.js';
 import type { PreparedWindow, WindowAnalysis } from '../../domain/monitoring/types.js';
 import { windowEndingAt, windowLabel } from '../../domain/monitoring/windows.js';
@@ -25,8 +26,20 @@ function facetNames(facets: FacetConfig[]): string[] {
   return facets.map((facet) => facetName(facet));
 }
 
-async function analyse(deps: ActivityDeps, { model, window, asOf }: AnalyzeArgs): Promise<WindowAnalysis> {
-  const { config, input } = await windowQueryInput(deps, model, window);
+/**
+ * The reference of the version that served the window: the one that served most of its rows
+ * (prepareWindow lists them most rows first); a mixed window is not split. A version the registry
+ * holds no reference for (the first one, one trained elsewhere) is compared with the baseline.
+ */
+async function referenceOf(deps: ActivityDeps, model: string, servedBy: string | undefined): Promise<ModelReference | undefined> {
+  if (servedBy === undefined) return undefined;
+  return (await deps.registry.get(model, servedBy))?.reference;
+}
+
+async function analyse(deps: ActivityDeps, { model, window, asOf }: AnalyzeArgs, servedBy?: string): Promise<WindowAnalysis> {
+  const { config, input: configured } = await windowQueryInput(deps, model, window);
+  const reference = await referenceOf(deps, model, servedBy);
+  const input = reference === undefined ? configured : { ...configured, reference };
   const signal = cancellationSignal();
   const aggregates = await collectWindowAggregates(deps.warehouse, input, {
     asOf,
@@ -48,7 +61,7 @@ export function createAnalyzeWindowActivities(deps: ActivityDeps) {
      */
     async analyzeAndRecordWindow(args: AnalyzeArgs & { startedAt: string; prepared: PreparedWindow }): Promise<WindowAnalysisSummary> {
       const label = `${args.model} ${windowLabel(args.window)}`;
-      const analysis = await classified(`analyse ${label}`, () => analyse(deps, args));
+      const analysis = await classified(`analyse ${label}`, () => analyse(deps, args, args.prepared.modelVersions[0]));
       heartbeat({ step: 'record' });
       await classified(`record ${label}`, () => recordRun(deps, now, { ...args, analysis }, 'ok'));
       const { metrics: _metrics, ...summary } = analysis;
