@@ -1,5 +1,5 @@
 // `vigil drift --baseline A --current B`: the monitoring statistics over two files.
-import { readFile } from 'node:fs/promises';
+import { checkDataFile, readContractJson } from './file-checks.js';
 import { compareFiles, type FeatureComparison } from './file-comparison.js';
 import { formatNumber } from '../../domain/alerts/format.js';
 import { parseContract } from '../../domain/contract/contract.js';
@@ -15,8 +15,9 @@ export interface DriftCommandOptions {
 
 export async function driftCommand(options: DriftCommandOptions): Promise<FeatureComparison[]> {
   if (!Number.isInteger(options.bins) || options.bins < 2) throw new Error(`--bins must be an integer >= 2, got ${options.bins}`);
-  const contract =
-    options.contract === undefined ? undefined : parseContract(JSON.parse(await readFile(options.contract, 'utf8')) as unknown, options.contract);
+  await checkDataFile(options.baseline, '--baseline');
+  await checkDataFile(options.current, '--current');
+  const contract = options.contract === undefined ? undefined : parseContract(await readContractJson(options.contract), options.contract);
   const features = await compareFiles({
     baseline: options.baseline,
     current: options.current,

@@ -69,7 +69,8 @@ export async function compareFiles(options: CompareOptions): Promise<FeatureComp
     const q = warehouse.sql.ident;
     await warehouse.execute(`CREATE VIEW b_raw AS SELECT * FROM ${fileScanSql(fileSourceOf(options.baseline))}`);
     await warehouse.execute(`CREATE VIEW c_raw AS SELECT * FROM ${fileScanSql(fileSourceOf(options.current))}`);
-    const contract = options.contract ?? (await inferContract(warehouse, options.onSkipped));
+    const contract = options.contract ?? (await inferContract(warehouse, options.onSkipped, options));
+    await checkContractColumns(warehouse, contract, options);
     const features = contract.features.map((feature) => q(feature.name)).join(', ');
     const time = `TIMESTAMP '${windowDay} 00:00:00'`;
     await warehouse.execute(
@@ -127,8 +128,18 @@ export async function compareFiles(options: CompareOptions): Promise<FeatureComp
   }
 }
 
+/** Every contract feature must be a column of both files; names the feature and the file. */
+async function checkContractColumns(warehouse: DuckDbWarehouse, contract: FeatureContract, options: CompareOptions): Promise<void> {
+  for (const [view, path] of [['b_raw', options.baseline], ['c_raw', options.current]] as const) {
+    const columns = new Set((await warehouse.describe(view)) ?? []);
+    for (const feature of contract.features) {
+      if (!columns.has(feature.name)) throw new Error(`feature "${feature.name}" of the contract is not a column of ${path}`);
+    }
+  }
+}
+
 /** Columns present in both files; numeric when every non-empty value in both parses as a number. */
-async function inferContract(warehouse: DuckDbWarehouse, onSkipped: CompareOptions['onSkipped']): Promise<FeatureContract> {
+async function inferContract(warehouse: DuckDbWarehouse, onSkipped: CompareOptions['onSkipped'], files: { baseline: string; current: string }): Promise<FeatureContract> {
   const baseline = (await warehouse.describe('b_raw')) ?? [];
   const current = new Set((await warehouse.describe('c_raw')) ?? []);
   const features: { name: string; type: 'float' | 'category' }[] = [];
@@ -148,6 +159,6 @@ async function inferContract(warehouse: DuckDbWarehouse, onSkipped: CompareOptio
     features.push({ name: column, type: Number(rows[0]?.bad ?? 1) === 0 ? 'float' : 'category' });
   }
   for (const column of current) if (!baseline.includes(column)) onSkipped?.(column, 'only in the current file');
-  if (features.length === 0) throw new Error('the two files have no column in common');
+  if (features.length === 0) throw new Error(`${files.baseline} and ${files.current}: the two files have no column in common`);
   return parseContract({ model: 'comparison', feature_schema_version: 1, columns: reserved, features }, 'inferred contract');
 }
