@@ -58,6 +58,8 @@ const reserved = {
   label_time: 'vigil_label_time',
 };
 const windowDay = '2000-01-01';
+// Identifier columns compared as distributions only ever "drift": skipped when no contract is given.
+const idLike = /^(id|.*_id|.*Id|uuid|guid)$/i;
 
 export function fileSourceOf(path: string): FileSource {
   return { path, format: /\.csv(\.gz)?$/i.test(path) ? 'csv' : 'parquet' };
@@ -153,10 +155,25 @@ async function inferContract(warehouse: DuckDbWarehouse, onSkipped: CompareOptio
       onSkipped?.(column, 'its name is not a plain identifier');
       continue;
     }
+    if (idLike.test(column)) {
+      onSkipped?.(column, 'it looks like an id (by its name)');
+      continue;
+    }
     const text = `NULLIF(trim(CAST(${q(column)} AS VARCHAR)), '')`;
-    const nonNumeric = (table: string): string => `SELECT count(*) AS n FROM ${table} WHERE ${text} IS NOT NULL AND TRY_CAST(${text} AS DOUBLE) IS NULL`;
-    const { rows } = await warehouse.query(`SELECT (${nonNumeric('b_raw')}) + (${nonNumeric('c_raw')}) AS bad`);
-    features.push({ name: column, type: Number(rows[0]?.bad ?? 1) === 0 ? 'float' : 'category' });
+    const count = (table: string, condition: string): string => `(SELECT count(*) FROM ${table} WHERE ${text} IS NOT NULL AND ${condition})`;
+    const nonNumeric = `TRY_CAST(${text} AS DOUBLE) IS NULL`;
+    const nonTime = `TRY_CAST(${text} AS TIMESTAMP) IS NULL`;
+    const { rows } = await warehouse.query(
+      `SELECT ${count('b_raw', nonNumeric)} + ${count('c_raw', nonNumeric)} AS bad, ${count('b_raw', nonTime)} + ${count('c_raw', nonTime)} AS non_time, ` +
+        `${count('b_raw', 'true')} + ${count('c_raw', 'true')} AS filled`,
+    );
+    const [bad, nonTimes, filled] = [rows[0]?.bad, rows[0]?.non_time, rows[0]?.filled].map((value) => Number(value ?? 1));
+    if (Number(bad) > 0 && nonTimes === 0 && Number(filled) > 0) {
+      onSkipped?.(column, 'its values are timestamps or dates');
+      continue;
+    }
+    // A prediction column is numeric whatever its bad cells (they are excluded, not categories).
+    features.push({ name: column, type: bad === 0 || column.toLowerCase() === 'prediction' ? 'float' : 'category' });
   }
   for (const column of current) if (!baseline.includes(column)) onSkipped?.(column, 'only in the current file');
   if (features.length === 0) throw new Error(`${files.baseline} and ${files.current}: the two files have no column in common`);

@@ -89,3 +89,34 @@ describe('vigil drift on bad input', function () {
     assertRefused(drift(['--baseline', good, '--current', empty]), /empty\.csv: the file is empty/);
   });
 });
+
+describe('vigil drift without a contract: id and time columns', function () {
+  this.timeout(120_000);
+  let dir: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'vigil-drift-skip-'));
+  });
+  after(async () => rm(dir, { recursive: true, force: true }));
+
+  it('skips id-like and timestamp columns, saying why, and compares the rest', async () => {
+    const rows = (offset: number): string =>
+      `record_id,event_time,a,prediction\n${Array.from({ length: 60 }, (_, i) => `${i + offset},2026-10-${String(1 + (i % 28)).padStart(2, '0')} 10:00:00,${i % 7},${i % 9}.5`).join('\n')}\n`;
+    const baseline = join(dir, 'baseline.csv');
+    const current = join(dir, 'current.csv');
+    await writeFile(baseline, rows(0));
+    await writeFile(current, rows(1000));
+    const run = drift(['--baseline', baseline, '--current', current, '--json']);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /skipped column "record_id": it looks like an id/);
+    assert.match(run.stderr, /skipped column "event_time": its values are timestamps or dates/);
+    const { features } = JSON.parse(run.stdout) as { features: { name: string; kind: string; drifted: boolean }[] };
+    assert.deepEqual(
+      features.map((feature) => [feature.name, feature.kind, feature.drifted]),
+      [
+        ['a', 'numeric', false],
+        ['prediction', 'numeric', false],
+      ],
+    );
+  });
+});
