@@ -15,7 +15,7 @@ import {
   type MonitoringQueryInput,
 } from '../../domain/sql/monitoring-queries.js';
 import { categoricalDriftValues, numericDriftValues } from '../../domain/monitoring/drift-values.js';
-import { categoricalDrift, numericDrift, type AlignedCategoryCounts } from '../../domain/stats/index.js';
+import { categoricalDrift, numericDrift } from '../../domain/stats/index.js';
 import { DuckDbWarehouse } from '../../adapters/local/duckdb/duckdb-warehouse.js';
 import { fileScanSql, type FileSource } from '../../adapters/local/duckdb/warehouse-sources.js';
 
@@ -96,38 +96,56 @@ export async function compareFiles(options: CompareOptions): Promise<FeatureComp
     const bins = options.bins ?? 10;
     const numericRule = options.numericRule ?? { method: 'wasserstein_normed', threshold: 0.1 };
     const categoricalRule = options.categoricalRule ?? { method: 'js_distance', threshold: 0.1 };
-    const distances = decodeNumericDistance((await warehouse.query(numericDistanceSql(input).sql)).rows);
-    const edges = edgesFromQuantiles(decodeBaselineQuantiles((await warehouse.query(baselineQuantilesSql(input, bins).sql)).rows, bins));
-    const binCounts = decodeBinCounts((await warehouse.query(binCountsSql(input, edges).sql)).rows, edges);
-    const hasCategorical = contract.features.some((feature) => !isNumeric(feature));
-    const categories = hasCategorical ? decodeCategoryCounts((await warehouse.query(categoryCountsSql(input).sql)).rows) : new Map<string, AlignedCategoryCounts>();
-
-    return contract.features.map((feature): FeatureComparison => {
-      if (isNumeric(feature)) {
-        const distance = distances.find((d) => d.subject === feature.name);
-        const counts = binCounts.get(feature.name);
-        const drift = numericDrift({
-          baselineRows: distance?.n ?? 0,
-          currentRows: distance?.m ?? 0,
-          ksStatistic: distance?.ksStatistic ?? null,
-          wasserstein: distance?.wasserstein ?? null,
-          baselineStd: distance?.baselineStd ?? null,
-          baselineBinCounts: counts?.baseline ?? [],
-          currentBinCounts: counts?.current ?? [],
-        });
-        const values = numericDriftValues(drift);
-        const decisive = values[numericRule.method];
-        return { name: feature.name, kind: 'numeric', ...values, drifted: decisive !== null && decisive >= numericRule.threshold, ...numericRule };
-      }
-      const aligned = categories.get(feature.name);
-      const drift = categoricalDrift(aligned?.baselineCounts ?? [], aligned?.currentCounts ?? []);
-      const { unseen_share: _unseen, ...values } = categoricalDriftValues(drift);
-      const decisive = values[categoricalRule.method];
-      return { name: feature.name, kind: 'categorical', ...values, drifted: decisive !== null && decisive >= categoricalRule.threshold, ...categoricalRule };
-    });
+    // One feature at a time: a bad cell excludes that value for its own feature, never the row for the others.
+    const compared: FeatureComparison[] = [];
+    for (const feature of contract.features) {
+      const single: MonitoringQueryInput = { ...input, contract: { ...input.contract, features: [feature] } };
+      compared.push(await compareFeature(warehouse, single, bins, numericRule, categoricalRule));
+    }
+    return compared;
   } finally {
     await warehouse.close();
   }
+}
+
+type NumericRule = NonNullable<CompareOptions['numericRule']>;
+type CategoricalRule = NonNullable<CompareOptions['categoricalRule']>;
+
+/** The drift of the one feature of `input`'s contract. */
+async function compareFeature(
+  warehouse: DuckDbWarehouse,
+  input: MonitoringQueryInput,
+  bins: number,
+  numericRule: NumericRule,
+  categoricalRule: CategoricalRule,
+): Promise<FeatureComparison> {
+  const feature = input.contract.features[0];
+  if (feature === undefined) throw new Error('no feature to compare');
+  if (isNumeric(feature)) {
+    const distances = decodeNumericDistance((await warehouse.query(numericDistanceSql(input).sql)).rows);
+    const edges = edgesFromQuantiles(decodeBaselineQuantiles((await warehouse.query(baselineQuantilesSql(input, bins).sql)).rows, bins));
+    const binCounts = decodeBinCounts((await warehouse.query(binCountsSql(input, edges).sql)).rows, edges);
+    const distance = distances.find((d) => d.subject === feature.name);
+    const counts = binCounts.get(feature.name);
+    const drift = numericDrift({
+      baselineRows: distance?.n ?? 0,
+      currentRows: distance?.m ?? 0,
+      ksStatistic: distance?.ksStatistic ?? null,
+      wasserstein: distance?.wasserstein ?? null,
+      baselineStd: distance?.baselineStd ?? null,
+      baselineBinCounts: counts?.baseline ?? [],
+      currentBinCounts: counts?.current ?? [],
+    });
+    const values = numericDriftValues(drift);
+    const decisive = values[numericRule.method];
+    return { name: feature.name, kind: 'numeric', ...values, drifted: decisive !== null && decisive >= numericRule.threshold, ...numericRule };
+  }
+  const categories = decodeCategoryCounts((await warehouse.query(categoryCountsSql(input).sql)).rows);
+  const aligned = categories.get(feature.name);
+  const drift = categoricalDrift(aligned?.baselineCounts ?? [], aligned?.currentCounts ?? []);
+  const { unseen_share: _unseen, ...values } = categoricalDriftValues(drift);
+  const decisive = values[categoricalRule.method];
+  return { name: feature.name, kind: 'categorical', ...values, drifted: decisive !== null && decisive >= categoricalRule.threshold, ...categoricalRule };
 }
 
 /** Every contract feature must be a column of both files; names the feature and the file. */

@@ -120,3 +120,26 @@ describe('vigil drift without a contract: id and time columns', function () {
     );
   });
 });
+
+describe('vigil drift: per-feature validity', function () {
+  this.timeout(120_000);
+
+  it('bad cells in column a never exclude the rows of an unchanged column b', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-drift-cells-'));
+    try {
+      const bad = ['NaN', 'Infinity', '', 'oops'];
+      const baseline = join(dir, 'baseline.csv');
+      const current = join(dir, 'current.csv');
+      await writeFile(baseline, `a,b\n${Array.from({ length: 200 }, (_, i) => `${i % 10},${i % 13}`).join('\n')}\n`);
+      await writeFile(current, `a,b\n${Array.from({ length: 200 }, (_, i) => `${i % 10 < 4 ? bad[i % 4] : i % 10},${i % 13}`).join('\n')}\n`);
+      const run = drift(['--baseline', baseline, '--current', current, '--json']);
+      assert.equal(run.status, 0, run.stderr);
+      const { features } = JSON.parse(run.stdout) as { features: { name: string; drifted: boolean; ks_statistic?: number | null; psi: number | null }[] };
+      const b = features.find((feature) => feature.name === 'b');
+      assert.equal(b?.drifted, false);
+      assert.equal(b?.psi, 0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
