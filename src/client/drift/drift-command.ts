@@ -24,6 +24,8 @@ export async function driftCommand(options: DriftCommandOptions): Promise<Featur
     bins: options.bins,
     ...(contract === undefined ? {} : { contract }),
     onSkipped: (column, reason) => console.error(`vigil drift: skipped column "${column}": ${reason}`),
+    onExcluded: (feature, file, excluded, total) =>
+      console.error(`vigil drift: feature "${feature}": ${excluded} of ${total} values in ${file} excluded (empty or not a valid value)`),
   });
   if (options.json === true) {
     console.log(JSON.stringify({ features }));

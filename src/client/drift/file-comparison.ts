@@ -46,6 +46,8 @@ export interface CompareOptions {
   categoricalRule?: { method: 'js_distance' | 'psi' | 'linf'; threshold: number };
   /** Columns skipped (not in both files, or not usable as names); reported to the user. */
   onSkipped?: (column: string, reason: string) => void;
+  /** Per feature, the values left out of its comparison (empty, or not a finite number for a numeric feature). */
+  onExcluded?: (feature: string, file: string, excluded: number, total: number) => void;
 }
 
 // Reserved names for the columns a production log needs, chosen not to collide with a data column.
@@ -101,6 +103,7 @@ export async function compareFiles(options: CompareOptions): Promise<FeatureComp
     for (const feature of contract.features) {
       const single: MonitoringQueryInput = { ...input, contract: { ...input.contract, features: [feature] } };
       compared.push(await compareFeature(warehouse, single, bins, numericRule, categoricalRule));
+      await reportExcluded(warehouse, feature, options);
     }
     return compared;
   } finally {
@@ -146,6 +149,17 @@ async function compareFeature(
   const { unseen_share: _unseen, ...values } = categoricalDriftValues(drift);
   const decisive = values[categoricalRule.method];
   return { name: feature.name, kind: 'categorical', ...values, drifted: decisive !== null && decisive >= categoricalRule.threshold, ...categoricalRule };
+}
+
+async function reportExcluded(warehouse: DuckDbWarehouse, feature: FeatureContract['features'][number], options: CompareOptions): Promise<void> {
+  if (options.onExcluded === undefined) return;
+  const text = `NULLIF(trim(CAST(${warehouse.sql.ident(feature.name)} AS VARCHAR)), '')`;
+  const bad = isNumeric(feature) ? `${text} IS NULL OR NOT coalesce(isfinite(TRY_CAST(${text} AS DOUBLE)), false)` : `${text} IS NULL`;
+  for (const [view, path] of [['b_raw', options.baseline], ['c_raw', options.current]] as const) {
+    const { rows } = await warehouse.query(`SELECT count(*) FILTER (WHERE ${bad}) AS excluded, count(*) AS total FROM ${view}`);
+    const excluded = Number(rows[0]?.excluded ?? 0);
+    if (excluded > 0) options.onExcluded(feature.name, path, excluded, Number(rows[0]?.total ?? 0));
+  }
 }
 
 /** Every contract feature must be a column of both files; names the feature and the file. */

@@ -127,7 +127,7 @@ describe('vigil drift: per-feature validity', function () {
   it('bad cells in column a never exclude the rows of an unchanged column b', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vigil-drift-cells-'));
     try {
-      const bad = ['NaN', 'Infinity', '', 'oops'];
+      const bad = ['NaN', 'Infinity', '', '-inf'];
       const baseline = join(dir, 'baseline.csv');
       const current = join(dir, 'current.csv');
       await writeFile(baseline, `a,b\n${Array.from({ length: 200 }, (_, i) => `${i % 10},${i % 13}`).join('\n')}\n`);
@@ -138,6 +138,8 @@ describe('vigil drift: per-feature validity', function () {
       const b = features.find((feature) => feature.name === 'b');
       assert.equal(b?.drifted, false);
       assert.equal(b?.psi, 0);
+      assert.match(run.stderr, /feature "a": 80 of 200 values in .*current\.csv excluded/);
+      assert.doesNotMatch(run.stderr, /feature "b"/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
