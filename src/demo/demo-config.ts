@@ -61,10 +61,10 @@ export async function writeDemoConfig(dir: string): Promise<string> {
           schedule: { cron: '0 6 * * *', timezone: 'UTC' },
         },
         retraining: {
-          // Two weeks of labelled traffic up to the day before; a third of the last week's rows
+          // The last week of labelled traffic up to the day before; a third of that week's rows
           // (by record-id hash) held out, so the candidate learns from the drifted days and is
           // judged, like the champion, on rows it never saw.
-          trainingDays: 14,
+          trainingDays: 7,
           holdoutDays: 7,
           holdoutShare: 0.3,
           tolerance: 0.05,

@@ -38,6 +38,8 @@ export interface PipelineExecution {
   result?: {
     artifactUri: string;
     trainingRows: number;
+    /** The training rows scored by the candidate (JSON lines), where the pipeline writes them. */
+    scoredRowsUri?: string;
     candidate: EvaluationMetrics;
     champion?: EvaluationMetrics;
   };

@@ -5,7 +5,7 @@ import type { FacetConfig } from '../../config/schema.js';
 import { evaluateWindow } from '../../domain/monitoring/evaluate-window.js';
 import type { ModelReference } from '../../domain/monitoring/reference.js';
 import { facetName } from '../../domain/monitoring/policy.js';
-import type { PreparedWindow, WindowAnalysis } from '../../domain/monitoring/types.js';
+import type { PreparedWindow, ReferenceUsed, WindowAnalysis } from '../../domain/monitoring/types.js';
 import { windowEndingAt, windowLabel } from '../../domain/monitoring/windows.js';
 import { cancellationSignal, heartbeat } from '../shared/activity-context.js';
 import { classified } from '../shared/activity-errors.js';
@@ -49,7 +49,12 @@ async function analyse(deps: ActivityDeps, { model, window, asOf }: AnalyzeArgs,
     onProgress: (step, done, total) => heartbeat({ step, done, total }),
     ...(signal === undefined ? {} : { signal }),
   });
-  return evaluateWindow(input.contract, config.monitoring, aggregates);
+  return { ...evaluateWindow(input.contract, config.monitoring, aggregates), reference: referenceUsed(reference) };
+}
+
+function referenceUsed(reference: ModelReference | undefined): ReferenceUsed {
+  if (reference === undefined) return { kind: 'baseline' };
+  return reference.kind === 'baseline' ? { kind: 'baseline' } : { kind: reference.kind, version: reference.version };
 }
 
 export function createAnalyzeWindowActivities(deps: ActivityDeps) {

@@ -19,7 +19,7 @@ export function createCandidateActivities(deps: ActivityDeps) {
       reason: string;
       workflowId: string;
       /** The rows it was trained on (absent from runs started before references were recorded). */
-      trainedOn?: { trainingWindow: TimeWindow; asOf: string };
+      trainedOn?: { trainingWindow: TimeWindow; asOf: string; scoredRowsUri?: string };
     }): Promise<void> {
       await deps.registry.register({
         model: args.model,

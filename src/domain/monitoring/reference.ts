@@ -5,11 +5,32 @@
 
 export type ModelReference =
   | { kind: 'baseline'; version?: string }
-  | { kind: 'training-window'; version: string; window: { start: string; end: string }; labelsAsOf: string };
+  | {
+      kind: 'training-window';
+      version: string;
+      window: { start: string; end: string };
+      labelsAsOf: string;
+      /**
+       * The rows it was trained on, scored by the version itself, as the training pipeline wrote
+       * them (JSON lines). Prediction drift and bias then compare the version with its own outputs
+       * on its training rows; without it (a warehouse that cannot read the file, an older run) the
+       * window's logged predictions, those of the version that served it then, are used.
+       */
+      scoredRowsUri?: string;
+    };
 
 /** The reference of a version trained by a retraining run on `trainingWindow`, labels as of `asOf`. */
-export function trainingReference(version: string, plan: { trainingWindow: { start: string; end: string }; asOf: string }): ModelReference {
-  return { kind: 'training-window', version, window: { start: plan.trainingWindow.start, end: plan.trainingWindow.end }, labelsAsOf: plan.asOf };
+export function trainingReference(
+  version: string,
+  plan: { trainingWindow: { start: string; end: string }; asOf: string; scoredRowsUri?: string | undefined },
+): ModelReference {
+  return {
+    kind: 'training-window',
+    version,
+    window: { start: plan.trainingWindow.start, end: plan.trainingWindow.end },
+    labelsAsOf: plan.asOf,
+    ...(plan.scoredRowsUri === undefined ? {} : { scoredRowsUri: plan.scoredRowsUri }),
+  };
 }
 
 /**

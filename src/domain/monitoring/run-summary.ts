@@ -16,6 +16,9 @@ export const runSummarySchema = z.object({
   dataQualityIncident: z.boolean(),
   headline: z.object({ rmse: finiteOrNull, mae: finiteOrNull, meanPrediction: finiteOrNull }).nullable(),
   modelVersions: z.array(z.string()),
+  // The reference drift and bias were measured against (null: the window had no analysis, or
+  // the run was recorded before references followed the serving version).
+  reference: z.object({ kind: z.enum(['baseline', 'training-window']), version: z.string().optional() }).nullable().default(null),
 });
 
 export type RunSummary = z.infer<typeof runSummarySchema>;
@@ -42,6 +45,7 @@ export function runSummary(prepared: PreparedWindow, analysis: Omit<WindowAnalys
     dataQualityIncident: analysis?.dataQualityIncident ?? false,
     headline: headline === undefined ? null : { rmse: finite(headline.rmse), mae: finite(headline.mae), meanPrediction: finite(headline.meanPrediction) },
     modelVersions: prepared.modelVersions,
+    reference: analysis?.reference ?? null,
   };
 }
 

@@ -57,6 +57,16 @@ export interface WindowAnalysis {
   /** Headline numbers for summaries and dashboards. */
   headline: { rmse: number | null; mae: number | null; meanPrediction: number | null };
   queryIds: string[];
+  /**
+   * What drift and bias were compared against: the configured baseline, or the training rows of
+   * a version (`version`). Absent from analyses made before references followed the version.
+   */
+  reference?: ReferenceUsed;
+}
+
+export interface ReferenceUsed {
+  kind: 'baseline' | 'training-window';
+  version?: string;
 }
 
 export type RunStatus = 'ok' | 'no_data';

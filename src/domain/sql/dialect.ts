@@ -52,6 +52,11 @@ export interface SqlDialect {
   /** Identifier quoting in DDL (Athena DDL is Hive syntax: backticks). */
   ddlIdent: (name: string) => string;
   ddlType: (type: DdlType) => string;
+  /**
+   * A table of a JSON-lines file with every named column as text, where the engine reads files
+   * (DuckDB); Athena reads only tables, so it has none.
+   */
+  readJsonLines?: (path: string, columns: readonly string[]) => string;
 }
 
 // The spellings src/domain/model/coerce.ts accepts, so SQL and the scoring path agree.
@@ -103,6 +108,8 @@ export const duckdbDialect: SqlDialect = {
     `CAST(json_object(${entries.map(([key, value]) => `${stringLiteral(key)}, ${value}`).join(', ')}) AS VARCHAR)`,
   ddlIdent: quoteDouble,
   ddlType: (type) => ({ text: 'VARCHAR', double: 'DOUBLE', bigint: 'BIGINT', boolean: 'BOOLEAN' })[type],
+  readJsonLines: (path, columns) =>
+    `read_json(${stringLiteral(path)}, format = 'newline_delimited', columns = {${columns.map((name) => `${stringLiteral(name)}: 'VARCHAR'`).join(', ')}})`,
 };
 
 export const athenaDialect: SqlDialect = {

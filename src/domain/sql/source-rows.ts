@@ -187,8 +187,9 @@ export function baselineRowsCte(input: MonitoringQueryInput): string {
 /**
  * A training-window reference: the production rows of that window that had a label by the time
  * the version was trained (those it could be trained on), with the contract's column names, so
- * baseline_raw reads them as it reads the baseline table. Their prediction is the one logged by
- * the version that served them then. Undefined for the configured baseline.
+ * baseline_raw reads them as it reads the baseline table. Their prediction is the version's own
+ * when the pipeline wrote its scored training rows and the engine reads them, else the one logged
+ * by the version that served them then. Undefined for the configured baseline.
  */
 function referenceSource(input: CheckedInput): { labels: string; from: string } | undefined {
   const reference = input.reference;
@@ -198,19 +199,25 @@ function referenceSource(input: CheckedInput): { labels: string; from: string } 
   const { start, end } = normaliseWindow(reference.window);
   const p = (name: string): string => `p.${d.ident(name)}`;
   const eventTime = d.parseTimestamp(p(cols.event_time));
+  // The version's own predictions where the pipeline wrote them and the engine reads files: only
+  // the rows it was trained on (a holdout share of the window is left out) join.
+  const scored = reference.scoredRowsUri === undefined || d.readJsonLines === undefined ? undefined : d.readJsonLines(reference.scoredRowsUri, ['record_id', 'prediction']);
   const select = [
     `${p(cols.event_time)} AS ${d.ident(cols.event_time)}`,
-    `${p(cols.prediction)} AS ${d.ident(cols.prediction)}`,
+    `${scored === undefined ? p(cols.prediction) : `sr.${d.ident('prediction')}`} AS ${d.ident(cols.prediction)}`,
     `rl.${d.ident('label')} AS ${d.ident(cols.label)}`,
     ...contract.features.map((f) => `${p(f.name)} AS ${d.ident(f.name)}`),
   ];
+  const recordId = rawText(d, p(cols.record_id));
+  const scoredJoin = scored === undefined ? '' : `    JOIN ${scored} AS sr ON sr.${d.ident('record_id')} = ${recordId}\n`;
   const from =
     `(
     SELECT ${select.join(', ')}
     FROM ${d.table(tables.productionLog)} AS p
 ` +
-    `    JOIN reference_labels AS rl ON rl.${d.ident('record_id')} = ${rawText(d, p(cols.record_id))}
+    `    JOIN reference_labels AS rl ON rl.${d.ident('record_id')} = ${recordId}
 ` +
+    scoredJoin +
     `    WHERE ${eventTime} >= ${d.timestampLiteral(start)} AND ${eventTime} < ${d.timestampLiteral(end)}
   )`;
   return { labels: labelsAsOfCte(input, reference.labelsAsOf, 'reference_labels'), from };

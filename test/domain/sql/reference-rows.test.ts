@@ -2,8 +2,11 @@
 // window that had a label when it was trained, read like the baseline table; the DuckDB and the
 // Athena text (run through the Trino function macros) answer the same.
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DuckDbWarehouse } from '../../../src/adapters/local/duckdb/duckdb-warehouse.js';
-import { trainingReference } from '../../../src/domain/monitoring/reference.js';
+import { trainingReference, type ModelReference } from '../../../src/domain/monitoring/reference.js';
 import { athenaDialect, duckdbDialect, type SqlDialect } from '../../../src/domain/sql/dialect.js';
 import { type MonitoringQueryInput, withCtes } from '../../../src/domain/sql/query-input.js';
 import { baselineRowsCte } from '../../../src/domain/sql/source-rows.js';
@@ -22,17 +25,20 @@ const tables = tablesOf('shop');
 const trainingWindow = { start: '2024-06-03T00:00:00Z', end: '2024-06-03T00:05:00Z' };
 const reference = trainingReference('v2', { trainingWindow, asOf: '2024-06-04T00:00:00Z' });
 
-function baselineSql(dialect: SqlDialect, withReference: boolean): string {
-  const input: MonitoringQueryInput = { contract, tables, window: testWindow, dialect, ...(withReference ? { reference } : {}) };
+function baselineSql(dialect: SqlDialect, withReference: boolean | ModelReference): string {
+  const chosen = withReference === true ? reference : withReference === false ? undefined : withReference;
+  const input: MonitoringQueryInput = { contract, tables, window: testWindow, dialect, ...(chosen === undefined ? {} : { reference: chosen }) };
   const id = dialect.ident;
   return withCtes([baselineRowsCte(input)], `SELECT ${id('f_price')}, ${id('f_footfall')}, ${id('prediction')}, ${id('label')} FROM baseline_rows ORDER BY 1`);
 }
 
 describe('training-window reference rows', () => {
   let warehouse: DuckDbWarehouse;
+  let scratch: string;
   const rows = async (sql: string): Promise<Row[]> => (await warehouse.query(sql)).rows;
 
   before(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'vigil-reference-'));
     warehouse = await DuckDbWarehouse.open();
     for (const macro of trinoFunctionMacros) await warehouse.execute(macro);
     await createSources(warehouse, contract);
@@ -55,6 +61,7 @@ describe('training-window reference rows', () => {
   });
   after(async () => {
     await warehouse.close();
+    await rm(scratch, { recursive: true, force: true });
   });
 
   it('holds the labelled valid rows of the training window, with their logged prediction', async () => {
@@ -70,5 +77,18 @@ describe('training-window reference rows', () => {
 
   it('answers the same in the Athena text', async () => {
     assert.deepEqual(await rows(baselineSql(athenaDialect, true)), await rows(baselineSql(duckdbDialect, true)));
+  });
+
+  it("uses the version's own predictions on the rows it was trained on when the pipeline wrote them", async () => {
+    // r1 was held out (not in the file); r9 is not in the window: neither joins.
+    const scoredRowsUri = join(scratch, 'v2.training-rows.jsonl');
+    await writeFile(scoredRowsUri, ['{"record_id":"r0","prediction":41.5}', '{"record_id":"r9","prediction":3}', ''].join('\n'));
+    const scoredReference = trainingReference('v2', { trainingWindow, asOf: '2024-06-04T00:00:00Z', scoredRowsUri });
+    assert.deepEqual(await rows(baselineSql(duckdbDialect, scoredReference)), [{ f_price: 1, f_footfall: 10, prediction: 41.5, label: 50 }]);
+  });
+
+  it('falls back to the logged predictions where the engine reads no files (Athena)', async () => {
+    const scoredReference = trainingReference('v2', { trainingWindow, asOf: '2024-06-04T00:00:00Z', scoredRowsUri: join(scratch, 'absent.jsonl') });
+    assert.deepEqual(await rows(baselineSql(athenaDialect, scoredReference)), await rows(baselineSql(duckdbDialect, true)));
   });
 });

@@ -29,6 +29,7 @@ const versionSchema = z.object({
         version: z.string(),
         window: z.object({ start: z.string(), end: z.string() }),
         labelsAsOf: z.string(),
+        scoredRowsUri: z.string().optional(),
       }),
     ])
     .optional(),

@@ -31,6 +31,7 @@ import type { EvaluationMetrics } from '../../../domain/retraining/evaluation-me
 import type { PipelineExecution, TrainingPipeline, TrainingRequest } from '../../../ports/training-pipeline.js';
 import type { Warehouse } from '../../../ports/warehouse.js';
 import { artifactPathFor } from '../model-host/local-model-host.js';
+import { scoredRowsPathFor, scoredTrainingRowsText } from './scored-training-rows.js';
 
 export interface LocalTrainingPipelineOptions {
   warehouse: Warehouse;
@@ -65,7 +66,13 @@ const stateSchema = z.object({
   /** The run got as far as writing the candidate's artifact, which a later run then replaces. */
   wroteArtifact: z.boolean().optional(),
   result: z
-    .object({ artifactUri: z.string(), trainingRows: z.number(), candidate: metricsSchema, champion: metricsSchema.optional() })
+    .object({
+      artifactUri: z.string(),
+      trainingRows: z.number(),
+      scoredRowsUri: z.string().optional(),
+      candidate: metricsSchema,
+      champion: metricsSchema.optional(),
+    })
     .optional(),
 });
 type ExecutionState = z.infer<typeof stateSchema>;
@@ -340,11 +347,15 @@ export class LocalTrainingPipeline implements TrainingPipeline {
     const artifactPath = artifactPathFor(this.dataDir, request.model, request.candidateVersion);
     await step('writing the artifact');
     await this.writeArtifact(artifactPath, artifact, () => step('writing the artifact', { wroteArtifact: true }));
+    await step('scoring the training rows');
+    const scoredRowsUri = scoredRowsPathFor(artifactPath);
+    await writeAtomically(scoredRowsUri, scoredTrainingRowsText(artifact, training));
 
     await step(`evaluating on ${holdout.length} holdout rows`);
     const result: NonNullable<ExecutionState['result']> = {
       artifactUri: artifactPath,
       trainingRows: artifact.trainingRows,
+      scoredRowsUri,
       candidate: evaluate(artifact, contract, holdout),
     };
     if (request.championVersion !== undefined) {

@@ -144,6 +144,19 @@ describe('LocalTrainingPipeline', () => {
       assert.equal(execution.result?.trainingRows, rows.length);
     });
 
+    it("writes the candidate's own prediction for each record it was trained on, beside its artifact", async () => {
+      const built = trainingRowsSql({ contract, tables, window: request('v2').trainingWindow, asOf: request('v2').asOf, dialect: duckdb.sql });
+      const trained = decodeTrainingRows((await duckdb.query(built.sql)).rows, contract);
+      const path = execution.result?.scoredRowsUri;
+      assert.equal(path, artifactPathFor(dataDir, 'demand', 'v2').replace(/\.json$/, '.training-rows.jsonl'));
+      const lines = (await readFile(path, 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line) as { record_id: string; prediction: number });
+      assert.equal(lines.length, new Set(trained.map((row) => row.recordId)).size);
+      const artifact = parseArtifact(JSON.parse(await readFile(artifactPathFor(dataDir, 'demand', 'v2'), 'utf8')));
+      const expected = predict(artifact, trained.map((row) => row.features));
+      const byRecord = new Map(lines.map((line) => [line.record_id, line.prediction]));
+      trained.forEach((row, index) => assert.ok(Math.abs((byRecord.get(row.recordId) ?? Number.NaN) - (expected[index] ?? 0)) < 1e-9, row.recordId));
+    });
+
     it('evaluates candidate and champion on the same holdout rows', async () => {
       const { candidate, champion } = execution.result ?? {};
       assert.ok(candidate !== undefined && champion !== undefined);
