@@ -16,6 +16,10 @@ export const METADATA_KEYS = {
   decisionReason: 'vigil:decisionReason',
   /** The artifact exactly as registered (the container definition may hold only its folder). */
   artifactUri: 'vigil:artifactUri',
+  /** The training window and label cut-off of a retrained version: its monitoring reference. */
+  referenceStart: 'vigil:referenceStart',
+  referenceEnd: 'vigil:referenceEnd',
+  referenceLabelsAsOf: 'vigil:referenceLabelsAsOf',
 } as const;
 export const METRIC_KEY_PREFIX = 'metric:';
 
@@ -127,6 +131,12 @@ export function registrationMetadata(entry: Omit<RegisteredVersion, 'status'>): 
     [METADATA_KEYS.workflowId]: encodeText(entry.origin.workflowId),
     [METADATA_KEYS.artifactUri]: encodeText(entry.artifactUri),
   };
+  const reference = entry.reference;
+  if (reference?.kind === 'training-window') {
+    metadata[METADATA_KEYS.referenceStart] = encodeText(reference.window.start);
+    metadata[METADATA_KEYS.referenceEnd] = encodeText(reference.window.end);
+    metadata[METADATA_KEYS.referenceLabelsAsOf] = encodeText(reference.labelsAsOf);
+  }
   for (const [name, value] of Object.entries(entry.metrics)) metadata[metricKey(name)] = value === null ? 'null' : String(value);
   return metadata;
 }
@@ -180,6 +190,10 @@ export function decodePackage(model: string, facts: PackageFacts): RegisteredVer
   const decisionReason = text(METADATA_KEYS.decisionReason);
   if (decidedBy !== undefined) registered.decidedBy = decidedBy;
   if (decisionReason !== undefined) registered.decisionReason = decisionReason;
+  const [start, end, labelsAsOf] = [text(METADATA_KEYS.referenceStart), text(METADATA_KEYS.referenceEnd), text(METADATA_KEYS.referenceLabelsAsOf)];
+  if (start !== undefined && end !== undefined && labelsAsOf !== undefined) {
+    registered.reference = { kind: 'training-window', version, window: { start, end }, labelsAsOf };
+  }
   return registered;
 }
 

@@ -10,7 +10,7 @@ import {
   type DescribeModelPackageCommandOutput,
 } from '@aws-sdk/client-sagemaker';
 import { SageMakerModelRegistry, type SageMakerModelRegistryOptions } from '../../../../../src/adapters/aws/sagemaker/registry/sagemaker-model-registry.js';
-import { MAX_METADATA_VALUE_LENGTH, decodeText, encodeText, modelPackageGroupName } from '../../../../../src/adapters/aws/sagemaker/registry/registry-metadata.js';
+import { MAX_METADATA_VALUE_LENGTH, MAX_METRICS, decodeText, encodeText, modelPackageGroupName } from '../../../../../src/adapters/aws/sagemaker/registry/registry-metadata.js';
 import type { RegisteredVersion } from '../../../../../src/domain/retraining/registered-version.js';
 import { useMotoClient } from '../../../../support/moto.js';
 import { isNonRetryable } from '../../../../support/errors.js';
@@ -168,6 +168,20 @@ describe('SageMakerModelRegistry (moto)', function () {
     assert.equal((await describe(arn ?? '')).ApprovalDescription, 'by U024BE7LH: worse than the champion');
   });
 
+  it('keeps the reference of a retrained version (its training window and label cut-off) and reads it back', async () => {
+    const model = modelId();
+    const reference = {
+      kind: 'training-window' as const,
+      version: 'v2',
+      window: { start: '2026-02-23T00:00:00.000Z', end: '2026-03-02T00:00:00.000Z' },
+      labelsAsOf: '2026-03-02T06:00:00.000Z',
+    };
+    await registry().register(entry(model, 'v2', { reference }));
+    await registry().register(entry(model, 'v3'));
+    assert.deepEqual((await registry().get(model, 'v2'))?.reference, reference);
+    assert.equal((await registry().get(model, 'v3'))?.reference, undefined);
+  });
+
   it('names the model and version when setting the status of a version that does not exist', async () => {
     const model = modelId();
     await assert.rejects(registry().setStatus(model, 'v9', 'Approved', 'alice', 'ok'), isNonRetryable(new RegExp(`model ${model} has no registered version v9`), 'NOT_FOUND'));
@@ -212,8 +226,11 @@ describe('SageMakerModelRegistry (moto)', function () {
 
   it('refuses what SageMaker metadata cannot hold, before creating anything', async () => {
     const model = modelId();
-    const tooMany = Object.fromEntries(Array.from({ length: 43 }, (_, index) => [`m${index}`, index]));
-    await assert.rejects(registry().register(entry(model, 'v1', { metrics: tooMany })), isNonRetryable(/43 metrics, .* at most 42/, 'INVALID_INPUT'));
+    const tooMany = Object.fromEntries(Array.from({ length: MAX_METRICS + 1 }, (_, index) => [`m${index}`, index]));
+    await assert.rejects(
+      registry().register(entry(model, 'v1', { metrics: tooMany })),
+      isNonRetryable(new RegExp(`${MAX_METRICS + 1} metrics, .* at most ${MAX_METRICS}`), 'INVALID_INPUT'),
+    );
     await assert.rejects(registry().register(entry(model, 'v1', { metrics: { 'rmse, holdout': 1 } })), isNonRetryable(/metric name "rmse, holdout"/));
     await assert.rejects(registry().register(entry('../etc', 'v1')), isNonRetryable(/model "..\/etc"/, 'INVALID_NAME'));
     assert.deepEqual(await packagesOf(modelPackageGroupName(model)), []);
