@@ -114,6 +114,17 @@ for (const decision of ['approve', 'reject'] as const) {
     );
 }
 
+const baseline = program.command('baseline').description('what each model version is monitored against');
+baseline
+  .command('show')
+  .description("each registered version's reference: its training rows, or the configured baseline")
+  .addOption(configOption())
+  .requiredOption('-m, --model <id>', 'model id from the config')
+  .option('--json', 'print one JSON object')
+  .action(async (options: { config: string; model: string; json?: boolean }) => {
+    await (await import('./client/commands/baseline.js')).baselineShowCommand(options);
+  });
+
 const pipeline = program.command('pipeline').description('the SageMaker Pipeline that retrains models (aws mode)');
 pipeline
   .command('deploy')
