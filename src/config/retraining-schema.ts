@@ -9,6 +9,14 @@ export const retrainingSchema = z
   .object({
     /** Days of labelled production rows the candidate is trained on. */
     trainingDays: z.number().int().min(1).max(365).default(21),
+    /**
+     * Where a triggered retraining's training window starts. `window`: `trainingDays` before its
+     * end. `breach`: no earlier than the first day of the breaches that triggered it (the newest
+     * day of the oldest breached window), so a candidate learns the new regime only, not a mix of
+     * the old and the new; the reference it is monitored against then holds the new regime too.
+     * Scheduled and manual retrainings always use `window`.
+     */
+    trainingStart: z.enum(['window', 'breach']).default('window'),
     /** The most recent days, held out: champion and challenger are both evaluated on them. */
     holdoutDays: z.number().int().min(1).max(60).default(3),
     /**

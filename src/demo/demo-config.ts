@@ -61,10 +61,11 @@ export async function writeDemoConfig(dir: string): Promise<string> {
           schedule: { cron: '0 6 * * *', timezone: 'UTC' },
         },
         retraining: {
-          // The last week of labelled traffic up to the day before; a third of that week's rows
-          // (by record-id hash) held out, so the candidate learns from the drifted days and is
-          // judged, like the champion, on rows it never saw.
-          trainingDays: 7,
+          // Labelled traffic up to the day before, from the day the breaches began (at most two
+          // weeks): the candidate learns the drifted regime only. A third of the last week's rows
+          // (by record-id hash) is held out, so it is judged, like the champion, on rows it never saw.
+          trainingDays: 14,
+          trainingStart: 'breach',
           holdoutDays: 7,
           holdoutShare: 0.3,
           tolerance: 0.05,

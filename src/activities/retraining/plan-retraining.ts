@@ -32,9 +32,24 @@ export function nextVersion(known: string[]): string {
   return `v${Math.max(0, ...numbers) + 1}`;
 }
 
+/**
+ * `trainingDays` before the end; with `trainingStart: breach`, no earlier than the day the breaches
+ * began, and always at least one day (a breach on the last day still trains on that day).
+ */
+export function trainingStart(
+  trainingEnd: number,
+  policy: { trainingDays: number; trainingStart: 'window' | 'breach' },
+  breachSince: string | undefined,
+): number {
+  const byDays = trainingEnd - policy.trainingDays * dayMs;
+  if (policy.trainingStart !== 'breach' || breachSince === undefined) return byDays;
+  const since = startOfUtcDay(breachSince);
+  return Math.min(trainingEnd - dayMs, Math.max(byDays, since));
+}
+
 export function createPlanRetraining(deps: ActivityDeps) {
   return {
-    async planRetraining({ model, at }: { model: string; at: string }): Promise<RetrainingPlan> {
+    async planRetraining({ model, at, breachSince }: { model: string; at: string; breachSince?: string }): Promise<RetrainingPlan> {
       return classified(`plan retraining of ${model}`, async () => {
         const config = modelOf(deps, model).config;
         const policy = config.retraining;
@@ -49,7 +64,7 @@ export function createPlanRetraining(deps: ActivityDeps) {
         return {
           candidateVersion: nextVersion([...registered, ...hosted]),
           ...(production?.currentVersion === undefined ? {} : { championVersion: production.currentVersion }),
-          trainingWindow: { start: iso(trainingEnd - policy.trainingDays * dayMs), end: iso(trainingEnd) },
+          trainingWindow: { start: iso(trainingStart(trainingEnd, policy, breachSince)), end: iso(trainingEnd) },
           holdoutWindow: { start: iso(holdoutStart), end: iso(end) },
           holdoutShare: policy.holdoutShare,
           asOf: at,

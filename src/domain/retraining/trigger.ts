@@ -2,6 +2,7 @@
 // within a cooldown of the previous retraining, and not while the breach is broken data (a data
 // quality incident) rather than a change in the world.
 import type { BreachKind } from '../monitoring/types.js';
+import { dayMs } from '../time.js';
 
 export interface TriggerPolicy {
   /** Breaches in at least `k` of the last `n` windows. */
@@ -25,6 +26,11 @@ export interface TriggerDecision {
   reason: string;
   /** Windows (their ends) that counted. */
   breachedWindows: string[];
+  /**
+   * When triggered: the start of the newest day of the oldest breached window counted, the day the
+   * breaches began (as far back as the last N windows see).
+   */
+  breachSince?: string;
 }
 
 export function decideRetraining(
@@ -51,7 +57,16 @@ export function decideRetraining(
     trigger: true,
     reason: `${firedKinds(policy, breached).join('/')}: ${breached.length} of the last ${latest.length} windows breached (threshold ${policy.k} of ${policy.n})`,
     breachedWindows,
+    breachSince: breachStart(breachedWindows),
   };
+}
+
+function breachStart(windowEnds: readonly string[]): string | undefined {
+  const oldest = Math.min(...windowEnds.map((end) => Date.parse(end)));
+  if (!Number.isFinite(oldest)) return undefined;
+  // Window ends are exclusive: the window's newest day begins one day before its end.
+  const newestDay = oldest - dayMs;
+  return new Date(newestDay - (((newestDay % dayMs) + dayMs) % dayMs)).toISOString();
 }
 
 /** The counted kinds of breach that actually fired in the counted windows, in the policy's order. */

@@ -69,7 +69,15 @@ export async function dailyMonitoringWorkflow(input: DailyMonitoringInput): Prom
   try {
     await startChild(retrainingWorkflow, {
       workflowId: retrainingId,
-      args: [{ model: input.model, reason: patched('retraining-reason-names-breach-kinds') ? decision.reason : `drift: ${decision.reason}`, requestedBy: 'vigil-monitoring', at }],
+      args: [
+        {
+          model: input.model,
+          reason: patched('retraining-reason-names-breach-kinds') ? decision.reason : `drift: ${decision.reason}`,
+          requestedBy: 'vigil-monitoring',
+          at,
+          ...(decision.breachSince === undefined ? {} : { breachSince: decision.breachSince }),
+        },
+      ],
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
     return { current, relabelled, retraining: { triggered: true, reason: decision.reason, workflowId: retrainingId, joined: false } };

@@ -12,6 +12,8 @@ export interface RetrainingInput {
   requestedBy?: string;
   /** The moment the run stands for (defaults to now); windows are derived from it. */
   at?: string;
+  /** Start of the day the breaches that triggered the run began (a triggered run only). */
+  breachSince?: string;
 }
 
 export interface DecisionResult {

@@ -28,7 +28,7 @@ async function retrain(input: RetrainingInput): Promise<RetrainingResult> {
   const { model } = run;
 
   const at = input.at ?? new Date(Date.now()).toISOString();
-  const plan = await steps.planRetraining({ model, at });
+  const plan = await steps.planRetraining({ model, at, ...(input.breachSince === undefined ? {} : { breachSince: input.breachSince }) });
   const candidateVersion = plan.candidateVersion;
   run.status.candidateVersion = candidateVersion;
   await run.audit('retraining.started', { reason: input.reason, candidateVersion, championVersion: plan.championVersion ?? null });

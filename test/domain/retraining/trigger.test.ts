@@ -19,6 +19,13 @@ describe('retraining trigger (K of N, cooldown, data quality)', () => {
     assert.match(decision.reason, /^drift\/performance: /);
   });
 
+  it('says on which day the breaches began: the newest day of the oldest breached window counted', () => {
+    const decision = decideRetraining(policy, [window(20, ['drift']), window(19, ['performance']), window(18, []), window(17, ['drift']), window(16, [])], undefined, now);
+    // The window ending (exclusively) on 10-17 holds 10-16 as its newest day.
+    assert.equal(decision.breachSince, '2026-10-16T00:00:00.000Z');
+    assert.equal(decideRetraining(policy, [window(20, ['drift'])], undefined, now).breachSince, undefined);
+  });
+
   it('names the kinds of breach that fired, not every kind it counts', () => {
     const rmse = decideRetraining(policy, [window(20, ['performance']), window(19, ['performance', 'bias']), window(18, ['performance'])], undefined, now);
     assert.equal(rmse.trigger, true);

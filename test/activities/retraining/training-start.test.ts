@@ -1,0 +1,27 @@
+// Where a retraining's training window starts: trainingDays before its end, or, with
+// `trainingStart: breach`, no earlier than the day the breaches that triggered it began.
+import assert from 'node:assert/strict';
+import { trainingStart } from '../../../src/activities/retraining/plan-retraining.js';
+
+const end = Date.parse('2026-10-28T00:00:00.000Z');
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+describe('retraining training start', () => {
+  it('goes back trainingDays from the end by default, whatever the breaches', () => {
+    assert.equal(iso(trainingStart(end, { trainingDays: 14, trainingStart: 'window' }, '2026-10-22T00:00:00.000Z')), '2026-10-14T00:00:00.000Z');
+  });
+
+  it('starts on the day the breaches began when that is later, and at the start of that day', () => {
+    assert.equal(iso(trainingStart(end, { trainingDays: 14, trainingStart: 'breach' }, '2026-10-22T00:00:00.000Z')), '2026-10-22T00:00:00.000Z');
+    assert.equal(iso(trainingStart(end, { trainingDays: 14, trainingStart: 'breach' }, '2026-10-22T13:45:00.000Z')), '2026-10-22T00:00:00.000Z');
+  });
+
+  it('never reaches further back than trainingDays, and keeps at least the last day', () => {
+    assert.equal(iso(trainingStart(end, { trainingDays: 3, trainingStart: 'breach' }, '2026-10-01T00:00:00.000Z')), '2026-10-25T00:00:00.000Z');
+    assert.equal(iso(trainingStart(end, { trainingDays: 14, trainingStart: 'breach' }, '2026-10-30T00:00:00.000Z')), '2026-10-27T00:00:00.000Z');
+  });
+
+  it('uses trainingDays for a run that was not triggered by breaches', () => {
+    assert.equal(iso(trainingStart(end, { trainingDays: 14, trainingStart: 'breach' }, undefined)), '2026-10-14T00:00:00.000Z');
+  });
+});
