@@ -2,6 +2,7 @@
 // within a cooldown of the previous retraining, and not while the breach is broken data (a data
 // quality incident) rather than a change in the world.
 import type { BreachKind } from '../monitoring/types.js';
+import { startOfUtcDay } from '../monitoring/windows.js';
 import { dayMs } from '../time.js';
 
 export interface TriggerPolicy {
@@ -65,8 +66,7 @@ function breachStart(windowEnds: readonly string[]): string | undefined {
   const oldest = Math.min(...windowEnds.map((end) => Date.parse(end)));
   if (!Number.isFinite(oldest)) return undefined;
   // Window ends are exclusive: the window's newest day begins one day before its end.
-  const newestDay = oldest - dayMs;
-  return new Date(newestDay - (((newestDay % dayMs) + dayMs) % dayMs)).toISOString();
+  return new Date(startOfUtcDay(new Date(oldest - dayMs).toISOString())).toISOString();
 }
 
 /** The counted kinds of breach that actually fired in the counted windows, in the policy's order. */
