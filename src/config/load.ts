@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ContractError, isNumeric, parseContract, type FeatureContract } from '../domain/contract/contract.js';
+import { ContractError, driftsAsNumbers, parseContract, type FeatureContract } from '../domain/contract/contract.js';
 import { categoricalDriftMethods, configSchema, numericDriftMethods, type VigilConfig } from './schema.js';
 
 export interface LoadedConfig {
@@ -135,7 +135,7 @@ function crossCheck(model: ContractRefs, contract: FeatureContract, index: numbe
       problems.push(`${at}: "${name}" is not a feature of the contract (features: ${[...features.keys()].join(', ')})`);
       continue;
     }
-    const methods: readonly string[] = isNumeric(feature) ? numericDriftMethods : categoricalDriftMethods;
+    const methods: readonly string[] = driftsAsNumbers(feature) ? numericDriftMethods : categoricalDriftMethods;
     if (!methods.includes(method)) {
       problems.push(`${at}.method: "${method}" does not apply to a ${feature.type} feature (use one of ${methods.join(', ')})`);
     }

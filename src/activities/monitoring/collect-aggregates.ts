@@ -6,6 +6,7 @@ import {
   baselineQuantilesSql,
   binCountsSql,
   categoryCountsSql,
+  countedFeatures,
   decodeBaselineQuantiles,
   decodeBinCounts,
   decodeCategoryCounts,
@@ -59,8 +60,8 @@ export async function collectWindowAggregates(
   const quantiles = decodeBaselineQuantiles((await run(baselineQuantilesSql(input, options.bins))).rows, options.bins);
   const edges = edgesFromQuantiles(quantiles);
   const bins = decodeBinCounts((await run(binCountsSql(input, edges))).rows, edges);
-  const hasCategorical = input.contract.features.some((f) => f.type === 'category' || f.type === 'bool');
-  const categories = hasCategorical ? decodeCategoryCounts((await run(categoryCountsSql(input))).rows) : new Map<string, AlignedCategoryCounts>();
+  const hasCategorical = countedFeatures(input.contract).length > 0;
+  const categories = hasCategorical ? decodeCategoryCounts((await run(categoryCountsSql(input))).rows, input.contract) : new Map<string, AlignedCategoryCounts>();
   if (!hasCategorical) done += 1;
   const performance = decodePerformance((await run(performanceSql(input, { asOf: options.asOf }))).rows);
   const facets = options.facets.length > 0 ? decodeFacets((await run(facetSql({ ...input, window: options.facetWindow ?? input.window }, { asOf: options.asOf, facets: options.facets }))).rows) : [];

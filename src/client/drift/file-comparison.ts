@@ -1,7 +1,7 @@
 // Compares two data files with the monitoring statistics (`vigil drift`): both files become
 // DuckDB views shaped like a baseline and a one-window production log, so the very same SQL and
 // domain statistics as the monitoring job produce the numbers.
-import { parseContract, isNumeric, type FeatureContract } from '../../domain/contract/contract.js';
+import { driftsAsNumbers, parseContract, isNumeric, type FeatureContract } from '../../domain/contract/contract.js';
 import {
   baselineQuantilesSql,
   binCountsSql,
@@ -124,7 +124,7 @@ async function compareFeature(
 ): Promise<FeatureComparison> {
   const feature = input.contract.features[0];
   if (feature === undefined) throw new Error('no feature to compare');
-  if (isNumeric(feature)) {
+  if (driftsAsNumbers(feature)) {
     const distances = decodeNumericDistance((await warehouse.query(numericDistanceSql(input).sql)).rows);
     const edges = edgesFromQuantiles(decodeBaselineQuantiles((await warehouse.query(baselineQuantilesSql(input, bins).sql)).rows, bins));
     const binCounts = decodeBinCounts((await warehouse.query(binCountsSql(input, edges).sql)).rows, edges);
@@ -143,7 +143,7 @@ async function compareFeature(
     const decisive = values[numericRule.method];
     return { name: feature.name, kind: 'numeric', ...values, drifted: decisive !== null && decisive >= numericRule.threshold, ...numericRule };
   }
-  const categories = decodeCategoryCounts((await warehouse.query(categoryCountsSql(input).sql)).rows);
+  const categories = decodeCategoryCounts((await warehouse.query(categoryCountsSql(input).sql)).rows, input.contract);
   const aligned = categories.get(feature.name);
   const drift = categoricalDrift(aligned?.baselineCounts ?? [], aligned?.currentCounts ?? []);
   const { unseen_share: _unseen, ...values } = categoricalDriftValues(drift);

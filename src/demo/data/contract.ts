@@ -23,6 +23,8 @@ export function demoContract(): FeatureContractJson {
         // (the weekend), and one-hot encoding lets the model learn each day on its own.
         type: 'category',
         categories: ['0', '1', '2', '3', '4', '5', '6'],
+        // A week-long window holds each weekday once; drift compares rows per day of each weekday.
+        calendar: 'weekday',
         description: '0 = Monday ... 6 = Sunday; weekend is 5 and 6',
       },
       { name: 'temperature', type: 'float', min: -30, max: 50, default: 15, description: 'Outside temperature in °C' },

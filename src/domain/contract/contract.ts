@@ -21,6 +21,12 @@ const featureSpecSchema = z
     max: z.number().optional(),
     /** Known categories for category features; others are "unseen", counted, not rejected. */
     categories: z.array(z.string()).optional(),
+    /**
+     * The value is a function of the event's date: 'weekday' for a day of week (any coding). Drift
+     * then compares rows per day of each value rather than raw shares, over the values both
+     * periods' calendars hold, so a 7-day window against a month with five Mondays is not drift.
+     */
+    calendar: z.enum(['weekday']).optional(),
     description: z.string().optional(),
   })
   .strict()
@@ -31,6 +37,9 @@ const featureSpecSchema = z
     }
     if (spec.min !== undefined && spec.max !== undefined && spec.min > spec.max) {
       ctx.addIssue({ code: 'custom', message: `min ${spec.min} is greater than max ${spec.max}` });
+    }
+    if (spec.calendar !== undefined && spec.type !== 'int' && spec.type !== 'category') {
+      ctx.addIssue({ code: 'custom', message: `calendar applies only to int and category features, not ${spec.type}` });
     }
     if (spec.type !== 'category' && spec.categories !== undefined) {
       ctx.addIssue({ code: 'custom', message: `categories apply only to category features, not ${spec.type}` });
@@ -88,6 +97,11 @@ export type FeatureSpec = FeatureContract['features'][number];
 
 export function isNumeric(feature: FeatureSpec): boolean {
   return feature.type === 'int' || feature.type === 'float';
+}
+
+/** Drift compares the values as numbers (KS, Wasserstein, bins); calendar features are compared as values. */
+export function driftsAsNumbers(feature: FeatureSpec): boolean {
+  return isNumeric(feature) && feature.calendar === undefined;
 }
 
 /** Feature names in contract order: the order of every scoring payload and SQL column list. */

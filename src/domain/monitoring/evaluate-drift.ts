@@ -1,6 +1,6 @@
 // Drift of numeric features and the prediction, then of categorical features, each decided by its
 // rule's method. p-value methods are decided together after a Benjamini-Hochberg correction.
-import { isNumeric, type FeatureContract } from '../contract/contract.js';
+import { driftsAsNumbers, type FeatureContract } from '../contract/contract.js';
 import { benjaminiHochberg, categoricalDrift, numericDrift, type ThresholdRule } from '../stats/index.js';
 import { categoricalDriftValues, numericDriftValues } from './drift-values.js';
 import type { MetricCollector } from './metric-collector.js';
@@ -62,14 +62,17 @@ function numericSubjects(contract: FeatureContract, policy: DriftPolicy, aggrega
 function categoricalSubjects(contract: FeatureContract, policy: DriftPolicy, aggregates: WindowAggregates): DriftSubject[] {
   const subjects: DriftSubject[] = [];
   for (const feature of contract.features) {
-    if (isNumeric(feature)) continue;
+    if (driftsAsNumbers(feature)) continue;
     const counts = aggregates.categories.get(feature.name);
     if (counts === undefined) continue;
     const rule = policy.features[feature.name] ?? policy.categorical;
     subjects.push({
       group: 'feature',
       subject: feature.name,
-      values: categoricalDriftValues(categoricalDrift(counts.baselineCounts, counts.currentCounts)),
+      values: {
+        ...categoricalDriftValues(categoricalDrift(counts.baselineCounts, counts.currentCounts)),
+        ...(counts.outsideCalendarShare === undefined ? {} : { outside_calendar_share: counts.outsideCalendarShare }),
+      },
       method: rule.method,
       threshold: rule.threshold,
     });

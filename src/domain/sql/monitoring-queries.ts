@@ -8,6 +8,7 @@ export {
   featureColumn,
   numericSubjects,
   categoricalFeatures,
+  countedFeatures,
   predictionSubject,
 } from './query-input.js';
 export { windowRowsCte, baselineRowsCte, labelsAsOfCte } from './source-rows.js';

@@ -1,5 +1,5 @@
 // What every monitoring query is built from, and the column names the shared CTEs expose.
-import { type FeatureContract, type FeatureSpec, isNumeric } from '../contract/contract.js';
+import { type FeatureContract, type FeatureSpec, driftsAsNumbers } from '../contract/contract.js';
 import { type ModelReference } from '../monitoring/reference.js';
 import { type SqlDialect } from './dialect.js';
 import { SqlBuildError, normaliseWindow, tableNameParts } from './sql-text.js';
@@ -59,9 +59,14 @@ export const predictionSubject = 'prediction';
 
 export function numericSubjects(contract: FeatureContract): NumericSubject[] {
   return contract.features
-    .filter(isNumeric)
+    .filter(driftsAsNumbers)
     .map((feature) => ({ subject: feature.name, column: featureColumn.value(feature.name) }))
     .concat([{ subject: predictionSubject, column: 'prediction' }]);
+}
+
+/** Features whose drift is measured on value counts: categories, booleans and calendar features. */
+export function countedFeatures(contract: FeatureContract): FeatureSpec[] {
+  return contract.features.filter((feature) => !driftsAsNumbers(feature));
 }
 
 /** Categorical features, plus booleans (counted as 'true'/'false'). */

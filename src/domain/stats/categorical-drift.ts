@@ -9,6 +9,11 @@ export interface AlignedCategoryCounts {
   categories: string[];
   baselineCounts: number[];
   currentCounts: number[];
+  /**
+   * Calendar features only: the share of the window's rows whose value the baseline's calendar
+   * lacks (e.g. a weekday the baseline never covered), left out of the comparison.
+   */
+  outsideCalendarShare?: number | null;
 }
 
 export interface CategoricalDrift {

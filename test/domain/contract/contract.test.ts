@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { featureOrder, parseContract, ContractError } from '../../../src/domain/contract/contract.js';
+import { driftsAsNumbers, featureOrder, parseContract, ContractError } from '../../../src/domain/contract/contract.js';
 
 describe('feature contract', () => {
   it('keeps feature order and fills column defaults', () => {
@@ -35,6 +35,22 @@ describe('feature contract', () => {
         assert.match(text, /features\.1.*min\/max apply only/m);
         return true;
       },
+    );
+  });
+
+  it('calendar features: int or category only, and compared as values rather than numbers', () => {
+    const contract = parseContract({
+      model: 'm',
+      feature_schema_version: 1,
+      features: [
+        { name: 'dow', type: 'int', calendar: 'weekday' },
+        { name: 'x', type: 'float' },
+      ],
+    });
+    assert.deepEqual(contract.features.map(driftsAsNumbers), [false, true]);
+    assert.throws(
+      () => parseContract({ model: 'm', feature_schema_version: 1, features: [{ name: 'x', type: 'float', calendar: 'weekday' }] }),
+      /features\.0: calendar applies only to int and category features, not float/,
     );
   });
 });

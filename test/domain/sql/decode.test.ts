@@ -61,11 +61,16 @@ describe('row decoders', () => {
   });
 
   it('align category counts over the union, sorted by code units', () => {
-    const counts = decodeCategoryCounts([
-      { subject: 'shop', category: 'b', baseline_count: 2, current_count: 0 },
-      { subject: 'shop', category: 'B', baseline_count: 0, current_count: 3 },
-      { subject: 'shop', category: 'a', baseline_count: 1, current_count: 1 },
-    ]);
+    const days = { baseline_days: 0, current_days: 0 };
+    const shops = contractOf({ model: 'm', features: [{ name: 'shop', type: 'category' }] });
+    const counts = decodeCategoryCounts(
+      [
+        { subject: 'shop', category: 'b', baseline_count: 2, current_count: 0, ...days },
+        { subject: 'shop', category: 'B', baseline_count: 0, current_count: 3, ...days },
+        { subject: 'shop', category: 'a', baseline_count: 1, current_count: 1, ...days },
+      ],
+      shops,
+    );
     assert.deepEqual(counts.get('shop'), { categories: ['B', 'a', 'b'], baselineCounts: [0, 1, 2], currentCounts: [3, 1, 0] });
   });
 });

@@ -184,7 +184,7 @@ describe('monitoring SQL on DuckDB: statistics', function () {
         await createSources(warehouse, contract);
         await load(warehouse, tables.productionLog, testCase.current.map((c, i) => productionRow(i, { shop: c }, 1)));
         await load(warehouse, tables.baseline, testCase.baseline.map((c, i) => baselineRow(i, { shop: c }, 1, null)));
-        const counts = decodeCategoryCounts(await rowsOf(warehouse, categoryCountsSql(inputOf(contract)))).get('shop');
+        const counts = decodeCategoryCounts(await rowsOf(warehouse, categoryCountsSql(inputOf(contract))), contract).get('shop');
         assert.deepEqual(counts, {
           categories: testCase.expected.categories,
           baselineCounts: testCase.expected.baseline_counts,
