@@ -67,6 +67,11 @@ const monitoring = z
   .object({
     /** Window length in days; 1 is "yesterday". */
     windowDays: z.number().int().min(1).max(90).default(1),
+    /**
+     * Share of the window's days that must hold rows for drift and bias to be judged; a window
+     * below it is marked partial (quality and performance are still measured).
+     */
+    minWindowCoverage: z.number().min(0).max(1).default(0.5),
     /** How many past windows to re-evaluate daily as their delayed labels arrive. */
     relabelDays: z.number().int().min(0).max(60).default(7),
     /** Deterministic hash sampling of the window (1 = every row). */

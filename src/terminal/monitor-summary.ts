@@ -20,6 +20,12 @@ function breachText(breaches: Breach[], kind: Breach['kind']): string {
   return of.map((breach) => `${breach.subject}.${breach.metric}=${formatNumber(breach.value)}`).join(' ');
 }
 
+/** A partial window says how many of its days held rows: its drift and bias were not judged. */
+function statusText(result: MonitorWindowResult): string {
+  const coverage = result.analysis?.coverage;
+  return coverage?.partial === true ? `partial ${coverage.coveredDays}/${coverage.windowDays}d` : result.status;
+}
+
 /** `markDay`: the first day of injected or known drift; the first window holding it is marked. */
 export function summaryTable(results: MonitorWindowResult[], options: { markDay?: string } = {}): string {
   const rows = results.map((result) => {
@@ -30,7 +36,7 @@ export function summaryTable(results: MonitorWindowResult[], options: { markDay?
     const injected = options.markDay !== undefined && lastDay === options.markDay ? ' (drift starts)' : '';
     return [
       `${windowLabel(result.window)}${injected}`,
-      result.status,
+      statusText(result),
       String(result.rows),
       String(result.quarantined),
       result.modelVersions?.join('+') || '-',

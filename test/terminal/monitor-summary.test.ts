@@ -45,6 +45,14 @@ describe('summaryTable', () => {
     return lines.slice(2);
   }
 
+  it('says how many days a partial window held, in place of its status', () => {
+    const partial = result(week('2026-11-10', '2026-11-16'), { analysis: analysis({ coverage: { coveredDays: 1, windowDays: 7, partial: true } }) });
+    const full = result(week('2026-11-17', '2026-11-23'), { analysis: analysis({ coverage: { coveredDays: 7, windowDays: 7, partial: false } }) });
+    const [first, second] = rowsOf(summaryTable([partial, full]));
+    assert.match(first ?? '', /^2026-11-10\.\.2026-11-16\s+partial 1\/7d\s+1000/);
+    assert.match(second ?? '', /^2026-11-17\.\.2026-11-23\s+ok\s+1000/);
+  });
+
   it('marks breached and empty windows, and only those', () => {
     const [clean, breached, empty] = rowsOf(summaryTable(results));
     assert.ok(clean !== undefined && breached !== undefined && empty !== undefined);

@@ -117,6 +117,22 @@ describe('monitoring workflows on the dev server', function () {
     assert.equal(status.rows[0]?.status, 'no_data');
   });
 
+  it('marks a window that reaches before the first day of data partial, and judges no drift or bias in it', async () => {
+    // The week ending on the first data day holds one day of rows.
+    const window = weekEndingOn(rig.scenario.startDate);
+    const result = await rig.run(() => monitor({ model: 'demand', window }));
+    assert.equal(result.status, 'ok');
+    assert.deepEqual(result.analysis?.coverage, { coveredDays: 1, windowDays: 7, partial: true });
+    assert.deepEqual(result.analysis?.driftedFeatures, []);
+    assert.ok(!(result.analysis?.breaches ?? []).some((breach) => breach.kind === 'drift' || breach.kind === 'bias'));
+    const partial = await count(
+      `SELECT count(*) AS n FROM monitoring_metrics WHERE model = 'demand' AND window_start = '${window.start}' AND metric = 'partial_window' AND value = 1`,
+    );
+    assert.equal(partial, 1);
+    const driftRows = await count(`SELECT count(*) AS n FROM monitoring_metrics WHERE model = 'demand' AND window_start = '${window.start}' AND group_name = 'feature'`);
+    assert.equal(driftRows, 0);
+  });
+
   it('fails at once, naming the model, when the model is unknown', async () => {
     await assert.rejects(
       rig.run(() => monitor({ model: 'nonexistent', window: weekEndingOn('2026-03-10') })),

@@ -5,6 +5,7 @@ import { ratioOrNull as share } from '../stats/ratio.js';
 import type { WindowSummary } from '../sql/summary.js';
 import type { MetricCollector } from './metric-collector.js';
 import type { QualityPolicy } from './policy.js';
+import type { WindowCoverage } from './types.js';
 
 /** Adds the quality metrics; true when any of them breached. */
 export function evaluateQuality(out: MetricCollector, features: readonly FeatureQuality[], policy: QualityPolicy): boolean {
@@ -28,4 +29,19 @@ export function recordWindowCounts(out: MetricCollector, summary: WindowSummary)
   out.add('run', 'window', 'quarantined_rows', summary.invalidRows);
   out.add('run', 'window', 'quarantined_share', share(summary.invalidRows, summary.totalRows));
   out.add('run', 'window', 'scored_prediction_rows', summary.scoredPredictionRows);
+}
+
+/** Days of the window holding rows against its length, and whether it is too partial to judge. */
+export function recordWindowCoverage(
+  out: MetricCollector,
+  summary: WindowSummary,
+  policy: { windowDays?: number; minWindowCoverage?: number },
+): WindowCoverage | undefined {
+  if (policy.windowDays === undefined) return undefined;
+  const coverage = summary.coveredDays / policy.windowDays;
+  const partial = coverage < (policy.minWindowCoverage ?? 0);
+  out.add('run', 'window', 'covered_days', summary.coveredDays);
+  out.add('run', 'window', 'data_coverage', coverage);
+  out.add('run', 'window', 'partial_window', partial ? 1 : 0);
+  return { coveredDays: summary.coveredDays, windowDays: policy.windowDays, partial };
 }

@@ -4,7 +4,7 @@ import type { FeatureContract } from '../contract/contract.js';
 import { evaluateBias } from './evaluate-bias.js';
 import { evaluateDrift } from './evaluate-drift.js';
 import { evaluatePerformance } from './evaluate-performance.js';
-import { evaluateQuality, recordWindowCounts } from './evaluate-quality.js';
+import { evaluateQuality, recordWindowCounts, recordWindowCoverage } from './evaluate-quality.js';
 import { MetricCollector } from './metric-collector.js';
 import type { MonitoringPolicy } from './policy.js';
 import type { WindowAnalysis } from './types.js';
@@ -15,9 +15,14 @@ export function evaluateWindow(contract: FeatureContract, policy: MonitoringPoli
   // The order of the metric rows is part of the result: quality, window counts, drift, performance, bias.
   const dataQualityIncident = evaluateQuality(out, aggregates.quality, policy.quality);
   recordWindowCounts(out, aggregates.summary);
-  const { driftedFeatures, predictionDrifted } = evaluateDrift(out, contract, policy.drift, aggregates);
+  const coverage = recordWindowCoverage(out, aggregates.summary, policy);
+  // A partial window's distributions hold a day or two against a whole reference: not judged.
+  const judged = coverage?.partial !== true;
+  const { driftedFeatures, predictionDrifted } = judged
+    ? evaluateDrift(out, contract, policy.drift, aggregates)
+    : { driftedFeatures: [], predictionDrifted: false };
   const { performance, labelledRows } = evaluatePerformance(out, policy.performance, aggregates.performance);
-  evaluateBias(out, policy, aggregates.facets);
+  if (judged) evaluateBias(out, policy, aggregates.facets);
 
   const meanPrediction = aggregates.distances.find((d) => d.subject === 'prediction')?.currentMean ?? null;
   return {
@@ -31,5 +36,6 @@ export function evaluateWindow(contract: FeatureContract, policy: MonitoringPoli
     dataQualityIncident,
     headline: { rmse: performance?.rmse ?? null, mae: performance?.mae ?? null, meanPrediction },
     queryIds: aggregates.queryIds,
+    ...(coverage === undefined ? {} : { coverage }),
   };
 }

@@ -48,6 +48,13 @@ export interface MonitoringPolicy {
   facets: readonly FacetPolicy[];
   /** Allowed change of each facet gap against the baseline gap. */
   bias: Partial<Record<BiasMetric, AllowedRange>>;
+  /** Window length in days; with minWindowCoverage, decides whether a window is partial. */
+  windowDays?: number;
+  /**
+   * Share of the window's days that must hold rows for drift and bias to be judged (a window
+   * reaching before the first day of data compares a day or two with a whole baseline).
+   */
+  minWindowCoverage?: number;
 }
 
 /** The facet as the SQL builder and the aggregates name it: "weekend" or the feature grouped by. */

@@ -19,6 +19,11 @@ export const runSummarySchema = z.object({
   // The reference drift and bias were measured against (null: the window had no analysis, or
   // the run was recorded before references followed the serving version).
   reference: z.object({ kind: z.enum(['baseline', 'training-window']), version: z.string().optional() }).nullable().default(null),
+  // Days of the window holding rows (null: no analysis, or recorded before coverage was measured).
+  coverage: z
+    .object({ coveredDays: z.number().int().nonnegative(), windowDays: z.number().int().positive(), partial: z.boolean() })
+    .nullable()
+    .default(null),
 });
 
 export type RunSummary = z.infer<typeof runSummarySchema>;
@@ -46,6 +51,7 @@ export function runSummary(prepared: PreparedWindow, analysis: Omit<WindowAnalys
     headline: headline === undefined ? null : { rmse: finite(headline.rmse), mae: finite(headline.mae), meanPrediction: finite(headline.meanPrediction) },
     modelVersions: prepared.modelVersions,
     reference: analysis?.reference ?? null,
+    coverage: analysis?.coverage ?? null,
   };
 }
 

@@ -57,11 +57,19 @@ export interface WindowAnalysis {
   /** Headline numbers for summaries and dashboards. */
   headline: { rmse: number | null; mae: number | null; meanPrediction: number | null };
   queryIds: string[];
+  /** Days of the window holding rows; a partial window's drift and bias were not judged. */
+  coverage?: WindowCoverage;
   /**
    * What drift and bias were compared against: the configured baseline, or the training rows of
    * a version (`version`). Absent from analyses made before references followed the version.
    */
   reference?: ReferenceUsed;
+}
+
+export interface WindowCoverage {
+  coveredDays: number;
+  windowDays: number;
+  partial: boolean;
 }
 
 export interface ReferenceUsed {

@@ -18,6 +18,8 @@ export interface WindowSummary {
   scoredPredictionRows: number;
   /** Sampled valid rows with no prediction at all (to be scored). */
   missingPredictionRows: number;
+  /** Distinct UTC days of the window that hold at least one row (valid or not). */
+  coveredDays: number;
 }
 
 export function windowSummarySql(input: MonitoringQueryInput): BuiltQuery {
@@ -27,11 +29,13 @@ export function windowSummarySql(input: MonitoringQueryInput): BuiltQuery {
   const valid = id('is_valid');
   const body = [
     `SELECT`,
-    `  t.${id('total_rows')}, t.${id('invalid_rows')},`,
+    `  t.${id('total_rows')}, t.${id('invalid_rows')}, t.${id('covered_days')},`,
     `  s.${id('sampled_rows')}, s.${id('sampled_valid_rows')}, s.${id('prediction_rows')},`,
     `  s.${id('scored_prediction_rows')}, s.${id('missing_prediction_rows')}`,
     `FROM (`,
-    `  SELECT count(*) AS ${id('total_rows')}, ${count(`NOT ${valid}`)} AS ${id('invalid_rows')}`,
+    `  SELECT count(*) AS ${id('total_rows')}, ${count(`NOT ${valid}`)} AS ${id('invalid_rows')},`,
+    // Both engines cast a timestamp to its (UTC) date the same way.
+    `    count(DISTINCT CAST(${id('event_time')} AS DATE)) AS ${id('covered_days')}`,
     `  FROM window_source`,
     `) AS t`,
     `CROSS JOIN (`,
@@ -59,5 +63,6 @@ export function decodeWindowSummary(rows: readonly Row[]): WindowSummary {
     predictionRows: countCell(row, 'prediction_rows', at),
     scoredPredictionRows: countCell(row, 'scored_prediction_rows', at),
     missingPredictionRows: countCell(row, 'missing_prediction_rows', at),
+    coveredDays: countCell(row, 'covered_days', at),
   };
 }

@@ -53,6 +53,7 @@ function aggregates(parts: Partial<WindowAggregates>): WindowAggregates {
       predictionRows: 990,
       scoredPredictionRows: 0,
       missingPredictionRows: 0,
+      coveredDays: 1,
     },
     quality: [],
     distances: [],
@@ -535,4 +536,38 @@ describe('evaluateWindow', () => {
       assert.equal(metric(analysis, 'facet', 'weekend', 'mean_prediction_gap').value, 20);
     });
   });
+
+  describe('partial windows', () => {
+    const drifting = {
+      distances: [distance('price', { wasserstein: 1, baselineStd: 2 }), distance('prediction', { wasserstein: 10, baselineStd: 10 })],
+      categories: new Map([['store', { categories: ['mall', 'street'], baselineCounts: [90, 10], currentCounts: [10, 90] }]]),
+    };
+    const weekly = { windowDays: 7, performance: { rmse: { max: 1 } } };
+    const withDays = (coveredDays: number): WindowAggregates => {
+      const base = aggregates(drifting);
+      return { ...base, summary: { ...base.summary, coveredDays } };
+    };
+
+    it('a window with rows on 1 of its 7 days: coverage recorded, drift and bias not judged', () => {
+      const analysis = evaluateWindow(contract, policy(weekly), withDays(1));
+      assert.deepEqual(analysis.coverage, { coveredDays: 1, windowDays: 7, partial: true });
+      assert.equal(metric(analysis, 'run', 'window', 'partial_window').value, 1);
+      assertClose(metric(analysis, 'run', 'window', 'data_coverage').value, 1 / 7, tight, 'coverage');
+      assert.deepEqual(analysis.driftedFeatures, []);
+      assert.equal(analysis.predictionDrifted, false);
+      assert.ok(!analysis.metrics.some((record) => record.group === 'feature' || record.group === 'prediction' || record.group === 'facet'));
+      assert.deepEqual(breachesOf(analysis, 'drift'), []);
+    });
+
+    it('at or above minWindowCoverage the window is judged as usual', () => {
+      const analysis = evaluateWindow(contract, policy(weekly), withDays(4));
+      assert.deepEqual(analysis.coverage, { coveredDays: 4, windowDays: 7, partial: false });
+      assert.equal(metric(analysis, 'run', 'window', 'partial_window').value, 0);
+      assert.deepEqual(analysis.driftedFeatures, ['price', 'store']);
+      assert.equal(analysis.predictionDrifted, true);
+      const strict = evaluateWindow(contract, policy({ ...weekly, minWindowCoverage: 0.9 }), withDays(6));
+      assert.equal(strict.coverage?.partial, true);
+    });
+  });
 });
+

@@ -255,8 +255,9 @@ describe('AthenaWarehouse (moto)', function () {
       'prediction_rows',
       'scored_prediction_rows',
       'missing_prediction_rows',
+      'covered_days',
     ].map((Name) => ({ Name, Type: 'bigint' }));
-    await queueResults(endpoint, [{ column_info: columns, rows: [header(columns), row('100', '3', '100', '97', '90', '10', '7')] }]);
+    await queueResults(endpoint, [{ column_info: columns, rows: [header(columns), row('100', '3', '100', '97', '90', '10', '7', '5')] }]);
     const result = await warehouse().query(built.sql, { label: built.label });
     assert.equal((await execution(result.queryId)).Query, built.sql);
     assert.deepEqual(decodeWindowSummary(result.rows), {
@@ -267,6 +268,7 @@ describe('AthenaWarehouse (moto)', function () {
       predictionRows: 90,
       scoredPredictionRows: 10,
       missingPredictionRows: 7,
+      coveredDays: 5,
     });
   });
 });

@@ -123,6 +123,7 @@ describe('monitoring SQL on DuckDB: contract, quarantine and sampling', () => {
         predictionRows: 4,
         scoredPredictionRows: 0,
         missingPredictionRows: 0,
+        coveredDays: 1,
       });
     });
 

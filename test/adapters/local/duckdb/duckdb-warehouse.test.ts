@@ -270,7 +270,7 @@ describe('DuckDB warehouse (port)', () => {
       const window = { start: '2024-06-03T00:00:00Z', end: '2024-06-04T00:00:00Z' };
       const input = { contract, tables, window, dialect: warehouse.sql };
       const summary = decodeWindowSummary((await warehouse.query(windowSummarySql(input).sql)).rows);
-      assert.deepEqual([summary.totalRows, summary.invalidRows], [24, 0]);
+      assert.deepEqual([summary.totalRows, summary.invalidRows, summary.coveredDays], [24, 0, 1]);
       const [price] = decodeQuality((await warehouse.query(qualitySql(input).sql)).rows);
       assert.equal(price?.mean, (1.5 * 23) / 2);
     });
