@@ -6,6 +6,7 @@ import type { ActivityDeps } from '../activities/index.js';
 import type { Runtime, RuntimeOptions } from './runtime-options.js';
 import { resolvePath, type LoadedConfig } from '../config/load.js';
 import { DuckDbWarehouse } from '../adapters/local/duckdb/duckdb-warehouse.js';
+import { resultsSnapshotDir } from '../adapters/local/duckdb/results-export.js';
 import { FileIncidentStore } from '../adapters/local/files/file-incident-store.js';
 import { LocalModelHost } from '../adapters/local/model-host/local-model-host.js';
 import { LocalSourceCatalog, type ModelSources } from '../adapters/local/duckdb/local-source-catalog.js';
@@ -28,6 +29,8 @@ export async function composeRuntime(loaded: LoadedConfig, options: RuntimeOptio
   const dataDir = dataDirOf(loaded);
   const warehouse = await DuckDbWarehouse.open({
     path: join(dataDir, 'warehouse.duckdb'),
+    // Readable by other processes while this one holds the database file: `vigil query`, dashboards.
+    resultsExportDir: resultsSnapshotDir(dataDir),
     // Every monitoring query orders what it needs; without insertion order DuckDB streams and
     // spills instead of buffering, so memory stays flat as windows grow (see bench/README.md).
     settings: {

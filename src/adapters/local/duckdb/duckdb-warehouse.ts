@@ -18,6 +18,7 @@ import { createResultTablesSql } from '../../../domain/sql/tables.js';
 import { type Cell, type Row } from '../../../domain/sql/row.js';
 import { type QueryOptions, type QueryResult, type Warehouse } from '../../../ports/warehouse.js';
 import { type ColumnType, bindRow, checkKey, rowValues } from './warehouse-bind.js';
+import { exportSnapshot, isSnapshotTable, snapshotTables } from './results-export.js';
 import { readerRows } from './warehouse-cells.js';
 import { type FileSource, type FileSources, sourceViewSql } from './warehouse-sources.js';
 
@@ -31,6 +32,11 @@ export interface DuckDbWarehouseOptions {
   settings?: Record<string, string>;
   /** How often a running query reports progress to onProgress (default 1 s). */
   progressIntervalMs?: number;
+  /**
+   * Where to keep a Parquet snapshot of each result table (see results-export.ts), rewritten after
+   * every write to it, so other processes can read results while this one holds the file.
+   */
+  resultsExportDir?: string;
 }
 
 /** Thrown when a query is cancelled through its AbortSignal. */
@@ -54,6 +60,7 @@ export class DuckDbWarehouse implements Warehouse {
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly progressIntervalMs: number,
+    private readonly resultsExportDir: string | undefined,
   ) {}
 
   static async open(options: DuckDbWarehouseOptions = {}): Promise<DuckDbWarehouse> {
@@ -65,7 +72,7 @@ export class DuckDbWarehouse implements Warehouse {
       const connection = await instance.connect();
       // Zone-less timestamps are read as UTC, whatever the machine's zone (see the dialect).
       await connection.run(`SET TimeZone = 'UTC'`);
-      return new DuckDbWarehouse(instance, connection, options.progressIntervalMs ?? 1000);
+      return new DuckDbWarehouse(instance, connection, options.progressIntervalMs ?? 1000, options.resultsExportDir);
     } catch (error) {
       instance.closeSync();
       throw error;
@@ -87,25 +94,29 @@ export class DuckDbWarehouse implements Warehouse {
   async replaceRows(table: string, key: Row, rows: Row[]): Promise<void> {
     const columns = await this.requireColumns(table);
     const values = rowValues(table, columns, key, rows);
-    await this.exclusive(() =>
-      this.transaction(async () => {
+    await this.exclusive(async () => {
+      await this.transaction(async () => {
         await this.deleteKey(table, columns, key);
         await this.insertRows(table, columns, values);
-      }),
-    );
+      });
+      await this.exportResults(table);
+    });
   }
 
   async appendRows(table: string, rows: Row[]): Promise<void> {
     const columns = await this.requireColumns(table);
     const values = rowValues(table, columns, {}, rows);
-    await this.exclusive(() => this.transaction(() => this.insertRows(table, columns, values)));
+    await this.exclusive(async () => {
+      await this.transaction(() => this.insertRows(table, columns, values));
+      await this.exportResults(table);
+    });
   }
 
   async replaceFromQuery(table: string, key: Row, selectSql: string, options: QueryOptions = {}): Promise<QueryResult> {
     const columns = await this.requireColumns(table);
     checkKey(table, columns, key);
-    return this.exclusive(() =>
-      this.transaction(async () => {
+    return this.exclusive(async () => {
+      const replaced = await this.transaction(async () => {
         const queryId = this.nextQueryId();
         await this.deleteKey(table, columns, key);
         const names = columns.map((c) => this.sql.ident(c.name)).join(', ');
@@ -123,8 +134,10 @@ export class DuckDbWarehouse implements Warehouse {
           );
         }
         return { rows: [{ inserted_rows: inserted }], queryId };
-      }),
-    );
+      });
+      await this.exportResults(table);
+      return replaced;
+    });
   }
 
   async describe(table: string): Promise<string[] | undefined> {
@@ -142,6 +155,11 @@ export class DuckDbWarehouse implements Warehouse {
   /** Creates the result tables (monitoring_metrics, monitoring_runs, ...) when absent. */
   async ensureResultTables(): Promise<void> {
     for (const ddl of createResultTablesSql(this.sql)) await this.execute(ddl, { label: 'ddl' });
+    // Snapshots missing (results written before they existed) or left by an older database file
+    // are right from the start, not from the next write.
+    await this.exclusive(async () => {
+      for (const table of snapshotTables) await this.exportResults(table);
+    });
   }
 
   /**
@@ -170,6 +188,11 @@ export class DuckDbWarehouse implements Warehouse {
       const list = missing.map((column) => `"${column}"`).join(', ');
       throw new NonRetryableError(`${what} is missing column${missing.length > 1 ? 's' : ''} ${list}`, 'SOURCE_COLUMNS');
     }
+  }
+
+  /** Rewrites the table's snapshot after a committed write; call inside exclusive. */
+  private async exportResults(table: string): Promise<void> {
+    if (this.resultsExportDir !== undefined && isSnapshotTable(table)) await exportSnapshot(this.connection, this.resultsExportDir, table);
   }
 
   private async requireColumns(table: string): Promise<ColumnType[]> {
