@@ -125,6 +125,30 @@ baseline
     await (await import('./client/commands/baseline.js')).baselineShowCommand(options);
   });
 
+const model = program.command('model').description('model versions in the registry');
+model
+  .command('register')
+  .description('register a model trained elsewhere (the one serving now) as an approved version, so retraining compares with it')
+  .addOption(configOption())
+  .requiredOption('-m, --model <id>', 'model id from the config')
+  .requiredOption('--version <name>', 'the version name it serves under (as logged in model_version)')
+  .option('--artifact <path-or-uri>', 'its artifact: a model.json (local mode) or an S3 model (aws mode, required there)')
+  .requiredOption('--as <user>', 'who registers it (recorded in the registry and the audit log)')
+  .option('--reason <text>', 'why')
+  .option('--json', 'print the registered version as JSON')
+  .action(async (options: { config: string; model: string; version: string; artifact?: string; as: string; reason?: string; json?: boolean }) => {
+    await (await import('./client/commands/model.js')).modelRegisterCommand(options);
+  });
+
+program
+  .command('query <sql>')
+  .description('run a read-only SQL statement over the local results (monitoring_metrics, monitoring_runs, ...), also while the worker runs')
+  .addOption(configOption())
+  .option('--json', 'print one JSON object per row')
+  .action(async (sql: string, options: { config: string; json?: boolean }) => {
+    await (await import('./client/commands/query.js')).queryCommand(sql, options);
+  });
+
 const pipeline = program.command('pipeline').description('the SageMaker Pipeline that retrains models (aws mode)');
 pipeline
   .command('deploy')

@@ -3,4 +3,5 @@ export { monitorWindowWorkflow } from './monitoring/monitor-window.js';
 export { dailyMonitoringWorkflow } from './monitoring/daily-monitoring.js';
 export { retrainingWorkflow } from './retraining/retraining.js';
 export { deployWorkflow } from './deploy/deploy.js';
+export { registerModelWorkflow } from './retraining/register-model.js';
 export { auditEventWorkflow } from './shared/audit-event.js';

@@ -32,8 +32,9 @@ export function createCandidateActivities(deps: ActivityDeps) {
       });
     },
 
-    championChallenger({ model, candidate, champion }: { model: string; candidate: EvaluationMetrics; champion?: EvaluationMetrics | undefined }): Promise<GateVerdict> {
-      return Promise.resolve(championChallengerGate(candidate, champion, modelOf(deps, model).config.retraining.tolerance));
+    championChallenger(args: { model: string; candidate: EvaluationMetrics; champion?: EvaluationMetrics | undefined; championVersion?: string }): Promise<GateVerdict> {
+      const tolerance = modelOf(deps, args.model).config.retraining.tolerance;
+      return Promise.resolve(championChallengerGate(args.candidate, args.champion, tolerance, args.championVersion));
     },
 
     async setCandidateStatus({ model, version, status, by, reason }: { model: string; version: string; status: ApprovalStatus; by: string; reason: string }): Promise<void> {

@@ -4,6 +4,7 @@
 import type { ActivityDeps } from '../shared/activity-deps.js';
 import { createApprovalActivities } from './approval-request.js';
 import { createCandidateActivities } from './candidate.js';
+import { createExternalModelActivities } from './external-model.js';
 import { createPlanRetraining } from './plan-retraining.js';
 import { createRetrainTriggerActivities } from './retrain-trigger.js';
 import { createRetrainingAlertActivities } from './retraining-alert.js';
@@ -19,6 +20,7 @@ export function createRetrainingActivities(deps: ActivityDeps) {
     ...createApprovalActivities(deps),
     ...createRetrainingAlertActivities(deps),
     ...createRetrainTriggerActivities(deps),
+    ...createExternalModelActivities(deps),
   };
 }
 

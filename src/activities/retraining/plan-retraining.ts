@@ -4,6 +4,7 @@ import { durationMs } from '../../config/duration.js';
 import type { TimeWindow } from '../../domain/monitoring/types.js';
 import { startOfUtcDay } from '../../domain/monitoring/windows.js';
 import type { Approver } from '../../domain/retraining/approval-check.js';
+import type { RegisteredVersion } from '../../domain/retraining/registered-version.js';
 import { dayMs } from '../../domain/time.js';
 import { classified } from '../shared/activity-errors.js';
 import type { ActivityDeps } from '../shared/activity-deps.js';
@@ -47,6 +48,15 @@ export function trainingStart(
   return Math.min(trainingEnd - dayMs, Math.max(byDays, since));
 }
 
+/**
+ * When the production endpoint is not Vigil's to describe (a model served elsewhere), the champion
+ * is the newest approved version, e.g. one registered with `vigil model register`.
+ */
+function newestApproved(entries: readonly RegisteredVersion[]): string | undefined {
+  const approved = entries.filter((entry) => entry.status === 'Approved');
+  return approved.sort((a, b) => Date.parse(b.registeredAt) - Date.parse(a.registeredAt))[0]?.version;
+}
+
 export function createPlanRetraining(deps: ActivityDeps) {
   return {
     async planRetraining({ model, at, breachSince }: { model: string; at: string; breachSince?: string }): Promise<RetrainingPlan> {
@@ -54,16 +64,19 @@ export function createPlanRetraining(deps: ActivityDeps) {
         const config = modelOf(deps, model).config;
         const policy = config.retraining;
         const production = await deps.modelHost.describeEndpoint(config.endpoints.production);
-        const registered = (await deps.registry.list(model)).map((entry) => entry.version);
+        const entries = await deps.registry.list(model);
+        const registered = entries.map((entry) => entry.version);
         const hosted = (await deps.modelHost.listModelVersions(model)).map((entry) => entry.version);
+        const champion = production?.currentVersion ?? newestApproved(entries);
         // Whole days: the holdout ends where `at`'s day begins, training ends where holdout begins.
         const end = startOfUtcDay(at);
         const holdoutStart = end - policy.holdoutDays * dayMs;
         // A hash split lets training reach the newest day; a time split stops where holdout begins.
         const trainingEnd = policy.holdoutShare < 1 ? end : holdoutStart;
         return {
-          candidateVersion: nextVersion([...registered, ...hosted]),
-          ...(production?.currentVersion === undefined ? {} : { championVersion: production.currentVersion }),
+          // The serving version counts even when neither the registry nor the host made it.
+          candidateVersion: nextVersion([...registered, ...hosted, ...(champion === undefined ? [] : [champion])]),
+          ...(champion === undefined ? {} : { championVersion: champion }),
           trainingWindow: { start: iso(trainingStart(trainingEnd, policy, breachSince)), end: iso(trainingEnd) },
           holdoutWindow: { start: iso(holdoutStart), end: iso(end) },
           holdoutShare: policy.holdoutShare,

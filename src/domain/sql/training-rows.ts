@@ -24,6 +24,11 @@ export interface TrainingRowsInput {
    * holdout; `part` picks them ('holdout') or leaves them out of training ('training').
    */
   split?: { holdoutWindow: { start: string; end: string }; share: number; part: 'training' | 'holdout' };
+  /**
+   * Also the version that served each row and the prediction it logged (not one Vigil scored
+   * later): a champion with no artifact at hand is judged by its own predictions.
+   */
+  withServing?: boolean;
 }
 
 export interface TrainingRow {
@@ -31,6 +36,8 @@ export interface TrainingRow {
   /** Converted values, defaults applied, in contract order. */
   features: FeatureValue[];
   label: number;
+  /** With `withServing`: the version that served the row and the prediction it logged. */
+  served?: { version: string | null; prediction: number | null };
 }
 
 /**
@@ -43,7 +50,11 @@ export function trainingRowsSql(input: TrainingRowsInput): BuiltQuery {
   const d = checked.dialect;
   const id = d.ident;
   const w = (name: string): string => `wr.${id(name)}`;
-  const columns = [w('record_id'), ...checked.contract.features.map((f) => w(fc.value(f.name))), `la.${id('label')}`];
+  const serving =
+    input.withServing === true
+      ? [`${w('model_version')} AS ${id('served_by')}`, `CASE WHEN ${w('prediction_from_scoring')} THEN NULL ELSE ${w('prediction')} END AS ${id('logged_prediction')}`]
+      : [];
+  const columns = [w('record_id'), ...checked.contract.features.map((f) => w(fc.value(f.name))), `la.${id('label')}`, ...serving];
   const body = [
     `SELECT`,
     columns.map((column) => `  ${column}`).join(',\n'),
@@ -92,5 +103,8 @@ export function decodeTrainingRows(rows: readonly Row[], contract: FeatureContra
     recordId: textCell(row, 'record_id', at),
     features: contract.features.map((feature) => featureCell(row, feature, at)),
     label: numberCell(row, 'label', at),
+    ...(Object.hasOwn(row, 'served_by')
+      ? { served: { version: nullableText(row, 'served_by', at), prediction: nullableNumber(row, 'logged_prediction', at) } }
+      : {}),
   }));
 }

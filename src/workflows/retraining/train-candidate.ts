@@ -32,7 +32,13 @@ export async function registerCandidate(run: RetrainingRun, plan: RetrainingPlan
 /** Champion vs challenger on the same holdout; a candidate that fails is rejected, audited and alerted. */
 export async function gateCandidate(run: RetrainingRun, plan: RetrainingPlan, trained: TrainedCandidate): Promise<GateVerdict> {
   run.enter('gate');
-  const gate = await steps.championChallenger({ model: run.model, candidate: trained.candidate, champion: trained.champion });
+  const gate = await steps.championChallenger({
+    model: run.model,
+    candidate: trained.candidate,
+    champion: trained.champion,
+    // An activity's input is not part of what a replay compares: histories without it still replay.
+    ...(plan.championVersion === undefined ? {} : { championVersion: plan.championVersion }),
+  });
   if (gate.passed) return gate;
   run.enter('rejected');
   await steps.setCandidateStatus({ model: run.model, version: plan.candidateVersion, status: 'Rejected', by: 'vigil-gate', reason: gate.text });

@@ -15,6 +15,11 @@ export function deployWorkflowId(model: string, version: string): string {
   return `vigil-deploy-${model}-${version}`;
 }
 
+/** Registering the same external version again is the same run, so it cannot register twice. */
+export function registerModelWorkflowId(model: string, version: string): string {
+  return `vigil-register-${model}-${version}`;
+}
+
 /** One short run per audited attempt that had no open run to report to. */
 export function auditEventWorkflowId(attemptId: string): string {
   return `vigil-audit-${attemptId}`;

@@ -75,4 +75,18 @@ describe('champion vs challenger gate', () => {
     assert.equal(championChallengerGate({ rows: 0, rmse: null, mae: null }, { rows: 10, rmse: 5, mae: 4 }, 0.05).passed, false);
     assert.equal(championChallengerGate({ rows: 10, rmse: 5, mae: 4 }, undefined, 0.05).passed, true);
   });
+
+  it('always compares when a version serves: a champion that could not be evaluated refuses the candidate', () => {
+    for (const champion of [undefined, { rows: 0, rmse: null, mae: null }]) {
+      const verdict = championChallengerGate({ rows: 10, rmse: 5, mae: 4 }, champion, 0.05, 'jan-2001');
+      assert.equal(verdict.passed, false);
+      assert.match(verdict.text, /^champion jan-2001 could not be evaluated on the holdout/);
+    }
+  });
+
+  it('says when the champion was judged by the predictions it logged', () => {
+    const verdict = championChallengerGate({ rows: 80, rmse: 5, mae: 4 }, { rows: 80, rmse: 6, mae: 5, basis: 'logged-predictions' }, 0.05, 'jan-2001');
+    assert.equal(verdict.passed, true);
+    assert.match(verdict.text, /on the same 80 holdout rows \(the champion by the predictions it logged\)$/);
+  });
 });

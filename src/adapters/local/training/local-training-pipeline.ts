@@ -53,7 +53,12 @@ const requestSchema = z.object({
   asOf: z.string(),
   parameters: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });
-const metricsSchema = z.object({ rows: z.number(), rmse: z.number().nullable(), mae: z.number().nullable() });
+const metricsSchema = z.object({
+  rows: z.number(),
+  rmse: z.number().nullable(),
+  mae: z.number().nullable(),
+  basis: z.enum(['artifact', 'logged-predictions']).optional(),
+});
 const stateSchema = z.object({
   executionId: z.string(),
   request: requestSchema,
@@ -170,6 +175,16 @@ function evaluate(artifact: ModelArtifact, contract: FeatureContract, rows: read
   if (rows.length === 0) return { rows: 0, rmse: null, mae: null };
   const metrics = holdoutMetrics(
     predict(artifact, rowsFor(artifact, contract, rows)),
+    rows.map((row) => row.label),
+  );
+  return { rows: metrics.holdoutRows, rmse: metrics.rmse, mae: metrics.mae };
+}
+
+/** A champion's metrics from the predictions it logged for the rows (every row has one). */
+function loggedMetrics(rows: readonly TrainingRow[]): EvaluationMetrics {
+  if (rows.length === 0) return { rows: 0, rmse: null, mae: null };
+  const metrics = holdoutMetrics(
+    rows.map((row) => row.served?.prediction ?? Number.NaN),
     rows.map((row) => row.label),
   );
   return { rows: metrics.holdoutRows, rmse: metrics.rmse, mae: metrics.mae };
@@ -327,7 +342,7 @@ export class LocalTrainingPipeline implements TrainingPipeline {
       throw new StepFailure(`no labelled rows in the training window ${windowText(request.trainingWindow)} (labels as of ${isoUtc(request.asOf)})`);
     }
     await step('reading holdout rows');
-    const holdout = await this.labelledRows(contract, tables, request.holdoutWindow, request.asOf, split('holdout'));
+    const holdout = await this.labelledRows(contract, tables, request.holdoutWindow, request.asOf, split('holdout'), true);
 
     await step(`training on ${training.length} rows`);
     const labelled = (rows: readonly TrainingRow[]): { rows: FeatureValue[][]; labels: number[] } => ({
@@ -359,7 +374,16 @@ export class LocalTrainingPipeline implements TrainingPipeline {
       candidate: evaluate(artifact, contract, holdout),
     };
     if (request.championVersion !== undefined) {
-      result.champion = evaluate(await this.loadArtifact(request.model, request.championVersion), contract, holdout);
+      const champion = await this.championArtifact(request.model, request.championVersion);
+      if (champion !== undefined) {
+        result.champion = { ...evaluate(champion, contract, holdout), basis: 'artifact' };
+      } else {
+        // No artifact (a model trained elsewhere): both are judged on the holdout rows the champion
+        // served, the champion by the predictions it logged for them.
+        const served = holdout.filter((row) => row.served !== undefined && row.served.version === request.championVersion && row.served.prediction !== null);
+        result.candidate = evaluate(artifact, contract, served);
+        result.champion = { ...loggedMetrics(served), basis: 'logged-predictions' };
+      }
     }
     return result;
   }
@@ -370,8 +394,10 @@ export class LocalTrainingPipeline implements TrainingPipeline {
     window: { start: string; end: string },
     asOf: string,
     split?: TrainingRowsInput['split'],
+    withServing = false,
   ): Promise<TrainingRow[]> {
-    const built = trainingRowsSql({ contract, tables, window, asOf, dialect: dialectFor(this.options.warehouse.dialect), ...(split === undefined ? {} : { split }) });
+    const dialect = dialectFor(this.options.warehouse.dialect);
+    const built = trainingRowsSql({ contract, tables, window, asOf, dialect, withServing, ...(split === undefined ? {} : { split }) });
     const { rows } = await this.options.warehouse.query(built.sql, { label: built.label });
     return decodeTrainingRows(rows, contract);
   }
@@ -393,10 +419,11 @@ export class LocalTrainingPipeline implements TrainingPipeline {
     await writeAtomically(path, text);
   }
 
-  private async loadArtifact(model: string, version: string): Promise<ModelArtifact> {
+  /** The champion's artifact; undefined when it has none here (a model trained elsewhere). */
+  private async championArtifact(model: string, version: string): Promise<ModelArtifact | undefined> {
     const path = artifactPathFor(this.dataDir, model, version);
     const text = await readText(path);
-    if (text === undefined) throw new StepFailure(`champion ${model}/${version} has no artifact at ${path}`);
+    if (text === undefined) return undefined;
     let artifact: ModelArtifact;
     try {
       artifact = parseArtifact(JSON.parse(text), `champion artifact ${path}`);

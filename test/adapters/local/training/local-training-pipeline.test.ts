@@ -3,7 +3,7 @@
 // starts once per candidate, runs again when started after a failure, and survives a worker
 // restart.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeDemoFiles } from '../../../../src/demo/demo-files.js';
@@ -243,14 +243,40 @@ describe('LocalTrainingPipeline', () => {
     const execution = await finished(pipeline, (await pipeline.start(request('v11', { holdoutWindow }))).executionId);
     assert.equal(execution.status, 'Succeeded', execution.failureReason);
     assert.deepEqual(execution.result?.candidate, { rows: 0, rmse: null, mae: null });
-    assert.deepEqual(execution.result?.champion, { rows: 0, rmse: null, mae: null });
+    assert.deepEqual(execution.result?.champion, { rows: 0, rmse: null, mae: null, basis: 'artifact' });
   });
 
-  it('fails when the champion has no artifact', async () => {
+  it('fails when the champion artifact is not a model', async () => {
+    await mkdir(join(dataDir, 'models', 'demand'), { recursive: true });
+    await writeFile(artifactPathFor(dataDir, 'demand', 'v9'), '{"not":"a model"}\n');
     const pipeline = pipelineFor();
     const execution = await finished(pipeline, (await pipeline.start(request('v12', { championVersion: 'v9' }))).executionId);
     assert.equal(execution.status, 'Failed');
-    assert.match(execution.failureReason ?? '', /^champion demand\/v9 has no artifact at .*v9\.json$/);
+    assert.match(execution.failureReason ?? '', /champion artifact .*v9\.json/);
+  });
+
+  it('judges a champion with no artifact here by the predictions it logged on the holdout rows it served', async () => {
+    const pipeline = pipelineFor();
+    const withArtifact = await finished(pipeline, (await pipeline.start(request('v14'))).executionId);
+    assert.equal(withArtifact.status, 'Succeeded', withArtifact.failureReason);
+    assert.equal(withArtifact.result?.champion?.basis, 'artifact');
+
+    // As if v1 had been trained elsewhere: its artifact is not where Vigil keeps its own.
+    const v1 = artifactPathFor(dataDir, 'demand', 'v1');
+    await rename(v1, `${v1}.away`);
+    try {
+      const logged = await finished(pipeline, (await pipeline.start(request('v15'))).executionId);
+      assert.equal(logged.status, 'Succeeded', logged.failureReason);
+      const champion = logged.result?.champion;
+      assert.equal(champion?.basis, 'logged-predictions');
+      // The demo logged v1's own predictions for every valid row: the same rows, the same RMSE.
+      assert.equal(champion.rows, withArtifact.result?.champion?.rows);
+      assert.equal(logged.result?.candidate.rows, champion.rows);
+      const expected = withArtifact.result?.champion?.rmse ?? Number.NaN;
+      assert.ok(Math.abs((champion.rmse ?? Number.NaN) - expected) <= 1e-9 * Math.max(1, expected), `${champion.rmse} vs ${expected}`);
+    } finally {
+      await rename(`${v1}.away`, v1);
+    }
   });
 
   it('never replaces a different artifact already under the candidate version, not even on a later run', async () => {
@@ -273,7 +299,7 @@ describe('LocalTrainingPipeline', () => {
 
     it('trains again, for the request of the retry, counting the runs', async () => {
       const pipeline = pipelineFor();
-      // Fails after writing the candidate's artifact: the champion has none.
+      // Fails after writing the candidate's artifact: the champion's is not a model.
       const failed = await finished(pipeline, (await pipeline.start(request('v40', { championVersion: 'v9' }))).executionId);
       assert.equal(failed.status, 'Failed');
       assert.deepEqual([(await stateOf('v40')).run, (await stateOf('v40')).attempts], [1, 1]);
