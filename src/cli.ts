@@ -124,6 +124,23 @@ baseline
   .action(async (options: { config: string; model: string; json?: boolean }) => {
     await (await import('./client/commands/baseline.js')).baselineShowCommand(options);
   });
+baseline
+  .command('set')
+  .description("change what a registered version's windows are compared against: the configured baseline, or days of the production log")
+  .addOption(configOption())
+  .requiredOption('-m, --model <id>', 'model id from the config')
+  .requiredOption('--version <name>', 'a registered version')
+  .option('--configured', "the configured sources.baseline")
+  .option('--from <YYYY-MM-DD>', 'first day of the production log to compare with')
+  .option('--to <YYYY-MM-DD>', 'last day (inclusive)')
+  .option('--labels-as-of <time>', 'labels known at this time (default: now)')
+  .requiredOption('--as <user>', 'who changes it (recorded in the audit log)')
+  .option('--reason <text>', 'why')
+  .action(
+    async (options: { config: string; model: string; version: string; configured?: boolean; from?: string; to?: string; labelsAsOf?: string; as: string; reason?: string }) => {
+      await (await import('./client/commands/baseline-set.js')).baselineSetCommand(options);
+    },
+  );
 
 const model = program.command('model').description('model versions in the registry');
 model

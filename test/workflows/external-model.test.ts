@@ -4,11 +4,14 @@
 import assert from 'node:assert/strict';
 import { WorkflowFailedError } from '@temporalio/client';
 import { retrainingStatusQuery, type RetrainingResult } from '../../src/workflows/retraining/messages.js';
+import type { MonitorWindowResult } from '../../src/domain/monitoring/types.js';
+import type { monitorWindowWorkflow } from '../../src/workflows/monitoring/monitor-window.js';
 import type { registerModelWorkflow } from '../../src/workflows/retraining/register-model.js';
-import { registerModelWorkflowId } from '../../src/workflows/shared/workflow-ids.js';
+import type { setReferenceWorkflow } from '../../src/workflows/retraining/set-reference.js';
+import { registerModelWorkflowId, setReferenceWorkflowId } from '../../src/workflows/shared/workflow-ids.js';
 import { decide } from '../support/decisions.js';
 import { maybeRecordHistory } from '../support/histories.js';
-import { addDays, startMonitoringRig, type Lane, type MonitoringRig } from '../support/monitoring-rig.js';
+import { addDays, startMonitoringRig, weekEndingOn, type Lane, type MonitoringRig } from '../support/monitoring-rig.js';
 import { startRetraining, waitForStage } from '../support/retraining-runs.js';
 import { uniqueId } from '../support/temporal.js';
 
@@ -80,4 +83,51 @@ describe('an externally trained production model', function () {
       assert.equal(result.outcome, 'rejected');
     });
   });
+
+  it('vigil baseline set: the registered version is compared with days of its log from then on, and back with the configured baseline', async () => {
+    await rig.withVariant(servedElsewhere, async (lane) => {
+      // Registered by the test before, or now when run alone.
+      await register(lane, 'v1').catch(() => undefined);
+      // Windows are monitored by the rig's own worker: rows logged without a prediction are scored
+      // through its production endpoint. The registry is the same.
+      const monitor = (workflowId: string): Promise<MonitorWindowResult> =>
+        rig.client.workflow.execute<typeof monitorWindowWorkflow>('monitorWindowWorkflow', {
+          taskQueue: rig.taskQueue,
+          workflowId,
+          args: [{ model: 'demand', window: weekEndingOn(addDays(rig.driftDate, -1)) }],
+        });
+      const setReference = async (reference: Parameters<typeof setReferenceWorkflow>[0]['reference'], name?: string) => {
+        const workflowId = setReferenceWorkflowId('demand', 'v1', new Date().toISOString());
+        const updated = await lane.client.workflow.execute<typeof setReferenceWorkflow>('setReferenceWorkflow', {
+          taskQueue: lane.taskQueue,
+          workflowId,
+          args: [{ model: 'demand', version: 'v1', reference, by: 'alice', reason: 'the first week is the reference' }],
+        });
+        if (name !== undefined) await maybeRecordHistory(rig.client, workflowId, name);
+        const audit = await lane.deps.audit.list({ workflowId });
+        assert.deepEqual(audit.map((event) => [event.action, event.actor]), [['reference.set', 'alice']]);
+        return updated;
+      };
+
+      const firstWeek = { start: `${rig.scenario.startDate}T00:00:00.000Z`, end: `${addDays(rig.scenario.startDate, 7)}T00:00:00.000Z` };
+      const set = await setReference({ kind: 'training-window', version: 'v1', window: firstWeek, labelsAsOf: `${addDays(rig.driftDate, 4)}T00:00:00Z` }, 'set-reference');
+      assert.deepEqual(set.reference, { kind: 'training-window', version: 'v1', window: firstWeek, labelsAsOf: `${addDays(rig.driftDate, 4)}T00:00:00.000Z` });
+      const onWindow = await monitor(uniqueId('monitor-set-reference'));
+      assert.deepEqual(onWindow.analysis?.reference, { kind: 'training-window', version: 'v1' });
+
+      await setReference({ kind: 'baseline' });
+      const onBaseline = await monitor(uniqueId('monitor-baseline-again'));
+      assert.deepEqual(onBaseline.analysis?.reference, { kind: 'baseline' });
+
+      await assert.rejects(
+        lane.client.workflow.execute<typeof setReferenceWorkflow>('setReferenceWorkflow', {
+          taskQueue: lane.taskQueue,
+          workflowId: uniqueId('set-reference-unknown'),
+          args: [{ model: 'demand', version: 'v77', reference: { kind: 'baseline' }, by: 'alice', reason: 'typo' }],
+        }),
+        (error: unknown) => error instanceof WorkflowFailedError && /model demand has no registered version v77/.test(causeMessages(error)),
+      );
+    });
+  });
 });
+

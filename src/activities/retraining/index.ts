@@ -5,6 +5,7 @@ import type { ActivityDeps } from '../shared/activity-deps.js';
 import { createApprovalActivities } from './approval-request.js';
 import { createCandidateActivities } from './candidate.js';
 import { createExternalModelActivities } from './external-model.js';
+import { createVersionReferenceActivities } from './version-reference.js';
 import { createPlanRetraining } from './plan-retraining.js';
 import { createRetrainTriggerActivities } from './retrain-trigger.js';
 import { createRetrainingAlertActivities } from './retraining-alert.js';
@@ -21,6 +22,7 @@ export function createRetrainingActivities(deps: ActivityDeps) {
     ...createRetrainingAlertActivities(deps),
     ...createRetrainTriggerActivities(deps),
     ...createExternalModelActivities(deps),
+    ...createVersionReferenceActivities(deps),
   };
 }
 

@@ -20,6 +20,11 @@ export function registerModelWorkflowId(model: string, version: string): string 
   return `vigil-register-${model}-${version}`;
 }
 
+/** One run per change of a version's reference; the id says when it was asked for. */
+export function setReferenceWorkflowId(model: string, version: string, requestedAt: string): string {
+  return `vigil-reference-${model}-${version}-${requestedAt}`;
+}
+
 /** One short run per audited attempt that had no open run to report to. */
 export function auditEventWorkflowId(attemptId: string): string {
   return `vigil-audit-${attemptId}`;

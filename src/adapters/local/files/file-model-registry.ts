@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { NonRetryableError } from '../../../domain/errors.js';
 import { approvalTransition } from '../../../domain/retraining/approval-transition.js';
 import { checkSameArtifact, pendingVersion, type Registration } from '../../../domain/retraining/registration.js';
+import type { ModelReference } from '../../../domain/monitoring/reference.js';
 import type { ApprovalStatus, RegisteredVersion } from '../../../domain/retraining/registered-version.js';
 import type { ModelRegistry } from '../../../ports/model-registry.js';
 
@@ -77,6 +78,21 @@ export class FileModelRegistry implements ModelRegistry {
       // The same decision again (an activity retry, a second click) changes nothing.
       if (approvalTransition(model, version, current, status) === 'unchanged') return current;
       const updated: RegisteredVersion = { ...current, status, decidedBy, decisionReason: reason };
+      const versions = [...file.versions];
+      versions[index] = updated;
+      await this.write({ model, versions });
+      return updated;
+    });
+  }
+
+  setReference(model: string, version: string, reference: ModelReference): Promise<RegisteredVersion> {
+    return this.serial(async () => {
+      checkName('model', model);
+      const file = await this.read(model);
+      const index = file.versions.findIndex((v) => v.version === version);
+      const current = file.versions[index];
+      if (current === undefined) throw new NonRetryableError(`model ${model} has no registered version ${version}`, 'NOT_FOUND');
+      const updated: RegisteredVersion = { ...current, reference };
       const versions = [...file.versions];
       versions[index] = updated;
       await this.write({ model, versions });

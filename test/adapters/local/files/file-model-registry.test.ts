@@ -68,6 +68,15 @@ describe('FileModelRegistry', () => {
     assert.equal((await registry.register(candidate('v3'))).reference, undefined);
   });
 
+  it('sets a reference by hand, kept across instances, and refuses an unknown version', async () => {
+    await registry.register(candidate('v2'));
+    const reference = { kind: 'training-window' as const, version: 'v2', window: { start: '2026-10-01T00:00:00.000Z', end: '2026-10-08T00:00:00.000Z' }, labelsAsOf: '2026-10-20T00:00:00.000Z' };
+    assert.deepEqual((await registry.setReference('demand', 'v2', reference)).reference, reference);
+    assert.deepEqual((await new FileModelRegistry(dir).get('demand', 'v2'))?.reference, reference);
+    assert.deepEqual((await registry.setReference('demand', 'v2', { kind: 'baseline', version: 'v2' })).reference, { kind: 'baseline', version: 'v2' });
+    await assert.rejects(registry.setReference('demand', 'v9', reference), /model demand has no registered version v9/);
+  });
+
   it('lists versions in registration order', async () => {
     await registry.register(candidate('v3', '2026-10-27T00:00:00.000Z'));
     await registry.register(candidate('v2', '2026-10-20T00:00:00.000Z'));

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { NonRetryableError } from '../../../../domain/errors.js';
 import type { ApprovalStatus, RegisteredVersion } from '../../../../domain/retraining/registered-version.js';
+import type { ModelReference } from '../../../../domain/monitoring/reference.js';
 
 export const METADATA_KEYS = {
   model: 'vigil:model',
@@ -131,14 +132,27 @@ export function registrationMetadata(entry: Omit<RegisteredVersion, 'status'>): 
     [METADATA_KEYS.workflowId]: encodeText(entry.origin.workflowId),
     [METADATA_KEYS.artifactUri]: encodeText(entry.artifactUri),
   };
-  const reference = entry.reference;
-  if (reference?.kind === 'training-window') {
-    metadata[METADATA_KEYS.referenceStart] = encodeText(reference.window.start);
-    metadata[METADATA_KEYS.referenceEnd] = encodeText(reference.window.end);
-    metadata[METADATA_KEYS.referenceLabelsAsOf] = encodeText(reference.labelsAsOf);
-  }
+  Object.assign(metadata, referenceMetadata(entry.reference));
   for (const [name, value] of Object.entries(entry.metrics)) metadata[metricKey(name)] = value === null ? 'null' : String(value);
   return metadata;
+}
+
+/** The reference keys of a training-window reference; none for the configured baseline. */
+function referenceMetadata(reference: ModelReference | undefined): Record<string, string> {
+  if (reference?.kind !== 'training-window') return {};
+  return {
+    [METADATA_KEYS.referenceStart]: encodeText(reference.window.start),
+    [METADATA_KEYS.referenceEnd]: encodeText(reference.window.end),
+    [METADATA_KEYS.referenceLabelsAsOf]: encodeText(reference.labelsAsOf),
+  };
+}
+
+export const referenceKeys: readonly string[] = [METADATA_KEYS.referenceStart, METADATA_KEYS.referenceEnd, METADATA_KEYS.referenceLabelsAsOf];
+
+/** The metadata with the reference replaced: the baseline is the absence of reference keys. */
+export function withReference(current: Record<string, string>, reference: ModelReference): Record<string, string> {
+  const kept = Object.fromEntries(Object.entries(current).filter(([key]) => !referenceKeys.includes(key)));
+  return { ...kept, ...referenceMetadata(reference) };
 }
 
 export function decisionMetadata(current: Record<string, string>, decidedBy: string, reason: string): Record<string, string> {

@@ -18,6 +18,7 @@ import {
 import { NonRetryableError } from '../../../../domain/errors.js';
 import { approvalTransition } from '../../../../domain/retraining/approval-transition.js';
 import { checkSameArtifact, pendingVersion, type Registration } from '../../../../domain/retraining/registration.js';
+import type { ModelReference } from '../../../../domain/monitoring/reference.js';
 import type { ApprovalStatus, RegisteredVersion } from '../../../../domain/retraining/registered-version.js';
 import type { ModelRegistry } from '../../../../ports/model-registry.js';
 import { AWS_MAX_ATTEMPTS, classifyAwsError } from '../../errors.js';
@@ -32,8 +33,10 @@ import {
   decodeText,
   descriptionText,
   modelPackageGroupName,
+  referenceKeys,
   registrationMetadata,
   registrationToken,
+  withReference,
   type PackageFacts,
 } from './registry-metadata.js';
 
@@ -108,6 +111,34 @@ export class SageMakerModelRegistry implements ModelRegistry {
   async setStatus(model: string, version: string, status: ApprovalStatus, decidedBy: string, reason: string): Promise<RegisteredVersion> {
     checkName('model', model);
     return this.serial.run(model, () => this.decide(model, version, status, decidedBy, reason));
+  }
+
+  async setReference(model: string, version: string, reference: ModelReference): Promise<RegisteredVersion> {
+    checkName('model', model);
+    return this.serial.run(model, async () => {
+      const found = await this.find(model, version);
+      if (found === undefined) {
+        throw new NonRetryableError(`model ${model} has no registered version ${version} (model package group ${this.groupFor(model)})`, 'NOT_FOUND');
+      }
+      const metadata = withReference(found.facts.metadata, reference);
+      // SageMaker merges the map into the package's metadata (moto replaces it): keys a baseline
+      // reference drops are also removed by name.
+      const removed = referenceKeys.filter((key) => key in found.facts.metadata && !(key in metadata));
+      try {
+        await this.client.send(
+          new UpdateModelPackageCommand({
+            ModelPackageArn: found.facts.arn,
+            // Unchanged; sent because moto clears a status left out of the update.
+            ModelApprovalStatus: found.version.status,
+            CustomerMetadataProperties: metadata,
+            ...(removed.length === 0 ? {} : { CustomerMetadataPropertiesToRemove: removed }),
+          }),
+        );
+      } catch (error) {
+        throw classifyAwsError(error, `set the reference of model ${model} version ${version} (${found.facts.arn})`);
+      }
+      return decodePackage(model, { ...found.facts, metadata }) ?? { ...found.version, reference };
+    });
   }
 
   async get(model: string, version: string): Promise<RegisteredVersion | undefined> {

@@ -182,6 +182,20 @@ describe('SageMakerModelRegistry (moto)', function () {
     assert.equal((await registry().get(model, 'v3'))?.reference, undefined);
   });
 
+  it('sets a reference by hand and back to the configured baseline (its keys removed), naming a version that does not exist', async () => {
+    const model = modelId();
+    await registry().register(entry(model, 'v1'));
+    const window = { kind: 'training-window' as const, version: 'v1', window: { start: '2026-03-01T00:00:00.000Z', end: '2026-03-08T00:00:00.000Z' }, labelsAsOf: '2026-03-20T00:00:00.000Z' };
+    assert.deepEqual((await registry().setReference(model, 'v1', window)).reference, window);
+    assert.deepEqual((await registry().get(model, 'v1'))?.reference, window);
+    const [arn] = await packagesOf(modelPackageGroupName(model));
+    assert.equal((await describe(arn ?? '')).CustomerMetadataProperties?.['vigil:referenceStart'], window.window.start);
+    assert.equal((await registry().setReference(model, 'v1', { kind: 'baseline', version: 'v1' })).reference, undefined);
+    assert.equal((await registry().get(model, 'v1'))?.reference, undefined);
+    assert.equal((await describe(arn ?? '')).CustomerMetadataProperties?.['vigil:referenceStart'], undefined);
+    await assert.rejects(registry().setReference(model, 'v9', window), isNonRetryable(/has no registered version v9/, 'NOT_FOUND'));
+  });
+
   it('names the model and version when setting the status of a version that does not exist', async () => {
     const model = modelId();
     await assert.rejects(registry().setStatus(model, 'v9', 'Approved', 'alice', 'ok'), isNonRetryable(new RegExp(`model ${model} has no registered version v9`), 'NOT_FOUND'));
