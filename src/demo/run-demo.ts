@@ -184,6 +184,7 @@ async function startDemoWorker(run: DemoRun, dev: DevServerHandle, loaded: Loade
   run.cleanups.push(() => clientConnection.close());
   const client = new Client({ connection: clientConnection });
   if (!dev.started) await ensureSearchAttributes(clientConnection, 'default');
+  await endInterruptedRuns(run, client, loaded.config.temporal.taskQueue);
   run.progress.update('starting the worker (bundling workflows)');
   const worker = await createVigilWorker({
     connection: workerConnection,
@@ -192,6 +193,19 @@ async function startDemoWorker(run: DemoRun, dev: DevServerHandle, loaded: Loade
     deps: runtime.deps,
   });
   return { client, worker };
+}
+
+/**
+ * A demo stopped half way leaves its workflows running on the kept Temporal history, and the
+ * next run would meet them under the same ids: they are ended first (the demo's queue only).
+ */
+async function endInterruptedRuns(run: DemoRun, client: Client, taskQueue: string): Promise<void> {
+  let ended = 0;
+  for await (const execution of client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` })) {
+    await client.workflow.getHandle(execution.workflowId, execution.runId).terminate('an earlier demo run was interrupted');
+    ended += 1;
+  }
+  if (ended > 0) run.log(`ended ${ended} workflow${ended === 1 ? '' : 's'} left running by an interrupted demo run`);
 }
 
 /** The daily monitoring schedule over every day of traffic, following the retrainings it starts. */
