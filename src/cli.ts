@@ -1,6 +1,8 @@
 // The `vigil` command line. Each subcommand lives in its own module; this file only wires them.
 import { Command, Option } from 'commander';
 import { debugRequested, errorLine } from './terminal/error-line.js';
+import type { ContractInferOptions } from './client/onboarding/contract-command.js';
+import type { InitOptions } from './client/onboarding/init.js';
 
 const defaultConfig = process.env.VIGIL_CONFIG ?? 'vigil.config.yaml';
 
@@ -89,6 +91,49 @@ program
   .action(async (options: { baseline: string; current: string; contract?: string; bins: string; json?: boolean }) => {
     const { driftCommand } = await import('./client/drift/drift-command.js');
     await driftCommand({ ...options, bins: Number(options.bins) });
+  });
+
+const contract = program.command('contract').description('feature contracts');
+contract
+  .command('infer')
+  .description("write a feature contract from a data file's columns (a baseline or a production log)")
+  .requiredOption('--from <file>', 'the data file (Parquet or CSV)')
+  .option('--model <name>', 'model id (default: the file name)')
+  .option('--out <file>', 'write the contract there instead of printing it')
+  .option('--force', 'replace the --out file when it exists')
+  .option('--id <column>', 'record id column (default record_id)')
+  .option('--time <column>', 'event time column (default event_time)')
+  .option('--prediction <column>', 'prediction column (default prediction)')
+  .option('--label <column>', 'label column (default label)')
+  .option('--label-time <column>', 'label time column (default label_time)')
+  .option('--version <column>', 'model version column (default model_version)')
+  .option('--max-categories <n>', 'list the categories of a text column with at most n distinct values', '50')
+  .option('--ranges', 'write min/max from the observed values, widened by half their range on each side')
+  .action(async (options: ContractInferOptions) => {
+    await (await import('./client/onboarding/contract-command.js')).contractInferCommand(options);
+  });
+
+program
+  .command('init')
+  .description("write a feature contract and a local-mode config for a model from its own files")
+  .requiredOption('--model <name>', 'model id')
+  .requiredOption('--log <glob>', 'production log files (Parquet or CSV; a glob)')
+  .requiredOption('--labels <file>', 'delayed labels: record id, label, label time')
+  .requiredOption('--baseline <file>', 'reference rows: event time, features, prediction, label')
+  .option('--dir <path>', 'where to write the contract and vigil.config.yaml', '.')
+  .option('--window-days <n>', 'monitoring window in days', '7')
+  .option('--force', 'replace existing files')
+  .option('--id <column>', 'record id column (default: found from the files)')
+  .option('--time <column>', 'event time column')
+  .option('--prediction <column>', 'prediction column')
+  .option('--label <column>', 'label column')
+  .option('--label-time <column>', 'label time column')
+  .option('--version <column>', 'model version column')
+  .option('--max-categories <n>', 'list the categories of a text column with at most n distinct values', '50')
+  .option('--ranges', 'write min/max from the observed values, widened by half their range on each side')
+  .action(async (options: InitOptions) => {
+    const { initCommand, initReport } = await import('./client/onboarding/init.js');
+    console.log(initReport(await initCommand(options)));
   });
 
 program

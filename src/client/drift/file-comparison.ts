@@ -18,6 +18,7 @@ import { categoricalDriftValues, numericDriftValues } from '../../domain/monitor
 import { categoricalDrift, numericDrift } from '../../domain/stats/index.js';
 import { DuckDbWarehouse } from '../../adapters/local/duckdb/duckdb-warehouse.js';
 import { fileScanSql, type FileSource } from '../../adapters/local/duckdb/warehouse-sources.js';
+import { countTextValues, valueKind } from '../onboarding/value-kinds.js';
 
 export interface FeatureComparison {
   name: string;
@@ -177,7 +178,6 @@ async function inferContract(warehouse: DuckDbWarehouse, onSkipped: CompareOptio
   const baseline = (await warehouse.describe('b_raw')) ?? [];
   const current = new Set((await warehouse.describe('c_raw')) ?? []);
   const features: { name: string; type: 'float' | 'category' }[] = [];
-  const q = warehouse.sql.ident;
   for (const column of baseline) {
     if (!current.has(column)) {
       onSkipped?.(column, 'only in the baseline file');
@@ -191,21 +191,13 @@ async function inferContract(warehouse: DuckDbWarehouse, onSkipped: CompareOptio
       onSkipped?.(column, 'it looks like an id (by its name)');
       continue;
     }
-    const text = `NULLIF(trim(CAST(${q(column)} AS VARCHAR)), '')`;
-    const count = (table: string, condition: string): string => `(SELECT count(*) FROM ${table} WHERE ${text} IS NOT NULL AND ${condition})`;
-    const nonNumeric = `TRY_CAST(${text} AS DOUBLE) IS NULL`;
-    const nonTime = `TRY_CAST(${text} AS TIMESTAMP) IS NULL`;
-    const { rows } = await warehouse.query(
-      `SELECT ${count('b_raw', nonNumeric)} + ${count('c_raw', nonNumeric)} AS bad, ${count('b_raw', nonTime)} + ${count('c_raw', nonTime)} AS non_time, ` +
-        `${count('b_raw', 'true')} + ${count('c_raw', 'true')} AS filled`,
-    );
-    const [bad, nonTimes, filled] = [rows[0]?.bad, rows[0]?.non_time, rows[0]?.filled].map((value) => Number(value ?? 1));
-    if (Number(bad) > 0 && nonTimes === 0 && Number(filled) > 0) {
+    const kind = valueKind(await countTextValues(warehouse, ['b_raw', 'c_raw'], column));
+    if (kind === 'timestamp') {
       onSkipped?.(column, 'its values are timestamps or dates');
       continue;
     }
     // A prediction column is numeric whatever its bad cells (they are excluded, not categories).
-    features.push({ name: column, type: bad === 0 || column.toLowerCase() === 'prediction' ? 'float' : 'category' });
+    features.push({ name: column, type: kind === 'numeric' || column.toLowerCase() === 'prediction' ? 'float' : 'category' });
   }
   for (const column of current) if (!baseline.includes(column)) onSkipped?.(column, 'only in the current file');
   if (features.length === 0) throw new Error(`${files.baseline} and ${files.current}: the two files have no column in common`);
