@@ -18,7 +18,7 @@ import { categoricalDriftValues, numericDriftValues } from '../../domain/monitor
 import { categoricalDrift, numericDrift } from '../../domain/stats/index.js';
 import { DuckDbWarehouse } from '../../adapters/local/duckdb/duckdb-warehouse.js';
 import { fileScanSql, type FileSource } from '../../adapters/local/duckdb/warehouse-sources.js';
-import { countTextValues, valueKind } from '../onboarding/value-kinds.js';
+import { countTextValues, looksLikeIdName, valueKind } from '../onboarding/value-kinds.js';
 
 export interface FeatureComparison {
   name: string;
@@ -61,8 +61,6 @@ const reserved = {
   label_time: 'vigil_label_time',
 };
 const windowDay = '2000-01-01';
-// Identifier columns compared as distributions only ever "drift": skipped when no contract is given.
-const idLike = /^(id|.*_id|.*Id|uuid|guid)$/i;
 
 export function fileSourceOf(path: string): FileSource {
   return { path, format: /\.csv(\.gz)?$/i.test(path) ? 'csv' : 'parquet' };
@@ -187,7 +185,7 @@ async function inferContract(warehouse: DuckDbWarehouse, onSkipped: CompareOptio
       onSkipped?.(column, 'its name is not a plain identifier');
       continue;
     }
-    if (idLike.test(column)) {
+    if (looksLikeIdName(column)) {
       onSkipped?.(column, 'it looks like an id (by its name)');
       continue;
     }

@@ -3,7 +3,7 @@
 // few, and a range only on request. Columns that cannot be features say why.
 import type { DuckDbWarehouse } from '../../adapters/local/duckdb/duckdb-warehouse.js';
 import type { FeatureContractJson } from '../../domain/contract/contract.js';
-import { countTextValues, textOf, valueKind } from './value-kinds.js';
+import { countTextValues, looksLikeIdName, textOf, valueKind } from './value-kinds.js';
 
 export type FeatureJson = FeatureContractJson['features'][number];
 export type InferredColumn = { feature: FeatureJson } | { skipped: string };
@@ -16,7 +16,6 @@ export interface FeatureInferenceOptions {
 }
 
 const plainIdentifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const idName = /^(id|uuid|guid|.*_id|.*[a-z0-9]Id)$/;
 // Fewer rows than this say too little to call a column of distinct values an id.
 const minRowsForIdGuess = 10;
 // The spellings the contract reads as booleans, less 1/0 (those columns are numbers).
@@ -34,7 +33,7 @@ export async function inferFeature(
 ): Promise<InferredColumn> {
   const { name, type } = column;
   if (!plainIdentifier.test(name)) return { skipped: 'its name is not a plain identifier (letters, digits, underscore)' };
-  if (idName.test(name)) return { skipped: 'it looks like an id (by its name)' };
+  if (looksLikeIdName(name)) return { skipped: 'it looks like an id (by its name)' };
   if (timeTypes.test(type)) return { skipped: 'it holds timestamps or dates' };
   const counts = await countTextValues(warehouse, [view], name);
   if (counts.filled === 0) return { skipped: 'every value is empty' };

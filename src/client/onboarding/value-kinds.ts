@@ -5,6 +5,14 @@ import type { DuckDbWarehouse } from '../../adapters/local/duckdb/duckdb-warehou
 
 export type ValueKind = 'numeric' | 'timestamp' | 'text';
 
+// Case matters: "userId" and "order_ID" name ids, "paid", "valid" and "humid" do not.
+const idName = /^(id|ID|Id|uuid|UUID|guid|GUID)$|_(id|ID)$|[a-z0-9](Id|ID)$/;
+
+/** A column named like an identifier: compared as a distribution it only ever "drifts". */
+export function looksLikeIdName(name: string): boolean {
+  return idName.test(name);
+}
+
 /** Counts over the non-empty values of one column across one or more views. */
 export interface TextValueCounts {
   /** Non-empty values. */
