@@ -162,7 +162,7 @@ for (const decision of ['approve', 'reject'] as const) {
 const baseline = program.command('baseline').description('what each model version is monitored against');
 baseline
   .command('show')
-  .description("each registered version's reference: its training rows, or the configured baseline")
+  .description("each registered version's reference: the production rows of its training window, or the configured baseline")
   .addOption(configOption())
   .requiredOption('-m, --model <id>', 'model id from the config')
   .option('--json', 'print one JSON object')

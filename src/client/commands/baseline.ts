@@ -1,6 +1,6 @@
 // `vigil baseline show`: what each version of a model is monitored against. A window's drift and
 // bias compare with the reference of the version that served most of its rows: a retrained
-// version's training rows (with its own predictions where the pipeline wrote them), else the
+// version's training window (with its own predictions where the pipeline wrote them), else the
 // configured baseline. Read from the registry only, so it runs beside a running worker.
 import { resolvePath, type LoadedConfig } from '../../config/load.js';
 import { modelById } from '../../config/models.js';
@@ -39,7 +39,7 @@ export function describeReference(reference: ModelReference, baselinePath: strin
   if (reference.kind === 'baseline') return `the configured baseline (${baselinePath})`;
   const window = `${reference.window.start.slice(0, 10)} .. ${reference.window.end.slice(0, 10)}`;
   const predictions = reference.scoredRowsUri === undefined ? 'the predictions logged when they were served' : `its own predictions (${reference.scoredRowsUri})`;
-  return `its training rows, ${window} (end exclusive), labels as of ${reference.labelsAsOf}, with ${predictions}`;
+  return `the production rows of ${window} (end exclusive), labels as of ${reference.labelsAsOf}, with ${predictions}`;
 }
 
 /** Every registered version's reference; versions the registry does not hold use the baseline. */

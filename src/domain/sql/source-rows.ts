@@ -185,11 +185,14 @@ export function baselineRowsCte(input: MonitoringQueryInput): string {
 }
 
 /**
- * A training-window reference: the production rows of that window that had a label by the time
- * the version was trained (those it could be trained on), with the contract's column names, so
- * baseline_raw reads them as it reads the baseline table. Their prediction is the version's own
- * when the pipeline wrote its scored training rows and the engine reads them, else the one logged
- * by the version that served them then. Undefined for the configured baseline.
+ * A training-window reference: the production rows of that window, with the contract's column
+ * names, so baseline_raw reads them as it reads the baseline table. Every row of the window, not
+ * only those labelled by the time the version was trained: delayed labels thin the newest days, and
+ * a day-skewed sample would read as drift in anything that follows the calendar. Labels (as of the
+ * training) are there for the rows that had one, which performance and bias use. The prediction is
+ * the version's own where the pipeline wrote its scored training rows and the engine reads them
+ * (the rows it was trained on; NULL for the others), else the one logged by the version that
+ * served the row then. Undefined for the configured baseline.
  */
 function referenceSource(input: CheckedInput): { labels: string; from: string } | undefined {
   const reference = input.reference;
@@ -200,7 +203,7 @@ function referenceSource(input: CheckedInput): { labels: string; from: string } 
   const p = (name: string): string => `p.${d.ident(name)}`;
   const eventTime = d.parseTimestamp(p(cols.event_time));
   // The version's own predictions where the pipeline wrote them and the engine reads files: only
-  // the rows it was trained on (a holdout share of the window is left out) join.
+  // the rows it was trained on (labelled, less a holdout share of the window) have one.
   const scored = reference.scoredRowsUri === undefined || d.readJsonLines === undefined ? undefined : d.readJsonLines(reference.scoredRowsUri, ['record_id', 'prediction']);
   const select = [
     `${p(cols.event_time)} AS ${d.ident(cols.event_time)}`,
@@ -209,13 +212,13 @@ function referenceSource(input: CheckedInput): { labels: string; from: string } 
     ...contract.features.map((f) => `${p(f.name)} AS ${d.ident(f.name)}`),
   ];
   const recordId = rawText(d, p(cols.record_id));
-  const scoredJoin = scored === undefined ? '' : `    JOIN ${scored} AS sr ON sr.${d.ident('record_id')} = ${recordId}\n`;
+  const scoredJoin = scored === undefined ? '' : `    LEFT JOIN ${scored} AS sr ON sr.${d.ident('record_id')} = ${recordId}\n`;
   const from =
     `(
     SELECT ${select.join(', ')}
     FROM ${d.table(tables.productionLog)} AS p
 ` +
-    `    JOIN reference_labels AS rl ON rl.${d.ident('record_id')} = ${recordId}
+    `    LEFT JOIN reference_labels AS rl ON rl.${d.ident('record_id')} = ${recordId}
 ` +
     scoredJoin +
     `    WHERE ${eventTime} >= ${d.timestampLiteral(start)} AND ${eventTime} < ${d.timestampLiteral(end)}

@@ -53,7 +53,7 @@ describe('vigil baseline show', () => {
       ],
     );
     assert.match(printed.join('\n'), /v1 \(PendingManualApproval\): the configured baseline \(data\/baseline\.parquet\)/);
-    assert.match(printed.join('\n'), /v2 \(PendingManualApproval\): its training rows, 2026-10-21 \.\. 2026-10-28 \(end exclusive\), labels as of 2026-10-28T06:00:00\.000Z, with its own predictions \(models\/demand\/v2\.training-rows\.jsonl\)/);
+    assert.match(printed.join('\n'), /v2 \(PendingManualApproval\): the production rows of 2026-10-21 \.\. 2026-10-28 \(end exclusive\), labels as of 2026-10-28T06:00:00\.000Z, with its own predictions \(models\/demand\/v2\.training-rows\.jsonl\)/);
   });
 
   it('prints one JSON object with --json', async () => {

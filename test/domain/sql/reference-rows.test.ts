@@ -1,6 +1,6 @@
-// baseline_rows for a training-window reference: the production rows of the version's training
-// window that had a label when it was trained, read like the baseline table; the DuckDB and the
-// Athena text (run through the Trino function macros) answer the same.
+// baseline_rows for a training-window reference: every valid production row of the version's
+// training window (with the label it had when the version was trained, if any), read like the
+// baseline table; the DuckDB and the Athena text (run through the Trino function macros) answer the same.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -64,10 +64,13 @@ describe('training-window reference rows', () => {
     await rm(scratch, { recursive: true, force: true });
   });
 
-  it('holds the labelled valid rows of the training window, with their logged prediction', async () => {
+  it('holds every valid row of the training window, with its logged prediction and the label known when the version was trained', async () => {
+    // Delayed labels thin the newest days: a labelled-only reference would be skewed by day.
     assert.deepEqual(await rows(baselineSql(duckdbDialect, true)), [
       { f_price: 1, f_footfall: 10, prediction: 5, label: 50 },
       { f_price: 2, f_footfall: 0, prediction: 6, label: 60 },
+      { f_price: 4, f_footfall: 3, prediction: 8, label: null },
+      { f_price: 5, f_footfall: 3, prediction: 9, label: null },
     ]);
   });
 
@@ -80,11 +83,16 @@ describe('training-window reference rows', () => {
   });
 
   it("uses the version's own predictions on the rows it was trained on when the pipeline wrote them", async () => {
-    // r1 was held out (not in the file); r9 is not in the window: neither joins.
+    // r1 was held out and r3, r4 had no label yet (not in the file): no prediction of v2's; r9 is not in the window.
     const scoredRowsUri = join(scratch, 'v2.training-rows.jsonl');
     await writeFile(scoredRowsUri, ['{"record_id":"r0","prediction":41.5}', '{"record_id":"r9","prediction":3}', ''].join('\n'));
     const scoredReference = trainingReference('v2', { trainingWindow, asOf: '2024-06-04T00:00:00Z', scoredRowsUri });
-    assert.deepEqual(await rows(baselineSql(duckdbDialect, scoredReference)), [{ f_price: 1, f_footfall: 10, prediction: 41.5, label: 50 }]);
+    assert.deepEqual(await rows(baselineSql(duckdbDialect, scoredReference)), [
+      { f_price: 1, f_footfall: 10, prediction: 41.5, label: 50 },
+      { f_price: 2, f_footfall: 0, prediction: null, label: 60 },
+      { f_price: 4, f_footfall: 3, prediction: null, label: null },
+      { f_price: 5, f_footfall: 3, prediction: null, label: null },
+    ]);
   });
 
   it('falls back to the logged predictions where the engine reads no files (Athena)', async () => {
