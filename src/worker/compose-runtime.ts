@@ -67,8 +67,9 @@ export async function composeRuntime(loaded: LoadedConfig, options: RuntimeOptio
     return {
       deps,
       close: async () => {
-        // A training job still running in this process finishes before its warehouse closes.
-        await training.idle();
+        // A training process still running is stopped; its execution stays open and the next
+        // worker resumes it (it exported its rows, so the warehouse can close now).
+        await training.close();
         await warehouse.close();
       },
     };

@@ -1,37 +1,40 @@
-// TrainingPipeline for local mode, playing the SageMaker Pipeline's part in-process: read the
-// labelled rows of the training and holdout windows through the warehouse, train the ridge model,
-// write the artifact where the local model host serves versions from, and evaluate the candidate
-// and the champion on the same holdout rows.
+// TrainingPipeline for local mode, playing the SageMaker Pipeline's part: the warehouse exports the
+// labelled rows of the training and holdout windows to Parquet, and a training process (a child
+// Node process, training-child.ts) trains the ridge model, scores the training rows and evaluates
+// the candidate and the champion on the same holdout rows. Training a large window takes seconds
+// of CPU and a heap the size of the rows: in its own process neither is the worker's, so
+// monitoring on the same worker keeps its event loop. The artifact itself is written here, where
+// the execution's state is, so that only a run that claimed the version writes it.
 //
 // Each execution has a state file, {dataDir}/pipelines/{executionId}.json, written atomically, so
-// a restarted worker still sees finished executions. The job runs in the background of this
-// process. An execution found Executing with no job in this process was interrupted (local mode
-// runs one worker per data folder: the DuckDB file admits one writer), and start() or describe()
-// resumes it from its stored request. Training is deterministic (same rows, same artifact), so a
-// rerun is safe; after maxAttempts interruptions the execution is Failed instead, so a job that
-// brings the worker down does not loop for ever.
+// a restarted worker still sees finished executions; its exported rows live in the folder of the
+// same name while a run lasts. An execution found Executing with no job in this process was
+// interrupted (local mode runs one worker per data folder: the DuckDB file admits one writer), and
+// start() or describe() resumes it from its stored request. Training is deterministic (same rows,
+// same artifact), so a rerun is safe; after maxAttempts interruptions the execution is Failed
+// instead, so a job that brings the worker down does not loop for ever. A training process that
+// dies fails the run with what it last wrote; close() stops the processes and leaves their
+// executions to be resumed.
 //
 // A start of a candidate whose execution failed or stopped runs it again (a new run of the same
 // execution id, its runs counted in the state), so the retry of a failed retraining trains; only
 // a running or succeeded execution is joined, and only by the same request.
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { type FeatureContract } from '../../../domain/contract/contract.js';
 import { NonRetryableError } from '../../../domain/errors.js';
-import { parseArtifact, type ModelArtifact } from '../../../domain/model/artifact.js';
-import { type FeatureValue } from '../../../domain/model/coerce.js';
-import { predict } from '../../../domain/model/predict.js';
-import { holdoutMetrics, trainModel } from '../../../domain/model/train.js';
-import { dialectFor } from '../../../domain/sql/dialect.js';
+import { parseArtifact } from '../../../domain/model/artifact.js';
 import { type MonitoringTables } from '../../../domain/sql/query-input.js';
 import { isoUtc, normaliseWindow } from '../../../domain/sql/sql-text.js';
-import { decodeTrainingRows, trainingRowsSql, type TrainingRow, type TrainingRowsInput } from '../../../domain/sql/training-rows.js';
-import type { EvaluationMetrics } from '../../../domain/retraining/evaluation-metrics.js';
 import type { PipelineExecution, TrainingPipeline, TrainingRequest } from '../../../ports/training-pipeline.js';
 import type { Warehouse } from '../../../ports/warehouse.js';
 import { artifactPathFor } from '../model-host/local-model-host.js';
-import { scoredRowsPathFor, scoredTrainingRowsText } from './scored-training-rows.js';
+import { readText, writeAtomically } from './atomic-file.js';
+import { StepFailure } from './step-failure.js';
+import { exportTrainingRows } from './training-export.js';
+import { runTrainer, TrainerStopped } from './training-process.js';
+import { resultSchema, type TrainingJob, type TrainingResult } from './training-protocol.js';
 
 export interface LocalTrainingPipelineOptions {
   warehouse: Warehouse;
@@ -40,6 +43,11 @@ export interface LocalTrainingPipelineOptions {
   tablesFor(contract: FeatureContract): Promise<MonitoringTables>;
   /** Runs of one execution (the first and each resume after an interruption). Default 3. */
   maxAttempts?: number;
+  /**
+   * Heap limit of the training process in MB (V8's --max-old-space-size); Node's default when
+   * unset. A training set too large for it fails its run with the out-of-memory message.
+   */
+  trainerMaxHeapMb?: number;
 }
 
 const windowSchema = z.object({ start: z.string(), end: z.string() });
@@ -53,12 +61,6 @@ const requestSchema = z.object({
   asOf: z.string(),
   parameters: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });
-const metricsSchema = z.object({
-  rows: z.number(),
-  rmse: z.number().nullable(),
-  mae: z.number().nullable(),
-  basis: z.enum(['artifact', 'logged-predictions']).optional(),
-});
 const stateSchema = z.object({
   executionId: z.string(),
   request: requestSchema,
@@ -70,15 +72,9 @@ const stateSchema = z.object({
   run: z.number().int().positive().optional(),
   /** The run got as far as writing the candidate's artifact, which a later run then replaces. */
   wroteArtifact: z.boolean().optional(),
-  result: z
-    .object({
-      artifactUri: z.string(),
-      trainingRows: z.number(),
-      scoredRowsUri: z.string().optional(),
-      candidate: metricsSchema,
-      champion: metricsSchema.optional(),
-    })
-    .optional(),
+  /** The training process of the latest run: its pid, and its peak memory once it finished. */
+  trainer: z.object({ pid: z.number().int(), peakRssMb: z.number().optional() }).optional(),
+  result: resultSchema.optional(),
 });
 type ExecutionState = z.infer<typeof stateSchema>;
 
@@ -89,8 +85,6 @@ const knownParameters = new Set(['alpha']);
 const runningJobs = new Map<string, Promise<void>>();
 /** Per-execution serialisation of start/describe, so a check and the write that follows stay together. */
 const locks = new Map<string, Promise<unknown>>();
-let temporaryFiles = 0;
-
 async function withLock<T>(key: string, task: () => Promise<T>): Promise<T> {
   const run = (locks.get(key) ?? Promise.resolve()).then(task);
   const tail = run.catch(() => undefined);
@@ -102,29 +96,9 @@ async function withLock<T>(key: string, task: () => Promise<T>): Promise<T> {
   }
 }
 
-async function writeAtomically(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  temporaryFiles += 1;
-  const temporary = `${path}.${process.pid}.${temporaryFiles}.tmp`;
-  await writeFile(temporary, text, 'utf8');
-  await rename(temporary, path);
-}
-
-async function readText(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
-
-/** A failure the job explains itself: its message is the failure reason as it stands. */
-class StepFailure extends Error {}
 
 function invalid(message: string): NonRetryableError {
   return new NonRetryableError(message, 'INVALID_INPUT');
@@ -152,48 +126,11 @@ function canonical(request: TrainingRequest): string {
   ]);
 }
 
-function windowText(window: { start: string; end: string }): string {
-  const { start, end } = normaliseWindow(window);
-  return `${start} .. ${end}`;
-}
-
-/** Holdout rows in the artifact's feature order, found by name (a champion may predate the contract). */
-function rowsFor(artifact: ModelArtifact, contract: FeatureContract, rows: readonly TrainingRow[]): FeatureValue[][] {
-  const positions = artifact.features.map((name) => {
-    const position = contract.features.findIndex((feature) => feature.name === name);
-    if (position < 0) {
-      throw new StepFailure(
-        `${artifact.model}/${artifact.version} uses feature "${name}", which the contract no longer has: it cannot be evaluated on the same rows`,
-      );
-    }
-    return position;
-  });
-  return rows.map((row) => positions.map((position) => row.features[position] ?? null));
-}
-
-function evaluate(artifact: ModelArtifact, contract: FeatureContract, rows: readonly TrainingRow[]): EvaluationMetrics {
-  if (rows.length === 0) return { rows: 0, rmse: null, mae: null };
-  const metrics = holdoutMetrics(
-    predict(artifact, rowsFor(artifact, contract, rows)),
-    rows.map((row) => row.label),
-  );
-  return { rows: metrics.holdoutRows, rmse: metrics.rmse, mae: metrics.mae };
-}
-
-/** A champion's metrics from the predictions it logged for the rows (every row has one). */
-function loggedMetrics(rows: readonly TrainingRow[]): EvaluationMetrics {
-  if (rows.length === 0) return { rows: 0, rmse: null, mae: null };
-  const metrics = holdoutMetrics(
-    rows.map((row) => row.served?.prediction ?? Number.NaN),
-    rows.map((row) => row.label),
-  );
-  return { rows: metrics.holdoutRows, rmse: metrics.rmse, mae: metrics.mae };
-}
-
 export class LocalTrainingPipeline implements TrainingPipeline {
   private readonly dataDir: string;
   private readonly maxAttempts: number;
   private readonly ownJobs = new Set<Promise<void>>();
+  private readonly stopping = new AbortController();
 
   constructor(private readonly options: LocalTrainingPipelineOptions) {
     this.dataDir = resolve(options.dataDir);
@@ -255,6 +192,16 @@ export class LocalTrainingPipeline implements TrainingPipeline {
     while (this.ownJobs.size > 0) await Promise.all([...this.ownJobs]);
   }
 
+  /**
+   * For a worker shutdown: kills this instance's training processes and cancels its exports, and
+   * resolves when their jobs have ended. Their executions stay Executing, so the next worker
+   * resumes them (an attempt each), as after a crash. No job starts on this instance afterwards.
+   */
+  async close(): Promise<void> {
+    this.stopping.abort();
+    await this.idle();
+  }
+
   /** Refuses a request that cannot succeed, before any state is written. */
   private check(request: TrainingRequest): void {
     artifactPathFor(this.dataDir, request.model, request.candidateVersion);
@@ -309,9 +256,13 @@ export class LocalTrainingPipeline implements TrainingPipeline {
       current = { ...current, ...change, step: text };
       await this.writeState(path, current);
     };
-    const job = this.run(state.request, step)
-      .then((result) => this.writeState(path, { ...current, status: 'Succeeded', step: 'done', result }))
+    const job = this.run(path, state, step)
+      .then(({ result, peakRssMb }) =>
+        this.writeState(path, { ...current, status: 'Succeeded', step: 'done', result, ...(current.trainer === undefined ? {} : { trainer: { ...current.trainer, peakRssMb } }) }),
+      )
       .catch(async (error: unknown) => {
+        // Stopped by close(): left Executing, for the next worker to resume.
+        if (error instanceof TrainerStopped || this.stopping.signal.aborted) return;
         const reason = error instanceof StepFailure ? error.message : `failed while ${current.step ?? 'running'}: ${messageOf(error)}`;
         try {
           await this.writeState(path, { ...current, status: 'Failed', failureReason: reason });
@@ -328,86 +279,80 @@ export class LocalTrainingPipeline implements TrainingPipeline {
     this.ownJobs.add(job);
   }
 
+  /** Exports the rows here, trains in a training process, writes the artifact it sends. */
   private async run(
-    request: TrainingRequest,
+    path: string,
+    state: ExecutionState,
     step: (text: string, change?: Partial<ExecutionState>) => Promise<void>,
-  ): Promise<NonNullable<ExecutionState['result']>> {
+  ): Promise<{ result: TrainingResult; peakRssMb: number }> {
+    const { request } = state;
     const contract = this.options.contractFor(request.model);
-    await step('reading training rows');
-    const tables = await this.options.tablesFor(contract);
-    const share = request.holdoutShare ?? 1;
-    const split = (part: 'training' | 'holdout') => (share >= 1 ? undefined : { holdoutWindow: request.holdoutWindow, share, part });
-    const training = await this.labelledRows(contract, tables, request.trainingWindow, request.asOf, split('training'));
-    if (training.length === 0) {
-      throw new StepFailure(`no labelled rows in the training window ${windowText(request.trainingWindow)} (labels as of ${isoUtc(request.asOf)})`);
+    const folder = path.replace(/\.json$/, '');
+    // Files of an interrupted run are not this run's: start from an empty folder.
+    await rm(folder, { recursive: true, force: true });
+    await mkdir(folder, { recursive: true });
+    try {
+      const files = { training: join(folder, 'training.parquet'), holdout: join(folder, 'holdout.parquet') };
+      await this.exportRows(request, contract, files, step);
+      const artifactPath = artifactPathFor(this.dataDir, request.model, request.candidateVersion);
+      const alpha = alphaOf(request);
+      const job: TrainingJob = {
+        contract,
+        version: request.candidateVersion,
+        trainingWindow: request.trainingWindow,
+        asOf: request.asOf,
+        ...(alpha === undefined ? {} : { alpha }),
+        files,
+        artifactPath,
+        ...(request.championVersion === undefined
+          ? {}
+          : { championVersion: request.championVersion, championArtifactPath: artifactPathFor(this.dataDir, request.model, request.championVersion) }),
+      };
+      const outcome = await runTrainer(
+        job,
+        {
+          started: (pid) => step('reading the rows in the training process', { trainer: { pid } }),
+          step: (text) => step(text),
+          writeArtifact: async (text) => {
+            await step('writing the artifact');
+            await this.writeArtifact(artifactPath, text, request, () => step('writing the artifact', { wroteArtifact: true }));
+          },
+        },
+        { signal: this.stopping.signal, ...(this.options.trainerMaxHeapMb === undefined ? {} : { maxHeapMb: this.options.trainerMaxHeapMb }) },
+      );
+      return { result: outcome.result, peakRssMb: outcome.peakRssMb };
+    } finally {
+      await rm(folder, { recursive: true, force: true });
     }
-    await step('reading holdout rows');
-    const holdout = await this.labelledRows(contract, tables, request.holdoutWindow, request.asOf, split('holdout'), true);
-
-    await step(`training on ${training.length} rows`);
-    const labelled = (rows: readonly TrainingRow[]): { rows: FeatureValue[][]; labels: number[] } => ({
-      rows: rows.map((row) => row.features),
-      labels: rows.map((row) => row.label),
-    });
-    const alpha = alphaOf(request);
-    const artifact = trainModel({
-      contract,
-      version: request.candidateVersion,
-      // The request's instant, not the clock: a rerun writes the same artifact.
-      trainedAt: isoUtc(request.asOf),
-      ...(alpha === undefined ? {} : { alpha }),
-      ...labelled(training),
-      ...(holdout.length === 0 ? {} : { holdout: labelled(holdout) }),
-    });
-    const artifactPath = artifactPathFor(this.dataDir, request.model, request.candidateVersion);
-    await step('writing the artifact');
-    await this.writeArtifact(artifactPath, artifact, () => step('writing the artifact', { wroteArtifact: true }));
-    await step('scoring the training rows');
-    const scoredRowsUri = scoredRowsPathFor(artifactPath);
-    await writeAtomically(scoredRowsUri, scoredTrainingRowsText(artifact, training));
-
-    await step(`evaluating on ${holdout.length} holdout rows`);
-    const result: NonNullable<ExecutionState['result']> = {
-      artifactUri: artifactPath,
-      trainingRows: artifact.trainingRows,
-      scoredRowsUri,
-      candidate: evaluate(artifact, contract, holdout),
-    };
-    if (request.championVersion !== undefined) {
-      const champion = await this.championArtifact(request.model, request.championVersion);
-      if (champion !== undefined) {
-        result.champion = { ...evaluate(champion, contract, holdout), basis: 'artifact' };
-      } else {
-        // No artifact (a model trained elsewhere): both are judged on the holdout rows the champion
-        // served, the champion by the predictions it logged for them.
-        const served = holdout.filter((row) => row.served !== undefined && row.served.version === request.championVersion && row.served.prediction !== null);
-        result.candidate = evaluate(artifact, contract, served);
-        result.champion = { ...loggedMetrics(served), basis: 'logged-predictions' };
-      }
-    }
-    return result;
   }
 
-  private async labelledRows(
+  private async exportRows(
+    request: TrainingRequest,
     contract: FeatureContract,
-    tables: MonitoringTables,
-    window: { start: string; end: string },
-    asOf: string,
-    split?: TrainingRowsInput['split'],
-    withServing = false,
-  ): Promise<TrainingRow[]> {
-    const dialect = dialectFor(this.options.warehouse.dialect);
-    const built = trainingRowsSql({ contract, tables, window, asOf, dialect, withServing, ...(split === undefined ? {} : { split }) });
-    const { rows } = await this.options.warehouse.query(built.sql, { label: built.label });
-    return decodeTrainingRows(rows, contract);
+    files: { training: string; holdout: string },
+    step: (text: string) => Promise<void>,
+  ): Promise<void> {
+    await step('reading training rows');
+    const tables: MonitoringTables = await this.options.tablesFor(contract);
+    const share = request.holdoutShare ?? 1;
+    const split = (part: 'training' | 'holdout') => (share >= 1 ? undefined : { holdoutWindow: request.holdoutWindow, share, part });
+    const rows = { contract, tables, asOf: request.asOf };
+    const { signal } = this.stopping;
+    await exportTrainingRows(this.options.warehouse, { ...rows, window: request.trainingWindow, split: split('training') }, files.training, signal);
+    await step('reading holdout rows');
+    await exportTrainingRows(this.options.warehouse, { ...rows, window: request.holdoutWindow, split: split('holdout'), withServing: true }, files.holdout, signal);
   }
 
   /**
-   * Writes the artifact; an existing different one under the version is never replaced. `claim`
-   * records, before the write, that the file is this execution's.
+   * Writes the artifact the training process sent; an existing different one under the version
+   * is never replaced. `claim` records, before the write, that the file is this execution's.
    */
-  private async writeArtifact(path: string, artifact: ModelArtifact, claim: () => Promise<void>): Promise<void> {
-    const text = `${JSON.stringify(artifact, null, 2)}\n`;
+  private async writeArtifact(path: string, text: string, request: TrainingRequest, claim: () => Promise<void>): Promise<void> {
+    // What the model host will serve must be a model, and this one.
+    const artifact = parseArtifact(JSON.parse(text), `artifact from the training process for ${request.model}/${request.candidateVersion}`);
+    if (artifact.model !== request.model || artifact.version !== request.candidateVersion) {
+      throw new Error(`the training process sent an artifact of ${artifact.model}/${artifact.version}, not ${request.model}/${request.candidateVersion}`);
+    }
     const existing = await readText(path);
     if (existing === text) return;
     if (existing !== undefined) {
@@ -417,23 +362,6 @@ export class LocalTrainingPipeline implements TrainingPipeline {
     }
     await claim();
     await writeAtomically(path, text);
-  }
-
-  /** The champion's artifact; undefined when it has none here (a model trained elsewhere). */
-  private async championArtifact(model: string, version: string): Promise<ModelArtifact | undefined> {
-    const path = artifactPathFor(this.dataDir, model, version);
-    const text = await readText(path);
-    if (text === undefined) return undefined;
-    let artifact: ModelArtifact;
-    try {
-      artifact = parseArtifact(JSON.parse(text), `champion artifact ${path}`);
-    } catch (error) {
-      throw new StepFailure(messageOf(error));
-    }
-    if (artifact.model !== model || artifact.version !== version) {
-      throw new StepFailure(`champion artifact ${path} is ${artifact.model}/${artifact.version}, not ${model}/${version}`);
-    }
-    return artifact;
   }
 
   private statePath(executionId: string): string {

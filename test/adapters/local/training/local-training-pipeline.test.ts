@@ -31,7 +31,10 @@ const request = (candidateVersion: string, extra: Partial<TrainingRequest> = {})
   ...extra,
 });
 
-/** Counts the queries that reach the warehouse: a second training run would show up here. */
+/**
+ * Counts the queries that reach the warehouse, exports (COPY, run through execute) included: a
+ * second training run would show up here.
+ */
 class CountingWarehouse implements Warehouse {
   readonly dialect: Warehouse['dialect'];
   queries = 0;
@@ -43,6 +46,7 @@ class CountingWarehouse implements Warehouse {
     return this.inner.query(...args);
   }
   execute(...args: Parameters<Warehouse['execute']>): ReturnType<Warehouse['execute']> {
+    this.queries += 1;
     return this.inner.execute(...args);
   }
   replaceRows(...args: Parameters<Warehouse['replaceRows']>): ReturnType<Warehouse['replaceRows']> {
