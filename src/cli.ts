@@ -246,9 +246,9 @@ schedules
   .action(async (target: string) => (await import('./client/commands/schedules.js')).schedulesTrigger(target));
 schedules
   .command('backfill <model-or-schedule-id>')
-  .description('run the schedule for every time it would have fired in a past range')
-  .requiredOption('--from <YYYY-MM-DD>')
-  .requiredOption('--to <YYYY-MM-DD>')
+  .description('replay history: every run the schedule would have made in a past range, each as of its day (to analyse each window once, as of now: vigil monitor run --from --to)')
+  .requiredOption('--from <YYYY-MM-DD>', 'first day')
+  .requiredOption('--to <YYYY-MM-DD>', 'last day (inclusive)')
   .action(async (target: string, options: { from: string; to: string }) =>
     (await import('./client/commands/schedules.js')).schedulesBackfill(target, options.from, options.to),
   );

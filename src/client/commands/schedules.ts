@@ -4,6 +4,8 @@ import { loadCliConfig } from '../load-cli-config.js';
 import { applySchedules, listVigilSchedules, monitoringScheduleId } from '../schedules.js';
 import { connectClient } from '../../temporal/connect.js';
 import { renderTable } from '../../terminal/table.js';
+import { parseDay } from '../../domain/monitoring/windows.js';
+import { dayMs } from '../../domain/time.js';
 
 async function withClient<T>(work: (client: Awaited<ReturnType<typeof connectClient>>['client']) => Promise<T>): Promise<T> {
   const connected = await connectClient();
@@ -54,16 +56,20 @@ export async function schedulesTrigger(target: string): Promise<void> {
   console.log(`triggered ${scheduleIdOf(target)}`);
 }
 
+/**
+ * Replays history: every daily run the schedule would have made, each as of its own day and each
+ * re-evaluating the windows before it (relabelDays + 1 analyses per day). To fill in results for
+ * a range, `vigil monitor run --from --to` analyses each window once, as of now.
+ */
 export async function schedulesBackfill(target: string, from: string, to: string): Promise<void> {
-  const start = new Date(`${from}T00:00:00Z`);
-  const end = new Date(`${to}T23:59:59Z`);
-  if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || end < start) {
-    throw new Error(`--from ${from} / --to ${to} is not a valid date range (YYYY-MM-DD)`);
-  }
+  const start = new Date(parseDay(from, '--from'));
+  const end = new Date(parseDay(to, '--to') + dayMs - 1000);
+  if (end < start) throw new Error(`--to ${to} is before --from ${from}`);
   await withClient((client) =>
     client.schedule.getHandle(scheduleIdOf(target)).backfill([{ start, end, overlap: ScheduleOverlapPolicy.BUFFER_ALL }]),
   );
-  console.log(`backfilling ${scheduleIdOf(target)} over ${from}..${to}`);
+  console.log(`backfilling ${scheduleIdOf(target)} over ${from}..${to}: each day's run as it would have happened, re-evaluating the windows before it`);
+  console.log(`(to analyse each window once, as of now: npx vigil monitor run -m <model> --from ${from} --to ${to})`);
 }
 
 export async function schedulesDelete(target: string): Promise<void> {
