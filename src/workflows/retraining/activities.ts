@@ -29,3 +29,11 @@ export const longSteps = proxyActivities<RetrainingLongSteps>({
   heartbeatTimeout: '2 minutes',
   retry: trainingWaitRetry,
 });
+
+/** Edits of the registry by hand (register an external model, set a reference), each audited. */
+export type RegistryEditSteps = Pick<RetrainingActivities, 'registerExternalModel' | 'setVersionReference'> & Pick<RunAuditActivities, 'auditRetraining'>;
+
+export const registryEditSteps = proxyActivities<RegistryEditSteps>({
+  startToCloseTimeout: '2 minutes',
+  retry: stepRetry,
+});

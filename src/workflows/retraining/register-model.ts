@@ -1,11 +1,9 @@
 // Registers a model trained outside Vigil as an approved version, through the worker that owns
 // the registry (one writer), and audits who did it.
-import { upsertSearchAttributes, workflowInfo, proxyActivities } from '@temporalio/workflow';
-import type { RetrainingActivities } from '../../activities/retraining/index.js';
-import type { RunAuditActivities } from '../../activities/shared/audit-activities.js';
+import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { RegisteredVersion } from '../../domain/retraining/registered-version.js';
-import { stepRetry } from '../shared/activity-retry.js';
 import { modelIdKey, workflowKindKey } from '../shared/search-attributes.js';
+import { registryEditSteps } from './activities.js';
 
 export interface RegisterModelInput {
   model: string;
@@ -15,10 +13,7 @@ export interface RegisterModelInput {
   reason: string;
 }
 
-const steps = proxyActivities<Pick<RetrainingActivities, 'registerExternalModel'> & Pick<RunAuditActivities, 'auditRetraining'>>({
-  startToCloseTimeout: '2 minutes',
-  retry: stepRetry,
-});
+const steps = registryEditSteps;
 
 export async function registerModelWorkflow(input: RegisterModelInput): Promise<RegisteredVersion> {
   upsertSearchAttributes([

@@ -1,12 +1,10 @@
 // Changes what a registered version's windows are compared against, through the worker that owns
 // the registry (one writer), and audits who did it and why.
-import { proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { RetrainingActivities } from '../../activities/retraining/index.js';
-import type { RunAuditActivities } from '../../activities/shared/audit-activities.js';
+import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ModelReference } from '../../domain/monitoring/reference.js';
 import type { RegisteredVersion } from '../../domain/retraining/registered-version.js';
-import { stepRetry } from '../shared/activity-retry.js';
 import { modelIdKey, workflowKindKey } from '../shared/search-attributes.js';
+import { registryEditSteps } from './activities.js';
 
 export interface SetReferenceInput {
   model: string;
@@ -16,10 +14,7 @@ export interface SetReferenceInput {
   reason: string;
 }
 
-const steps = proxyActivities<Pick<RetrainingActivities, 'setVersionReference'> & Pick<RunAuditActivities, 'auditRetraining'>>({
-  startToCloseTimeout: '2 minutes',
-  retry: stepRetry,
-});
+const steps = registryEditSteps;
 
 export async function setReferenceWorkflow(input: SetReferenceInput): Promise<RegisteredVersion> {
   upsertSearchAttributes([

@@ -69,35 +69,14 @@ export class FileModelRegistry implements ModelRegistry {
   }
 
   setStatus(model: string, version: string, status: ApprovalStatus, decidedBy: string, reason: string): Promise<RegisteredVersion> {
-    return this.serial(async () => {
-      checkName('model', model);
-      const file = await this.read(model);
-      const index = file.versions.findIndex((v) => v.version === version);
-      const current = file.versions[index];
-      if (current === undefined) throw new NonRetryableError(`model ${model} has no registered version ${version}`, 'NOT_FOUND');
+    return this.update(model, version, (current) =>
       // The same decision again (an activity retry, a second click) changes nothing.
-      if (approvalTransition(model, version, current, status) === 'unchanged') return current;
-      const updated: RegisteredVersion = { ...current, status, decidedBy, decisionReason: reason };
-      const versions = [...file.versions];
-      versions[index] = updated;
-      await this.write({ model, versions });
-      return updated;
-    });
+      approvalTransition(model, version, current, status) === 'unchanged' ? current : { ...current, status, decidedBy, decisionReason: reason },
+    );
   }
 
   setReference(model: string, version: string, reference: ModelReference): Promise<RegisteredVersion> {
-    return this.serial(async () => {
-      checkName('model', model);
-      const file = await this.read(model);
-      const index = file.versions.findIndex((v) => v.version === version);
-      const current = file.versions[index];
-      if (current === undefined) throw new NonRetryableError(`model ${model} has no registered version ${version}`, 'NOT_FOUND');
-      const updated: RegisteredVersion = { ...current, reference };
-      const versions = [...file.versions];
-      versions[index] = updated;
-      await this.write({ model, versions });
-      return updated;
-    });
+    return this.update(model, version, (current) => ({ ...current, reference }));
   }
 
   get(model: string, version: string): Promise<RegisteredVersion | undefined> {
@@ -112,6 +91,23 @@ export class FileModelRegistry implements ModelRegistry {
       checkName('model', model);
       const { versions } = await this.read(model);
       return [...versions].sort((a, b) => a.registeredAt.localeCompare(b.registeredAt) || a.version.localeCompare(b.version));
+    });
+  }
+
+  /** Replaces one registered version by `change(current)`; the file is written only when it changed. */
+  private update(model: string, version: string, change: (current: RegisteredVersion) => RegisteredVersion): Promise<RegisteredVersion> {
+    return this.serial(async () => {
+      checkName('model', model);
+      const file = await this.read(model);
+      const index = file.versions.findIndex((v) => v.version === version);
+      const current = file.versions[index];
+      if (current === undefined) throw new NonRetryableError(`model ${model} has no registered version ${version}`, 'NOT_FOUND');
+      const updated = change(current);
+      if (updated === current) return current;
+      const versions = [...file.versions];
+      versions[index] = updated;
+      await this.write({ model, versions });
+      return updated;
     });
   }
 
