@@ -62,7 +62,8 @@ export async function writeDemoConfig(dir: string): Promise<string> {
         },
         retraining: {
           // Labelled traffic up to the day before, from the day the breaches began (at most two
-          // weeks): the candidate learns the drifted regime only. A third of the last week's rows
+          // weeks, at least one, so day_of_week sees every weekday): the candidate learns the
+          // drifted regime, with a day of the old one at most. A third of the last week's rows
           // (by record-id hash) is held out, so it is judged, like the champion, on rows it never saw.
           trainingDays: 14,
           trainingStart: 'breach',

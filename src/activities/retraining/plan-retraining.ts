@@ -1,6 +1,7 @@
 // Plans a retraining run: the candidate's version name, the champion it must beat, the training
 // and holdout windows, and the approval policy, all fixed up front so every later step agrees.
 import { durationMs } from '../../config/duration.js';
+import type { FeatureContract } from '../../domain/contract/contract.js';
 import type { TimeWindow } from '../../domain/monitoring/types.js';
 import { startOfUtcDay } from '../../domain/monitoring/windows.js';
 import type { Approver } from '../../domain/retraining/approval-check.js';
@@ -35,17 +36,25 @@ export function nextVersion(known: string[]): string {
 
 /**
  * `trainingDays` before the end; with `trainingStart: breach`, no earlier than the day the breaches
- * began, and always at least one day (a breach on the last day still trains on that day).
+ * began, but always at least `minimumDays` (one; a whole week when the contract has a weekday
+ * calendar feature, so every day of the week is learned — a weekday the training never saw would
+ * be predicted at no day's level).
  */
 export function trainingStart(
   trainingEnd: number,
   policy: { trainingDays: number; trainingStart: 'window' | 'breach' },
   breachSince: string | undefined,
+  minimumDays = 1,
 ): number {
   const byDays = trainingEnd - policy.trainingDays * dayMs;
   if (policy.trainingStart !== 'breach' || breachSince === undefined) return byDays;
   const since = startOfUtcDay(breachSince);
-  return Math.min(trainingEnd - dayMs, Math.max(byDays, since));
+  return Math.min(trainingEnd - Math.min(minimumDays, policy.trainingDays) * dayMs, Math.max(byDays, since));
+}
+
+/** Days a training window must span to see every value of the contract's calendar features. */
+export function calendarTrainingDays(contract: FeatureContract): number {
+  return contract.features.some((feature) => feature.calendar === 'weekday') ? 7 : 1;
 }
 
 /**
@@ -61,7 +70,7 @@ export function createPlanRetraining(deps: ActivityDeps) {
   return {
     async planRetraining({ model, at, breachSince }: { model: string; at: string; breachSince?: string }): Promise<RetrainingPlan> {
       return classified(`plan retraining of ${model}`, async () => {
-        const config = modelOf(deps, model).config;
+        const { config, contract } = modelOf(deps, model);
         const policy = config.retraining;
         const production = await deps.modelHost.describeEndpoint(config.endpoints.production);
         const entries = await deps.registry.list(model);
@@ -77,7 +86,7 @@ export function createPlanRetraining(deps: ActivityDeps) {
           // The serving version counts even when neither the registry nor the host made it.
           candidateVersion: nextVersion([...registered, ...hosted, ...(champion === undefined ? [] : [champion])]),
           ...(champion === undefined ? {} : { championVersion: champion }),
-          trainingWindow: { start: iso(trainingStart(trainingEnd, policy, breachSince)), end: iso(trainingEnd) },
+          trainingWindow: { start: iso(trainingStart(trainingEnd, policy, breachSince, calendarTrainingDays(contract))), end: iso(trainingEnd) },
           holdoutWindow: { start: iso(holdoutStart), end: iso(end) },
           holdoutShare: policy.holdoutShare,
           asOf: at,

@@ -16,8 +16,12 @@ export interface DemoFeatures {
 /** After drift: warmer weather and more visitors (feature drift)... */
 export const driftedTemperatureShift = 8;
 export const driftedFootfallFactor = 1.4;
-/** ...and weekend demand 30% above what the old relationship predicts (concept and bias drift). */
-export const driftedWeekendDemandFactor = 1.3;
+/**
+ * ...and weekends selling 70 units more than the old relationship predicts, about 25% (concept and
+ * bias drift). Added rather than multiplied: a model with the same features can learn it again, so
+ * a retraining on the new regime recovers (a multiplier would need weekend interactions).
+ */
+export const driftedWeekendExtraDemand = 70;
 
 const storeFootfall: Record<StoreType, number> = { mall: 1200, street: 800, outlet: 500 };
 const storeEffect: Record<StoreType, number> = { mall: 20, street: 0, outlet: -15 };
@@ -53,7 +57,7 @@ export function sampleFeatures(random: Random, dayOfWeek: number, drifted: boole
   };
 }
 
-/** Units sold: the true relationship, with noise; after drift weekends sell 30% more. */
+/** Units sold: the true relationship, with noise; after drift weekends sell 70 units more. */
 export function sampleDemand(random: Random, features: DemoFeatures, drifted: boolean): number {
   const weekend = isWeekend(features.day_of_week);
   let demand =
@@ -66,6 +70,6 @@ export function sampleDemand(random: Random, features: DemoFeatures, drifted: bo
     1.2 * (features.temperature - 15) +
     (weekend ? 25 : 0) +
     random.normal(0, 8);
-  if (drifted && weekend) demand *= driftedWeekendDemandFactor;
+  if (drifted && weekend) demand += driftedWeekendExtraDemand;
   return round(Math.max(0, demand), 2);
 }

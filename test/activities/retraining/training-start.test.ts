@@ -1,7 +1,8 @@
 // Where a retraining's training window starts: trainingDays before its end, or, with
 // `trainingStart: breach`, no earlier than the day the breaches that triggered it began.
 import assert from 'node:assert/strict';
-import { trainingStart } from '../../../src/activities/retraining/plan-retraining.js';
+import { calendarTrainingDays, trainingStart } from '../../../src/activities/retraining/plan-retraining.js';
+import { parseContract } from '../../../src/domain/contract/contract.js';
 
 const end = Date.parse('2026-10-28T00:00:00.000Z');
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -24,4 +25,14 @@ describe('retraining training start', () => {
   it('uses trainingDays for a run that was not triggered by breaches', () => {
     assert.equal(iso(trainingStart(end, { trainingDays: 14, trainingStart: 'breach' }, undefined)), '2026-10-14T00:00:00.000Z');
   });
+
+  it('spans a whole week when the contract has a weekday calendar feature, so every weekday is learned', () => {
+    // Breaches from Thursday 10-22 to an end on Wednesday 10-28: six days would leave Wednesday out.
+    assert.equal(iso(trainingStart(end, { trainingDays: 14, trainingStart: 'breach' }, '2026-10-22T00:00:00.000Z', 7)), '2026-10-21T00:00:00.000Z');
+    assert.equal(iso(trainingStart(end, { trainingDays: 14, trainingStart: 'breach' }, '2026-10-15T00:00:00.000Z', 7)), '2026-10-15T00:00:00.000Z');
+    assert.equal(iso(trainingStart(end, { trainingDays: 3, trainingStart: 'breach' }, '2026-10-27T00:00:00.000Z', 7)), '2026-10-25T00:00:00.000Z');
+    assert.equal(calendarTrainingDays(parseContract({ model: 'm', feature_schema_version: 1, features: [{ name: 'dow', type: 'int', calendar: 'weekday' }] })), 7);
+    assert.equal(calendarTrainingDays(parseContract({ model: 'm', feature_schema_version: 1, features: [{ name: 'x', type: 'float' }] })), 1);
+  });
 });
+
