@@ -49,4 +49,42 @@ describe('end to end: the demo loop', function () {
     assert.match(await readFile(join(dir, 'alerts.log'), 'utf8'), /drift detected/);
     assert.equal(await isListening('127.0.0.1', temporalPort), false, 'the dev server the demo started is stopped');
   });
+
+  it('closes the loop: drift caught, retrained on the new regime, deployed, and the windows it serves are clean again', async () => {
+    const loopDir = await mkdtemp(join(tmpdir(), 'vigil-demo-loop-'));
+    try {
+      const result = await runDemo({
+        dir: loopDir,
+        temporalPort: await freePort(),
+        uiPort: await freePort(),
+        scale: { days: 30, rowsPerDay: 400, driftFromDay: 10 },
+        yes: true,
+        log: () => undefined,
+      });
+      const driftDay = '2026-10-08';
+      const lastDayOf = (window: { window: { end: string } }): string => new Date(Date.parse(window.window.end) - 1).toISOString().slice(0, 10);
+      const deployed = result.retrainings.find((retraining) => retraining.outcome === 'deployed');
+      assert.ok(deployed?.version !== undefined, `retrainings: ${JSON.stringify(result.retrainings)}`);
+      assert.equal(result.retrainings.length, 1, 'one retraining: the loop did not start another');
+
+      const preDrift = result.windows.filter((window) => lastDayOf(window) < driftDay);
+      const preDriftRmse = preDrift.map((window) => window.analysis?.headline.rmse ?? Number.NaN);
+      const baselineRmse = preDriftRmse.reduce((sum, value) => sum + value, 0) / preDriftRmse.length;
+      // Windows served by the new version only, its labels in.
+      const recovered = result.windows.filter((window) => window.modelVersions?.[0] === deployed.version && window.analysis?.reference?.version === deployed.version).slice(-3);
+      assert.equal(recovered.length, 3, 'three windows served by the retrained version');
+      for (const window of recovered) {
+        const analysis = window.analysis;
+        assert.deepEqual(analysis?.reference, { kind: 'training-window', version: deployed.version });
+        assert.deepEqual(analysis?.driftedFeatures, [], `no drift in ${lastDayOf(window)}`);
+        assert.equal(analysis?.predictionDrifted, false, `no prediction drift in ${lastDayOf(window)}`);
+        assert.deepEqual(analysis?.breaches, [], `no breach in ${lastDayOf(window)}`);
+        const rmse = analysis?.headline.rmse ?? Number.NaN;
+        assert.ok(rmse <= 1.5 * baselineRmse, `RMSE ${rmse} after recovery, ${baselineRmse} before the drift`);
+      }
+    } finally {
+      await rm(loopDir, { recursive: true, force: true });
+    }
+  });
 });
+
