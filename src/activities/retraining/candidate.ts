@@ -18,7 +18,7 @@ export function createCandidateActivities(deps: ActivityDeps) {
       metrics: Record<string, number | null>;
       reason: string;
       workflowId: string;
-      /** The rows it was trained on (absent from runs started before references were recorded). */
+      /** The window its monitoring compares with (absent from runs started before references were recorded). */
       trainedOn?: { trainingWindow: TimeWindow; asOf: string; scoredRowsUri?: string };
     }): Promise<void> {
       await deps.registry.register({

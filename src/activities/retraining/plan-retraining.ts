@@ -15,6 +15,12 @@ export interface RetrainingPlan {
   candidateVersion: string;
   championVersion?: string;
   trainingWindow: TimeWindow;
+  /**
+   * What the candidate's windows will be compared with: the training window, less the days a
+   * breach-started training reaches back only to see every weekday (they belong to the old regime).
+   * Absent from plans made before it existed: the training window.
+   */
+  referenceWindow?: TimeWindow;
   holdoutWindow: TimeWindow;
   holdoutShare: number;
   asOf: string;
@@ -87,6 +93,7 @@ export function createPlanRetraining(deps: ActivityDeps) {
           candidateVersion: nextVersion([...registered, ...hosted, ...(champion === undefined ? [] : [champion])]),
           ...(champion === undefined ? {} : { championVersion: champion }),
           trainingWindow: { start: iso(trainingStart(trainingEnd, policy, breachSince, calendarTrainingDays(contract))), end: iso(trainingEnd) },
+          referenceWindow: { start: iso(trainingStart(trainingEnd, policy, breachSince)), end: iso(trainingEnd) },
           holdoutWindow: { start: iso(holdoutStart), end: iso(end) },
           holdoutShare: policy.holdoutShare,
           asOf: at,

@@ -25,7 +25,11 @@ export async function registerCandidate(run: RetrainingRun, plan: RetrainingPlan
     reason: run.reason,
     workflowId: run.workflowId,
     // An activity's input is not part of what a replay compares: histories without it still replay.
-    trainedOn: { trainingWindow: plan.trainingWindow, asOf: plan.asOf, ...(trained.scoredRowsUri === undefined ? {} : { scoredRowsUri: trained.scoredRowsUri }) },
+    trainedOn: {
+      trainingWindow: plan.referenceWindow ?? plan.trainingWindow,
+      asOf: plan.asOf,
+      ...(trained.scoredRowsUri === undefined ? {} : { scoredRowsUri: trained.scoredRowsUri }),
+    },
   });
 }
 
