@@ -295,7 +295,7 @@ function printSummary(run: DemoRun, stack: DemoStack, replayed: Replayed): void 
     const steps = coverageHistory.map((entry) => `${entry.asOf.slice(0, 10)}: ${entry.labelCoverage === null ? '-' : `${Math.round(entry.labelCoverage * 100)}%`}`);
     log(`label coverage of ${driftDate} as its delayed labels arrived: ${steps.join(' -> ')}`);
   }
-  log(`${stack.alerts()} alert messages (new incidents and updates); results in ${join(run.dir, 'warehouse.duckdb')} (monitoring_metrics, monitoring_runs, quarantine)`);
+  log(`${stack.alerts()} alert messages (new incidents and updates); results in ${join(run.dir, 'warehouse.duckdb')} (monitoring_metrics, monitoring_runs, quarantine), as Parquet in ${join(run.dir, 'results')} (npx vigil query -c ${join(run.dir, 'vigil.config.yaml')} "SELECT ...")`);
   log(`Temporal UI: ${stack.dev.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent("VigilModel='demand'")}`);
   if (stack.dev.started) log('(the demo stops its Temporal dev server on exit; run `npx vigil dev` to keep one running and browse the UI)');
   for (const entry of replayed.retrainings) {
