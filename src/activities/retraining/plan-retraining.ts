@@ -10,6 +10,8 @@ import { dayMs } from '../../domain/time.js';
 import { classified } from '../shared/activity-errors.js';
 import type { ActivityDeps } from '../shared/activity-deps.js';
 import { modelOf } from '../shared/model-of.js';
+import { windowQueryInput } from '../monitoring/window-query.js';
+import { decodeLabelledDays, labelledDaysSql, type LabelledDay } from '../../domain/sql/labelled-days.js';
 
 export interface RetrainingPlan {
   candidateVersion: string;
@@ -63,6 +65,25 @@ export function calendarTrainingDays(contract: FeatureContract): number {
   return contract.features.some((feature) => feature.calendar === 'weekday') ? 7 : 1;
 }
 
+/** Labelled rows a weekday needs in the training window for its level to be learned. */
+export const minLabelledRowsPerWeekday = 30;
+
+/**
+ * The start of the newest day from which every weekday has `minRows` labelled rows (walking back
+ * from the end), or undefined when the days given never cover all seven. Delayed labels leave the
+ * newest days nearly unlabelled, so a calendar span alone can miss a weekday.
+ */
+export function weekdayCoverageStart(days: readonly LabelledDay[], minRows = minLabelledRowsPerWeekday): number | undefined {
+  const covered = new Map<number, number>();
+  for (const { day, rows } of [...days].sort((a, b) => b.day.localeCompare(a.day))) {
+    const start = Date.parse(`${day}T00:00:00Z`);
+    const weekday = new Date(start).getUTCDay();
+    covered.set(weekday, (covered.get(weekday) ?? 0) + rows);
+    if (covered.size === 7 && [...covered.values()].every((count) => count >= minRows)) return start;
+  }
+  return undefined;
+}
+
 /**
  * When the production endpoint is not Vigil's to describe (a model served elsewhere), the champion
  * is the newest approved version, e.g. one registered with `vigil model register`.
@@ -72,11 +93,32 @@ function newestApproved(entries: readonly RegisteredVersion[]): string | undefin
   return approved.sort((a, b) => Date.parse(b.registeredAt) - Date.parse(a.registeredAt))[0]?.version;
 }
 
+/**
+ * The training start: with a weekday calendar feature and a breach-started window, far enough back
+ * that every weekday has labelled rows (never beyond trainingDays), else `trainingStart`.
+ */
+async function calendarAwareStart(
+  deps: ActivityDeps,
+  model: string,
+  { trainingEnd, at, breachSince }: { trainingEnd: number; at: string; breachSince: string | undefined },
+): Promise<number> {
+  const { config, contract } = modelOf(deps, model);
+  const policy = config.retraining;
+  const minimumDays = calendarTrainingDays(contract);
+  const start = trainingStart(trainingEnd, policy, breachSince, minimumDays);
+  if (minimumDays === 1 || policy.trainingStart !== 'breach' || breachSince === undefined) return start;
+  const earliest = trainingEnd - policy.trainingDays * dayMs;
+  const { input } = await windowQueryInput(deps, model, { start: iso(earliest), end: iso(trainingEnd) });
+  const built = labelledDaysSql({ ...input, asOf: at });
+  const covered = weekdayCoverageStart(decodeLabelledDays((await deps.warehouse.query(built.sql, { label: built.label })).rows));
+  return Math.min(start, covered ?? earliest);
+}
+
 export function createPlanRetraining(deps: ActivityDeps) {
   return {
     async planRetraining({ model, at, breachSince }: { model: string; at: string; breachSince?: string }): Promise<RetrainingPlan> {
       return classified(`plan retraining of ${model}`, async () => {
-        const { config, contract } = modelOf(deps, model);
+        const config = modelOf(deps, model).config;
         const policy = config.retraining;
         const production = await deps.modelHost.describeEndpoint(config.endpoints.production);
         const entries = await deps.registry.list(model);
@@ -92,7 +134,7 @@ export function createPlanRetraining(deps: ActivityDeps) {
           // The serving version counts even when neither the registry nor the host made it.
           candidateVersion: nextVersion([...registered, ...hosted, ...(champion === undefined ? [] : [champion])]),
           ...(champion === undefined ? {} : { championVersion: champion }),
-          trainingWindow: { start: iso(trainingStart(trainingEnd, policy, breachSince, calendarTrainingDays(contract))), end: iso(trainingEnd) },
+          trainingWindow: { start: iso(await calendarAwareStart(deps, model, { trainingEnd, at, breachSince })), end: iso(trainingEnd) },
           referenceWindow: { start: iso(trainingStart(trainingEnd, policy, breachSince)), end: iso(trainingEnd) },
           holdoutWindow: { start: iso(holdoutStart), end: iso(end) },
           holdoutShare: policy.holdoutShare,

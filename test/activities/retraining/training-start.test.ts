@@ -1,7 +1,7 @@
 // Where a retraining's training window starts: trainingDays before its end, or, with
 // `trainingStart: breach`, no earlier than the day the breaches that triggered it began.
 import assert from 'node:assert/strict';
-import { calendarTrainingDays, trainingStart } from '../../../src/activities/retraining/plan-retraining.js';
+import { calendarTrainingDays, trainingStart, weekdayCoverageStart } from '../../../src/activities/retraining/plan-retraining.js';
 import { parseContract } from '../../../src/domain/contract/contract.js';
 
 const end = Date.parse('2026-10-28T00:00:00.000Z');
@@ -33,6 +33,18 @@ describe('retraining training start', () => {
     assert.equal(iso(trainingStart(end, { trainingDays: 3, trainingStart: 'breach' }, '2026-10-27T00:00:00.000Z', 7)), '2026-10-25T00:00:00.000Z');
     assert.equal(calendarTrainingDays(parseContract({ model: 'm', feature_schema_version: 1, features: [{ name: 'dow', type: 'int', calendar: 'weekday' }] })), 7);
     assert.equal(calendarTrainingDays(parseContract({ model: 'm', feature_schema_version: 1, features: [{ name: 'x', type: 'float' }] })), 1);
+  });
+
+  it('reaches back until every weekday has labelled rows: the newest days have few labels yet', () => {
+    // Labels as of 10-28: the last day barely labelled, the others well (2026-10-21 is a Wednesday).
+    const days = ['2026-10-20', '2026-10-21', '2026-10-22', '2026-10-23', '2026-10-24', '2026-10-25', '2026-10-26', '2026-10-27'].map((day, index, all) => ({
+      day,
+      rows: index === all.length - 1 ? 5 : 300,
+    }));
+    // Tuesday 10-27 has 5: Tuesday 10-20 adds the rows it lacks.
+    assert.equal(iso(weekdayCoverageStart(days) ?? 0), '2026-10-20T00:00:00.000Z');
+    assert.equal(iso(weekdayCoverageStart(days, 5) ?? 0), '2026-10-21T00:00:00.000Z');
+    assert.equal(weekdayCoverageStart(days.slice(2)), undefined, 'six weekdays never cover the week');
   });
 });
 
