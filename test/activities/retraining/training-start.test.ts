@@ -1,7 +1,7 @@
 // Where a retraining's training window starts: trainingDays before its end, or, with
 // `trainingStart: breach`, no earlier than the day the breaches that triggered it began.
 import assert from 'node:assert/strict';
-import { calendarTrainingDays, trainingStart, weekdayCoverageStart } from '../../../src/activities/retraining/plan-retraining.js';
+import { calendarTrainingDays, trainingStart, weekdayCoverageStart } from '../../../src/activities/retraining/training-window.js';
 import { parseContract } from '../../../src/domain/contract/contract.js';
 
 const end = Date.parse('2026-10-28T00:00:00.000Z');
