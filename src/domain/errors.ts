@@ -38,3 +38,8 @@ export class NonRetryableError extends Error {
 export function isRetryable(error: unknown): boolean {
   return error instanceof RetryableError;
 }
+
+/** An error's message, or the thrown value as text when it is not an Error. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,6 +1,6 @@
 // `vigil baseline set`: what a registered version's windows are compared against from now on —
 // the configured baseline, or a window of the production log with the labels known at a time.
-import { NonRetryableError } from '../../domain/errors.js';
+import { messageOf, NonRetryableError } from '../../domain/errors.js';
 import type { ModelReference } from '../../domain/monitoring/reference.js';
 import type { RegisteredVersion } from '../../domain/retraining/registered-version.js';
 import { isoUtc, normaliseWindow } from '../../domain/sql/sql-text.js';
@@ -17,7 +17,7 @@ export function checkedReference(version: string, reference: ModelReference): Mo
     window = normaliseWindow(reference.window);
     labelsAsOf = isoUtc(reference.labelsAsOf, 'labels as of');
   } catch (error) {
-    throw new NonRetryableError(`reference of ${version}: ${error instanceof Error ? error.message : String(error)}`, 'INVALID_INPUT');
+    throw new NonRetryableError(`reference of ${version}: ${messageOf(error)}`, 'INVALID_INPUT');
   }
   return { kind: 'training-window', version, window, labelsAsOf };
 }

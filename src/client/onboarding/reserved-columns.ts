@@ -1,6 +1,8 @@
 // Which of a file's columns play the contract's reserved parts (record id, event time, prediction,
 // model version, label, label time), so they are named under "columns" and kept out of the features.
-export const reservedRoles = ['record_id', 'event_time', 'prediction', 'model_version', 'label', 'label_time'] as const;
+import type { FeatureContract } from '../../domain/contract/contract.js';
+
+export const reservedRoles = ['record_id', 'event_time', 'prediction', 'model_version', 'label', 'label_time'] as const satisfies readonly (keyof FeatureContract['columns'])[];
 export type ReservedRole = (typeof reservedRoles)[number];
 export type ReservedColumns = Record<ReservedRole, string>;
 

@@ -4,7 +4,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBPreparedStatement, type DuckDBResultReader } from '@duckdb/node-api';
-import { NonRetryableError, RetryableError } from '../../../domain/errors.js';
+import { messageOf, NonRetryableError, RetryableError } from '../../../domain/errors.js';
 import { duckdbDialect, type SqlDialect } from '../../../domain/sql/dialect.js';
 import { type MonitoringTables } from '../../../domain/sql/query-input.js';
 import {
@@ -347,10 +347,6 @@ interface KeyFilter {
 
 function isClassified(error: unknown): boolean {
   return error instanceof NonRetryableError || error instanceof RetryableError || error instanceof QueryCancelledError;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** A lock held by another process may clear; anything else in an embedded engine will not. */

@@ -4,7 +4,7 @@
 import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBPreparedStatement, StatementType } from '@duckdb/node-api';
-import { NonRetryableError, RetryableError } from '../../../domain/errors.js';
+import { messageOf, NonRetryableError, RetryableError } from '../../../domain/errors.js';
 import { duckdbDialect } from '../../../domain/sql/dialect.js';
 import { type Row } from '../../../domain/sql/row.js';
 import { type ResultTable } from '../../../domain/sql/tables.js';
@@ -181,8 +181,4 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,7 @@
 // Candidate and champion metrics on the holdout rows, in the training process: by the champion's
 // artifact when it is here, else by the predictions the champion logged for the rows it served.
 import { type FeatureContract } from '../../../domain/contract/contract.js';
+import { messageOf } from '../../../domain/errors.js';
 import { parseArtifact, type ModelArtifact } from '../../../domain/model/artifact.js';
 import { type FeatureValue } from '../../../domain/model/coerce.js';
 import { predict } from '../../../domain/model/predict.js';
@@ -9,10 +10,6 @@ import type { EvaluationMetrics } from '../../../domain/retraining/evaluation-me
 import { type TrainingRow } from '../../../domain/sql/training-rows.js';
 import { readText } from './atomic-file.js';
 import { StepFailure } from './step-failure.js';
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** Holdout rows in the artifact's feature order, found by name (a champion may predate the contract). */
 function rowsFor(artifact: ModelArtifact, contract: FeatureContract, rows: readonly TrainingRow[]): FeatureValue[][] {
@@ -28,23 +25,27 @@ function rowsFor(artifact: ModelArtifact, contract: FeatureContract, rows: reado
   return rows.map((row) => positions.map((position) => row.features[position] ?? null));
 }
 
+/** RMSE and MAE of predictions against labels; no rows, no metrics. */
+function metricsOf(predictions: readonly number[], labels: readonly number[]): EvaluationMetrics {
+  if (labels.length === 0) return { rows: 0, rmse: null, mae: null };
+  const metrics = holdoutMetrics(predictions, labels);
+  return { rows: metrics.holdoutRows, rmse: metrics.rmse, mae: metrics.mae };
+}
+
 export function evaluate(artifact: ModelArtifact, contract: FeatureContract, rows: readonly TrainingRow[]): EvaluationMetrics {
-  if (rows.length === 0) return { rows: 0, rmse: null, mae: null };
-  const metrics = holdoutMetrics(
-    predict(artifact, rowsFor(artifact, contract, rows)),
+  const predictions = rows.length === 0 ? [] : predict(artifact, rowsFor(artifact, contract, rows));
+  return metricsOf(
+    predictions,
     rows.map((row) => row.label),
   );
-  return { rows: metrics.holdoutRows, rmse: metrics.rmse, mae: metrics.mae };
 }
 
 /** A champion's metrics from the predictions it logged for the rows (every row has one). */
 export function loggedMetrics(rows: readonly TrainingRow[]): EvaluationMetrics {
-  if (rows.length === 0) return { rows: 0, rmse: null, mae: null };
-  const metrics = holdoutMetrics(
+  return metricsOf(
     rows.map((row) => row.served?.prediction ?? Number.NaN),
     rows.map((row) => row.label),
   );
-  return { rows: metrics.holdoutRows, rmse: metrics.rmse, mae: metrics.mae };
 }
 
 /** The champion's artifact at `path`; undefined when it has none here (a model trained elsewhere). */

@@ -23,7 +23,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { type FeatureContract } from '../../../domain/contract/contract.js';
-import { NonRetryableError } from '../../../domain/errors.js';
+import { messageOf, NonRetryableError } from '../../../domain/errors.js';
 import { parseArtifact } from '../../../domain/model/artifact.js';
 import { type MonitoringTables } from '../../../domain/sql/query-input.js';
 import { isoUtc, normaliseWindow } from '../../../domain/sql/sql-text.js';
@@ -94,10 +94,6 @@ async function withLock<T>(key: string, task: () => Promise<T>): Promise<T> {
   } finally {
     if (locks.get(key) === tail) locks.delete(key);
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function invalid(message: string): NonRetryableError {
