@@ -13,8 +13,8 @@ import { evaluateWindow } from '../src/domain/monitoring/evaluate-window.js';
 import { facetName } from '../src/domain/monitoring/policy.js';
 import { windowEndingAt } from '../src/domain/monitoring/windows.js';
 import { dialectFor } from '../src/domain/sql/dialect.js';
-import { decodeModelVersions, modelVersionsSql } from '../src/domain/sql/model-versions.js';
-import { decodeWindowSummary, quarantineSql, windowSummarySql, type MonitoringQueryInput } from '../src/domain/sql/monitoring-queries.js';
+import { type MonitoringQueryInput } from '../src/domain/sql/monitoring-queries.js';
+import { prepareInWarehouse } from '../src/activities/monitoring/prepare-queries.js';
 import { benchAsOf, benchContract, benchModel, benchWindow, dataFiles } from './generate-data.js';
 
 export interface WindowResult {
@@ -162,13 +162,10 @@ async function main(): Promise<void> {
     const input: MonitoringQueryInput = { contract, tables, window: { ...benchWindow }, sampleRate, dialect: dialectFor(warehouse.dialect) };
 
     // prepareWindow
-    clock.next('quarantine');
-    const statements = quarantineSql(input, { quarantinedAt: new Date().toISOString() });
-    await warehouse.replaceFromQuery('quarantine', statements.key, statements.select.sql, { label: statements.select.label });
-    clock.next('summary');
-    const summary = decodeWindowSummary((await warehouse.query(windowSummarySql(input).sql, { label: 'summary' })).rows);
-    clock.next('model-versions');
-    decodeModelVersions((await warehouse.query(modelVersionsSql(input).sql, { label: 'model-versions' })).rows);
+    const { summary } = await prepareInWarehouse(warehouse, input, {
+      quarantinedAt: new Date().toISOString(),
+      onStep: (step) => clock.next(`prepare:${step.split(':')[0] ?? step}`),
+    });
     if (summary.totalRows !== rows) throw new Error(`the window has ${summary.totalRows} rows, expected ${rows}`);
 
     // analyzeWindow: each progress report starts the next query, so the gaps time them one by one.

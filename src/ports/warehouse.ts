@@ -41,6 +41,13 @@ export interface Warehouse {
    * (scored_predictions keeps the latest score of a record), so a repeated append is harmless.
    */
   appendRows(table: string, rows: Row[]): Promise<void>;
+  /**
+   * Keeps the rows `selectSql` returns in a table private to this warehouse's session (a temporary
+   * table) and returns its name, for the queries of one analysis to read; drop it with unstage.
+   * Engines without one leave it out, and queries build their rows from the sources instead.
+   */
+  stage?(selectSql: string, options?: QueryOptions): Promise<string>;
+  unstage?(table: string): Promise<void>;
   /** Column names of a table or view, or undefined when it does not exist. */
   describe(table: string): Promise<string[] | undefined>;
   close(): Promise<void>;

@@ -26,6 +26,7 @@ import {
 } from '../../domain/sql/monitoring-queries.js';
 import type { AlignedCategoryCounts } from '../../domain/stats/index.js';
 import type { QueryResult, Warehouse } from '../../ports/warehouse.js';
+import { withStagedSources } from './staged-sources.js';
 
 export interface CollectOptions {
   asOf: string;
@@ -38,7 +39,31 @@ export interface CollectOptions {
   signal?: AbortSignal;
 }
 
+/** The span both the window and the facet window lie in. */
+function coveringSpan(...windows: { start: string; end: string }[]): { start: string; end: string } {
+  const earliest = windows.reduce((a, b) => (Date.parse(b.start) < Date.parse(a.start) ? b : a));
+  const latest = windows.reduce((a, b) => (Date.parse(b.end) > Date.parse(a.end) ? b : a));
+  return { start: earliest.start, end: latest.end };
+}
+
 export async function collectWindowAggregates(
+  warehouse: Warehouse,
+  input: MonitoringQueryInput & { contract: FeatureContract },
+  options: CollectOptions,
+): Promise<WindowAggregates> {
+  const facetWindow = options.facetWindow ?? input.window;
+  const span = options.facets.length > 0 ? coveringSpan(input.window, facetWindow) : input.window;
+  const plan = {
+    span,
+    baseline: true,
+    labelsAsOf: options.asOf,
+    onStep: (step: string) => options.onProgress?.(step, 0, 0),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  };
+  return withStagedSources(warehouse, input, plan, (staged) => collectFromStaged(warehouse, staged, { ...options, facetWindow }));
+}
+
+async function collectFromStaged(
   warehouse: Warehouse,
   input: MonitoringQueryInput & { contract: FeatureContract },
   options: CollectOptions,

@@ -31,79 +31,53 @@ export interface NumericDistance {
   currentStd: number | null;
 }
 
-/** Long form (subject, side, value) of both samples: 'b' baseline, 'c' current window. */
-export function sideValuesCte(d: SqlDialect, name: string, subjects: readonly NumericSubject[]): string {
+/**
+ * One subject's distance and moments. Its two samples, sorted once by value (no partition, so the
+ * engine sorts one column): at every row, cb and cc count the baseline and window values <= v
+ * (a RANGE frame takes every peer of v, whatever order ties came in), so the ECDF gap is right at
+ * every row, the KS statistic is its maximum, and summing gap x (next value - value) over the rows
+ * integrates |Fb - Fc| (ties add widths of 0), which is Wasserstein-1.
+ */
+function subjectDistanceCtes(d: SqlDialect, { subject, column }: NumericSubject, index: number): { ctes: string[]; result: string } {
   const id = d.ident;
-  const selects = subjects.flatMap(({ subject, column }) => [
-    `  SELECT ${d.string(subject)} AS ${id('subject')}, 'b' AS ${id('side')}, ${id(column)} AS ${id('v')}\n` +
-      `  FROM baseline_rows WHERE ${id(column)} IS NOT NULL`,
-    `  SELECT ${d.string(subject)}, 'c', ${id(column)}\n  FROM window_rows WHERE ${id('is_valid')} AND ${id(column)} IS NOT NULL`,
-  ]);
-  return `${name} AS (\n${selects.join('\n  UNION ALL\n')}\n)`;
-}
-
-/** subjects(subject, position): every subject gets a result row, even with no data. */
-export function subjectsCte(d: SqlDialect, subjects: readonly string[]): string {
-  const rows = subjects.map(
-    (subject, index) => `  SELECT ${d.string(subject)} AS ${d.ident('subject')}, ${index} AS ${d.ident('position')}`,
-  );
-  return `subjects AS (\n${rows.join('\n  UNION ALL\n')}\n)`;
+  const values = `distance_values_${index}`;
+  const ecdf = `distance_ecdf_${index}`;
+  const result = `distance_${index}`;
+  const frame = `OVER (ORDER BY ${id('v')} RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+  const gap = `abs(CAST(e.${id('cb')} AS DOUBLE) / t.${id('n')} - CAST(e.${id('cc')} AS DOUBLE) / t.${id('m')})`;
+  const sideValue = (b: 0 | 1): string => `(CASE WHEN ${id('b')} = ${b} THEN ${id('v')} END)`;
+  return {
+    ctes: [
+      `${values} AS (\n  SELECT ${id(column)} AS ${id('v')}, 1 AS ${id('b')} FROM baseline_rows WHERE ${id(column)} IS NOT NULL\n` +
+        `  UNION ALL\n  SELECT ${id(column)}, 0 FROM window_rows WHERE ${id('is_valid')} AND ${id(column)} IS NOT NULL\n)`,
+      `${result}_totals AS (\n  SELECT\n    coalesce(sum(${id('b')}), 0) AS ${id('n')},\n    count(*) - coalesce(sum(${id('b')}), 0) AS ${id('m')},\n` +
+        `    avg(${sideValue(1)}) AS ${id('baseline_mean')},\n    ${d.stddevSamp(sideValue(1))} AS ${id('baseline_std')},\n` +
+        `    avg(${sideValue(0)}) AS ${id('current_mean')},\n    ${d.stddevSamp(sideValue(0))} AS ${id('current_std')}\n  FROM ${values}\n)`,
+      `${ecdf} AS (\n  SELECT\n    ${id('v')},\n    sum(${id('b')}) ${frame} AS ${id('cb')},\n    sum(1 - ${id('b')}) ${frame} AS ${id('cc')},\n` +
+        `    lead(${id('v')}) OVER (ORDER BY ${id('v')}) AS ${id('next_v')}\n  FROM ${values}\n)`,
+      `${result} AS (\n  SELECT\n    ${d.string(subject)} AS ${id('subject')},\n    t.${id('n')},\n    t.${id('m')},\n` +
+        // NULL (no statistic) when either sample is empty.
+        `    CASE WHEN t.${id('n')} > 0 AND t.${id('m')} > 0 THEN max(${gap}) END AS ${id('ks_statistic')},\n` +
+        `    CASE WHEN t.${id('n')} > 0 AND t.${id('m')} > 0 THEN coalesce(sum(${gap} * coalesce(e.${id('next_v')} - e.${id('v')}, 0)), 0) END AS ${id('wasserstein')},\n` +
+        `    t.${id('baseline_mean')},\n    t.${id('baseline_std')},\n    t.${id('current_mean')},\n    t.${id('current_std')}\n` +
+        `  FROM ${result}_totals AS t\n  LEFT JOIN ${ecdf} AS e ON t.${id('n')} > 0 AND t.${id('m')} > 0\n` +
+        `  GROUP BY t.${id('n')}, t.${id('m')}, t.${id('baseline_mean')}, t.${id('baseline_std')}, t.${id('current_mean')}, t.${id('current_std')}\n)`,
+    ],
+    result,
+  };
 }
 
 export function numericDistanceSql(input: MonitoringQueryInput): BuiltQuery {
   const checked = checkInput(input);
   const d = checked.dialect;
   const id = d.ident;
-  const subjects = numericSubjects(checked.contract);
-  const side = (s: 'b' | 'c'): string => `coalesce(sum(CASE WHEN ${id('side')} = '${s}' THEN 1 ELSE 0 END), 0)`;
-  const share = (count: string, total: string): string =>
-    `CAST(${id(count)} AS DOUBLE) / NULLIF(CAST(${id(total)} AS DOUBLE), 0)`;
-  const running = (count: string): string =>
-    `sum(${id(count)}) OVER (PARTITION BY ${id('subject')} ORDER BY ${id('v')} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
-  const sideValue = (s: 'b' | 'c'): string => `(CASE WHEN ${id('side')} = '${s}' THEN ${id('v')} END)`;
-  const ctes = [
-    windowRowsCte(checked),
-    baselineRowsCte(checked),
-    sideValuesCte(d, 'distance_values', subjects),
-    `value_counts AS (\n  SELECT ${id('subject')}, ${id('v')}, ${side('b')} AS ${id('nb')}, ${side('c')} AS ${id('nc')}\n` +
-      `  FROM distance_values\n  GROUP BY ${id('subject')}, ${id('v')}\n)`,
-    `ecdf AS (\n  SELECT\n    ${id('subject')},\n    ${id('v')},\n` +
-      `    ${running('nb')} AS ${id('cb')},\n    ${running('nc')} AS ${id('cc')},\n` +
-      `    sum(${id('nb')}) OVER (PARTITION BY ${id('subject')}) AS ${id('n')},\n` +
-      `    sum(${id('nc')}) OVER (PARTITION BY ${id('subject')}) AS ${id('m')},\n` +
-      `    lead(${id('v')}) OVER (PARTITION BY ${id('subject')} ORDER BY ${id('v')}) AS ${id('next_v')}\n  FROM value_counts\n)`,
-    `gaps AS (\n  SELECT\n    ${id('subject')},\n    ${id('n')},\n    ${id('m')},\n` +
-      `    abs(${share('cb', 'n')} - ${share('cc', 'm')}) AS ${id('gap')},\n` +
-      `    coalesce(${id('next_v')} - ${id('v')}, 0) AS ${id('width')}\n  FROM ecdf\n)`,
-    `distance AS (\n  SELECT ${id('subject')}, max(${id('n')}) AS ${id('n')}, max(${id('m')}) AS ${id('m')}, ` +
-      `max(${id('gap')}) AS ${id('ks_statistic')}, sum(${id('gap')} * ${id('width')}) AS ${id('wasserstein')}\n` +
-      `  FROM gaps\n  GROUP BY ${id('subject')}\n)`,
-    `moments AS (\n  SELECT\n    ${id('subject')},\n` +
-      `    avg(${sideValue('b')}) AS ${id('baseline_mean')},\n    ${d.stddevSamp(sideValue('b'))} AS ${id('baseline_std')},\n` +
-      `    avg(${sideValue('c')}) AS ${id('current_mean')},\n    ${d.stddevSamp(sideValue('c'))} AS ${id('current_std')}\n` +
-      `  FROM distance_values\n  GROUP BY ${id('subject')}\n)`,
-    subjectsCte(
-      d,
-      subjects.map((s) => s.subject),
-    ),
-  ];
-  const body = [
-    `SELECT`,
-    `  s.${id('subject')},`,
-    `  coalesce(dist.${id('n')}, 0) AS ${id('n')},`,
-    `  coalesce(dist.${id('m')}, 0) AS ${id('m')},`,
-    `  dist.${id('ks_statistic')},`,
-    `  dist.${id('wasserstein')},`,
-    `  mo.${id('baseline_mean')},`,
-    `  mo.${id('baseline_std')},`,
-    `  mo.${id('current_mean')},`,
-    `  mo.${id('current_std')}`,
-    `FROM subjects AS s`,
-    `LEFT JOIN distance AS dist ON dist.${id('subject')} = s.${id('subject')}`,
-    `LEFT JOIN moments AS mo ON mo.${id('subject')} = s.${id('subject')}`,
-    `ORDER BY s.${id('position')}`,
-  ].join('\n');
-  return { sql: withCtes(ctes, body), label: `distance:${checked.contract.model}` };
+  const subjects = numericSubjects(checked.contract).map((subject, index) => subjectDistanceCtes(d, subject, index));
+  const ctes = [windowRowsCte(checked), baselineRowsCte(checked), ...subjects.flatMap((s) => s.ctes)];
+  const columns = ['subject', 'n', 'm', 'ks_statistic', 'wasserstein', 'baseline_mean', 'baseline_std', 'current_mean', 'current_std'];
+  const body = subjects
+    .map((s, position) => `SELECT ${columns.map((c) => id(c)).join(', ')}, ${position} AS ${id('position')} FROM ${s.result}`)
+    .join('\nUNION ALL\n');
+  return { sql: withCtes(ctes, `SELECT ${columns.map((c) => id(c)).join(', ')}\nFROM (\n${body}\n) AS subjects\nORDER BY ${id('position')}`), label: `distance:${checked.contract.model}` };
 }
 
 export function decodeNumericDistance(rows: readonly Row[]): NumericDistance[] {

@@ -22,6 +22,20 @@ export interface MonitoringQueryInput {
   dialect: SqlDialect;
   /** What baseline_rows holds; absent or 'baseline': the configured baseline table. */
   reference?: ModelReference;
+  /** Tables that already hold the shared CTEs' rows (see staging.ts); absent: built from the sources. */
+  staged?: StagedSources;
+}
+
+/**
+ * Tables made once per analysis from the shared CTEs, so that each statistic reads converted rows
+ * instead of converting the sources again. Each is optional: what is not staged is built as a CTE.
+ */
+export interface StagedSources {
+  /** window_source's rows over a span covering every window queried with this input. */
+  windowSource?: string;
+  baselineRows?: string;
+  /** labels_as_of for one as-of time; other times are built from the labels table. */
+  labelsAsOf?: { asOf: string; table: string };
 }
 
 export interface BuiltQuery {
@@ -81,6 +95,7 @@ export interface CheckedInput {
   sampleRate: number;
   dialect: SqlDialect;
   reference?: ModelReference;
+  staged?: StagedSources;
 }
 
 /** Validates and normalises the input once, so builders can trust it. */

@@ -106,6 +106,14 @@ function contractColumns(d: SqlDialect, contract: FeatureContract, alias: string
 export function windowRowsCte(input: MonitoringQueryInput): string {
   const checked = checkInput(input);
   const { dialect: d, contract, tables, window } = checked;
+  const sample = checked.sampleRate < 1 ? `\n  WHERE ${d.ident('sample_u')} < ${d.double(checked.sampleRate)}` : '';
+  const rows = `window_rows AS (\n  SELECT * FROM window_source${sample}\n)`;
+  const staged = checked.staged?.windowSource;
+  if (staged !== undefined) {
+    const time = d.ident('event_time');
+    const span = `${time} >= ${d.timestampLiteral(window.start)} AND ${time} < ${d.timestampLiteral(window.end)}`;
+    return [`window_source AS (\n  SELECT * FROM ${d.ident(staged)}\n  WHERE ${span}\n)`, rows].join(',\n');
+  }
   const cols = contract.columns;
   const src = (name: string): string => `src.${d.ident(name)}`;
   const eventTime = d.parseTimestamp(src(cols.event_time));
@@ -148,8 +156,6 @@ export function windowRowsCte(input: MonitoringQueryInput): string {
       .map((s) => `    ${s}`)
       .join(',\n') +
     `\n  FROM window_cast AS w\n  LEFT JOIN scored AS s ON s.${d.ident('record_id')} = ${w('record_id')}\n)`;
-  const sample = checked.sampleRate < 1 ? `\n  WHERE ${d.ident('sample_u')} < ${d.double(checked.sampleRate)}` : '';
-  const rows = `window_rows AS (\n  SELECT * FROM window_source${sample}\n)`;
   return [rawCte, castCte, scored, source, rows].join(',\n');
 }
 
@@ -160,6 +166,8 @@ export function windowRowsCte(input: MonitoringQueryInput): string {
 export function baselineRowsCte(input: MonitoringQueryInput): string {
   const checked = checkInput(input);
   const { dialect: d, contract, tables } = checked;
+  const staged = checked.staged?.baselineRows;
+  if (staged !== undefined) return `baseline_rows AS (\n  SELECT * FROM ${d.ident(staged)}\n)`;
   const cols = contract.columns;
   const src = (name: string): string => `src.${d.ident(name)}`;
   const reference = referenceSource(checked);
@@ -231,7 +239,11 @@ function referenceSource(input: CheckedInput): { labels: string; from: string } 
  * the larger label, so the choice does not depend on scan order).
  */
 export function labelsAsOfCte(input: MonitoringQueryInput, asOf: string, name = 'labels_as_of'): string {
-  const { dialect: d, contract, tables } = checkInput(input);
+  const { dialect: d, contract, tables, staged } = checkInput(input);
+  const stagedLabels = staged?.labelsAsOf;
+  if (stagedLabels !== undefined && isoUtc(stagedLabels.asOf, 'staged as-of time') === isoUtc(asOf, 'as-of time')) {
+    return `${name} AS (\n  SELECT * FROM ${d.ident(stagedLabels.table)}\n)`;
+  }
   const cols = contract.columns;
   const l = (name: string): string => `l.${d.ident(name)}`;
   const labelTime = d.parseTimestamp(l(cols.label_time));

@@ -75,13 +75,17 @@ describe('Athena SQL of the monitoring queries', () => {
     assert.ok(sql.includes(`"f_region" NOT IN ('north', 'south')`));
   });
 
-  it('distance: ECDFs from running sums, KS as the largest gap, W1 as gap times width', () => {
+  it('distance: one sort per subject, peer-inclusive running counts, KS as the largest gap, W1 as gap times width', () => {
     const sql = athena('distance');
-    assert.ok(sql.includes(`sum("nb") OVER (PARTITION BY "subject" ORDER BY "v" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "cb"`));
-    assert.ok(sql.includes(`lead("v") OVER (PARTITION BY "subject" ORDER BY "v") AS "next_v"`));
-    assert.ok(sql.includes(`abs(CAST("cb" AS DOUBLE) / NULLIF(CAST("n" AS DOUBLE), 0) - CAST("cc" AS DOUBLE) / NULLIF(CAST("m" AS DOUBLE), 0)) AS "gap"`));
-    assert.ok(sql.includes(`max("gap") AS "ks_statistic", sum("gap" * "width") AS "wasserstein"`));
-    assert.ok(sql.includes(`stddev_samp((CASE WHEN "side" = 'b' THEN "v" END)) AS "baseline_std"`));
+    const frame = `OVER (ORDER BY "v" RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+    assert.ok(sql.includes(`sum("b") ${frame} AS "cb"`));
+    assert.ok(sql.includes(`sum(1 - "b") ${frame} AS "cc"`));
+    assert.ok(sql.includes(`lead("v") OVER (ORDER BY "v") AS "next_v"`));
+    assert.ok(!sql.includes('PARTITION BY "subject"'), 'each subject sorts its own values');
+    const gap = `abs(CAST(e."cb" AS DOUBLE) / t."n" - CAST(e."cc" AS DOUBLE) / t."m")`;
+    assert.ok(sql.includes(`max(${gap}) END AS "ks_statistic"`));
+    assert.ok(sql.includes(`sum(${gap} * coalesce(e."next_v" - e."v", 0)), 0) END AS "wasserstein"`));
+    assert.ok(sql.includes(`stddev_samp((CASE WHEN "b" = 1 THEN "v" END)) AS "baseline_std"`));
   });
 
   it('bins: approximate baseline quantiles at i/B, counts by edges strictly below', () => {

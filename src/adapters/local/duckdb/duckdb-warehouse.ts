@@ -140,6 +140,20 @@ export class DuckDbWarehouse implements Warehouse {
     });
   }
 
+  async stage(selectSql: string, options: QueryOptions = {}): Promise<string> {
+    return this.exclusive(async () => {
+      const queryId = this.nextQueryId();
+      // Named after the query id, which no other staged table of this connection shares.
+      const table = `staged_${queryId.replace(/[^a-z0-9]/gi, '_')}`;
+      await this.interruptible(queryId, options, () => this.connection.run(`CREATE TEMP TABLE ${this.sql.ident(table)} AS\n${selectSql}`));
+      return table;
+    });
+  }
+
+  async unstage(table: string): Promise<void> {
+    await this.execute(`DROP TABLE IF EXISTS temp.${this.sql.ident(table)}`, { label: `unstage:${table}` });
+  }
+
   async describe(table: string): Promise<string[] | undefined> {
     return (await this.columnTypes(table))?.map((c) => c.name);
   }

@@ -1,0 +1,30 @@
+// A window's preparation in the warehouse: its rows that break the contract replace the window's
+// quarantine, then the counts and the model versions that served it, all over one staging.
+import { decodeModelVersions, modelVersionsSql } from '../../domain/sql/model-versions.js';
+import { decodeWindowSummary, quarantineSql, windowSummarySql, type MonitoringQueryInput, type WindowSummary } from '../../domain/sql/monitoring-queries.js';
+import type { Warehouse } from '../../ports/warehouse.js';
+import { withStagedSources } from './staged-sources.js';
+
+export interface PreparedCounts {
+  summary: WindowSummary;
+  /** Versions that served the window, most rows first. */
+  modelVersions: string[];
+}
+
+export async function prepareInWarehouse(
+  warehouse: Warehouse,
+  input: MonitoringQueryInput,
+  options: { quarantinedAt: string; onStep?: (step: string) => void },
+): Promise<PreparedCounts> {
+  const plan = options.onStep === undefined ? {} : { onStep: options.onStep };
+  return withStagedSources(warehouse, input, plan, async (staged) => {
+    const statements = quarantineSql(staged, { quarantinedAt: options.quarantinedAt });
+    options.onStep?.('quarantine');
+    await warehouse.replaceFromQuery('quarantine', statements.key, statements.select.sql, { label: statements.select.label });
+    options.onStep?.('summary');
+    const summary = decodeWindowSummary((await warehouse.query(windowSummarySql(staged).sql, { label: 'summary' })).rows);
+    options.onStep?.('model-versions');
+    const modelVersions = decodeModelVersions((await warehouse.query(modelVersionsSql(staged).sql, { label: 'model-versions' })).rows);
+    return { summary, modelVersions };
+  });
+}
