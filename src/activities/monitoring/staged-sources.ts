@@ -15,19 +15,24 @@ export interface StagingPlan {
   onStep?: (step: string) => void;
 }
 
+type StagingWarehouse = Warehouse & Required<Pick<Warehouse, 'stage' | 'unstage'>>;
+
+function canStage(warehouse: Warehouse): warehouse is StagingWarehouse {
+  return warehouse.stage !== undefined && warehouse.unstage !== undefined;
+}
+
 export async function withStagedSources<T, I extends MonitoringQueryInput>(
   warehouse: Warehouse,
   input: I,
   plan: StagingPlan,
   work: (staged: I) => Promise<T>,
 ): Promise<T> {
-  const { stage, unstage } = warehouse;
-  if (stage === undefined || unstage === undefined) return work(input);
+  if (!canStage(warehouse)) return work(input);
   const options: QueryOptions = plan.signal === undefined ? {} : { signal: plan.signal };
   const tables: string[] = [];
   const run = async (built: { sql: string; label: string }): Promise<string> => {
     plan.onStep?.(built.label);
-    const table = await stage.call(warehouse, built.sql, { ...options, label: built.label });
+    const table = await warehouse.stage(built.sql, { ...options, label: built.label });
     tables.push(table);
     return table;
   };
@@ -38,6 +43,6 @@ export async function withStagedSources<T, I extends MonitoringQueryInput>(
     return await work({ ...input, staged });
   } finally {
     // Dropped even when the work failed; a table left by a failed drop goes with the session.
-    for (const table of tables) await unstage.call(warehouse, table).catch(() => undefined);
+    for (const table of tables) await warehouse.unstage(table).catch(() => undefined);
   }
 }
