@@ -3,11 +3,9 @@
 import type { FeatureContract } from '../../domain/contract/contract.js';
 import type { WindowAggregates } from '../../domain/monitoring/window-aggregates.js';
 import {
-  baselineQuantilesSql,
   binCountsSql,
   categoryCountsSql,
   countedFeatures,
-  decodeBaselineQuantiles,
   decodeBinCounts,
   decodeCategoryCounts,
   decodeFacets,
@@ -18,6 +16,9 @@ import {
   edgesFromQuantiles,
   facetSql,
   numericDistanceSql,
+  numericSubjects,
+  baselineQuantilesOf,
+  withWindowQuantiles,
   performanceSql,
   qualitySql,
   windowSummarySql,
@@ -69,7 +70,7 @@ async function collectFromStaged(
   options: CollectOptions,
 ): Promise<WindowAggregates> {
   const queryIds: string[] = [];
-  const total = options.facets.length > 0 ? 8 : 7;
+  const total = options.facets.length > 0 ? 7 : 6;
   let done = 0;
   const run = async (built: BuiltQuery): Promise<QueryResult> => {
     options.onProgress?.(built.label, done, total);
@@ -80,10 +81,12 @@ async function collectFromStaged(
   };
 
   const summary = decodeWindowSummary((await run(windowSummarySql(input))).rows);
-  const quality = decodeQuality((await run(qualitySql(input))).rows);
-  const distances = decodeNumericDistance((await run(numericDistanceSql(input))).rows);
-  const quantiles = decodeBaselineQuantiles((await run(baselineQuantilesSql(input, options.bins))).rows, options.bins);
-  const edges = edgesFromQuantiles(quantiles);
+  // The distance query's sorts give the numeric features' quantiles and the bin edges' raw values.
+  const sorted = new Set(numericSubjects(input.contract).map((subject) => subject.subject));
+  const counted = decodeQuality((await run(qualitySql(input, { quantilesElsewhere: sorted }))).rows);
+  const distances = decodeNumericDistance((await run(numericDistanceSql(input, options.bins))).rows, options.bins);
+  const quality = withWindowQuantiles(counted, distances);
+  const edges = edgesFromQuantiles(baselineQuantilesOf(distances));
   const bins = decodeBinCounts((await run(binCountsSql(input, edges))).rows, edges);
   const hasCategorical = countedFeatures(input.contract).length > 0;
   const categories = hasCategorical ? decodeCategoryCounts((await run(categoryCountsSql(input))).rows, input.contract) : new Map<string, AlignedCategoryCounts>();

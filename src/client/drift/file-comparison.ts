@@ -3,10 +3,9 @@
 // domain statistics as the monitoring job produce the numbers.
 import { driftsAsNumbers, parseContract, isNumeric, type FeatureContract } from '../../domain/contract/contract.js';
 import {
-  baselineQuantilesSql,
+  baselineQuantilesOf,
   binCountsSql,
   categoryCountsSql,
-  decodeBaselineQuantiles,
   decodeBinCounts,
   decodeCategoryCounts,
   decodeNumericDistance,
@@ -124,8 +123,8 @@ async function compareFeature(
   const feature = input.contract.features[0];
   if (feature === undefined) throw new Error('no feature to compare');
   if (driftsAsNumbers(feature)) {
-    const distances = decodeNumericDistance((await warehouse.query(numericDistanceSql(input).sql)).rows);
-    const edges = edgesFromQuantiles(decodeBaselineQuantiles((await warehouse.query(baselineQuantilesSql(input, bins).sql)).rows, bins));
+    const distances = decodeNumericDistance((await warehouse.query(numericDistanceSql(input, bins).sql)).rows, bins);
+    const edges = edgesFromQuantiles(baselineQuantilesOf(distances));
     const binCounts = decodeBinCounts((await warehouse.query(binCountsSql(input, edges).sql)).rows, edges);
     const distance = distances.find((d) => d.subject === feature.name);
     const counts = binCounts.get(feature.name);

@@ -6,6 +6,7 @@ import { type SqlDialect } from './dialect.js';
 import { countCell, decodeRows, nullableNumber, textCell, RowDecodeError } from './decode.js';
 import { type BuiltQuery, type MonitoringQueryInput, checkInput, featureColumn as fc, withCtes } from './query-input.js';
 import { windowRowsCte } from './source-rows.js';
+import { type NumericDistance } from './distance.js';
 
 export interface FeatureQuality {
   feature: string;
@@ -42,12 +43,13 @@ function outOfRange(d: SqlDialect, feature: FeatureSpec): string {
   return 'FALSE';
 }
 
-function qualitySelect(d: SqlDialect, feature: FeatureSpec): string {
+function qualitySelect(d: SqlDialect, feature: FeatureSpec, withQuantiles: boolean): string {
   const id = d.ident;
   const count = (condition: string): string => `coalesce(sum(CASE WHEN ${condition} THEN 1 ELSE 0 END), 0)`;
   const valid = `(CASE WHEN ${id('is_valid')} THEN ${id(fc.value(feature.name))} END)`;
   const numeric = isNumeric(feature);
   const stat = (expr: string): string => (numeric ? expr : 'CAST(NULL AS DOUBLE)');
+  const quantile = (p: number): string => (withQuantiles ? stat(d.quantile(valid, p)) : 'CAST(NULL AS DOUBLE)');
   return [
     `SELECT`,
     `  ${d.string(feature.name)} AS ${id('feature')},`,
@@ -59,18 +61,22 @@ function qualitySelect(d: SqlDialect, feature: FeatureSpec): string {
     `  ${count(`${id('is_valid')} AND ${outOfRange(d, feature)}`)} AS ${id('out_of_range')},`,
     `  ${stat(`avg(${valid})`)} AS ${id('mean')},`,
     `  ${stat(d.stddevSamp(valid))} AS ${id('std')},`,
-    `  ${stat(d.quantile(valid, 0.05))} AS ${id('p5')},`,
-    `  ${stat(d.quantile(valid, 0.5))} AS ${id('p50')},`,
-    `  ${stat(d.quantile(valid, 0.95))} AS ${id('p95')}`,
+    `  ${quantile(0.05)} AS ${id('p5')},`,
+    `  ${quantile(0.5)} AS ${id('p50')},`,
+    `  ${quantile(0.95)} AS ${id('p95')}`,
     `FROM window_rows`,
   ].join('\n');
 }
 
-/** One row per feature, in contract order. */
-export function qualitySql(input: MonitoringQueryInput): BuiltQuery {
+/**
+ * One row per feature, in contract order. Features in `quantilesElsewhere` get NULL quantiles: the
+ * distance query sorts their values anyway and reports them (see withWindowQuantiles).
+ */
+export function qualitySql(input: MonitoringQueryInput, options: { quantilesElsewhere?: ReadonlySet<string> } = {}): BuiltQuery {
   const checked = checkInput(input);
   const d = checked.dialect;
-  const body = checked.contract.features.map((feature) => qualitySelect(d, feature)).join('\nUNION ALL\n');
+  const elsewhere = options.quantilesElsewhere ?? new Set<string>();
+  const body = checked.contract.features.map((feature) => qualitySelect(d, feature, !elsewhere.has(feature.name))).join('\nUNION ALL\n');
   return { sql: withCtes([windowRowsCte(checked)], body), label: `quality:${checked.contract.model}` };
 }
 
@@ -95,4 +101,15 @@ export function decodeQuality(rows: readonly Row[]): FeatureQuality[] {
     p50: nullableNumber(row, 'p50', at),
     p95: nullableNumber(row, 'p95', at),
   }));
+}
+
+/** Quality rows with p5/p50/p95 taken from the distance query's window quantiles where it has them. */
+export function withWindowQuantiles(quality: readonly FeatureQuality[], distances: readonly NumericDistance[]): FeatureQuality[] {
+  const bySubject = new Map(distances.map((distance) => [distance.subject, distance.currentQuantiles]));
+  return quality.map((row) => {
+    const quantiles = bySubject.get(row.feature);
+    if (quantiles === undefined) return row;
+    const [p5 = null, p50 = null, p95 = null] = quantiles;
+    return { ...row, p5, p50, p95 };
+  });
 }

@@ -77,6 +77,8 @@ function distance(subject: string, values: Partial<NumericDistance>): NumericDis
     baselineStd: 2,
     currentMean: 10,
     currentStd: 2,
+    currentQuantiles: [null, null, null],
+    baselineQuantiles: [],
     ...values,
   };
 }

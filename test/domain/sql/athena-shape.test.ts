@@ -83,8 +83,11 @@ describe('Athena SQL of the monitoring queries', () => {
     assert.ok(sql.includes(`lead("v") OVER (ORDER BY "v") AS "next_v"`));
     assert.ok(!sql.includes('PARTITION BY "subject"'), 'each subject sorts its own values');
     const gap = `abs(CAST(e."cb" AS DOUBLE) / t."n" - CAST(e."cc" AS DOUBLE) / t."m")`;
-    assert.ok(sql.includes(`max(${gap}) END AS "ks_statistic"`));
-    assert.ok(sql.includes(`sum(${gap} * coalesce(e."next_v" - e."v", 0)), 0) END AS "wasserstein"`));
+    assert.ok(sql.includes(`max(${gap}) AS "max_gap"`));
+    assert.ok(sql.includes(`sum(${gap} * coalesce(e."next_v" - e."v", 0)) AS "area"`));
+    assert.ok(sql.includes(`CASE WHEN t."n" > 0 AND t."m" > 0 THEN s."max_gap" END AS "ks_statistic"`));
+    assert.ok(sql.includes(`min(CASE WHEN e."cc" >= t."cq_2_low" THEN e."v" END) AS "cq_2_low"`), 'the window median from the sort');
+    assert.ok(sql.includes(`floor((CAST("m" - 1 AS DOUBLE) * 5e-1)) + 1 AS "cq_2_low"`));
     assert.ok(sql.includes(`stddev_samp((CASE WHEN "b" = 1 THEN "v" END)) AS "baseline_std"`));
   });
 

@@ -27,12 +27,30 @@ const distanceRow = {
   baseline_std: 1,
   current_mean: null,
   current_std: null,
+  cq_1: 1,
+  cq_2: 2,
+  cq_3: null,
+  bq_1: 0.5,
+  bq_2: 2.5,
+  bq_3: null,
 };
 
 describe('row decoders', () => {
   it('give typed results', () => {
-    assert.deepEqual(decodeNumericDistance([distanceRow]), [
-      { subject: 'price', n: 10, m: 8, ksStatistic: 0.2, wasserstein: 1.5, baselineMean: 3, baselineStd: 1, currentMean: null, currentStd: null },
+    assert.deepEqual(decodeNumericDistance([distanceRow], 4), [
+      {
+        subject: 'price',
+        n: 10,
+        m: 8,
+        ksStatistic: 0.2,
+        wasserstein: 1.5,
+        baselineMean: 3,
+        baselineStd: 1,
+        currentMean: null,
+        currentStd: null,
+        currentQuantiles: [1, 2, null],
+        baselineQuantiles: [0.5, 2.5, null],
+      },
     ]);
     assert.deepEqual(decodeBaselineQuantiles([{ subject: 'x', n: 3, q_1: 1, q_2: null, q_3: 2 }], 4), [
       { subject: 'x', n: 3, quantiles: [1, null, 2] },
@@ -41,13 +59,13 @@ describe('row decoders', () => {
 
   it('name the query, row and column of a missing or mistyped cell', () => {
     const { wasserstein: _gone, ...missing } = distanceRow;
-    assert.throws(() => decodeNumericDistance([distanceRow, missing]), (error: unknown) => {
+    assert.throws(() => decodeNumericDistance([distanceRow, missing], 4), (error: unknown) => {
       assert.ok(error instanceof RowDecodeError);
       assert.match(error.message, /^distance row 1: column "wasserstein" is missing \(columns: subject, n, m,/);
       return true;
     });
-    assert.throws(() => decodeNumericDistance([{ ...distanceRow, n: '10' }]), /distance row 0: column "n" should be a finite number, got string "10"/);
-    assert.throws(() => decodeNumericDistance([{ ...distanceRow, m: 2.5 }]), /column "m" should be a non-negative integer/);
+    assert.throws(() => decodeNumericDistance([{ ...distanceRow, n: '10' }], 4), /distance row 0: column "n" should be a finite number, got string "10"/);
+    assert.throws(() => decodeNumericDistance([{ ...distanceRow, m: 2.5 }], 4), /column "m" should be a non-negative integer/);
     assert.throws(() => decodeQuality([{ feature: 'x', feature_type: 'text' }]), /quality row 0: unknown feature_type "text"/);
     assert.throws(() => decodePerformance([{ scope: 'later' }]), /performance row 0: unknown scope "later"/);
     assert.throws(() => decodeWindowSummary([]), /summary: expected exactly one row, got 0/);

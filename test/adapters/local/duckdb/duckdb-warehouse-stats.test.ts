@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { DuckDbWarehouse } from '../../../../src/adapters/local/duckdb/duckdb-warehouse.js';
 import { type FeatureContract } from '../../../../src/domain/contract/contract.js';
 import {
+  baselineQuantilesOf,
   baselineQuantilesSql,
   binCountsSql,
   categoryCountsSql,
@@ -19,6 +20,7 @@ import {
   numericDistanceSql,
   performanceSql,
   qualitySql,
+  withWindowQuantiles,
 } from '../../../../src/domain/sql/monitoring-queries.js';
 import { regressionPerformance } from '../../../../src/domain/stats/regression-performance.js';
 import { type Row } from '../../../../src/domain/sql/row.js';
@@ -87,6 +89,8 @@ describe('monitoring SQL on DuckDB: statistics', function () {
           ['prediction', 3, 0, null, null],
         ],
       );
+      assert.deepEqual(rows[0]?.currentQuantiles, [null, null, null]);
+      assert.deepEqual(rows[0]?.baselineQuantiles.slice(0, 3), [1.2, 1.4, 1.6], 'baseline quantiles with no window');
     });
 
     it('bins count values equal to an edge in the bin below it', async () => {
@@ -229,6 +233,16 @@ async function checkNumericCase(warehouse: DuckDbWarehouse, testCase: NumericCas
   assert.equal(quality?.validRows, expected.m);
   for (const stat of ['mean', 'std', 'p5', 'p50', 'p95'] as const) {
     assert.ok(close(quality?.[stat] ?? null, expected[stat]), `${testCase.name}: ${stat} ${quality?.[stat]} vs ${expected[stat]}`);
+  }
+
+  // The quantiles the distance query reads off its sorts: numpy's, as quantile_cont's.
+  const sorted = decodeNumericDistance(await rowsOf(warehouse, numericDistanceSql(input, testCase.bins)), testCase.bins);
+  const sortedEdges = edgesFromQuantiles(baselineQuantilesOf(sorted)).get('x') ?? [];
+  assert.equal(sortedEdges.length, expected.bin_edges.length, `${testCase.name}: edges from sorts ${sortedEdges.join(', ')}`);
+  expected.bin_edges.forEach((edge, index) => assert.ok(close(sortedEdges[index] ?? null, edge, 1e-12), `${testCase.name}: edge ${index} from sorts`));
+  const [merged] = withWindowQuantiles(decodeQuality(await rowsOf(warehouse, qualitySql(input, { quantilesElsewhere: new Set(['x']) }))), sorted);
+  for (const stat of ['p5', 'p50', 'p95'] as const) {
+    assert.ok(close(merged?.[stat] ?? null, expected[stat], 1e-12), `${testCase.name}: ${stat} from sorts ${merged?.[stat]} vs ${expected[stat]}`);
   }
 }
 
