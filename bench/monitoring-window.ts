@@ -6,15 +6,14 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDbWarehouse } from '../src/adapters/local/duckdb/duckdb-warehouse.js';
-import { configSchema, type FacetConfig, type MonitoringConfig } from '../src/config/schema.js';
+import { configSchema, type MonitoringConfig } from '../src/config/schema.js';
 import { parseContract } from '../src/domain/contract/contract.js';
 import { collectWindowAggregates } from '../src/activities/monitoring/collect-aggregates.js';
 import { evaluateWindow } from '../src/domain/monitoring/evaluate-window.js';
-import { facetName } from '../src/domain/monitoring/policy.js';
-import { windowEndingAt } from '../src/domain/monitoring/windows.js';
 import { dialectFor } from '../src/domain/sql/dialect.js';
 import { type MonitoringQueryInput } from '../src/domain/sql/monitoring-queries.js';
 import { prepareInWarehouse } from '../src/activities/monitoring/prepare-queries.js';
+import { analysisWindows } from '../src/activities/monitoring/window-query.js';
 import { benchAsOf, benchContract, benchModel, benchWindow, dataFiles } from './generate-data.js';
 
 export interface WindowResult {
@@ -75,11 +74,6 @@ function folderBytes(dir: string): number {
   } catch {
     return 0;
   }
-}
-
-// As the analyzeWindow activity names facets for the SQL builder.
-function facetNames(facets: FacetConfig[]): string[] {
-  return facets.map((facet) => facetName(facet));
 }
 
 /** Per-step wall time and memory high-water marks, the step being whatever ran since the last mark. */
@@ -161,10 +155,13 @@ async function main(): Promise<void> {
     const setupRssMb = maxRssMb();
     const input: MonitoringQueryInput = { contract, tables, window: { ...benchWindow }, sampleRate, dialect: dialectFor(warehouse.dialect) };
 
-    // prepareWindow
+    // prepareWindow, keeping its staged rows for the analysis as the activity does.
+    const { facets, facetWindow, span } = analysisWindows(policy, benchWindow);
     const { summary } = await prepareInWarehouse(warehouse, input, {
       quarantinedAt: new Date().toISOString(),
       onStep: (step) => clock.next(`prepare:${step.split(':')[0] ?? step}`),
+      span,
+      keepWindowAs: run,
     });
     if (summary.totalRows !== rows) throw new Error(`the window has ${summary.totalRows} rows, expected ${rows}`);
 
@@ -172,8 +169,9 @@ async function main(): Promise<void> {
     const aggregates = await collectWindowAggregates(warehouse, input, {
       asOf: benchAsOf,
       bins: policy.bins,
-      facets: facetNames(policy.facets),
-      facetWindow: windowEndingAt(Date.parse(benchWindow.end), Math.max(policy.facetWindowDays, policy.windowDays)),
+      facets,
+      facetWindow,
+      keptWindow: { key: run, stale: summary.missingPredictionRows > 0 },
       onProgress: (step) => {
         const name = step.split(':')[0] ?? step;
         clock.next(name === 'done' ? 'evaluate' : `analyse:${name}`);

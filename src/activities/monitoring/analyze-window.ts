@@ -1,29 +1,23 @@
 // Analyses a window: the aggregates computed in the warehouse, turned into metrics and breaches,
 // and recorded there with the window's run row. Only the summary goes back to the workflow: the
 // metric rows grow with the features, and workflow history should not carry them.
-import type { FacetConfig } from '../../config/schema.js';
 import { evaluateWindow } from '../../domain/monitoring/evaluate-window.js';
 import type { ModelReference } from '../../domain/monitoring/reference.js';
-import { facetName } from '../../domain/monitoring/policy.js';
 import type { PreparedWindow, ReferenceUsed, WindowAnalysis } from '../../domain/monitoring/types.js';
-import { windowEndingAt, windowLabel } from '../../domain/monitoring/windows.js';
+import { windowLabel } from '../../domain/monitoring/windows.js';
 import { cancellationSignal, heartbeat } from '../shared/activity-context.js';
 import { classified } from '../shared/activity-errors.js';
 import type { ActivityDeps } from '../shared/activity-deps.js';
 import { clockOf } from '../shared/clock.js';
 import { collectWindowAggregates } from './collect-aggregates.js';
 import { recordRun } from './record-run.js';
-import { windowQueryInput, type WindowRef } from './window-query.js';
+import { analysisWindows, keptWindowKey, windowQueryInput, type WindowRef } from './window-query.js';
 
 /** What the workflow needs of an analysis: everything but the metric rows. */
 export type WindowAnalysisSummary = Omit<WindowAnalysis, 'metrics'>;
 
 export interface AnalyzeArgs extends WindowRef {
   asOf: string;
-}
-
-function facetNames(facets: FacetConfig[]): string[] {
-  return facets.map((facet) => facetName(facet));
 }
 
 /**
@@ -36,16 +30,21 @@ async function referenceOf(deps: ActivityDeps, model: string, servedBy: string |
   return (await deps.registry.get(model, servedBy))?.reference;
 }
 
-async function analyse(deps: ActivityDeps, { model, window, asOf }: AnalyzeArgs, servedBy?: string): Promise<WindowAnalysis> {
+async function analyse(deps: ActivityDeps, args: AnalyzeArgs, prepared?: PreparedWindow): Promise<WindowAnalysis> {
+  const { model, window, asOf } = args;
+  const servedBy = prepared?.modelVersions[0];
   const { config, input: configured } = await windowQueryInput(deps, model, window);
+  const { facets, facetWindow } = analysisWindows(config.monitoring, window);
   const reference = await referenceOf(deps, model, servedBy);
   const input = reference === undefined ? configured : { ...configured, reference };
   const signal = cancellationSignal();
   const aggregates = await collectWindowAggregates(deps.warehouse, input, {
     asOf,
     bins: config.monitoring.bins,
-    facets: facetNames(config.monitoring.facets),
-    facetWindow: windowEndingAt(Date.parse(window.end), Math.max(config.monitoring.facetWindowDays, config.monitoring.windowDays)),
+    facets,
+    facetWindow,
+    // Predictions scored after prepareWindow are not in the rows it kept.
+    ...(prepared === undefined ? {} : { keptWindow: { key: keptWindowKey(args), stale: prepared.missingPredictions > 0 } }),
     onProgress: (step, done, total) => heartbeat({ step, done, total }),
     ...(signal === undefined ? {} : { signal }),
   });
@@ -66,7 +65,7 @@ export function createAnalyzeWindowActivities(deps: ActivityDeps) {
      */
     async analyzeAndRecordWindow(args: AnalyzeArgs & { startedAt: string; prepared: PreparedWindow }): Promise<WindowAnalysisSummary> {
       const label = `${args.model} ${windowLabel(args.window)}`;
-      const analysis = await classified(`analyse ${label}`, () => analyse(deps, args, args.prepared.modelVersions[0]));
+      const analysis = await classified(`analyse ${label}`, () => analyse(deps, args, args.prepared));
       heartbeat({ step: 'record' });
       await classified(`record ${label}`, () => recordRun(deps, now, { ...args, analysis }, 'ok'));
       const { metrics: _metrics, ...summary } = analysis;

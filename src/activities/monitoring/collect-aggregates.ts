@@ -27,7 +27,8 @@ import {
 } from '../../domain/sql/monitoring-queries.js';
 import type { AlignedCategoryCounts } from '../../domain/stats/index.js';
 import type { QueryResult, Warehouse } from '../../ports/warehouse.js';
-import { withStagedSources } from './staged-sources.js';
+import { type StagingPlan, withStagedSources } from './staged-sources.js';
+import { coveringWindow } from '../../domain/monitoring/windows.js';
 
 export interface CollectOptions {
   asOf: string;
@@ -38,13 +39,8 @@ export interface CollectOptions {
   facetWindow?: { start: string; end: string };
   onProgress?: (step: string, done: number, total: number) => void;
   signal?: AbortSignal;
-}
-
-/** The span both the window and the facet window lie in. */
-function coveringSpan(...windows: { start: string; end: string }[]): { start: string; end: string } {
-  const earliest = windows.reduce((a, b) => (Date.parse(b.start) < Date.parse(a.start) ? b : a));
-  const latest = windows.reduce((a, b) => (Date.parse(b.end) > Date.parse(a.end) ? b : a));
-  return { start: earliest.start, end: latest.end };
+  /** The window rows prepareWindow kept staged (see staged-sources.ts); stale when predictions were scored since. */
+  keptWindow?: { key: string; stale: boolean };
 }
 
 export async function collectWindowAggregates(
@@ -53,11 +49,13 @@ export async function collectWindowAggregates(
   options: CollectOptions,
 ): Promise<WindowAggregates> {
   const facetWindow = options.facetWindow ?? input.window;
-  const span = options.facets.length > 0 ? coveringSpan(input.window, facetWindow) : input.window;
-  const plan = {
+  const span = options.facets.length > 0 ? coveringWindow(input.window, facetWindow) : input.window;
+  const kept = options.keptWindow;
+  const plan: StagingPlan = {
     span,
     baseline: true,
     labelsAsOf: options.asOf,
+    ...(kept === undefined ? {} : { takeWindowFrom: kept.key, keptWindowStale: kept.stale }),
     onStep: (step: string) => options.onProgress?.(step, 0, 0),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   };

@@ -7,18 +7,22 @@ import { classified } from '../shared/activity-errors.js';
 import type { ActivityDeps } from '../shared/activity-deps.js';
 import { clockOf } from '../shared/clock.js';
 import { prepareInWarehouse } from './prepare-queries.js';
-import { windowQueryInput, type WindowRef } from './window-query.js';
+import { analysisWindows, keptWindowKey, windowQueryInput, type WindowRef } from './window-query.js';
 
 export function createPrepareWindowActivities(deps: ActivityDeps) {
   const now = clockOf(deps);
   return {
     /** Checks the sources, quarantines rows that break the contract, counts what is left. */
-    async prepareWindow({ model, window }: WindowRef): Promise<PreparedWindow> {
+    async prepareWindow(ref: WindowRef): Promise<PreparedWindow> {
+      const { model, window } = ref;
       return classified(`prepare ${model} ${windowLabel(window)}`, async () => {
-        const { input } = await windowQueryInput(deps, model, window);
+        const { config, input } = await windowQueryInput(deps, model, window);
         const { summary, modelVersions: versions } = await prepareInWarehouse(deps.warehouse, input, {
           quarantinedAt: now().toISOString(),
           onStep: (step) => heartbeat({ step }),
+          // Staged over the analysis's span and kept, so the analysis need not convert the rows again.
+          span: analysisWindows(config.monitoring, window).span,
+          keepWindowAs: keptWindowKey(ref),
         });
         if (summary.invalidRows > 0) log.info('rows quarantined', { model, window: windowLabel(window), rows: summary.invalidRows });
         return {

@@ -61,3 +61,14 @@ export function windowLabel(window: TimeWindow): string {
   const lastDay = iso(Date.parse(window.end) - 1).slice(0, 10);
   return start === lastDay ? start : `${start}..${lastDay}`;
 }
+
+/** The smallest window holding every one given (the facet window is longer than the window it ends with). */
+export function coveringWindow(first: TimeWindow, ...others: TimeWindow[]): TimeWindow {
+  return others.reduce(
+    (covering, window) => ({
+      start: Date.parse(window.start) < Date.parse(covering.start) ? window.start : covering.start,
+      end: Date.parse(window.end) > Date.parse(covering.end) ? window.end : covering.end,
+    }),
+    first,
+  );
+}
