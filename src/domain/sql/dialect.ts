@@ -33,6 +33,14 @@ export interface SqlDialect {
   fullMatch: (expr: string, pattern: string) => string;
   /** False for NaN and ±Infinity, which would poison every statistic. */
   isFinite: (expr: string) => string;
+  /**
+   * Where the engine knows a column's type when it plans a query, reads a number from a column
+   * already holding numbers without the trip through text (formatting and parsing it back is most
+   * of a conversion's cost); the text path decides for any other column. `whenNumeric` is an
+   * expression over the source column, `fromText` the text path's. Both answer the same: a finite
+   * DOUBLE or an integer is exactly what its text parses back to. Athena takes the text path.
+   */
+  whenNumericColumn: (source: string, whenNumeric: string, fromText: string) => string;
   /** A timestamp column or ISO-8601 text to a UTC instant comparable with timestampLiteral. */
   parseTimestamp: (expr: string) => string;
   /** An ISO-8601 instant as a literal of the type parseTimestamp returns. */
@@ -85,6 +93,10 @@ function sqlCastType(target: Exclude<CastTarget, 'boolean'>): string {
 
 const twoTo32 = '4.294967296e9';
 
+// DuckDB folds typeof() while planning, so only one branch is ever run. FLOAT and DECIMAL are not
+// here: their text ("0.1") parses to a DOUBLE other than their own value cast to DOUBLE.
+const exactDoubleTypes = ['DOUBLE', 'BIGINT', 'INTEGER', 'SMALLINT', 'TINYINT', 'UBIGINT', 'UINTEGER', 'USMALLINT', 'UTINYINT'];
+
 export const duckdbDialect: SqlDialect = {
   name: 'duckdb',
   exactQuantiles: true,
@@ -95,6 +107,8 @@ export const duckdbDialect: SqlDialect = {
   tryCast: (expr, target) => (target === 'boolean' ? portableBoolean(expr) : `TRY_CAST(${expr} AS ${sqlCastType(target)})`),
   fullMatch: (expr, pattern) => `regexp_full_match(${expr}, ${stringLiteral(pattern)})`,
   isFinite: (expr) => `isfinite(${expr})`,
+  whenNumericColumn: (source, whenNumeric, fromText) =>
+    `(CASE WHEN typeof(${source}) IN (${exactDoubleTypes.map(stringLiteral).join(', ')}) THEN ${whenNumeric} ELSE ${fromText} END)`,
   // TIMESTAMPTZ parsing honours a zone offset in the text; a zone-less TIMESTAMP column is read in
   // the session time zone, which the DuckDB adapter pins to UTC.
   parseTimestamp: (expr) => `timezone('UTC', TRY_CAST(${expr} AS TIMESTAMPTZ))`,
@@ -122,6 +136,7 @@ export const athenaDialect: SqlDialect = {
   tryCast: (expr, target) => (target === 'boolean' ? portableBoolean(expr) : `TRY_CAST(${expr} AS ${sqlCastType(target)})`),
   fullMatch: (expr, pattern) => `regexp_like(${expr}, ${stringLiteral(`^(?:${pattern})$`)})`,
   isFinite: (expr) => `is_finite(${expr})`,
+  whenNumericColumn: (_source, _whenNumeric, fromText) => fromText,
   // ISO text with a zone goes through from_iso8601_timestamp; a TIMESTAMP column (or zone-less
   // text) is taken as UTC. Both branches end as a timestamp with time zone in UTC.
   parseTimestamp: (expr) => {

@@ -51,6 +51,8 @@ export interface BuiltQuery {
 export const featureColumn = {
   /** Raw value as trimmed text, NULL when null or empty. */
   raw: (feature: string) => `r_${feature}`,
+  /** The source column as stored (numeric features only), for engines that read numbers directly. */
+  source: (feature: string) => `s_${feature}`,
   /** Raw value converted to the contract type, NULL when it does not convert. */
   cast: (feature: string) => `c_${feature}`,
   /** Value used by statistics: the converted value, or the contract default when missing. */

@@ -1,6 +1,6 @@
 // The shared CTEs every monitoring query starts from: the window's production rows and the
 // baseline rows, converted per the feature contract, and the delayed labels known at a time.
-import { type FeatureContract, type FeatureSpec } from '../contract/contract.js';
+import { type FeatureContract, type FeatureSpec, isNumeric } from '../contract/contract.js';
 import { type SqlDialect } from './dialect.js';
 import { type CheckedInput, type MonitoringQueryInput, checkInput, featureColumn as fc } from './query-input.js';
 import { SqlBuildError, isoUtc, normaliseWindow } from './sql-text.js';
@@ -20,14 +20,28 @@ export function finiteDouble(d: SqlDialect, textExpr: string): string {
   return `(CASE WHEN ${d.fullMatch(textExpr, decimalPattern)} AND ${d.isFinite(value)} THEN ${value} END)`;
 }
 
-/** Converts a feature's raw text to its contract type (NULL when it does not convert). */
-function castFeature(d: SqlDialect, feature: FeatureSpec, raw: string): string {
+/**
+ * A finite DOUBLE from a source column: read directly where it holds numbers and the engine can
+ * tell (see SqlDialect.whenNumericColumn), else from its trimmed text `textExpr`.
+ */
+export function finiteNumber(d: SqlDialect, source: string, textExpr: string): string {
+  const number = d.tryCast(source, 'double');
+  return d.whenNumericColumn(source, `(CASE WHEN ${d.isFinite(number)} THEN ${number} END)`, finiteDouble(d, textExpr));
+}
+
+/** Whether a feature's value is missing: a null source, or text that trims to nothing. */
+function missingValue(d: SqlDialect, feature: FeatureSpec, raw: string, source: string): string {
+  return isNumeric(feature) ? d.whenNumericColumn(source, `(${source} IS NULL)`, `(${raw} IS NULL)`) : `(${raw} IS NULL)`;
+}
+
+/** Converts a feature's raw text (or its numeric source column) to its contract type (NULL when it does not convert). */
+function castFeature(d: SqlDialect, feature: FeatureSpec, raw: string, source: string): string {
   switch (feature.type) {
     case 'float':
-      return finiteDouble(d, raw);
+      return finiteNumber(d, source, raw);
     case 'int': {
       // An int must be integral ("3" or "3.0"); "3.5" is a type error, not a silently rounded 4.
-      const value = finiteDouble(d, raw);
+      const value = finiteNumber(d, source, raw);
       return `(CASE WHEN ${value} = floor(${value}) THEN ${value} END)`;
     }
     case 'bool':
@@ -67,8 +81,11 @@ function rawAndCastCtes(
   prefix: string,
   fixed: { select: string[]; cast: string[]; from: string; where?: string },
 ): string[] {
-  const raw = contract.features.map((f) => `    ${rawText(d, `src.${d.ident(f.name)}`)} AS ${d.ident(fc.raw(f.name))}`);
-  const cast = contract.features.map((f) => `    ${castFeature(d, f, d.ident(fc.raw(f.name)))} AS ${d.ident(fc.cast(f.name))}`);
+  const raw = contract.features.flatMap((f) => [
+    `    ${rawText(d, `src.${d.ident(f.name)}`)} AS ${d.ident(fc.raw(f.name))}`,
+    ...(isNumeric(f) ? [`    src.${d.ident(f.name)} AS ${d.ident(fc.source(f.name))}`] : []),
+  ]);
+  const cast = contract.features.map((f) => `    ${castFeature(d, f, d.ident(fc.raw(f.name)), d.ident(fc.source(f.name)))} AS ${d.ident(fc.cast(f.name))}`);
   return [
     `${prefix}_raw AS (\n  SELECT\n${[...fixed.select.map((s) => `    ${s}`), ...raw].join(',\n')}\n  FROM ${fixed.from} AS src` +
       `${fixed.where === undefined ? '' : `\n  WHERE ${fixed.where}`}\n)`,
@@ -83,15 +100,16 @@ function contractColumns(d: SqlDialect, contract: FeatureContract, alias: string
   for (const f of contract.features) {
     const raw = `${alias}.${d.ident(fc.raw(f.name))}`;
     const cast = `${alias}.${d.ident(fc.cast(f.name))}`;
+    const missing = missingValue(d, f, raw, `${alias}.${d.ident(fc.source(f.name))}`);
     const fallback = defaultLiteral(d, f);
     columns.push(
       raw,
-      `(${raw} IS NULL) AS ${d.ident(fc.missing(f.name))}`,
-      `(${raw} IS NOT NULL AND ${cast} IS NULL) AS ${d.ident(fc.typeError(f.name))}`,
-      `(CASE WHEN ${raw} IS NULL THEN ${fallback ?? 'NULL'} ELSE ${cast} END) AS ${d.ident(fc.value(f.name))}`,
+      `${missing} AS ${d.ident(fc.missing(f.name))}`,
+      `(NOT ${missing} AND ${cast} IS NULL) AS ${d.ident(fc.typeError(f.name))}`,
+      `(CASE WHEN ${missing} THEN ${fallback ?? 'NULL'} ELSE ${cast} END) AS ${d.ident(fc.value(f.name))}`,
     );
-    problems.push(`(${raw} IS NOT NULL AND ${cast} IS NULL)`);
-    if (fallback === undefined) problems.push(`${raw} IS NULL`);
+    problems.push(`(NOT ${missing} AND ${cast} IS NULL)`);
+    if (fallback === undefined) problems.push(missing);
   }
   return { columns, valid: `NOT (${problems.join(' OR ')})` };
 }
@@ -123,16 +141,17 @@ export function windowRowsCte(input: MonitoringQueryInput): string {
       `${eventTime} AS ${d.ident('event_time')}`,
       `${d.tryCast(src(cols.event_time), 'varchar')} AS ${d.ident('raw_event_time')}`,
       `${rawText(d, src(cols.prediction))} AS ${d.ident('raw_prediction')}`,
+      `${src(cols.prediction)} AS ${d.ident('source_prediction')}`,
       `${rawText(d, src(cols.model_version))} AS ${d.ident('model_version')}`,
     ],
-    cast: [`${finiteDouble(d, d.ident('raw_prediction'))} AS ${d.ident('logged_prediction')}`],
+    cast: [`${finiteNumber(d, d.ident('source_prediction'), d.ident('raw_prediction'))} AS ${d.ident('logged_prediction')}`],
     from: d.table(tables.productionLog),
     where: `${eventTime} >= ${d.timestampLiteral(window.start)} AND ${eventTime} < ${d.timestampLiteral(window.end)}`,
   });
   const scored =
     `scored AS (\n  SELECT ${d.ident('record_id')}, ${d.ident('prediction')} FROM (\n    SELECT\n` +
     `      ${rawText(d, 's.' + d.ident('record_id'))} AS ${d.ident('record_id')},\n` +
-    `      ${finiteDouble(d, rawText(d, 's.' + d.ident('prediction')))} AS ${d.ident('prediction')},\n` +
+    `      ${finiteNumber(d, 's.' + d.ident('prediction'), rawText(d, 's.' + d.ident('prediction')))} AS ${d.ident('prediction')},\n` +
     `      row_number() OVER (PARTITION BY s.${d.ident('record_id')} ORDER BY s.${d.ident('scored_at')} DESC, ` +
     `s.${d.ident('model_version')} DESC) AS ${d.ident('rn')}\n` +
     `    FROM ${d.table(tables.scoredPredictions)} AS s\n    WHERE s.${d.ident('model')} = ${d.string(contract.model)}\n` +
@@ -175,11 +194,13 @@ export function baselineRowsCte(input: MonitoringQueryInput): string {
     select: [
       `${d.parseTimestamp(src(cols.event_time))} AS ${d.ident('event_time')}`,
       `${rawText(d, src(cols.prediction))} AS ${d.ident('raw_prediction')}`,
+      `${src(cols.prediction)} AS ${d.ident('source_prediction')}`,
       `${rawText(d, src(cols.label))} AS ${d.ident('raw_label')}`,
+      `${src(cols.label)} AS ${d.ident('source_label')}`,
     ],
     cast: [
-      `${finiteDouble(d, d.ident('raw_prediction'))} AS ${d.ident('prediction')}`,
-      `${finiteDouble(d, d.ident('raw_label'))} AS ${d.ident('label')}`,
+      `${finiteNumber(d, d.ident('source_prediction'), d.ident('raw_prediction'))} AS ${d.ident('prediction')}`,
+      `${finiteNumber(d, d.ident('source_label'), d.ident('raw_label'))} AS ${d.ident('label')}`,
     ],
     from: reference?.from ?? d.table(tables.baseline),
   });
@@ -247,7 +268,7 @@ export function labelsAsOfCte(input: MonitoringQueryInput, asOf: string, name = 
   const cols = contract.columns;
   const l = (name: string): string => `l.${d.ident(name)}`;
   const labelTime = d.parseTimestamp(l(cols.label_time));
-  const label = finiteDouble(d, rawText(d, l(cols.label)));
+  const label = finiteNumber(d, l(cols.label), rawText(d, l(cols.label)));
   return (
     `${name} AS (\n  SELECT ${d.ident('record_id')}, ${d.ident('label')} FROM (\n    SELECT\n` +
     `      ${rawText(d, l(cols.record_id))} AS ${d.ident('record_id')},\n` +

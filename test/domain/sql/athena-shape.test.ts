@@ -61,7 +61,7 @@ describe('Athena SQL of the monitoring queries', () => {
       sql.includes(`WHERE ${eventTime} >= from_iso8601_timestamp('2024-06-03T00:00:00.000Z') AND ${eventTime} < from_iso8601_timestamp('2024-06-10T00:00:00.000Z')`),
     );
     assert.ok(sql.includes(`regexp_like("r_price", '^(?:[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?)$') AND is_finite(TRY_CAST("r_price" AS DOUBLE))`));
-    assert.ok(sql.includes(`(CASE WHEN w."r_footfall" IS NULL THEN 0e+0 ELSE w."c_footfall" END) AS "f_footfall"`));
+    assert.ok(sql.includes(`(CASE WHEN (w."r_footfall" IS NULL) THEN 0e+0 ELSE w."c_footfall" END) AS "f_footfall"`));
     assert.ok(sql.includes(`(CAST(from_base(substr(to_hex(md5(to_utf8(CAST(w."record_id" AS VARCHAR)))), 1, 8), 16) AS DOUBLE) / 4.294967296e9) AS "sample_u"`));
     assert.ok(sql.includes(`window_rows AS (\n  SELECT * FROM window_source\n  WHERE "sample_u" < 2.5e-1\n)`));
     assert.ok(sql.includes(`WHERE s."model" = 'demand'`));
