@@ -48,6 +48,8 @@ export interface SqlDialect {
   /** ISO day of week of a parsed timestamp: Monday = 1 ... Sunday = 7 (in UTC). */
   isoDayOfWeek: (timestampExpr: string) => string;
   quantile: (expr: string, q: number) => string;
+  /** An estimate of the number of distinct non-null values (HyperLogLog in both engines). */
+  approxDistinct: (expr: string) => string;
   stddevSamp: (expr: string) => string;
   /**
    * A deterministic number in [0, 1) from a record id, for sampling: the first 32 bits of the
@@ -115,6 +117,7 @@ export const duckdbDialect: SqlDialect = {
   timestampLiteral: (iso) => `TIMESTAMP ${stringLiteral(isoUtc(iso).replace('T', ' ').replace('Z', ''))}`,
   isoDayOfWeek: (ts) => `isodow(${ts})`,
   quantile: (expr, q) => `quantile_cont(${expr}, ${checkQuantile(q)})`,
+  approxDistinct: (expr) => `approx_count_distinct(${expr})`,
   stddevSamp: (expr) => `stddev_samp(${expr})`,
   uniformHash: (expr) =>
     `(CAST(CAST('0x' || substr(md5(CAST(${expr} AS VARCHAR)), 1, 8) AS BIGINT) AS DOUBLE) / ${twoTo32})`,
@@ -149,6 +152,7 @@ export const athenaDialect: SqlDialect = {
   timestampLiteral: (iso) => `from_iso8601_timestamp(${stringLiteral(isoUtc(iso))})`,
   isoDayOfWeek: (ts) => `day_of_week(${ts})`,
   quantile: (expr, q) => `approx_percentile(${expr}, ${checkQuantile(q)})`,
+  approxDistinct: (expr) => `approx_distinct(${expr})`,
   stddevSamp: (expr) => `stddev_samp(${expr})`,
   uniformHash: (expr) =>
     `(CAST(from_base(substr(to_hex(md5(to_utf8(CAST(${expr} AS VARCHAR)))), 1, 8), 16) AS DOUBLE) / ${twoTo32})`,

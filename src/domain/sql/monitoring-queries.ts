@@ -15,7 +15,15 @@ export { windowRowsCte, baselineRowsCte, labelsAsOfCte } from './source-rows.js'
 export { type QuarantineStatements, quarantineSql, quarantineCountSql, decodeQuarantineCount } from './quarantine.js';
 export { type WindowSummary, windowSummarySql, decodeWindowSummary } from './summary.js';
 export { type FeatureQuality, qualitySql, decodeQuality, withWindowQuantiles } from './quality.js';
-export { type NumericDistance, numericDistanceSql, decodeNumericDistance, baselineQuantilesOf, qualityProbabilities } from './distance.js';
+export {
+  type NumericDistance,
+  numericDistanceSql,
+  decodeNumericDistance,
+  baselineQuantilesOf,
+  qualityProbabilities,
+  distinctValuesSql,
+  decodeFewDistinct,
+} from './distance.js';
 export {
   type BaselineQuantiles,
   type BinCounts,

@@ -244,6 +244,19 @@ async function checkNumericCase(warehouse: DuckDbWarehouse, testCase: NumericCas
   for (const stat of ['p5', 'p50', 'p95'] as const) {
     assert.ok(close(merged?.[stat] ?? null, expected[stat], 1e-12), `${testCase.name}: ${stat} from sorts ${merged?.[stat]} vs ${expected[stat]}`);
   }
+
+  // Counted per value before sorting: the same answers.
+  const grouped = decodeNumericDistance(await rowsOf(warehouse, numericDistanceSql(input, testCase.bins, new Set(['x', 'prediction']))), testCase.bins);
+  for (const [index, subject] of grouped.entries()) {
+    const plain = sorted[index];
+    const at = `${testCase.name}/${subject.subject} counted first`;
+    assert.equal(subject.n, plain?.n, at);
+    assert.equal(subject.m, plain?.m, at);
+    assert.ok(close(subject.ksStatistic, expected.ks_statistic, 1e-12), `${at}: ks ${subject.ksStatistic} vs ${expected.ks_statistic}`);
+    assert.ok(close(subject.wasserstein, expected.wasserstein), `${at}: w1 ${subject.wasserstein} vs ${expected.wasserstein}`);
+    subject.currentQuantiles.forEach((q, i) => assert.ok(q === (plain?.currentQuantiles[i] ?? null) || close(q, plain?.currentQuantiles[i] ?? NaN, 1e-12), `${at}: window quantile ${i}`));
+    subject.baselineQuantiles.forEach((q, i) => assert.ok(q === (plain?.baselineQuantiles[i] ?? null) || close(q, plain?.baselineQuantiles[i] ?? NaN, 1e-12), `${at}: baseline quantile ${i}`));
+  }
 }
 
 function expectedSums(labels: readonly (number | null)[], predictions: readonly number[]) {
