@@ -93,18 +93,22 @@ export function binCountsSql(input: MonitoringQueryInput, edges: ReadonlyMap<str
   const id = d.ident;
   const subjects = checkedEdges(numericSubjects(checked.contract), edges);
   if (subjects.length === 0) throw new SqlBuildError('bin counts need edges for at least one subject');
+  // Counted per (subject, side) on the bin alone, then put together: grouping every value on
+  // (subject, bin) at once made one large hash table of the subject's text.
   const selects = subjects.flatMap(({ subject, column }) => {
     const bin = binExpression(d, column, binEdgesFromQuantiles(edges.get(subject) ?? []));
+    const counted = (from: string, where: string, side: 'b' | 'c'): string =>
+      `  SELECT ${d.string(subject)} AS ${id('subject')}, ${id('bin')}, ` +
+      `${side === 'b' ? `count(*) AS ${id('nb')}, 0 AS ${id('nc')}` : `0 AS ${id('nb')}, count(*) AS ${id('nc')}`}\n` +
+      `  FROM (SELECT ${bin} AS ${id('bin')} FROM ${from} WHERE ${where}) AS ${side === 'b' ? 'baseline_bins' : 'window_bins'}\n  GROUP BY ${id('bin')}`;
     return [
-      `  SELECT ${d.string(subject)} AS ${id('subject')}, 'b' AS ${id('side')}, ${bin} AS ${id('bin')}\n` +
-        `  FROM baseline_rows WHERE ${id(column)} IS NOT NULL`,
-      `  SELECT ${d.string(subject)}, 'c', ${bin}\n  FROM window_rows WHERE ${id('is_valid')} AND ${id(column)} IS NOT NULL`,
+      counted('baseline_rows', `${id(column)} IS NOT NULL`, 'b'),
+      counted('window_rows', `${id('is_valid')} AND ${id(column)} IS NOT NULL`, 'c'),
     ];
   });
-  const count = (side: string): string => `coalesce(sum(CASE WHEN ${id('side')} = '${side}' THEN 1 ELSE 0 END), 0)`;
   const ctes = [windowRowsCte(checked), baselineRowsCte(checked), `binned AS (\n${selects.join('\n  UNION ALL\n')}\n)`];
   const body =
-    `SELECT ${id('subject')}, ${id('bin')}, ${count('b')} AS ${id('baseline_count')}, ${count('c')} AS ${id('current_count')}\n` +
+    `SELECT ${id('subject')}, ${id('bin')}, sum(${id('nb')}) AS ${id('baseline_count')}, sum(${id('nc')}) AS ${id('current_count')}\n` +
     `FROM binned\nGROUP BY ${id('subject')}, ${id('bin')}\nORDER BY ${id('subject')}, ${id('bin')}`;
   return { sql: withCtes(ctes, body), label: `bin-counts:${checked.contract.model}` };
 }

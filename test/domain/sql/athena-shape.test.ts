@@ -96,7 +96,9 @@ describe('Athena SQL of the monitoring queries', () => {
     assert.ok(athena('bin-edges').includes(`approx_percentile("f_price", 0.9) AS "q_9"`));
     const counts = athena('bin-counts');
     assert.ok(counts.includes(`(CASE WHEN "f_price" > 1e+0 THEN 1 ELSE 0 END + CASE WHEN "f_price" > 2.5e+0 THEN 1 ELSE 0 END) AS "bin"`));
-    assert.ok(counts.includes(`SELECT 'prediction' AS "subject", 'b' AS "side", 0 AS "bin"`));
+    assert.ok(counts.includes(`SELECT 'prediction' AS "subject", "bin", count(*) AS "nb", 0 AS "nc"`));
+    assert.ok(counts.includes(`FROM (SELECT 0 AS "bin" FROM baseline_rows WHERE "prediction" IS NOT NULL) AS baseline_bins`));
+    assert.ok(counts.includes(`sum("nb") AS "baseline_count", sum("nc") AS "current_count"`));
   });
 
   it('categories: booleans as text, grouped per category', () => {
