@@ -29,6 +29,8 @@ export interface SqlDialect {
   double: (value: number) => string;
   /** NULL when the value does not convert. Boolean parsing is the same in both engines. */
   tryCast: (expr: string, target: CastTarget) => string;
+  /** The text of a column with spaces trimmed off both ends, NULL when null or empty. */
+  trimmedText: (expr: string) => string;
   /** True when the whole text matches the (RE2-compatible) pattern. */
   fullMatch: (expr: string, pattern: string) => string;
   /** False for NaN and ±Infinity, which would poison every statistic. */
@@ -107,6 +109,13 @@ export const duckdbDialect: SqlDialect = {
   string: stringLiteral,
   double: doubleLiteral,
   tryCast: (expr, target) => (target === 'boolean' ? portableBoolean(expr) : `TRY_CAST(${expr} AS ${sqlCastType(target)})`),
+  // trim() copies every string; most need no trimming, and a LIKE on their ends is cheap. Only a
+  // text column can have spaces there (typeof folds while planning, as below).
+  trimmedText: (expr) => {
+    const text = `TRY_CAST(${expr} AS VARCHAR)`;
+    const guarded = `(CASE WHEN ${text} LIKE ' %' OR ${text} LIKE '% ' THEN trim(${text}) ELSE ${text} END)`;
+    return `(CASE WHEN typeof(${expr}) = 'VARCHAR' THEN NULLIF(${guarded}, '') ELSE NULLIF(trim(${text}), '') END)`;
+  },
   fullMatch: (expr, pattern) => `regexp_full_match(${expr}, ${stringLiteral(pattern)})`,
   isFinite: (expr) => `isfinite(${expr})`,
   whenNumericColumn: (source, whenNumeric, fromText) =>
@@ -137,6 +146,7 @@ export const athenaDialect: SqlDialect = {
   string: stringLiteral,
   double: doubleLiteral,
   tryCast: (expr, target) => (target === 'boolean' ? portableBoolean(expr) : `TRY_CAST(${expr} AS ${sqlCastType(target)})`),
+  trimmedText: (expr) => `NULLIF(trim(TRY_CAST(${expr} AS VARCHAR)), '')`,
   fullMatch: (expr, pattern) => `regexp_like(${expr}, ${stringLiteral(`^(?:${pattern})$`)})`,
   isFinite: (expr) => `is_finite(${expr})`,
   whenNumericColumn: (_source, _whenNumeric, fromText) => fromText,

@@ -7,7 +7,7 @@ import { SqlBuildError, isoUtc, normaliseWindow } from './sql-text.js';
 
 /** Trimmed text of a column, NULL when null or empty: the "raw" value of the contract. */
 export function rawText(d: SqlDialect, expr: string): string {
-  return `NULLIF(trim(${d.tryCast(expr, 'varchar')}), '')`;
+  return d.trimmedText(expr);
 }
 
 // Plain decimal notation only, as src/domain/model/coerce.ts: each engine's own casts also take
