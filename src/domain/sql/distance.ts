@@ -92,13 +92,19 @@ function subjectDistanceCtes(
     `ceil(${h(q)}) + 1 AS ${id(`${q.name}_high`)}`,
     `${h(q)} - floor(${h(q)}) AS ${id(`${q.name}_weight`)}`,
   ]);
-  const rankedValues = quantiles.flatMap((q) =>
-    (['low', 'high'] as const).map(
-      (end) => `min(CASE WHEN e.${id(q.running)} >= t.${id(`${q.name}_${end}`)} THEN e.${id('v')} END) AS ${id(`${q.name}_${end}`)}`,
-    ),
-  );
+  const rankedValues = (side: QuantileSpec['running']): string[] =>
+    quantiles
+      .filter((q) => q.running === side)
+      .flatMap((q) =>
+        (['low', 'high'] as const).map(
+          (end) => `min(CASE WHEN e.${id(q.running)} >= t.${id(`${q.name}_${end}`)} THEN e.${id('v')} END) AS ${id(`${q.name}_${end}`)}`,
+        ),
+      );
+  const baselineSorted = `distance_baseline_${index}`;
+  const baselineRanks = `distance_baseline_ranks_${index}`;
   const interpolated = quantiles.map((q) => {
-    const [low, high] = [`s.${id(`${q.name}_low`)}`, `s.${id(`${q.name}_high`)}`];
+    const from = q.running === 'cc' ? 's' : 'br';
+    const [low, high] = [`${from}.${id(`${q.name}_low`)}`, `${from}.${id(`${q.name}_high`)}`];
     return `CASE WHEN t.${id(q.count)} > 0 THEN ${low} + (${high} - ${low}) * t.${id(`${q.name}_weight`)} END AS ${id(q.name)}`;
   });
   const both = `t.${id('n')} > 0 AND t.${id('m')} > 0`;
@@ -123,8 +129,11 @@ function subjectDistanceCtes(
       `${sums} AS (\n  SELECT\n${indent([
         `max(${gap}) AS ${id('max_gap')}`,
         `sum(${gap} * coalesce(e.${id('next_v')} - e.${id('v')}, 0)) AS ${id('area')}`,
-        ...rankedValues,
+        ...rankedValues('cc'),
       ])}\n  FROM ${ecdf} AS e\n  CROSS JOIN ${totals} AS t\n)`,
+      // The baseline's quantiles from a sort of its own values: fewer rows to compare than the ECDF's.
+      `${baselineSorted} AS (\n  SELECT ${id('v')}, row_number() OVER (ORDER BY ${id('v')}) AS ${id('cb')}\n  FROM ${values}\n  WHERE ${id('b')} = 1\n)`,
+      `${baselineRanks} AS (\n  SELECT\n${indent(rankedValues('cb'))}\n  FROM ${baselineSorted} AS e\n  CROSS JOIN ${totals} AS t\n)`,
       `${result} AS (\n  SELECT\n${indent([
         `${d.string(subject)} AS ${id('subject')}`,
         `t.${id('n')}`,
@@ -134,7 +143,7 @@ function subjectDistanceCtes(
         `CASE WHEN ${both} THEN coalesce(s.${id('area')}, 0) END AS ${id('wasserstein')}`,
         ...['baseline_mean', 'baseline_std', 'current_mean', 'current_std'].map((c) => `t.${id(c)}`),
         ...interpolated,
-      ])}\n  FROM ${totals} AS t\n  CROSS JOIN ${sums} AS s\n)`,
+      ])}\n  FROM ${totals} AS t\n  CROSS JOIN ${sums} AS s\n  CROSS JOIN ${baselineRanks} AS br\n)`,
     ],
     result,
   };
