@@ -31,6 +31,7 @@ import type { AlignedCategoryCounts } from '../../domain/stats/index.js';
 import type { QueryResult, Warehouse } from '../../ports/warehouse.js';
 import { type StagingPlan, withStagedSources } from './staged-sources.js';
 import { coveringWindow } from '../../domain/monitoring/windows.js';
+import type { TimeWindow } from '../../domain/monitoring/types.js';
 
 export interface CollectOptions {
   asOf: string;
@@ -45,16 +46,23 @@ export interface CollectOptions {
   keptWindow?: { key: string; stale: boolean };
 }
 
+/**
+ * The production rows an analysis stages: its window, and the facet window when facets are
+ * measured. prepareWindow stages the same span, which is what lets the analysis take its rows.
+ */
+export function stagingSpan(window: TimeWindow, facetWindow: TimeWindow, facets: readonly string[]): TimeWindow {
+  return facets.length > 0 ? coveringWindow(window, facetWindow) : window;
+}
+
 export async function collectWindowAggregates(
   warehouse: Warehouse,
   input: MonitoringQueryInput & { contract: FeatureContract },
   options: CollectOptions,
 ): Promise<WindowAggregates> {
   const facetWindow = options.facetWindow ?? input.window;
-  const span = options.facets.length > 0 ? coveringWindow(input.window, facetWindow) : input.window;
   const kept = options.keptWindow;
   const plan: StagingPlan = {
-    span,
+    span: stagingSpan(input.window, facetWindow, options.facets),
     baseline: true,
     labelsAsOf: options.asOf,
     ...(kept === undefined ? {} : { takeWindowFrom: kept.key, keptWindowStale: kept.stale }),

@@ -15,22 +15,12 @@ export interface PreparedCounts {
 export async function prepareInWarehouse(
   warehouse: Warehouse,
   input: MonitoringQueryInput,
-  options: {
-    quarantinedAt: string;
-    onStep?: (step: string) => void;
-    /** Rows to stage when they are kept for the analysis: the analysis's whole span. */
-    span?: { start: string; end: string };
-    /** Keep the staged rows under this key for the analysis (see staged-sources.ts). */
-    keepWindowAs?: string;
-  },
+  options: { quarantinedAt: string } & Pick<StagingPlan, 'onStep' | 'span' | 'keepWindowAs'>,
 ): Promise<PreparedCounts> {
-  const plan: StagingPlan = {
-    ...(options.onStep === undefined ? {} : { onStep: options.onStep }),
-    ...(options.span === undefined ? {} : { span: options.span }),
-    ...(options.keepWindowAs === undefined ? {} : { keepWindowAs: options.keepWindowAs }),
-  };
+  // `span` and `keepWindowAs`: stage the analysis's whole span and keep it for the analysis (see staged-sources.ts).
+  const { quarantinedAt, ...plan } = options;
   return withStagedSources(warehouse, input, plan, async (staged) => {
-    const statements = quarantineSql(staged, { quarantinedAt: options.quarantinedAt });
+    const statements = quarantineSql(staged, { quarantinedAt });
     options.onStep?.('quarantine');
     await warehouse.replaceFromQuery('quarantine', statements.key, statements.select.sql, { label: statements.select.label });
     options.onStep?.('summary');

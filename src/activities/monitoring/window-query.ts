@@ -7,7 +7,8 @@ import type { MonitoringQueryInput } from '../../domain/sql/monitoring-queries.j
 import type { ActivityDeps } from '../shared/activity-deps.js';
 import { modelOf } from '../shared/model-of.js';
 import { facetName } from '../../domain/monitoring/policy.js';
-import { coveringWindow, windowEndingAt } from '../../domain/monitoring/windows.js';
+import { windowEndingAt } from '../../domain/monitoring/windows.js';
+import { stagingSpan } from './collect-aggregates.js';
 
 export interface WindowRef {
   model: string;
@@ -27,7 +28,7 @@ export function keptWindowKey({ model, window, runId }: WindowRef): string {
 export function analysisWindows(monitoring: MonitoringConfig, window: TimeWindow): { facets: string[]; facetWindow: TimeWindow; span: TimeWindow } {
   const facets = monitoring.facets.map((facet) => facetName(facet));
   const facetWindow = windowEndingAt(Date.parse(window.end), Math.max(monitoring.facetWindowDays, monitoring.windowDays));
-  return { facets, facetWindow, span: facets.length > 0 ? coveringWindow(window, facetWindow) : window };
+  return { facets, facetWindow, span: stagingSpan(window, facetWindow, facets) };
 }
 
 export async function windowQueryInput(deps: ActivityDeps, model: string, window: TimeWindow): Promise<{ config: ModelConfig; input: MonitoringQueryInput }> {

@@ -2,8 +2,8 @@
 // prediction, computed in the warehouse from one sort of each subject's values: both ECDFs come
 // from running counts, KS = max |Fb - Fc| and Wasserstein-1 = Σ |Fb - Fc| · (next value - value),
 // which is exactly scipy.stats.ks_2samp's statistic and scipy.stats.wasserstein_distance. The same
-// sort gives exact quantiles of both samples: the window's for data quality, the baseline's for
-// the bin edges, so neither needs a sort of its own.
+// query gives exact quantiles of both samples: the window's (for data quality) off that sort, the
+// baseline's (for the bin edges) off a sort of the baseline alone.
 import { type Row } from './row.js';
 import { type SqlDialect } from './dialect.js';
 import { countCell, decodeRows, nullableNumber, textCell } from './decode.js';
