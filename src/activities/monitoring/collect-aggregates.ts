@@ -17,8 +17,6 @@ import {
   facetSql,
   numericDistanceSql,
   numericSubjects,
-  distinctValuesSql,
-  decodeFewDistinct,
   baselineQuantilesOf,
   withWindowQuantiles,
   performanceSql,
@@ -78,7 +76,7 @@ async function collectFromStaged(
   options: CollectOptions,
 ): Promise<WindowAggregates> {
   const queryIds: string[] = [];
-  const total = (options.facets.length > 0 ? 7 : 6) + (input.staged?.windowSource === undefined ? 0 : 1);
+  const total = options.facets.length > 0 ? 7 : 6;
   let done = 0;
   const run = async (built: BuiltQuery): Promise<QueryResult> => {
     options.onProgress?.(built.label, done, total);
@@ -89,12 +87,10 @@ async function collectFromStaged(
   };
 
   const summary = decodeWindowSummary((await run(windowSummarySql(input))).rows);
-  // The distance query's sorts give the numeric features' quantiles and the bin edges' raw values.
+  // The distance query gives the numeric features' quantiles and the bin edges' raw values.
   const sorted = new Set(numericSubjects(input.contract).map((subject) => subject.subject));
   const counted = decodeQuality((await run(qualitySql(input, { quantilesElsewhere: sorted }))).rows);
-  // Only where the window was staged: elsewhere the estimate would cost a scan of its own.
-  const fewDistinct = input.staged?.windowSource === undefined ? new Set<string>() : decodeFewDistinct((await run(distinctValuesSql(input))).rows, input.contract);
-  const distances = decodeNumericDistance((await run(numericDistanceSql(input, options.bins, fewDistinct))).rows, options.bins);
+  const distances = decodeNumericDistance((await run(numericDistanceSql(input, options.bins))).rows, options.bins);
   const quality = withWindowQuantiles(counted, distances);
   const edges = edgesFromQuantiles(baselineQuantilesOf(distances));
   const bins = decodeBinCounts((await run(binCountsSql(input, edges))).rows, edges);

@@ -47,6 +47,12 @@ export interface SqlDialect {
   parseTimestamp: (expr: string) => string;
   /** An ISO-8601 instant as a literal of the type parseTimestamp returns. */
   timestampLiteral: (iso: string) => string;
+  /**
+   * Whether a source's timestamp column (or ISO text) falls in [start, end): parseTimestamp(expr)
+   * against both instants, or, where the engine can compare the column as it is, the same answer
+   * without converting each value (and a filter the scan can use to skip data).
+   */
+  timeWithin: (expr: string, start: string, end: string) => string;
   /** ISO day of week of a parsed timestamp: Monday = 1 ... Sunday = 7 (in UTC). */
   isoDayOfWeek: (timestampExpr: string) => string;
   quantile: (expr: string, q: number) => string;
@@ -121,9 +127,21 @@ export const duckdbDialect: SqlDialect = {
   whenNumericColumn: (source, whenNumeric, fromText) =>
     `(CASE WHEN typeof(${source}) IN (${exactDoubleTypes.map(stringLiteral).join(', ')}) THEN ${whenNumeric} ELSE ${fromText} END)`,
   // TIMESTAMPTZ parsing honours a zone offset in the text; a zone-less TIMESTAMP column is read in
-  // the session time zone, which the DuckDB adapter pins to UTC.
-  parseTimestamp: (expr) => `timezone('UTC', TRY_CAST(${expr} AS TIMESTAMPTZ))`,
+  // the session time zone, which the DuckDB adapter pins to UTC, so it is its own value: taken as
+  // it is (typeof() is folded while planning), a window's time filter reaches the scan itself.
+  // (The cast is a no-op where the branch is taken; it lets other types bind.)
+  parseTimestamp: (expr) =>
+    `(CASE WHEN typeof(${expr}) = 'TIMESTAMP' THEN TRY_CAST(${expr} AS TIMESTAMP) ELSE timezone('UTC', TRY_CAST(${expr} AS TIMESTAMPTZ)) END)`,
   timestampLiteral: (iso) => `TIMESTAMP ${stringLiteral(isoUtc(iso).replace('T', ' ').replace('Z', ''))}`,
+  // An instant is in UTC whatever zone a TIMESTAMPTZ shows it in, so the column compares as it is.
+  timeWithin: (expr, start, end) => {
+    const instant = (iso: string): string => `TIMESTAMPTZ ${stringLiteral(isoUtc(iso).replace('T', ' ').replace('Z', '+00'))}`;
+    const parsed = duckdbDialect.parseTimestamp(expr);
+    return (
+      `(CASE WHEN typeof(${expr}) = 'TIMESTAMP WITH TIME ZONE' THEN TRY_CAST(${expr} AS TIMESTAMPTZ) >= ${instant(start)} AND TRY_CAST(${expr} AS TIMESTAMPTZ) < ${instant(end)}` +
+      ` ELSE ${parsed} >= ${duckdbDialect.timestampLiteral(start)} AND ${parsed} < ${duckdbDialect.timestampLiteral(end)} END)`
+    );
+  },
   isoDayOfWeek: (ts) => `isodow(${ts})`,
   quantile: (expr, q) => `quantile_cont(${expr}, ${checkQuantile(q)})`,
   approxDistinct: (expr) => `approx_count_distinct(${expr})`,
@@ -160,6 +178,10 @@ export const athenaDialect: SqlDialect = {
     );
   },
   timestampLiteral: (iso) => `from_iso8601_timestamp(${stringLiteral(isoUtc(iso))})`,
+  timeWithin: (expr, start, end) => {
+    const parsed = athenaDialect.parseTimestamp(expr);
+    return `(${parsed} >= ${athenaDialect.timestampLiteral(start)} AND ${parsed} < ${athenaDialect.timestampLiteral(end)})`;
+  },
   isoDayOfWeek: (ts) => `day_of_week(${ts})`,
   quantile: (expr, q) => `approx_percentile(${expr}, ${checkQuantile(q)})`,
   approxDistinct: (expr) => `approx_distinct(${expr})`,

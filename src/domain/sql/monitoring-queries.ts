@@ -21,8 +21,6 @@ export {
   decodeNumericDistance,
   baselineQuantilesOf,
   qualityProbabilities,
-  distinctValuesSql,
-  decodeFewDistinct,
 } from './distance.js';
 export {
   type BaselineQuantiles,

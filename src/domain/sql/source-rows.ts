@@ -146,7 +146,7 @@ export function windowRowsCte(input: MonitoringQueryInput): string {
     ],
     cast: [`${finiteNumber(d, d.ident('source_prediction'), d.ident('raw_prediction'))} AS ${d.ident('logged_prediction')}`],
     from: d.table(tables.productionLog),
-    where: `${eventTime} >= ${d.timestampLiteral(window.start)} AND ${eventTime} < ${d.timestampLiteral(window.end)}`,
+    where: d.timeWithin(src(cols.event_time), window.start, window.end),
   });
   const scored =
     `scored AS (\n  SELECT ${d.ident('record_id')}, ${d.ident('prediction')} FROM (\n    SELECT\n` +
@@ -230,7 +230,6 @@ function referenceSource(input: CheckedInput): { labels: string; from: string } 
   const cols = contract.columns;
   const { start, end } = normaliseWindow(reference.window);
   const p = (name: string): string => `p.${d.ident(name)}`;
-  const eventTime = d.parseTimestamp(p(cols.event_time));
   // The version's own predictions where the pipeline wrote them and the engine reads files: only
   // the rows it was trained on (labelled, less a holdout share of the window) have one.
   const scored = reference.scoredRowsUri === undefined || d.readJsonLines === undefined ? undefined : d.readJsonLines(reference.scoredRowsUri, ['record_id', 'prediction']);
@@ -250,7 +249,7 @@ function referenceSource(input: CheckedInput): { labels: string; from: string } 
     `    LEFT JOIN reference_labels AS rl ON rl.${d.ident('record_id')} = ${recordId}
 ` +
     scoredJoin +
-    `    WHERE ${eventTime} >= ${d.timestampLiteral(start)} AND ${eventTime} < ${d.timestampLiteral(end)}
+    `    WHERE ${d.timeWithin(p(cols.event_time), start, end)}
   )`;
   return { labels: labelsAsOfCte(input, reference.labelsAsOf, 'reference_labels'), from };
 }

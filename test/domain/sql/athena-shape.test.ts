@@ -58,7 +58,7 @@ describe('Athena SQL of the monitoring queries', () => {
       `coalesce(try(from_iso8601_timestamp(CAST(src."event_time" AS VARCHAR)) AT TIME ZONE 'UTC'), ` +
       `try(with_timezone(CAST(CAST(src."event_time" AS VARCHAR) AS TIMESTAMP), 'UTC')))`;
     assert.ok(
-      sql.includes(`WHERE ${eventTime} >= from_iso8601_timestamp('2024-06-03T00:00:00.000Z') AND ${eventTime} < from_iso8601_timestamp('2024-06-10T00:00:00.000Z')`),
+      sql.includes(`WHERE (${eventTime} >= from_iso8601_timestamp('2024-06-03T00:00:00.000Z') AND ${eventTime} < from_iso8601_timestamp('2024-06-10T00:00:00.000Z'))`),
     );
     assert.ok(sql.includes(`regexp_like("r_price", '^(?:[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?)$') AND is_finite(TRY_CAST("r_price" AS DOUBLE))`));
     assert.ok(sql.includes(`(CASE WHEN (w."r_footfall" IS NULL) THEN 0e+0 ELSE w."c_footfall" END) AS "f_footfall"`));
@@ -75,18 +75,21 @@ describe('Athena SQL of the monitoring queries', () => {
     assert.ok(sql.includes(`"f_region" NOT IN ('north', 'south')`));
   });
 
-  it('distance: one sort per subject, peer-inclusive running counts, KS as the largest gap, W1 as gap times width', () => {
+  it('distance: values counted per bucket, running counts over buckets, only some buckets sorted, KS as the largest gap, W1 as gap times width', () => {
     const sql = athena('distance');
-    const frame = `OVER (ORDER BY "v" RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
-    assert.ok(sql.includes(`sum("b") ${frame} AS "cb"`));
-    assert.ok(sql.includes(`sum(1 - "b") ${frame} AS "cc"`));
-    assert.ok(sql.includes(`lead("v") OVER (ORDER BY "v") AS "next_v"`));
-    assert.ok(!sql.includes('PARTITION BY "subject"'), 'each subject sorts its own values');
-    const gap = `abs(CAST(e."cb" AS DOUBLE) / t."n" - CAST(e."cc" AS DOUBLE) / t."m")`;
-    assert.ok(sql.includes(`max(${gap}) AS "max_gap"`));
-    assert.ok(sql.includes(`sum(${gap} * coalesce(e."next_v" - e."v", 0)) AS "area"`));
+    assert.ok(sql.includes(`floor((x."v" - t."start") / t."width")`), 'each value falls in a bucket of equal width');
+    assert.ok(sql.includes(`GROUP BY "k"`), 'values are counted per bucket');
+    assert.ok(sql.includes(`sum("nb") OVER (ORDER BY "k" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - "nb" AS "cb0"`));
+    assert.ok(sql.includes(`lead("lo") OVER (ORDER BY "k") AS "next_lo"`));
+    assert.ok(sql.includes(`max("end_gap") OVER ()`), 'a bucket is sorted only when it may hold the largest gap');
+    assert.ok(sql.includes(`sum("b") OVER (ORDER BY "v" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "rb"`));
+    assert.ok(sql.includes(`WHERE s."sorted"`));
+    assert.ok(!sql.includes('PARTITION BY "k"'), 'sorted buckets share one sort');
+    const gap = `abs(CAST(p."cb" AS DOUBLE) / greatest(t."n", 1) - CAST(p."cc" AS DOUBLE) / greatest(t."m", 1))`;
+    assert.ok(sql.includes(`max(CASE WHEN p."next_v" IS DISTINCT FROM p."v" THEN ${gap} END) AS "max_gap"`));
+    assert.ok(sql.includes(`sum(${gap} * coalesce(p."next_v" - p."v", 0)) AS "area"`));
     assert.ok(sql.includes(`CASE WHEN t."n" > 0 AND t."m" > 0 THEN s."max_gap" END AS "ks_statistic"`));
-    assert.ok(sql.includes(`min(CASE WHEN e."cc" >= t."cq_2_low" THEN e."v" END) AS "cq_2_low"`), 'the window median from the sort');
+    assert.ok(sql.includes(`min(CASE WHEN p."cc" >= t."cq_2_low" THEN p."v" END) AS "cq_2_low"`), 'the window median from the points');
     assert.ok(sql.includes(`floor((CAST("m" - 1 AS DOUBLE) * 5e-1)) + 1 AS "cq_2_low"`));
     assert.ok(sql.includes(`stddev_samp((CASE WHEN "b" = 1 THEN "v" END)) AS "baseline_std"`));
   });
