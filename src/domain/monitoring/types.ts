@@ -91,4 +91,6 @@ export interface MonitorWindowResult {
   /** Model versions that served the window, most rows first. */
   modelVersions?: string[];
   analysis: Omit<WindowAnalysis, 'metrics'> | null;
+  /** The breaches the caller is to alert on, when it asked for them (see MonitorWindowInput.alerts). */
+  alertable?: Breach[];
 }

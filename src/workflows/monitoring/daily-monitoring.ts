@@ -1,6 +1,7 @@
-// The scheduled entry point: monitors the newest complete window of a model, then re-evaluates the
+// The scheduled entry point: monitors the newest complete window of a model, and re-evaluates the
 // previous windows whose delayed labels may have arrived since. Each window is its own child
-// workflow with a stable id, so a re-evaluation replaces that window's results.
+// workflow with a stable id, so a re-evaluation replaces that window's results. The windows run
+// side by side; their alerts are raised afterwards, newest window first, as when they ran in turn.
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   executeChild,
@@ -16,7 +17,7 @@ import { monitorWindowWorkflow } from './monitor-window.js';
 import { retrainingWorkflow } from '../retraining/retraining.js';
 import { monitorWindowWorkflowId, retrainingWorkflowId } from '../shared/workflow-ids.js';
 import { modelIdKey, scheduledStartTimeKey, workflowKindKey } from '../shared/search-attributes.js';
-import { dailySteps } from './activities.js';
+import { dailySteps, windowSteps } from './activities.js';
 
 export interface DailyMonitoringInput {
   model: string;
@@ -32,6 +33,9 @@ export interface DailyMonitoringResult {
 
 const { planMonitoringWindows, evaluateRetrainTrigger, auditRetraining } = dailySteps;
 
+/** Marks runs whose windows run side by side (see dailyMonitoringWorkflow). */
+const windowsSideBySidePatch = 'windows-side-by-side';
+
 export async function dailyMonitoringWorkflow(input: DailyMonitoringInput): Promise<DailyMonitoringResult> {
   upsertSearchAttributes([
     { key: modelIdKey, value: input.model },
@@ -41,17 +45,30 @@ export async function dailyMonitoringWorkflow(input: DailyMonitoringInput): Prom
   const at = input.at ?? (scheduled ?? new Date(Date.now())).toISOString();
   const plan = await planMonitoringWindows({ model: input.model, at });
 
-  const runChild = (window: (typeof plan.relabel)[number], purpose: 'scheduled' | 'relabel') =>
+  const runChild = (window: (typeof plan.relabel)[number], purpose: 'scheduled' | 'relabel', alerts: 'raise' | 'return' = 'raise') =>
     executeChild(monitorWindowWorkflow, {
       workflowId: monitorWindowWorkflowId(input.model, window),
-      args: [{ model: input.model, window, asOf: at, purpose }],
+      args: [{ model: input.model, window, asOf: at, purpose, ...(alerts === 'return' ? { alerts } : {}) }],
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
 
-  const current = await runChild(plan.current, 'scheduled');
-  const relabelled: MonitorWindowResult[] = [];
-  for (const window of plan.relabel) relabelled.push(await runChild(window, 'relabel'));
+  let current: MonitorWindowResult;
+  let relabelled: MonitorWindowResult[];
+  if (patched(windowsSideBySidePatch)) {
+    // Incidents open, update and close by window order, so the alerts wait for every window.
+    [current, ...relabelled] = await Promise.all([runChild(plan.current, 'scheduled', 'return'), ...plan.relabel.map((window) => runChild(window, 'relabel', 'return'))]);
+    for (const result of [current, ...relabelled]) {
+      if (result.alertable === undefined) continue;
+      const workflowId = monitorWindowWorkflowId(input.model, result.window);
+      await windowSteps.raiseAlerts({ model: input.model, window: result.window, runId: result.runId, workflowId, breaches: result.alertable });
+    }
+  } else {
+    // Runs begun before: one window after the other, each raising its own alerts.
+    current = await runChild(plan.current, 'scheduled');
+    relabelled = [];
+    for (const window of plan.relabel) relabelled.push(await runChild(window, 'relabel'));
+  }
 
   // Persistent drift starts a retraining (K of N windows, cooldown, not on broken data).
   const decision = await evaluateRetrainTrigger({ model: input.model, at });

@@ -13,6 +13,11 @@ export interface MonitorWindowInput {
   asOf?: string;
   /** Re-evaluations of older windows alert only on what changes with labels (performance). */
   purpose?: 'scheduled' | 'manual' | 'backfill' | 'relabel';
+  /**
+   * Who raises the window's breach alerts: the window itself (the default), or its caller, which
+   * gets them back in `alertable` (a daily run raises its windows' alerts in order once all ran).
+   */
+  alerts?: 'raise' | 'return';
 }
 
 export type MonitorStage = 'preparing' | 'scoring' | 'analysing' | 'recording' | 'alerting' | 'done';
@@ -60,11 +65,16 @@ export async function monitorWindowWorkflow(input: MonitorWindowInput): Promise<
   const summary = await analyseAndRecord({ model, window, runId, asOf, startedAt, prepared }, enter);
 
   const alertable = input.purpose === 'relabel' ? summary.breaches.filter((breach: Breach) => breach.kind === 'performance') : summary.breaches;
+  const result: MonitorWindowResult = { model, window, runId, asOf, status: 'ok', rows: prepared.rows, quarantined: prepared.quarantined, scored, modelVersions: prepared.modelVersions, analysis: summary };
+  if (input.alerts === 'return') {
+    enter('done');
+    return { ...result, alertable };
+  }
   enter('alerting');
   await quick.raiseAlerts({ model, window, runId, workflowId: info.workflowId, breaches: alertable });
 
   enter('done');
-  return { model, window, runId, asOf, status: 'ok', rows: prepared.rows, quarantined: prepared.quarantined, scored, modelVersions: prepared.modelVersions, analysis: summary };
+  return result;
 }
 
 /** Marks runs whose analysis step records the window itself (see analyseAndRecord). */
