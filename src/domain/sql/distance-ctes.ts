@@ -157,9 +157,9 @@ function bucketCtes(s: SubjectSql): string[] {
     `count(*) - sum(${id('b')}) AS ${id('nc')}`,
     `min(${id('v')}) AS ${id('lo')}`,
     `max(${id('v')}) AS ${id('hi')}`,
-    // Offsets from the bucket's start keep the sums small, so they lose no digits.
-    `coalesce(sum(CASE WHEN ${id('b')} = 1 THEN ${id('v')} - ${id('ref')} END), 0) AS ${id('sb')}`,
-    `coalesce(sum(CASE WHEN ${id('b')} = 0 THEN ${id('v')} - ${id('ref')} END), 0) AS ${id('sc')}`,
+    // Offsets from the bucket's start keep the sums small, so they lose no digits; b is 0 or 1.
+    `sum(${id('b')} * (${id('v')} - ${id('ref')})) AS ${id('sb')}`,
+    `sum(${id('v')} - ${id('ref')}) - sum(${id('b')} * (${id('v')} - ${id('ref')})) AS ${id('sc')}`,
   ];
   return [
     `${names.bucketed} AS (\n  SELECT x.${id('v')}, x.${id('b')}, ${bucketOf} AS ${id('k')}\n  FROM ${names.values} AS x\n  CROSS JOIN ${names.totals} AS t\n)`,
