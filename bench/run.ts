@@ -2,9 +2,12 @@
 // per-window monitoring path on each in a fresh child process (so each peak RSS is that size's
 // alone), and beside it, on the same files, Evidently's drift and regression report and the
 // "scan floor" (one DuckDB pass over every column). Prints per-run figures, the side-by-side
-// comparison with its ratios, per-step timings and a verdict on memory growth.
+// comparison with its ratios, per-step timings and a verdict on memory growth. Then the fan-out
+// (fan-out.ts): many models' daily runs at once on one worker against a dev server, beside the
+// slowest single model's run.
 // Options: --sizes 100k,300k,1M,10M   --quick   --memory-limit 1GB   --sample-rate 0.1 (1: no sampled run)
 //          --threads 2   --no-evidently   --evidently-max-rows 3M   --evidently-venv DIR
+//          --no-fan-out   --fan-out-models 100   --fan-out-singles 5
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
@@ -24,6 +27,7 @@ import {
 import { benchContract, generateData } from './generate-data.js';
 import type { WindowResult } from './monitoring-window.js';
 import { measureScanFloor } from './scan-floor.js';
+import { fanOutLines, runFanOut, type FanOutOptions } from './fan-out-section.js';
 
 const defaultSizes = [100_000, 300_000, 1_000_000];
 const quickSizes = [25_000, 50_000, 100_000];
@@ -139,6 +143,7 @@ interface BenchOptions {
   memoryLimit: string;
   sampleRate: number;
   evidently: { enabled: boolean; maxRows: number; venv: string };
+  fanOut: FanOutOptions | undefined;
 }
 
 function parseOptions(): BenchOptions {
@@ -152,6 +157,9 @@ function parseOptions(): BenchOptions {
       'no-evidently': { type: 'boolean', default: false },
       'evidently-max-rows': { type: 'string', default: String(defaultEvidentlyMaxRows) },
       'evidently-venv': { type: 'string', default: defaultEvidentlyVenv() },
+      'no-fan-out': { type: 'boolean', default: false },
+      'fan-out-models': { type: 'string' },
+      'fan-out-singles': { type: 'string', default: '5' },
     },
   });
   const sizes = values.sizes !== undefined ? values.sizes.split(',').map(parseSize) : values.quick ? quickSizes : defaultSizes;
@@ -166,7 +174,20 @@ function parseOptions(): BenchOptions {
     memoryLimit: values['memory-limit'],
     sampleRate,
     evidently: { enabled: !values['no-evidently'], maxRows: parseSize(values['evidently-max-rows']), venv: values['evidently-venv'] },
+    fanOut: values['no-fan-out']
+      ? undefined
+      : {
+          models: wholeNumber('--fan-out-models', values['fan-out-models'] ?? (values.quick ? '20' : '100')),
+          singles: wholeNumber('--fan-out-singles', values['fan-out-singles']),
+          memoryLimit: values['memory-limit'],
+        },
   };
+}
+
+function wholeNumber(flag: string, text: string): number {
+  const value = Number(text);
+  if (!(Number.isInteger(value) && value > 0)) throw new Error(`${flag} ${text} is not a positive whole number`);
+  return value;
 }
 
 /** One window size measured three ways over the same files. */
@@ -374,6 +395,9 @@ async function main(): Promise<void> {
     // --sample-rate 1 leaves out the extra sampled run.
     if (options.sampleRate < 1) runs.push(await runVigil(dir, largest, options.sampleRate, options, data.malformed.get(largest)));
     const loadAfter = loadavg();
+    // After the windows, with their files deleted: the fan-out generates, and cleans up, its own.
+    cleanUp();
+    const fanOut = options.fanOut === undefined ? undefined : await runFanOut(options.fanOut, progress);
 
     const out = [
       ...header(options, runs, data.duckdbVersion, generateMs, { before: loadBefore, after: loadAfter }),
@@ -387,9 +411,11 @@ async function main(): Promise<void> {
       '',
       verdict(runs, options.memoryLimit),
       ...samplingLine(runs, largest),
+      ...(fanOut === undefined ? [] : ['', ...fanOutLines(fanOut, table)]),
       `total bench time: ${seconds(performance.now() - benchStarted)} s`,
     ];
     process.stdout.write(`${out.join('\n')}\n`);
+    if (fanOut !== undefined && !fanOut.ok) process.exitCode = 1;
   } finally {
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);

@@ -175,6 +175,12 @@ export const configSchema = z
     temporal: z
       .object({
         taskQueue: z.string().min(1).default('vigil'),
+        /**
+         * Activities one worker runs at once. Most of a monitoring activity's time is spent
+         * waiting on the warehouse, so this is several times the warehouse's connections: the
+         * daily runs of many models then fan out instead of queueing for a slot.
+         */
+        maxConcurrentActivities: z.number().int().min(1).max(1000).default(32),
         /** Base URL of the Temporal Web UI, for links in alerts. */
         uiUrl: z.url().default('http://localhost:8233'),
       })
@@ -188,6 +194,13 @@ export const configSchema = z
          * memory stays bounded whatever the window size (see `npm run bench`).
          */
         warehouseMemoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'must be a size such as 512MB or 2GB').default('512MB'),
+        /**
+         * DuckDB connections the worker's queries share (one database, one memory_limit): as many
+         * statements run at once, so one model's query does not wait for another's to end. Each
+         * running statement holds a thread of Node's libuv pool (UV_THREADPOOL_SIZE, 4 unless set),
+         * which Node's file operations also need: the default leaves one thread for them.
+         */
+        warehouseConnections: z.number().int().min(1).max(64).default(3),
       })
       .strict()
       .prefault({}),

@@ -31,6 +31,7 @@ export async function composeRuntime(loaded: LoadedConfig, options: RuntimeOptio
     path: join(dataDir, 'warehouse.duckdb'),
     // Readable by other processes while this one holds the database file: `vigil query`, dashboards.
     resultsExportDir: resultsSnapshotDir(dataDir),
+    connections: loaded.config.local.warehouseConnections,
     // Every monitoring query orders what it needs; without insertion order DuckDB streams and
     // spills instead of buffering, so memory stays flat as windows grow (see bench/README.md).
     settings: {

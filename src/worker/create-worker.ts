@@ -27,7 +27,8 @@ export async function createVigilWorker(options: CreateWorkerOptions): Promise<W
     taskQueue: options.taskQueue,
     ...(bundle === undefined ? { workflowsPath } : { workflowBundle: bundle }),
     activities: createActivities(options.deps),
-    // The warehouse runs the heavy statistics; a few concurrent activities per worker are enough.
-    maxConcurrentActivityTaskExecutions: 8,
+    // Sized from the config (temporal.maxConcurrentActivities): the daily runs of every model start
+    // together, and an activity mostly waits on the warehouse, whose connections bound the real work.
+    maxConcurrentActivityTaskExecutions: options.deps.loaded.config.temporal.maxConcurrentActivities,
   });
 }

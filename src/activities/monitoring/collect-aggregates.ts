@@ -65,6 +65,7 @@ export async function collectWindowAggregates(
     labelsAsOf: options.asOf,
     ...(kept === undefined ? {} : { takeWindowFrom: kept.key, keptWindowStale: kept.stale }),
     onStep: (step: string) => options.onProgress?.(step, 0, 0),
+    onProgress: (step: string) => options.onProgress?.(step, 0, 0),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   };
   return withStagedSources(warehouse, input, plan, (staged) => collectFromStaged(warehouse, staged, { ...options, facetWindow }));
@@ -80,7 +81,8 @@ async function collectFromStaged(
   let done = 0;
   const run = async (built: BuiltQuery): Promise<QueryResult> => {
     options.onProgress?.(built.label, done, total);
-    const result = await warehouse.query(built.sql, { label: built.label, ...(options.signal ? { signal: options.signal } : {}) });
+    const progress = (): void => options.onProgress?.(built.label, done, total);
+    const result = await warehouse.query(built.sql, { label: built.label, onProgress: progress, ...(options.signal ? { signal: options.signal } : {}) });
     queryIds.push(result.queryId);
     done += 1;
     return result;

@@ -15,18 +15,19 @@ export interface PreparedCounts {
 export async function prepareInWarehouse(
   warehouse: Warehouse,
   input: MonitoringQueryInput,
-  options: { quarantinedAt: string } & Pick<StagingPlan, 'onStep' | 'span' | 'keepWindowAs'>,
+  options: { quarantinedAt: string } & Pick<StagingPlan, 'onStep' | 'onProgress' | 'span' | 'keepWindowAs'>,
 ): Promise<PreparedCounts> {
   // `span` and `keepWindowAs`: stage the analysis's whole span and keep it for the analysis (see staged-sources.ts).
   const { quarantinedAt, ...plan } = options;
   return withStagedSources(warehouse, input, plan, async (staged) => {
     const statements = quarantineSql(staged, { quarantinedAt });
-    options.onStep?.('quarantine');
-    await warehouse.replaceFromQuery('quarantine', statements.key, statements.select.sql, { label: statements.select.label });
-    options.onStep?.('summary');
-    const summary = decodeWindowSummary((await warehouse.query(windowSummarySql(staged).sql, { label: 'summary' })).rows);
-    options.onStep?.('model-versions');
-    const modelVersions = decodeModelVersions((await warehouse.query(modelVersionsSql(staged).sql, { label: 'model-versions' })).rows);
+    const step = (name: string): { label: string; onProgress: () => void } => {
+      options.onStep?.(name);
+      return { label: name, onProgress: () => options.onProgress?.(name) };
+    };
+    await warehouse.replaceFromQuery('quarantine', statements.key, statements.select.sql, { ...step('quarantine'), label: statements.select.label });
+    const summary = decodeWindowSummary((await warehouse.query(windowSummarySql(staged).sql, step('summary'))).rows);
+    const modelVersions = decodeModelVersions((await warehouse.query(modelVersionsSql(staged).sql, step('model-versions'))).rows);
     return { summary, modelVersions };
   });
 }

@@ -20,6 +20,7 @@ export function createPrepareWindowActivities(deps: ActivityDeps) {
         const { summary, modelVersions: versions } = await prepareInWarehouse(deps.warehouse, input, {
           quarantinedAt: now().toISOString(),
           onStep: (step) => heartbeat({ step }),
+          onProgress: (step) => heartbeat({ step }),
           // Staged over the analysis's span and kept, so the analysis need not convert the rows again.
           span: analysisWindows(config.monitoring, window).span,
           keepWindowAs: keptWindowKey(ref),

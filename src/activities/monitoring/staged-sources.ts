@@ -21,7 +21,10 @@ export interface StagingPlan {
   /** The sources changed since the window was kept (predictions were scored): drop it, stage anew. */
   keptWindowStale?: boolean;
   signal?: AbortSignal;
+  /** Called as each staging statement starts. */
   onStep?: (step: string) => void;
+  /** Called again while a statement runs or waits for a connection (where an activity heartbeats). */
+  onProgress?: (step: string) => void;
 }
 
 type StagingWarehouse = Warehouse & Required<Pick<Warehouse, 'stage' | 'unstage'>>;
@@ -74,7 +77,7 @@ export async function withStagedSources<T, I extends MonitoringQueryInput>(
   const toDrop: string[] = [];
   const run = async (built: { sql: string; label: string }): Promise<string> => {
     plan.onStep?.(built.label);
-    const table = await warehouse.stage(built.sql, { ...options, label: built.label });
+    const table = await warehouse.stage(built.sql, { ...options, label: built.label, onProgress: () => plan.onProgress?.(built.label) });
     toDrop.push(table);
     return table;
   };

@@ -11,9 +11,8 @@ const contract = contractOf({ model: 'kept', features: [{ name: 'x', type: 'floa
 const input = inputOf(contract, { window: testWindow });
 const nothing = (): Promise<void> => Promise.resolve();
 
-async function stagedTables(warehouse: DuckDbWarehouse): Promise<string[]> {
-  const { rows } = await warehouse.query(`SELECT table_name FROM duckdb_tables() WHERE temporary ORDER BY table_name`);
-  return rows.map((row) => String(row['table_name']));
+function stagedTables(warehouse: DuckDbWarehouse): Promise<string[]> {
+  return warehouse.stagedTables();
 }
 
 describe('staged window kept between activities', () => {

@@ -1,6 +1,9 @@
 // The Warehouse port on an embedded DuckDB database (local mode): the same monitoring SQL as Athena,
-// run in-process over a database file and local Parquet/CSV files. One connection serves every call
-// in turn, so a replace's transaction never interleaves with another statement.
+// run in-process over a database file and local Parquet/CSV files. A few connections share the one
+// database (and its memory_limit), so one model's query need not wait for another's to end; writes
+// to the result tables take turns, so two replaces never conflict and snapshots are written in order.
+// Staged rows live in an in-memory database attached once, which every connection sees (a TEMP
+// table would be visible to its own connection only) and which never reaches the database file.
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBPreparedStatement, type DuckDBResultReader } from '@duckdb/node-api';
@@ -18,18 +21,26 @@ import { createResultTablesSql } from '../../../domain/sql/tables.js';
 import { type Cell, type Row } from '../../../domain/sql/row.js';
 import { type QueryOptions, type QueryResult, type Warehouse } from '../../../ports/warehouse.js';
 import { type ColumnType, bindRow, checkKey, rowValues } from './warehouse-bind.js';
-import { exportSnapshot, isSnapshotTable, snapshotTables } from './results-export.js';
+import { exportSnapshot, isSnapshotTable, type SnapshotTable, snapshotTables } from './results-export.js';
 import { readerRows } from './warehouse-cells.js';
+import { ConnectionPool, SerialQueue } from './connection-pool.js';
 import { type FileSource, type FileSources, sourceViewSql } from './warehouse-sources.js';
 
 /** Bound parameters per INSERT statement: rows are batched up to this many values. */
 const maxParameters = 2000;
+/** The attached in-memory database holding staged rows; on every connection's search path. */
+const stagedDatabase = 'vigil_staged';
 
 export interface DuckDbWarehouseOptions {
   /** Database file; ':memory:' (the default) keeps everything in memory. */
   path?: string;
   /** DuckDB settings applied at open ("threads", "memory_limit", ...). */
   settings?: Record<string, string>;
+  /**
+   * Connections sharing the database (default 1): up to this many statements run at once. DuckDB's
+   * threads and memory_limit belong to the database, so they are shared, not multiplied.
+   */
+  connections?: number;
   /** How often a running query reports progress to onProgress (default 1 s). */
   progressIntervalMs?: number;
   /**
@@ -51,14 +62,17 @@ export class DuckDbWarehouse implements Warehouse {
   readonly dialect = 'duckdb' as const;
   readonly sql: SqlDialect = duckdbDialect;
   private queryCount = 0;
-  private queue: Promise<void> = Promise.resolve();
+  private readonly writes = new SerialQueue();
+  private readonly pendingExports = new Map<SnapshotTable, Promise<void>>();
+  /** Writes under way, from their column lookup to their snapshot: close waits for them. */
+  private readonly writing = new Set<Promise<unknown>>();
   private closed = false;
   // Query ids must not repeat across restarts of a persistent database: prefix the opening time.
   private readonly idPrefix = `duckdb-${Date.now().toString(36)}`;
 
   private constructor(
     private readonly instance: DuckDBInstance,
-    private readonly connection: DuckDBConnection,
+    private readonly pool: ConnectionPool,
     private readonly progressIntervalMs: number,
     private readonly resultsExportDir: string | undefined,
   ) {}
@@ -67,65 +81,86 @@ export class DuckDbWarehouse implements Warehouse {
     const path = options.path ?? ':memory:';
     // A fresh data folder is created on first use rather than failing with "Cannot open file".
     if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
+    const count = options.connections ?? 1;
+    if (!(Number.isInteger(count) && count >= 1)) throw new NonRetryableError(`DuckDB connections must be a whole number >= 1, not ${count}`, 'INVALID_INPUT');
     const instance = await DuckDBInstance.create(path, options.settings);
+    const connections: DuckDBConnection[] = [];
     try {
-      const connection = await instance.connect();
-      // Zone-less timestamps are read as UTC, whatever the machine's zone (see the dialect).
-      await connection.run(`SET TimeZone = 'UTC'`);
-      return new DuckDbWarehouse(instance, connection, options.progressIntervalMs ?? 1000, options.resultsExportDir);
+      for (let i = 0; i < count; i += 1) {
+        const connection = await instance.connect();
+        connections.push(connection);
+        if (i === 0) await connection.run(`ATTACH ':memory:' AS ${duckdbDialect.ident(stagedDatabase)}`);
+        // Session settings, so on every connection. Zone-less timestamps are read as UTC, whatever
+        // the machine's zone (see the dialect); staged tables are found by their bare names.
+        await connection.run(`SET TimeZone = 'UTC'`);
+        await connection.run(`SET search_path = 'main,${stagedDatabase}.main'`);
+      }
+      return new DuckDbWarehouse(instance, new ConnectionPool(connections), options.progressIntervalMs ?? 1000, options.resultsExportDir);
     } catch (error) {
+      for (const connection of connections) connection.closeSync();
       instance.closeSync();
       throw error;
     }
   }
 
+  /** How many statements can run at once. */
+  get connections(): number {
+    return this.pool.connections.length;
+  }
+
   async query(sql: string, options: QueryOptions = {}): Promise<QueryResult> {
-    return this.exclusive(async () => {
+    return this.withConnection(async (connection) => {
       const queryId = this.nextQueryId();
-      const reader = await this.interruptible(queryId, options, () => this.connection.runAndReadAll(sql));
+      const reader = await this.interruptible(connection, queryId, options, () => connection.runAndReadAll(sql));
       return { rows: readerRows(reader), queryId };
-    });
+    }, options);
   }
 
   async execute(sql: string, options: QueryOptions = {}): Promise<QueryResult> {
     return this.query(sql, options);
   }
 
-  async replaceRows(table: string, key: Row, rows: Row[]): Promise<void> {
-    const columns = await this.requireColumns(table);
-    const values = rowValues(table, columns, key, rows);
-    await this.exclusive(async () => {
-      await this.transaction(async () => {
-        await this.deleteKey(table, columns, key);
-        await this.insertRows(table, columns, values);
+  replaceRows(table: string, key: Row, rows: Row[]): Promise<void> {
+    return this.whole(async () => {
+      const columns = await this.requireColumns(table);
+      const values = rowValues(table, columns, key, rows);
+      await this.write(async (connection) => {
+        await this.transaction(connection, async () => {
+          await this.deleteKey(connection, table, columns, key);
+          await this.insertRows(connection, table, columns, values);
+        });
       });
-      await this.exportResults(table);
+      await this.exportAfterWrite(table);
     });
   }
 
-  async appendRows(table: string, rows: Row[]): Promise<void> {
-    const columns = await this.requireColumns(table);
-    const values = rowValues(table, columns, {}, rows);
-    await this.exclusive(async () => {
-      await this.transaction(() => this.insertRows(table, columns, values));
-      await this.exportResults(table);
+  appendRows(table: string, rows: Row[]): Promise<void> {
+    return this.whole(async () => {
+      const columns = await this.requireColumns(table);
+      const values = rowValues(table, columns, {}, rows);
+      await this.write((connection) => this.transaction(connection, () => this.insertRows(connection, table, columns, values)));
+      await this.exportAfterWrite(table);
     });
   }
 
-  async replaceFromQuery(table: string, key: Row, selectSql: string, options: QueryOptions = {}): Promise<QueryResult> {
+  replaceFromQuery(table: string, key: Row, selectSql: string, options: QueryOptions = {}): Promise<QueryResult> {
+    return this.whole(() => this.replaceFromQueryNow(table, key, selectSql, options));
+  }
+
+  private async replaceFromQueryNow(table: string, key: Row, selectSql: string, options: QueryOptions): Promise<QueryResult> {
     const columns = await this.requireColumns(table);
     checkKey(table, columns, key);
-    return this.exclusive(async () => {
-      const replaced = await this.transaction(async () => {
+    const replaced = await this.write((connection) =>
+      this.transaction(connection, async () => {
         const queryId = this.nextQueryId();
-        await this.deleteKey(table, columns, key);
+        await this.deleteKey(connection, table, columns, key);
         const names = columns.map((c) => this.sql.ident(c.name)).join(', ');
         const insert = `INSERT INTO ${this.sql.table(table)} (${names})\nSELECT ${names} FROM (\n${selectSql}\n) AS replacement`;
-        const result = await this.interruptible(queryId, options, () => this.connection.run(insert));
+        const result = await this.interruptible(connection, queryId, options, () => connection.run(insert));
         const inserted = result.rowsChanged;
         // Rows outside the key would survive the next replace: refuse them.
         const filter = this.keyFilter(columns, key);
-        const counted = await this.runBound(`SELECT count(*) AS n FROM ${this.sql.table(table)} WHERE ${filter.where}`, filter, `${table} key`);
+        const counted = await this.runBound(connection, `SELECT count(*) AS n FROM ${this.sql.table(table)} WHERE ${filter.where}`, filter, `${table} key`);
         const matching = Number(readerRows(counted)[0]?.['n'] ?? 0);
         if (matching !== inserted) {
           throw new NonRetryableError(
@@ -134,24 +169,38 @@ export class DuckDbWarehouse implements Warehouse {
           );
         }
         return { rows: [{ inserted_rows: inserted }], queryId };
-      });
-      await this.exportResults(table);
-      return replaced;
-    });
+      }),
+      options,
+    );
+    await this.exportAfterWrite(table);
+    return replaced;
   }
 
   async stage(selectSql: string, options: QueryOptions = {}): Promise<string> {
-    return this.exclusive(async () => {
+    return this.withConnection(async (connection) => {
       const queryId = this.nextQueryId();
-      // Named after the query id, which no other staged table of this connection shares.
+      // Named after the query id, which no other staged table of this warehouse shares.
       const table = `staged_${queryId.replace(/[^a-z0-9]/gi, '_')}`;
-      await this.interruptible(queryId, options, () => this.connection.run(`CREATE TEMP TABLE ${this.sql.ident(table)} AS\n${selectSql}`));
+      await this.interruptible(connection, queryId, options, () => connection.run(`CREATE TABLE ${this.stagedTable(table)} AS\n${selectSql}`));
       return table;
-    });
+    }, options);
   }
 
   async unstage(table: string): Promise<void> {
-    await this.execute(`DROP TABLE IF EXISTS temp.${this.sql.ident(table)}`, { label: `unstage:${table}` });
+    await this.execute(`DROP TABLE IF EXISTS ${this.stagedTable(table)}`, { label: `unstage:${table}` });
+  }
+
+  /** The staged tables now held, by the names stage() returned. */
+  async stagedTables(): Promise<string[]> {
+    const { rows } = await this.query(
+      `SELECT table_name FROM duckdb_tables() WHERE database_name = ${this.sql.string(stagedDatabase)} ORDER BY table_name`,
+      { label: 'staged tables' },
+    );
+    return rows.map((row) => String(row['table_name']));
+  }
+
+  private stagedTable(table: string): string {
+    return `${this.sql.ident(stagedDatabase)}.main.${this.sql.ident(table)}`;
   }
 
   async describe(table: string): Promise<string[] | undefined> {
@@ -161,8 +210,10 @@ export class DuckDbWarehouse implements Warehouse {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.queue;
-    this.connection.closeSync();
+    // Writes already asked for are made, snapshots included; then whatever still runs or waits.
+    while (this.writing.size > 0) await Promise.allSettled([...this.writing]);
+    await this.pool.settled();
+    for (const connection of this.pool.connections) connection.closeSync();
     this.instance.closeSync();
   }
 
@@ -171,8 +222,10 @@ export class DuckDbWarehouse implements Warehouse {
     for (const ddl of createResultTablesSql(this.sql)) await this.execute(ddl, { label: 'ddl' });
     // Snapshots missing (results written before they existed) or left by an older database file
     // are right from the start, not from the next write.
-    await this.exclusive(async () => {
-      for (const table of snapshotTables) await this.exportResults(table);
+    const dir = this.resultsExportDir;
+    if (dir === undefined) return;
+    await this.write(async (connection) => {
+      for (const table of snapshotTables) await exportSnapshot(connection, dir, table);
     });
   }
 
@@ -204,9 +257,23 @@ export class DuckDbWarehouse implements Warehouse {
     }
   }
 
-  /** Rewrites the table's snapshot after a committed write; call inside exclusive. */
-  private async exportResults(table: string): Promise<void> {
-    if (this.resultsExportDir !== undefined && isSnapshotTable(table)) await exportSnapshot(this.connection, this.resultsExportDir, table);
+  /**
+   * Rewrites the table's snapshot after a committed write, in the writes' turn. Writes that commit
+   * while an export of their table still waits for its turn share that export, which reads the
+   * table after all of them: many models recording at once rewrite a snapshot once, not each time.
+   */
+  private exportAfterWrite(table: string): Promise<void> {
+    const dir = this.resultsExportDir;
+    if (dir === undefined || !isSnapshotTable(table)) return Promise.resolve();
+    const waiting = this.pendingExports.get(table);
+    if (waiting !== undefined) return waiting;
+    const exported = this.writes.run(() => {
+      // From here on the table is read: a write committed later needs an export of its own.
+      this.pendingExports.delete(table);
+      return this.pool.use((connection) => exportSnapshot(connection, dir, table));
+    });
+    this.pendingExports.set(table, exported);
+    return exported;
   }
 
   private async requireColumns(table: string): Promise<ColumnType[]> {
@@ -242,8 +309,8 @@ export class DuckDbWarehouse implements Warehouse {
     return { where: conditions.length === 0 ? 'TRUE' : conditions.join(' AND '), bound, values };
   }
 
-  private async runBound(sql: string, filter: KeyFilter, where: string): Promise<DuckDBResultReader> {
-    const statement = await this.connection.prepare(sql);
+  private async runBound(connection: DuckDBConnection, sql: string, filter: KeyFilter, where: string): Promise<DuckDBResultReader> {
+    const statement = await connection.prepare(sql);
     try {
       bindRow(statement, filter.bound, filter.values, where);
       return await statement.runAndReadAll();
@@ -252,13 +319,13 @@ export class DuckDbWarehouse implements Warehouse {
     }
   }
 
-  private async deleteKey(table: string, columns: readonly ColumnType[], key: Row): Promise<void> {
+  private async deleteKey(connection: DuckDBConnection, table: string, columns: readonly ColumnType[], key: Row): Promise<void> {
     const filter = this.keyFilter(columns, key);
-    await this.runBound(`DELETE FROM ${this.sql.table(table)} WHERE ${filter.where}`, filter, `${table} key`);
+    await this.runBound(connection, `DELETE FROM ${this.sql.table(table)} WHERE ${filter.where}`, filter, `${table} key`);
   }
 
   /** Multi-row INSERTs with bound parameters, a batch per statement. */
-  private async insertRows(table: string, columns: readonly ColumnType[], values: readonly Cell[][]): Promise<void> {
+  private async insertRows(connection: DuckDBConnection, table: string, columns: readonly ColumnType[], values: readonly Cell[][]): Promise<void> {
     const names = columns.map((c) => this.sql.ident(c.name)).join(', ');
     const batch = Math.max(1, Math.floor(maxParameters / Math.max(1, columns.length)));
     const statements = new Map<number, DuckDBPreparedStatement>();
@@ -268,7 +335,7 @@ export class DuckDbWarehouse implements Warehouse {
         let insert = statements.get(rows.length);
         if (insert === undefined) {
           const tuples = rows.map((_, r) => `(${columns.map((_c, i) => `$${r * columns.length + i + 1}`).join(', ')})`);
-          insert = await this.connection.prepare(`INSERT INTO ${this.sql.table(table)} (${names}) VALUES ${tuples.join(', ')}`);
+          insert = await connection.prepare(`INSERT INTO ${this.sql.table(table)} (${names}) VALUES ${tuples.join(', ')}`);
           statements.set(rows.length, insert);
         }
         for (const [r, row] of rows.entries()) bindRow(insert, columns, row, `${table} row ${start + r}`, r * columns.length);
@@ -279,15 +346,15 @@ export class DuckDbWarehouse implements Warehouse {
     }
   }
 
-  private async transaction<T>(work: () => Promise<T>): Promise<T> {
-    await this.connection.run('BEGIN TRANSACTION');
+  private async transaction<T>(connection: DuckDBConnection, work: () => Promise<T>): Promise<T> {
+    await connection.run('BEGIN TRANSACTION');
     try {
       const result = await work();
-      await this.connection.run('COMMIT');
+      await connection.run('COMMIT');
       return result;
     } catch (error) {
       try {
-        await this.connection.run('ROLLBACK');
+        await connection.run('ROLLBACK');
       } catch {
         // The failure that got us here is the one worth reporting.
       }
@@ -295,19 +362,51 @@ export class DuckDbWarehouse implements Warehouse {
     }
   }
 
-  /** Runs `task` after every earlier call has finished: one statement at a time on the connection. */
-  private async exclusive<T>(task: () => Promise<T>): Promise<T> {
+  /** Runs a whole write (its lookups, the write, its snapshot) as one unit close waits for. */
+  private whole<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new NonRetryableError('the DuckDB warehouse is closed', 'CLOSED'));
+    const running = operation();
+    this.writing.add(running);
+    const forget = (): void => {
+      this.writing.delete(running);
+    };
+    running.then(forget, forget);
+    return running;
+  }
+
+  /** Runs `task` on a connection of its own: one statement (or transaction) at a time on each. */
+  private async withConnection<T>(task: (connection: DuckDBConnection) => Promise<T>, options: QueryOptions = {}): Promise<T> {
     if (this.closed) throw new NonRetryableError('the DuckDB warehouse is closed', 'CLOSED');
-    const previous = this.queue;
-    let release = (): void => undefined;
-    this.queue = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    return this.whileWaiting(options, (started) => this.pool.use((connection) => started(task, connection)));
+  }
+
+  /**
+   * A write to the result tables, after every earlier write has finished: concurrent transactions
+   * deleting rows of one table could conflict, and a snapshot must not be rewritten by two at once.
+   */
+  private async write<T>(task: (connection: DuckDBConnection) => Promise<T>, options: QueryOptions = {}): Promise<T> {
+    if (this.closed) throw new NonRetryableError('the DuckDB warehouse is closed', 'CLOSED');
+    return this.whileWaiting(options, (started) => this.writes.run(() => this.pool.use((connection) => started(task, connection))));
+  }
+
+  /**
+   * Reports "waiting" to onProgress until the task has its connection: behind many other models'
+   * queries the wait can be long, and a caller that heartbeats from onProgress must go on doing so.
+   */
+  private async whileWaiting<T>(
+    options: QueryOptions,
+    queue: (started: (task: (connection: DuckDBConnection) => Promise<T>, connection: DuckDBConnection) => Promise<T>) => Promise<T>,
+  ): Promise<T> {
+    const { onProgress, label } = options;
+    const timer = onProgress === undefined ? undefined : setInterval(() => onProgress({ label, state: 'waiting for a connection' }), this.progressIntervalMs);
+    timer?.unref();
     try {
-      await previous;
-      return await task();
+      return await queue((task, connection) => {
+        clearInterval(timer);
+        return task(connection);
+      });
     } finally {
-      release();
+      clearInterval(timer);
     }
   }
 
@@ -318,6 +417,7 @@ export class DuckDbWarehouse implements Warehouse {
 
   /** Runs one statement with cancellation (interrupt) and progress reports; classifies failures. */
   private async interruptible<T>(
+    connection: DuckDBConnection,
     queryId: string,
     options: QueryOptions,
     run: () => Promise<T>,
@@ -325,12 +425,12 @@ export class DuckDbWarehouse implements Warehouse {
     const { signal, onProgress, label } = options;
     const name = `${label ?? 'query'} (${queryId})`;
     if (isAborted(signal)) throw new QueryCancelledError(`${name} was cancelled before it started`, { cause: signal?.reason });
-    const interrupt = (): void => this.connection.interrupt();
+    const interrupt = (): void => connection.interrupt();
     signal?.addEventListener('abort', interrupt, { once: true });
     const timer =
       onProgress === undefined
         ? undefined
-        : setInterval(() => onProgress({ label, state: `running ${Math.max(0, this.connection.progress.percentage)}%` }), this.progressIntervalMs);
+        : setInterval(() => onProgress({ label, state: `running ${Math.max(0, connection.progress.percentage)}%` }), this.progressIntervalMs);
     timer?.unref();
     onProgress?.({ label, state: 'running' });
     try {
