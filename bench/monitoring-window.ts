@@ -43,8 +43,11 @@ const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 1
 /** resourceUsage().maxRSS is in kilobytes. */
 const maxRssMb = (): number => Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
 
-/** The monitoring policy with every default, as a deployment config without overrides yields it. */
-function defaultPolicy(sampleRate: number): MonitoringConfig {
+/**
+ * The monitoring policy with every default, as a deployment config without overrides yields it,
+ * and the warehouse connections a worker opens by default.
+ */
+function defaults(sampleRate: number): { policy: MonitoringConfig; connections: number } {
   const config = configSchema.parse({
     models: [
       {
@@ -58,7 +61,7 @@ function defaultPolicy(sampleRate: number): MonitoringConfig {
   });
   const model = config.models[0];
   if (model === undefined) throw new Error('the bench config has no model');
-  return model.monitoring;
+  return { policy: model.monitoring, connections: config.local.warehouseConnections };
 }
 
 /** Bytes in DuckDB's spill folder now (absent until DuckDB first spills). */
@@ -116,6 +119,26 @@ class StepClock {
   }
 }
 
+/** The warehouse with each query's wall time reported to `record` (the same object to its callers otherwise). */
+function timedQueries(warehouse: DuckDbWarehouse, record: (label: string, ms: number) => void): DuckDbWarehouse {
+  return new Proxy(warehouse, {
+    get(target, property) {
+      if (property === 'query') {
+        return async (...args: Parameters<DuckDbWarehouse['query']>) => {
+          const started = performance.now();
+          try {
+            return await target.query(...args);
+          } finally {
+            record(args[1]?.label ?? 'query', performance.now() - started);
+          }
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -131,7 +154,7 @@ async function main(): Promise<void> {
   const sampleRate = Number(values['sample-rate']);
   const files = dataFiles(values.dir, rows);
   const contract = parseContract(benchContract(), 'bench contract');
-  const policy = defaultPolicy(sampleRate);
+  const { policy, connections } = defaults(sampleRate);
   const run = `${rows}-${sampleRate}`;
   const spillDir = join(values.dir, `spill-${run}`);
 
@@ -141,6 +164,7 @@ async function main(): Promise<void> {
     // The worker's own settings (src/worker/compose-runtime.ts): without insertion order DuckDB need not
     // buffer results to keep it, which is what keeps memory flat as the window grows.
     settings: { memory_limit: values['memory-limit'], threads: values.threads, temp_directory: spillDir, preserve_insertion_order: 'false' },
+    connections,
   });
   try {
     const tables = await warehouse.registerFileSources({
@@ -154,10 +178,15 @@ async function main(): Promise<void> {
     const duckdb = { memoryLimit: String(settings?.['m']), threads: String(settings?.['t']) };
     const setupRssMb = maxRssMb();
     const input: MonitoringQueryInput = { contract, tables, window: { ...benchWindow }, sampleRate, dialect: dialectFor(warehouse.dialect) };
+    const queryMs: Record<string, number> = {};
+    const timedWarehouse = timedQueries(warehouse, (label, ms) => {
+      const name = `query:${label.split(':')[0] ?? label}`;
+      queryMs[name] = Math.round((queryMs[name] ?? 0) + ms);
+    });
 
     // prepareWindow, keeping its staged rows for the analysis as the activity does.
     const { facets, facetWindow, span } = analysisWindows(policy, benchWindow);
-    const { summary } = await prepareInWarehouse(warehouse, input, {
+    const { summary } = await prepareInWarehouse(timedWarehouse, input, {
       quarantinedAt: new Date().toISOString(),
       onStep: (step) => clock.next(`prepare:${step.split(':')[0] ?? step}`),
       span,
@@ -165,8 +194,9 @@ async function main(): Promise<void> {
     });
     if (summary.totalRows !== rows) throw new Error(`the window has ${summary.totalRows} rows, expected ${rows}`);
 
-    // analyzeWindow: each progress report starts the next query, so the gaps time them one by one.
-    const aggregates = await collectWindowAggregates(warehouse, input, {
+    // analyzeWindow: the stagings one after the other, then the queries side by side (each one's own
+    // time is in query:*, so those overlap).
+    const aggregates = await collectWindowAggregates(timedWarehouse, input, {
       asOf: benchAsOf,
       bins: policy.bins,
       facets,
@@ -174,7 +204,7 @@ async function main(): Promise<void> {
       keptWindow: { key: run, stale: summary.missingPredictionRows > 0 },
       onProgress: (step) => {
         const name = step.split(':')[0] ?? step;
-        clock.next(name === 'done' ? 'evaluate' : `analyse:${name}`);
+        clock.next(name === 'done' ? 'evaluate' : name.startsWith('stage-') ? `analyse:${name}` : 'analyse:queries');
       },
     });
     const analysis = evaluateWindow(contract, policy, aggregates);
@@ -187,7 +217,7 @@ async function main(): Promise<void> {
       rows,
       sampleRate,
       wallMs: Math.round(performance.now() - started),
-      steps: clock.steps,
+      steps: { ...clock.steps, ...queryMs },
       stepPeakRssMb: clock.peakRssMb,
       spillMb: mb(clock.spillBytes),
       maxRssMb: maxRssMb(),

@@ -10,6 +10,7 @@ import {
   decodeCategoryCounts,
   decodeFacets,
   decodeNumericDistance,
+  type NumericDistance,
   decodePerformance,
   decodeQuality,
   decodeWindowSummary,
@@ -76,31 +77,60 @@ async function collectFromStaged(
   input: MonitoringQueryInput & { contract: FeatureContract },
   options: CollectOptions,
 ): Promise<WindowAggregates> {
+  // In the order the queries were issued, whatever order they end in.
   const queryIds: string[] = [];
-  const total = options.facets.length > 0 ? 7 : 6;
+  const hasCategorical = countedFeatures(input.contract).length > 0;
+  const subjects = numericSubjects(input.contract).map((subject) => subject.subject);
+  // Over staged rows a distance query reads no source, so splitting it costs nothing and lets its
+  // parts run side by side; over the sources each part would scan the window again.
+  const distanceParts = input.staged?.windowSource === undefined ? [subjects] : roundRobin(subjects, stagedDistanceParts);
+  const total = 5 + distanceParts.length + (hasCategorical ? 1 : 0) + (options.facets.length > 0 ? 1 : 0);
   let done = 0;
   const run = async (built: BuiltQuery): Promise<QueryResult> => {
+    const slot = queryIds.push('') - 1;
     options.onProgress?.(built.label, done, total);
     const progress = (): void => options.onProgress?.(built.label, done, total);
     const result = await warehouse.query(built.sql, { label: built.label, onProgress: progress, ...(options.signal ? { signal: options.signal } : {}) });
-    queryIds.push(result.queryId);
+    queryIds[slot] = result.queryId;
     done += 1;
     return result;
   };
 
-  const summary = decodeWindowSummary((await run(windowSummarySql(input))).rows);
+  // The queries do not depend on one another, except the bin counts on the distance's edges: they
+  // run side by side, as many at once as the warehouse takes, the longest first.
+  const distancesAndBins = (async () => {
+    const parts = await Promise.all(distanceParts.map((part) => run(numericDistanceSql(input, options.bins, { subjects: part }))));
+    const decoded = parts.flatMap((result) => decodeNumericDistance(result.rows, options.bins));
+    const distances = subjects.map((subject) => decoded.find((distance) => distance.subject === subject)).filter((d): d is NumericDistance => d !== undefined);
+    const edges = edgesFromQuantiles(baselineQuantilesOf(distances));
+    const bins = decodeBinCounts((await run(binCountsSql(input, edges))).rows, edges);
+    return { distances, bins };
+  })();
   // The distance query gives the numeric features' quantiles and the bin edges' raw values.
-  const sorted = new Set(numericSubjects(input.contract).map((subject) => subject.subject));
-  const counted = decodeQuality((await run(qualitySql(input, { quantilesElsewhere: sorted }))).rows);
-  const distances = decodeNumericDistance((await run(numericDistanceSql(input, options.bins))).rows, options.bins);
-  const quality = withWindowQuantiles(counted, distances);
-  const edges = edgesFromQuantiles(baselineQuantilesOf(distances));
-  const bins = decodeBinCounts((await run(binCountsSql(input, edges))).rows, edges);
-  const hasCategorical = countedFeatures(input.contract).length > 0;
-  const categories = hasCategorical ? decodeCategoryCounts((await run(categoryCountsSql(input))).rows, input.contract) : new Map<string, AlignedCategoryCounts>();
-  if (!hasCategorical) done += 1;
-  const performance = decodePerformance((await run(performanceSql(input, { asOf: options.asOf }))).rows);
-  const facets = options.facets.length > 0 ? decodeFacets((await run(facetSql({ ...input, window: options.facetWindow ?? input.window }, { asOf: options.asOf, facets: options.facets }))).rows) : [];
+  const counted = run(qualitySql(input, { quantilesElsewhere: new Set(subjects) })).then((result) => decodeQuality(result.rows));
+  const categories = hasCategorical
+    ? run(categoryCountsSql(input)).then((result) => decodeCategoryCounts(result.rows, input.contract))
+    : Promise.resolve(new Map<string, AlignedCategoryCounts>());
+  const performance = run(performanceSql(input, { asOf: options.asOf })).then((result) => decodePerformance(result.rows));
+  const facets =
+    options.facets.length > 0
+      ? run(facetSql({ ...input, window: options.facetWindow ?? input.window }, { asOf: options.asOf, facets: options.facets })).then((result) => decodeFacets(result.rows))
+      : Promise.resolve([]);
+  const summary = run(windowSummarySql(input)).then((result) => decodeWindowSummary(result.rows));
+  const settled = await Promise.allSettled([distancesAndBins, counted, categories, performance, facets, summary]);
+  const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  const { distances, bins } = await distancesAndBins;
   options.onProgress?.('done', total, total);
-  return { summary, quality, distances, bins, categories, performance, facets, queryIds };
+  return { summary: await summary, quality: withWindowQuantiles(await counted, distances), distances, bins, categories: await categories, performance: await performance, facets: await facets, queryIds };
+}
+
+/** The distance queries an analysis over staged rows is split into. */
+const stagedDistanceParts = 2;
+
+/** `items` dealt into `parts` lists in turn (subjects differ in cost; neighbours often alike). */
+function roundRobin<T>(items: readonly T[], parts: number): T[][] {
+  const dealt: T[][] = Array.from({ length: Math.min(parts, items.length) }, () => []);
+  items.forEach((item, index) => dealt[index % dealt.length]?.push(item));
+  return dealt.length === 0 ? [[]] : dealt;
 }

@@ -48,6 +48,8 @@ export interface DistanceOptions {
    * 64 and 65,536. Only the speed depends on it: every count gives the same answers.
    */
   buckets?: number;
+  /** Only these subjects (features by name, and "prediction"), in the contract's order; all by default. */
+  subjects?: readonly string[];
 }
 
 const currentQuantileColumn = (index: number): string => `cq_${index + 1}`;
@@ -70,9 +72,10 @@ export function numericDistanceSql(input: MonitoringQueryInput, bins = defaultBi
   const d = checked.dialect;
   const id = d.ident;
   const quantiles = quantileSpecs(bins);
-  const subjects = numericSubjects(checked.contract).map((subject, index) =>
-    subjectDistanceCtes(d, subject, index, quantiles, options.buckets),
-  );
+  const wanted = options.subjects === undefined ? undefined : new Set(options.subjects);
+  const subjects = numericSubjects(checked.contract)
+    .filter((subject) => wanted === undefined || wanted.has(subject.subject))
+    .map((subject, index) => subjectDistanceCtes(d, subject, index, quantiles, options.buckets));
   const ctes = [windowRowsCte(checked), baselineRowsCte(checked), ...subjects.flatMap((s) => s.ctes)];
   const columns = [
     ...['subject', 'n', 'm', 'ks_statistic', 'wasserstein', 'baseline_mean', 'baseline_std', 'current_mean', 'current_std'],
