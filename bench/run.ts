@@ -28,6 +28,7 @@ import { benchContract, generateData } from './generate-data.js';
 import type { WindowResult } from './monitoring-window.js';
 import { measureScanFloor } from './scan-floor.js';
 import { fanOutLines, runFanOut, type FanOutOptions } from './fan-out-section.js';
+import { measureRecordValidator } from './record-validator.js';
 
 const defaultSizes = [100_000, 300_000, 1_000_000];
 const quickSizes = [25_000, 50_000, 100_000];
@@ -398,6 +399,8 @@ async function main(): Promise<void> {
     // After the windows, with their files deleted: the fan-out generates, and cleans up, its own.
     cleanUp();
     const fanOut = options.fanOut === undefined ? undefined : await runFanOut(options.fanOut, progress);
+    progress('record validator');
+    const validator = measureRecordValidator();
 
     const out = [
       ...header(options, runs, data.duckdbVersion, generateMs, { before: loadBefore, after: loadAfter }),
@@ -412,6 +415,10 @@ async function main(): Promise<void> {
       verdict(runs, options.memoryLimit),
       ...samplingLine(runs, largest),
       ...(fanOut === undefined ? [] : ['', ...fanOutLines(fanOut, table)]),
+      '',
+      `record validator (the stream path's check, one core): ${validator.recordsPerSecond.toLocaleString('en')} records/s over ` +
+        `${validator.records.toLocaleString('en')} records, ${validator.quarantined.toLocaleString('en')} quarantined ` +
+        `(goal >= 100,000/s: ${validator.recordsPerSecond >= 100_000 ? 'met' : 'NOT met'})`,
       `total bench time: ${seconds(performance.now() - benchStarted)} s`,
     ];
     process.stdout.write(`${out.join('\n')}\n`);
