@@ -211,6 +211,17 @@ program
     await (await import('./client/commands/query.js')).queryCommand(sql, options);
   });
 
+const stream = program.command('stream').description('features arriving one record at a time');
+stream
+  .command('validate')
+  .description('check records (one JSON object a line, on stdin) against a contract, as the stream path does')
+  .requiredOption('--contract <file>', 'the feature contract (JSON)')
+  .option('--out <dir>', 'write valid.ndjson (contract order, version and hash stamped) and quarantine.ndjson (reason, line as received) there')
+  .option('--json', 'end with one JSON line: {"received":N,"valid":N,"quarantined":N,"reasons":{...}}')
+  .action(async (options: { contract: string; out?: string; json?: boolean }) => {
+    await (await import('./client/commands/stream-validate.js')).streamValidateCommand(options);
+  });
+
 const pipeline = program.command('pipeline').description('the SageMaker Pipeline that retrains models (aws mode)');
 pipeline
   .command('deploy')

@@ -1,0 +1,156 @@
+// `vigil stream validate --contract C [--out DIR] [--json] < records.ndjson`: the stream path's
+// check on a file of records, one JSON object a line, as a Kinesis batch would bring them. Each
+// record is judged by the record validator (the SQL quarantine's decision and reason): valid rows
+// go to DIR/valid.ndjson in contract order with the contract's version and hash stamped,
+// quarantined ones to DIR/quarantine.ndjson with their reason and the line as received. A line
+// that is not a JSON object is quarantined too; nothing is thrown away and nothing stops the run.
+import { createHash } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { once } from 'node:events';
+import { type FeatureContract, parseContract } from '../../domain/contract/contract.js';
+import { recordValidator } from '../../domain/contract/validate-record.js';
+import { ProgressLine } from '../../terminal/progress.js';
+import { readContractJson } from '../drift/file-checks.js';
+
+export interface StreamValidateOptions {
+  contract: string;
+  out?: string;
+  json?: boolean;
+}
+
+export interface StreamSummary {
+  received: number;
+  valid: number;
+  quarantined: number;
+  /** Records per reason part ("price: not a float", "record_id: missing", "not JSON"). */
+  reasons: Record<string, number>;
+}
+
+export interface StreamIo {
+  input: NodeJS.ReadableStream;
+  progress?: ProgressLine;
+}
+
+/** How often the progress line moves, in records. */
+const progressEvery = 100_000;
+
+/** SHA-256 of the contract as parsed (its JSON with keys sorted): the same contract, the same hash, whatever the file's layout. */
+export function contractHash(contract: FeatureContract): string {
+  return createHash('sha256').update(canonicalJson(contract)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, entry]) => entry !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * The parts of a reason, each without the value it quotes ("price: \"n/a\" is not a float" counts
+ * as "price: not a float"). A quoted value may hold "; " itself, so parts are cut only where the
+ * next one starts with a column's name.
+ */
+export function reasonKinds(reason: string, names: readonly string[]): string[] {
+  const escaped = names.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  const parts = names.length === 0 ? [reason] : reason.split(new RegExp(`; (?=(?:${escaped}): )`));
+  return parts.map((part) => {
+    const colon = part.indexOf(': ');
+    if (colon < 0) return part;
+    const rest = part.slice(colon + 2);
+    const quoted = rest.startsWith('"') ? rest.lastIndexOf('" is ') : -1;
+    return `${part.slice(0, colon)}: ${quoted < 0 ? rest : rest.slice(quoted + '" is '.length)}`;
+  });
+}
+
+/** Writes lines to a file, waiting when its buffer is full (a large input never piles up in memory). */
+class LineFile {
+  private readonly stream: WriteStream;
+
+  constructor(path: string) {
+    this.stream = createWriteStream(path, { encoding: 'utf8' });
+  }
+
+  async write(line: string): Promise<void> {
+    if (!this.stream.write(`${line}\n`)) await once(this.stream, 'drain');
+  }
+
+  async close(): Promise<void> {
+    this.stream.end();
+    await once(this.stream, 'finish');
+  }
+}
+
+export async function streamValidate(options: StreamValidateOptions, io: StreamIo): Promise<StreamSummary> {
+  const contract = parseContract(await readContractJson(options.contract), options.contract);
+  const validator = recordValidator(contract);
+  const stamp = { feature_schema_version: contract.feature_schema_version, contract_hash: contractHash(contract) };
+  const names = [contract.columns.record_id, contract.columns.event_time, ...contract.features.map((feature) => feature.name)];
+  if (options.out !== undefined) await mkdir(options.out, { recursive: true });
+  const files = options.out === undefined ? undefined : { valid: new LineFile(join(options.out, 'valid.ndjson')), quarantine: new LineFile(join(options.out, 'quarantine.ndjson')) };
+  const summary: StreamSummary = { received: 0, valid: 0, quarantined: 0, reasons: {} };
+  const quarantine = async (line: number, text: string, reason: string, kinds: string[], eventTime: string | null): Promise<void> => {
+    summary.quarantined += 1;
+    for (const kind of kinds) summary.reasons[kind] = (summary.reasons[kind] ?? 0) + 1;
+    await files?.quarantine.write(JSON.stringify({ line, reason, event_time: eventTime, raw_record: text }));
+  };
+  try {
+    const lines = createInterface({ input: io.input, crlfDelay: Infinity });
+    let lineNumber = 0;
+    for await (const text of lines) {
+      lineNumber += 1;
+      if (text.trim() === '') continue;
+      summary.received += 1;
+      if (summary.received % progressEvery === 0) io.progress?.update(`validated ${summary.received.toLocaleString('en')} records`);
+      let record: unknown;
+      try {
+        record = JSON.parse(text) as unknown;
+      } catch (error) {
+        await quarantine(lineNumber, text, `not JSON: ${(error as Error).message}`, ['not JSON'], null);
+        continue;
+      }
+      if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+        await quarantine(lineNumber, text, 'not a JSON object', ['not a JSON object'], null);
+        continue;
+      }
+      const verdict = validator.validate(record as Record<string, unknown>);
+      if (!verdict.valid) {
+        await quarantine(lineNumber, text, verdict.reason, reasonKinds(verdict.reason, names), verdict.eventTime);
+        continue;
+      }
+      summary.valid += 1;
+      const { row } = verdict;
+      await files?.valid.write(
+        JSON.stringify({ record_id: row.record_id, event_time: row.event_time, ...row.features, prediction: row.prediction, model_version: row.model_version, ...stamp }),
+      );
+    }
+  } finally {
+    io.progress?.done();
+    await files?.valid.close();
+    await files?.quarantine.close();
+  }
+  return summary;
+}
+
+export function summaryLines(summary: StreamSummary, out: string | undefined): string[] {
+  const reasons = Object.entries(summary.reasons).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1));
+  return [
+    `${summary.received.toLocaleString('en')} records: ${summary.valid.toLocaleString('en')} valid, ${summary.quarantined.toLocaleString('en')} quarantined` +
+      (out === undefined ? ' (nothing written: --out DIR writes valid.ndjson and quarantine.ndjson)' : ` (${join(out, 'valid.ndjson')}, ${join(out, 'quarantine.ndjson')})`),
+    ...reasons.map(([kind, count]) => `  ${count.toLocaleString('en')}  ${kind}`),
+  ];
+}
+
+export async function streamValidateCommand(options: StreamValidateOptions): Promise<StreamSummary> {
+  const summary = await streamValidate(options, { input: process.stdin, progress: new ProgressLine() });
+  if (options.json === true) console.log(JSON.stringify(summary));
+  else for (const line of summaryLines(summary, options.out)) console.log(line);
+  return summary;
+}
