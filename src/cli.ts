@@ -112,6 +112,14 @@ contract
   .action(async (options: ContractInferOptions) => {
     await (await import('./client/onboarding/contract-command.js')).contractInferCommand(options);
   });
+contract
+  .command('diff <old> <new>')
+  .description('compare two versions of a feature contract: FULL, BACKWARD, FORWARD or BREAKING, with a line per change (exit code 2 when BREAKING)')
+  .option('--json', 'print one JSON object')
+  .action(async (oldPath: string, newPath: string, options: { json?: boolean }) => {
+    const { contractDiffCommand } = await import('./client/commands/contract-diff.js');
+    process.exitCode = (await contractDiffCommand({ old: oldPath, new: newPath, json: options.json === true })).exitCode;
+  });
 
 program
   .command('init')

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseContract } from '../../src/domain/contract/contract.js';
-import { contractHash, reasonKinds, streamValidate, summaryLines } from '../../src/client/commands/stream-validate.js';
+import { contractHash } from '../../src/adapters/shared/contract-hash.js';
+import { reasonKinds, streamValidate, summaryLines } from '../../src/client/commands/stream-validate.js';
 
 const contractJson = {
   model: 'shop',

@@ -4,13 +4,13 @@
 // go to DIR/valid.ndjson in contract order with the contract's version and hash stamped,
 // quarantined ones to DIR/quarantine.ndjson with their reason and the line as received. A line
 // that is not a JSON object is quarantined too; nothing is thrown away and nothing stops the run.
-import { createHash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
-import { type FeatureContract, parseContract } from '../../domain/contract/contract.js';
+import { parseContract } from '../../domain/contract/contract.js';
+import { contractHash } from '../../adapters/shared/contract-hash.js';
 import { recordValidator } from '../../domain/contract/validate-record.js';
 import { ProgressLine } from '../../terminal/progress.js';
 import { readContractJson } from '../drift/file-checks.js';
@@ -36,22 +36,6 @@ export interface StreamIo {
 
 /** How often the progress line moves, in records. */
 const progressEvery = 100_000;
-
-/** SHA-256 of the contract as parsed (its JSON with keys sorted): the same contract, the same hash, whatever the file's layout. */
-export function contractHash(contract: FeatureContract): string {
-  return createHash('sha256').update(canonicalJson(contract)).digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, entry]) => entry !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /**
  * The parts of a reason, each without the value it quotes ("price: \"n/a\" is not a float" counts
