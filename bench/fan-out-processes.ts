@@ -3,26 +3,12 @@
 // while it runs (RSS now and at its highest, CPU seconds), since the worker is not ours to instrument.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const vigilBin = fileURLToPath(new URL('../bin/vigil.mjs', import.meta.url));
 /** /proc/<pid>/stat counts CPU time in clock ticks; Linux uses 100 a second. */
 const ticksPerSecond = 100;
-
-/** A TCP port free on the loopback interface right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface ProcessSample {
   rssMb: number;

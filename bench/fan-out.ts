@@ -16,7 +16,8 @@ import { loadConfig } from '../src/config/load.js';
 import { ensureDevServer, type DevServerHandle } from '../src/dev/dev-server.js';
 import type { DailyMonitoringResult } from '../src/workflows/monitoring/daily-monitoring.js';
 import { fanOutAt, writeFanOutDeployment, type FanOutDeployment } from './fan-out-data.js';
-import { findProcess, freePort, RssWatch, sampleProcess, startWorker, type WorkerProcess } from './fan-out-processes.js';
+import { findProcess, RssWatch, sampleProcess, startWorker, type WorkerProcess } from './fan-out-processes.js';
+import { freePort } from '../test/support/free-port.js';
 
 export interface FanOutResult {
   models: number;
