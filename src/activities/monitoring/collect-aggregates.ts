@@ -97,7 +97,8 @@ async function collectFromStaged(
   };
 
   // The queries do not depend on one another, except the bin counts on the distance's edges: they
-  // run side by side, as many at once as the warehouse takes, the longest first.
+  // run side by side, as many at once as the warehouse takes, the longest first. Every one has
+  // ended (allSettled) before a failure is thrown, so none still reads the staged rows as they go.
   const distancesAndBins = (async () => {
     const parts = await Promise.all(distanceParts.map((part) => run(numericDistanceSql(input, options.bins, { subjects: part }))));
     const decoded = parts.flatMap((result) => decodeNumericDistance(result.rows, options.bins));
@@ -106,7 +107,7 @@ async function collectFromStaged(
     const bins = decodeBinCounts((await run(binCountsSql(input, edges))).rows, edges);
     return { distances, bins };
   })();
-  // The distance query gives the numeric features' quantiles and the bin edges' raw values.
+  // Quality leaves the numeric features' quantiles to the distance query, which reads them off its points.
   const counted = run(qualitySql(input, { quantilesElsewhere: new Set(subjects) })).then((result) => decodeQuality(result.rows));
   const categories = hasCategorical
     ? run(categoryCountsSql(input)).then((result) => decodeCategoryCounts(result.rows, input.contract))
