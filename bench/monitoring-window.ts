@@ -202,6 +202,7 @@ async function main(): Promise<void> {
       facets,
       facetWindow,
       keptWindow: { key: run, stale: summary.missingPredictionRows > 0 },
+      windowRows: summary.totalRows,
       onProgress: (step) => {
         const name = step.split(':')[0] ?? step;
         clock.next(name === 'done' ? 'evaluate' : name.startsWith('stage-') ? `analyse:${name}` : 'analyse:queries');

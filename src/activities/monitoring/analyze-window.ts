@@ -44,7 +44,7 @@ async function analyse(deps: ActivityDeps, args: AnalyzeArgs, prepared?: Prepare
     facets,
     facetWindow,
     // Predictions scored after prepareWindow are not in the rows it kept.
-    ...(prepared === undefined ? {} : { keptWindow: { key: keptWindowKey(args), stale: prepared.missingPredictions > 0 } }),
+    ...(prepared === undefined ? {} : { keptWindow: { key: keptWindowKey(args), stale: prepared.missingPredictions > 0 }, windowRows: prepared.rows }),
     onProgress: (step, done, total) => heartbeat({ step, done, total }),
     ...(signal === undefined ? {} : { signal }),
   });

@@ -43,6 +43,8 @@ export interface CollectOptions {
   signal?: AbortSignal;
   /** The window rows prepareWindow kept staged (see staged-sources.ts); stale when predictions were scored since. */
   keptWindow?: { key: string; stale: boolean };
+  /** The window's rows, as prepareWindow counted them: small windows take the distance layout that plans fastest. */
+  windowRows?: number;
 }
 
 /**
@@ -83,7 +85,11 @@ async function collectFromStaged(
   const subjects = numericSubjects(input.contract).map((subject) => subject.subject);
   // Over staged rows a distance query reads no source, so splitting it costs nothing and lets its
   // parts run side by side; over the sources each part would scan the window again.
-  const distanceParts = input.staged?.windowSource === undefined ? [subjects] : roundRobin(subjects, stagedDistanceParts);
+  const staged = input.staged?.windowSource !== undefined;
+  const distanceParts = staged ? roundRobin(subjects, stagedDistanceParts) : [subjects];
+  // Planning a set of CTEs per subject costs ~0.3 s, which only a large window repays. Over the
+  // sources (Athena) one shared set also keeps the statement far below the engine's length limit.
+  const layout = staged && (options.windowRows === undefined || options.windowRows >= sharedLayoutBelowRows) ? 'per-subject' : 'shared';
   const total = 5 + distanceParts.length + (hasCategorical ? 1 : 0) + (options.facets.length > 0 ? 1 : 0);
   let done = 0;
   const run = async (built: BuiltQuery): Promise<QueryResult> => {
@@ -100,7 +106,7 @@ async function collectFromStaged(
   // run side by side, as many at once as the warehouse takes, the longest first. Every one has
   // ended (allSettled) before a failure is thrown, so none still reads the staged rows as they go.
   const distancesAndBins = (async () => {
-    const parts = await Promise.all(distanceParts.map((part) => run(numericDistanceSql(input, options.bins, { subjects: part }))));
+    const parts = await Promise.all(distanceParts.map((part) => run(numericDistanceSql(input, options.bins, { subjects: part, layout }))));
     const decoded = parts.flatMap((result) => decodeNumericDistance(result.rows, options.bins));
     const distances = subjects.map((subject) => decoded.find((distance) => distance.subject === subject)).filter((d): d is NumericDistance => d !== undefined);
     const edges = edgesFromQuantiles(baselineQuantilesOf(distances));
@@ -128,6 +134,12 @@ async function collectFromStaged(
 
 /** The distance queries an analysis over staged rows is split into. */
 const stagedDistanceParts = 2;
+
+/**
+ * Windows smaller than this take the shared distance layout (measured with a 200k-row baseline:
+ * 14k rows 0.10 s shared vs 0.34 s per subject; 100k rows 0.96 vs 0.84 s; 1M rows 2.9 vs 2.1 s).
+ */
+const sharedLayoutBelowRows = 50_000;
 
 /** `items` dealt into `parts` lists in turn (subjects differ in cost; neighbours often alike). */
 function roundRobin<T>(items: readonly T[], parts: number): T[][] {

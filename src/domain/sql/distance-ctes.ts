@@ -1,6 +1,8 @@
-// The CTEs of one subject's distance query (see numericDistanceSql): exact KS, Wasserstein-1 and
-// quantiles of two samples from a bucketed count of their values, sorting only the buckets whose
-// order matters.
+// The CTEs of the distance query (see numericDistanceSql): exact KS, Wasserstein-1 and quantiles
+// of two samples per numeric subject, from a bucketed count of their values, sorting only the
+// buckets whose order matters. Every subject's values are in one set of CTEs, keyed by the
+// subject's position `s` and partitioned by it, so the query's size (and the engine's planning of
+// it) does not grow with the features, and the engine works on subjects in parallel.
 //
 // Both ECDFs only move at values, so everything is known from the points where they move: at a
 // value v, cb and cc count the baseline and window values <= v; KS is the largest |cb/n - cc/m|
@@ -21,6 +23,7 @@
 // same whatever the buckets: KS and the quantiles to the bit, W1 to rounding.
 import { type SqlDialect } from './dialect.js';
 import { type NumericSubject } from './query-input.js';
+import { SqlBuildError } from './sql-text.js';
 
 /** One quantile of one side: the ranks to read, from that side's count. */
 export interface QuantileSpec {
@@ -42,43 +45,58 @@ const spreadsCovered = 6;
 /** Slack on the KS bound, far above rounding and far below any difference that matters. */
 const boundSlack = 1e-12;
 
-/** What every part of one subject's query shares: its names and expression helpers. */
-class SubjectSql {
+const cteParts = ['subjects', 'values', 'totals', 'bucketed', 'counted', 'bounds', 'marked', 'exact', 'exactPoints', 'points', 'sums', 'ranked', 'inside', 'result'] as const;
+
+/** What every part of the query shares: names and expression helpers. */
+class DistanceSql {
   readonly id: (name: string) => string;
-  readonly names: Record<'values' | 'totals' | 'bucketed' | 'counted' | 'bounds' | 'marked' | 'exact' | 'exactPoints' | 'points' | 'sums' | 'ranked' | 'result', string>;
+  readonly names: Record<(typeof cteParts)[number], string>;
 
   constructor(
     readonly d: SqlDialect,
-    readonly subject: NumericSubject,
-    index: number,
+    readonly subjects: readonly { subject: NumericSubject; position: number }[],
     readonly quantiles: readonly QuantileSpec[],
     readonly buckets: number | undefined,
+    suffix: string,
   ) {
     this.id = d.ident;
-    const name = (part: string): string => `distance_${part}_${index}`;
-    this.names = {
-      values: name('values'),
-      totals: name('totals'),
-      bucketed: name('bucketed'),
-      counted: name('counted'),
-      bounds: name('bounds'),
-      marked: name('marked'),
-      exact: name('exact'),
-      exactPoints: name('exact_points'),
-      points: name('points'),
-      sums: name('sums'),
-      ranked: name('ranked'),
-      result: name('result'),
-    };
+    this.names = Object.fromEntries(cteParts.map((part) => [part, `distance_${part.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}${suffix}`])) as Record<(typeof cteParts)[number], string>;
   }
 
   dbl(expr: string): string {
     return `CAST(${expr} AS DOUBLE)`;
   }
 
-  /** A running total in `key` order; ROWS, since keys are distinct or ties are resolved elsewhere. */
+  /** A running total per subject in `key` order; ROWS, since keys are distinct or ties are resolved elsewhere. */
   running(key: string): string {
-    return `OVER (ORDER BY ${this.id(key)} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+    return `OVER (${this.perSubject()}ORDER BY ${this.id(key)} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+  }
+
+  /** A window in `key` order per subject. */
+  ordered(key: string): string {
+    return `OVER (${this.perSubject()}ORDER BY ${this.id(key)})`;
+  }
+
+  /** A window over each subject's rows. */
+  whole(): string {
+    return `OVER (${this.perSubject().trimEnd()})`;
+  }
+
+  /**
+   * One subject's set is written without the subject key (no partitions, no joins on it, plain
+   * aggregates): for a single subject that is what runs fastest.
+   */
+  get shared(): boolean {
+    return this.subjects.length > 1;
+  }
+
+  /** `columns` led by the subject key where the set is shared. */
+  keyed(columns: readonly string[], alias = ''): string[] {
+    return [...(this.shared ? [`${alias}${this.id('s')}`] : []), ...columns];
+  }
+
+  private perSubject(): string {
+    return this.shared ? `PARTITION BY ${this.id('s')} ` : '';
   }
 
   // Over at least 1: an empty side leaves every figure finite (its statistics are then withheld).
@@ -94,6 +112,12 @@ class SubjectSql {
     return `abs(${this.perN(cb)} - ${this.perM(cc)})`;
   }
 
+  /** `alias`'s row joined to its subject's totals (alias t). */
+  withTotals(from: string, alias: string): string {
+    if (!this.shared) return `${from} AS ${alias}\n  CROSS JOIN ${this.names.totals} AS t`;
+    return `${from} AS ${alias}\n  JOIN ${this.names.totals} AS t ON t.${this.id('s')} = ${alias}.${this.id('s')}`;
+  }
+
   /** The ends of every quantile's rank interval, as columns of totals. */
   rankEnds(): { q: QuantileSpec; column: string }[] {
     return this.quantiles.flatMap((q) => (['low', 'high'] as const).map((end) => ({ q, column: `${q.name}_${end}` })));
@@ -102,10 +126,9 @@ class SubjectSql {
 
 const indent = (lines: readonly string[], depth = 4): string => lines.map((line) => `${' '.repeat(depth)}${line}`).join(',\n');
 
-/** The values of both sides, their counts and moments, the quantiles' ranks and the buckets' span. */
-function totalsCtes(s: SubjectSql): string[] {
+/** The subjects, the values of both sides, their counts and moments, the quantiles' ranks and the buckets' span. */
+function totalsCtes(s: DistanceSql): string[] {
   const { d, id, names } = s;
-  const column = id(s.subject.column);
   const sideValue = (b: 0 | 1): string => `(CASE WHEN ${id('b')} = ${b} THEN ${id('v')} END)`;
   const h = (q: QuantileSpec): string => `(CAST(${id(q.count)} - 1 AS DOUBLE) * ${d.double(q.p)})`;
   const rankColumns = s.quantiles.flatMap((q) => [
@@ -133,25 +156,40 @@ function totalsCtes(s: SubjectSql): string[] {
     `min(${id('v')}) AS ${id('low_value')}`,
     `max(${id('v')}) AS ${id('high_value')}`,
   ];
+  const subjectRows = s.subjects.map(({ subject, position }) => `(${position}, ${d.string(subject.subject)})`).join(', ');
+  const values = s.subjects.flatMap(({ subject: { column }, position }) => [
+    `SELECT ${s.keyed([`${id(column)} AS ${id('v')}`, `1 AS ${id('b')}`]).map((c) => (c === id('s') ? `${position} AS ${id('s')}` : c)).join(', ')} FROM baseline_rows WHERE ${id(column)} IS NOT NULL`,
+    `SELECT ${s.keyed([id(column), '0']).map((c) => (c === id('s') ? String(position) : c)).join(', ')} FROM window_rows WHERE ${id('is_valid')} AND ${id(column)} IS NOT NULL`,
+  ]);
+  // Every subject has a row, values or none (then its counts are 0 and its statistics NULL).
+  const counted = ['n', 'm'].map((col) => `coalesce(a.${id(col)}, 0) AS ${id(col)}`);
+  const carried = ['baseline_mean', 'baseline_std', 'current_mean', 'current_std', 'centre', 'low_value', 'high_value'].map((col) => `a.${id(col)}`);
+  const only = s.subjects[0];
+  // One subject: its moments over all its values (one row, values or none); several: per subject.
+  const momentsRows =
+    !s.shared && only !== undefined
+      ? `      SELECT ${only.position} AS ${id('s')}, ${d.string(only.subject.subject)} AS ${id('subject')},\n${indent(moments, 8)}\n      FROM ${names.values}\n`
+      : `      SELECT l.${id('s')}, l.${id('subject')}, ${[...counted, ...carried].join(', ')}\n      FROM ${names.subjects} AS l\n` +
+        `      LEFT JOIN (\n        SELECT\n${indent([id('s'), ...moments], 10)}\n        FROM ${names.values}\n        GROUP BY ${id('s')}\n      ) AS a ON a.${id('s')} = l.${id('s')}\n`;
   return [
-    `${names.values} AS (\n  SELECT ${column} AS ${id('v')}, 1 AS ${id('b')} FROM baseline_rows WHERE ${column} IS NOT NULL\n` +
-      `  UNION ALL\n  SELECT ${column}, 0 FROM window_rows WHERE ${id('is_valid')} AND ${column} IS NOT NULL\n)`,
+    ...(s.shared ? [`${names.subjects} AS (\n  SELECT * FROM (VALUES ${subjectRows}) AS listed (${id('s')}, ${id('subject')})\n)`] : []),
+    `${names.values} AS (\n  ${values.join('\n  UNION ALL\n  ')}\n)`,
     `${names.totals} AS (\n  SELECT\n${indent([
       '*',
       ...rankColumns,
       `CASE WHEN ${high} > ${low} THEN ${low} ELSE coalesce(${id('low_value')}, 0) END AS ${id('start')}`,
       `CASE WHEN ${high} > ${low} THEN (${high} - ${low}) / ${id('buckets')} ELSE 1 END AS ${id('width')}`,
-    ])}\n  FROM (\n    SELECT *, ${bucketCount} AS ${id('buckets')}\n    FROM (\n      SELECT\n${indent(moments, 8)}\n` +
-      `      FROM ${names.values}\n    ) AS moments\n  ) AS sized\n)`,
+    ])}\n  FROM (\n    SELECT *, ${bucketCount} AS ${id('buckets')}\n    FROM (\n${momentsRows}    ) AS moments\n  ) AS sized\n)`,
   ];
 }
 
 /** Each value's bucket, and per bucket in value order: its counts, extremes and sums, and the counts before it. */
-function bucketCtes(s: SubjectSql): string[] {
+function bucketCtes(s: DistanceSql): string[] {
   const { d, id, names } = s;
   // Buckets of equal width over [start, start + width * buckets); values beyond go to the end ones.
   const bucketOf = `CAST(least(${s.dbl(`t.${id('buckets')} - 1`)}, greatest(${d.double(0)}, floor((x.${id('v')} - t.${id('start')}) / t.${id('width')}))) AS BIGINT)`;
   const perBucket = [
+    ...s.keyed([]),
     id('k'),
     `sum(${id('b')}) AS ${id('nb')}`,
     `count(*) - sum(${id('b')}) AS ${id('nc')}`,
@@ -162,15 +200,15 @@ function bucketCtes(s: SubjectSql): string[] {
     `sum(${id('v')} - ${id('ref')}) - sum(${id('b')} * (${id('v')} - ${id('ref')})) AS ${id('sc')}`,
   ];
   return [
-    `${names.bucketed} AS (\n  SELECT x.${id('v')}, x.${id('b')}, ${bucketOf} AS ${id('k')}\n  FROM ${names.values} AS x\n  CROSS JOIN ${names.totals} AS t\n)`,
+    `${names.bucketed} AS (\n  SELECT ${s.keyed([`x.${id('v')}`, `x.${id('b')}`, `${bucketOf} AS ${id('k')}`], 'x.').join(', ')}\n  FROM ${s.withTotals(names.values, 'x')}\n)`,
     `${names.counted} AS (\n  SELECT\n${indent([
       '*',
       `sum(${id('nb')}) ${s.running('k')} - ${id('nb')} AS ${id('cb0')}`,
       `sum(${id('nc')}) ${s.running('k')} - ${id('nc')} AS ${id('cc0')}`,
-      `lead(${id('lo')}) OVER (ORDER BY ${id('k')}) AS ${id('next_lo')}`,
+      `lead(${id('lo')}) ${s.ordered('k')} AS ${id('next_lo')}`,
     ])}\n  FROM (\n    SELECT\n${indent(perBucket, 6)}\n` +
       `    FROM (\n      SELECT g.*, t.${id('start')} + g.${id('k')} * t.${id('width')} AS ${id('ref')}\n` +
-      `      FROM ${names.bucketed} AS g\n      CROSS JOIN ${names.totals} AS t\n    ) AS referenced\n    GROUP BY ${id('k')}\n  ) AS per_bucket\n)`,
+      `      FROM ${s.withTotals(names.bucketed, 'g')}\n    ) AS referenced\n    GROUP BY ${s.keyed([id('k')]).join(', ')}\n  ) AS per_bucket\n)`,
   ];
 }
 
@@ -179,7 +217,7 @@ function bucketCtes(s: SubjectSql): string[] {
  * every bucket end's gap, or where a quantile's rank falls; e0 and eb0 count the sorted values
  * (all, and the baseline's) in the sorted buckets before each.
  */
-function selectionCtes(s: SubjectSql): string[] {
+function selectionCtes(s: DistanceSql): string[] {
   const { d, id, names } = s;
   const c = (col: string): string => `c.${id(col)}`;
   // A bucket holds rank r of a side when that side's count before it is < r and after it >= r.
@@ -201,47 +239,42 @@ function selectionCtes(s: SubjectSql): string[] {
       `${s.perN(c('nb'))} AS ${id('share_b')}`,
       `${s.perM(c('nc'))} AS ${id('share_c')}`,
       `${holdsRank.length === 0 ? 'FALSE' : holdsRank.join(' OR ')} AS ${id('holds_rank')}`,
-    ])}\n  FROM ${names.counted} AS c\n  CROSS JOIN ${names.totals} AS t\n)`,
+    ])}\n  FROM ${s.withTotals(names.counted, 'c')}\n)`,
     `${names.marked} AS (\n  SELECT\n${indent(['*', `${sortedShare(`${id('nb')} + ${id('nc')}`)} AS ${id('e0')}`, `${sortedShare(id('nb'))} AS ${id('eb0')}`])}\n` +
       `  FROM (\n    SELECT\n      *,\n      ${id('lo')} < ${id('hi')} AND (\n` +
       `        (${id('d_low')} < 0 AND ${id('d_high')} > 0)\n` +
-      `        OR greatest(abs(${id('d_low')}), abs(${id('d_high')})) + ${d.double(boundSlack)} > max(${id('end_gap')}) OVER ()\n` +
+      `        OR greatest(abs(${id('d_low')}), abs(${id('d_high')})) + ${d.double(boundSlack)} > max(${id('end_gap')}) ${s.whole()}\n` +
       `        OR ${id('holds_rank')}\n      ) AS ${id('sorted')}\n    FROM ${names.bounds}\n  ) AS flagged\n)`,
   ];
 }
 
 /** The points where an ECDF moves (within sorted buckets) or may move (the end of any other bucket). */
-function pointCtes(s: SubjectSql): string[] {
+function pointCtes(s: DistanceSql): string[] {
   const { id, names } = s;
-  const exactColumns = ['cb0', 'cc0', 'e0', 'eb0', 'next_lo', 'holds_rank'].map((col) => `s.${id(col)}`);
+  const exactColumns = ['cb0', 'cc0', 'e0', 'eb0', 'next_lo', 'holds_rank'].map((col) => `m.${id(col)}`);
+  const inOrder = s.ordered('v');
   return [
-    `${names.exact} AS (\n  SELECT x.${id('v')}, x.${id('b')}, ${exactColumns.join(', ')}, s.${id('nb')} + s.${id('nc')} AS ${id('size')}\n` +
-      `  FROM ${names.bucketed} AS x\n  JOIN ${names.marked} AS s ON x.${id('k')} = s.${id('k')}\n  WHERE s.${id('sorted')}\n)`,
-    // Sorted buckets never share a value, so one sort orders them all: a value's running counts
-    // less what came before its bucket are its counts inside the bucket.
+    `${names.exact} AS (\n  SELECT ${s.keyed([`x.${id('v')}`, `x.${id('b')}`, ...exactColumns, `m.${id('nb')} + m.${id('nc')} AS ${id('size')}`], 'x.').join(', ')}\n` +
+      `  FROM ${names.bucketed} AS x\n  JOIN ${names.marked} AS m ON ${s.keyed([id('k')]).map((c) => `x.${c} = m.${c}`).join(' AND ')}\n  WHERE m.${id('sorted')}\n)`,
+    // A subject's sorted buckets never share a value, so one sort orders them all: a value's
+    // running counts less what came before its bucket are its counts inside the bucket.
     `${names.exactPoints} AS (\n  SELECT\n${indent([
+      ...s.keyed([]),
       id('v'),
       `${id('cb0')} + ${id('rb')} - ${id('eb0')} AS ${id('cb')}`,
       `${id('cc0')} + (${id('r')} - ${id('e0')}) - (${id('rb')} - ${id('eb0')}) AS ${id('cc')}`,
       `CASE WHEN ${id('r')} - ${id('e0')} = ${id('size')} THEN ${id('next_lo')} ELSE ${id('lead_v')} END AS ${id('next_v')}`,
       id('holds_rank'),
-    ])}\n  FROM (\n    SELECT\n${indent(
-      [
-        '*',
-        `sum(${id('b')}) ${s.running('v')} AS ${id('rb')}`,
-        `row_number() OVER (ORDER BY ${id('v')}) AS ${id('r')}`,
-        `lead(${id('v')}) OVER (ORDER BY ${id('v')}) AS ${id('lead_v')}`,
-      ],
-      6,
-    )}\n    FROM ${names.exact}\n  ) AS running\n)`,
-    `${names.points} AS (\n  SELECT ${['v', 'cb', 'cc', 'next_v', 'holds_rank'].map(id).join(', ')} FROM ${names.exactPoints}\n  UNION ALL\n` +
-      `  SELECT ${['hi', 'cb0 + nb', 'cc0 + nc', 'next_lo', 'holds_rank'].map((col) => col.split(' + ').map(id).join(' + ')).join(', ')} FROM ${names.marked} WHERE NOT ${id('sorted')}\n)`,
+    ])}\n  FROM (\n    SELECT\n${indent(['*', `sum(${id('b')}) ${s.running('v')} AS ${id('rb')}`, `row_number() ${inOrder} AS ${id('r')}`, `lead(${id('v')}) ${inOrder} AS ${id('lead_v')}`], 6)}\n` +
+      `    FROM ${names.exact}\n  ) AS running\n)`,
+    `${names.points} AS (\n  SELECT ${s.keyed(['v', 'cb', 'cc', 'next_v', 'holds_rank'].map(id)).join(', ')} FROM ${names.exactPoints}\n  UNION ALL\n` +
+      `  SELECT ${s.keyed(['hi', 'cb0 + nb', 'cc0 + nc', 'next_lo', 'holds_rank'].map((col) => col.split(' + ').map(id).join(' + '))).join(', ')} FROM ${names.marked} WHERE NOT ${id('sorted')}\n)`,
   ];
 }
 
-/** KS, W1 and the quantiles from the points, and the unsorted buckets' insides. */
-function resultCtes(s: SubjectSql): string[] {
-  const { d, id, names } = s;
+/** KS, W1 and the quantiles per subject from the points, and the unsorted buckets' insides. */
+function resultCtes(s: DistanceSql): string[] {
+  const { id, names } = s;
   const p = (col: string): string => `p.${id(col)}`;
   const u = (col: string): string => `u.${id(col)}`;
   const rankedValues = s.rankEnds().map(({ q, column }) => `min(CASE WHEN ${p(q.running)} >= t.${id(column)} THEN ${p('v')} END) AS ${id(column)}`);
@@ -250,46 +283,58 @@ function resultCtes(s: SubjectSql): string[] {
     return `CASE WHEN t.${id(q.count)} > 0 THEN ${low} + (${high} - ${low}) * t.${id(`${q.name}_weight`)} END AS ${id(q.name)}`;
   });
   const both = `t.${id('n')} > 0 AND t.${id('m')} > 0`;
+  // No GROUP BY for one subject: one row even when it has no values (then every aggregate is NULL).
+  const perSubject = (alias: string): string => (s.shared ? `\n  GROUP BY ${alias}.${id('s')}` : '');
   // Where D keeps one sign inside a bucket, |integral of D| over it, from the bucket's sums.
   const insideArea =
     `abs((${u('hi')} - ${u('lo')}) * ${u('d0')} + (${u('hi')} - ${u('ref')}) * (${u('share_b')} - ${u('share_c')})` +
     ` - ${s.perN(u('sb'))} + ${s.perM(u('sc'))})`;
   return [
-    // No GROUP BY: one row even when there are no values (then every aggregate is NULL). A rank's
-    // value is in the bucket holding it, and no point of another bucket before or after it
-    // reaches the rank with a smaller value, so only those buckets' points are read for it.
     `${names.sums} AS (\n  SELECT\n${indent([
+      ...s.keyed([], 'p.'),
       `max(CASE WHEN ${p('next_v')} IS DISTINCT FROM ${p('v')} THEN ${s.gap(p('cb'), p('cc'))} END) AS ${id('max_gap')}`,
       `sum(${s.gap(p('cb'), p('cc'))} * coalesce(${p('next_v')} - ${p('v')}, 0)) AS ${id('area')}`,
-    ])}\n  FROM ${names.points} AS p\n  CROSS JOIN ${names.totals} AS t\n)`,
-    `${names.ranked} AS (\n  SELECT\n${indent(rankedValues)}\n  FROM ${names.points} AS p\n  CROSS JOIN ${names.totals} AS t\n  WHERE ${p('holds_rank')}\n)`,
+    ])}\n  FROM ${s.withTotals(names.points, 'p')}${perSubject('p')}\n)`,
+    // A rank's value is in the bucket holding it, and no point of another bucket before or after
+    // it reaches the rank with a smaller value, so only those buckets' points are read for it.
+    `${names.ranked} AS (\n  SELECT\n${indent([...s.keyed([], 'p.'), ...rankedValues])}\n  FROM ${s.withTotals(names.points, 'p')}\n  WHERE ${p('holds_rank')}${perSubject('p')}\n)`,
+    `${names.inside} AS (\n  SELECT ${s.keyed([`sum(${insideArea}) AS ${id('area')}`], 'u.').join(', ')}\n  FROM ${s.withTotals(names.marked, 'u')}\n` +
+      `  WHERE NOT ${u('sorted')} AND ${u('lo')} < ${u('hi')}${perSubject('u')}\n)`,
     `${names.result} AS (\n  SELECT\n${indent([
-      `${d.string(s.subject.subject)} AS ${id('subject')}`,
+      `t.${id('s')}`,
+      `t.${id('subject')}`,
       `t.${id('n')}`,
       `t.${id('m')}`,
       // No statistic when either sample is empty.
-      `CASE WHEN ${both} THEN s.${id('max_gap')} END AS ${id('ks_statistic')}`,
-      `CASE WHEN ${both} THEN coalesce(s.${id('area')}, 0) + coalesce(i.${id('area')}, 0) END AS ${id('wasserstein')}`,
+      `CASE WHEN ${both} THEN sm.${id('max_gap')} END AS ${id('ks_statistic')}`,
+      `CASE WHEN ${both} THEN coalesce(sm.${id('area')}, 0) + coalesce(i.${id('area')}, 0) END AS ${id('wasserstein')}`,
       ...['baseline_mean', 'baseline_std', 'current_mean', 'current_std'].map((col) => `t.${id(col)}`),
       ...interpolated,
-    ])}\n  FROM ${names.totals} AS t\n  CROSS JOIN ${names.sums} AS s\n  CROSS JOIN ${names.ranked} AS r\n  CROSS JOIN (\n` +
-      `    SELECT sum(${insideArea}) AS ${id('area')}\n    FROM ${names.marked} AS u\n    CROSS JOIN ${names.totals} AS t\n` +
-      `    WHERE NOT ${u('sorted')} AND ${u('lo')} < ${u('hi')}\n  ) AS i\n)`,
+    ])}\n  FROM ${names.totals} AS t\n` +
+      // One row each for one subject (aggregates without GROUP BY); a row per subject with values otherwise.
+      ['sm', 'r', 'i']
+        .map((alias, index) => {
+          const cte = [names.sums, names.ranked, names.inside][index] ?? '';
+          return s.shared ? `  LEFT JOIN ${cte} AS ${alias} ON ${alias}.${id('s')} = t.${id('s')}` : `  CROSS JOIN ${cte} AS ${alias}`;
+        })
+        .join('\n') +
+      `\n)`,
   ];
 }
 
 /**
- * One subject's CTEs; `result` names the one-row CTE with its subject, n, m, ks_statistic,
- * wasserstein, moments and a column per quantile. `buckets` fixes the bucket count (only the
- * speed depends on it).
+ * The CTEs of the given subjects' distances (each with its position, `s`); `result` names the CTE
+ * with a row per subject (s, subject, n, m, ks_statistic, wasserstein, the moments and a column per
+ * quantile). `buckets` fixes the bucket count (only the speed depends on it); `suffix` ends every
+ * CTE's name, so that several sets can share a query.
  */
-export function subjectDistanceCtes(
+export function distanceCtes(
   d: SqlDialect,
-  subject: NumericSubject,
-  index: number,
+  subjects: readonly { subject: NumericSubject; position: number }[],
   quantiles: readonly QuantileSpec[],
-  buckets: number | undefined,
+  options: { buckets?: number | undefined; suffix?: string } = {},
 ): { ctes: string[]; result: string } {
-  const s = new SubjectSql(d, subject, index, quantiles, buckets);
+  if (subjects.length === 0) throw new SqlBuildError('the distance query needs at least one numeric subject');
+  const s = new DistanceSql(d, subjects, quantiles, options.buckets, options.suffix ?? '');
   return { ctes: [...totalsCtes(s), ...bucketCtes(s), ...selectionCtes(s), ...pointCtes(s), ...resultCtes(s)], result: s.names.result };
 }

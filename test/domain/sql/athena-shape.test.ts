@@ -75,20 +75,22 @@ describe('Athena SQL of the monitoring queries', () => {
     assert.ok(sql.includes(`"f_region" NOT IN ('north', 'south')`));
   });
 
-  it('distance: values counted per bucket, running counts over buckets, only some buckets sorted, KS as the largest gap, W1 as gap times width', () => {
+  it('distance: every subject in one set of CTEs keyed by its position, values counted per bucket, running counts over buckets, only some buckets sorted, KS as the largest gap, W1 as gap times width', () => {
     const sql = athena('distance');
+    assert.ok(sql.includes(`FROM (VALUES (0, 'price'), (1, 'footfall'), (2, 'prediction')) AS listed ("s", "subject")`));
     assert.ok(sql.includes(`floor((x."v" - t."start") / t."width")`), 'each value falls in a bucket of equal width');
-    assert.ok(sql.includes(`GROUP BY "k"`), 'values are counted per bucket');
-    assert.ok(sql.includes(`sum("nb") OVER (ORDER BY "k" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - "nb" AS "cb0"`));
-    assert.ok(sql.includes(`lead("lo") OVER (ORDER BY "k") AS "next_lo"`));
-    assert.ok(sql.includes(`max("end_gap") OVER ()`), 'a bucket is sorted only when it may hold the largest gap');
-    assert.ok(sql.includes(`sum("b") OVER (ORDER BY "v" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "rb"`));
-    assert.ok(sql.includes(`WHERE s."sorted"`));
-    assert.ok(!sql.includes('PARTITION BY "k"'), 'sorted buckets share one sort');
+    assert.ok(sql.includes(`GROUP BY "s", "k"`), 'values are counted per subject and bucket');
+    const running = (key: string): string => `OVER (PARTITION BY "s" ORDER BY "${key}" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+    assert.ok(sql.includes(`sum("nb") ${running('k')} - "nb" AS "cb0"`));
+    assert.ok(sql.includes(`lead("lo") OVER (PARTITION BY "s" ORDER BY "k") AS "next_lo"`));
+    assert.ok(sql.includes(`max("end_gap") OVER (PARTITION BY "s")`), 'a bucket is sorted only when it may hold the largest gap');
+    assert.ok(sql.includes(`sum("b") ${running('v')} AS "rb"`));
+    assert.ok(sql.includes(`WHERE m."sorted"`));
+    assert.ok(!sql.includes('PARTITION BY "s", "k"'), "a subject's sorted buckets share one sort");
     const gap = `abs(CAST(p."cb" AS DOUBLE) / greatest(t."n", 1) - CAST(p."cc" AS DOUBLE) / greatest(t."m", 1))`;
     assert.ok(sql.includes(`max(CASE WHEN p."next_v" IS DISTINCT FROM p."v" THEN ${gap} END) AS "max_gap"`));
     assert.ok(sql.includes(`sum(${gap} * coalesce(p."next_v" - p."v", 0)) AS "area"`));
-    assert.ok(sql.includes(`CASE WHEN t."n" > 0 AND t."m" > 0 THEN s."max_gap" END AS "ks_statistic"`));
+    assert.ok(sql.includes(`CASE WHEN t."n" > 0 AND t."m" > 0 THEN sm."max_gap" END AS "ks_statistic"`));
     assert.ok(sql.includes(`min(CASE WHEN p."cc" >= t."cq_2_low" THEN p."v" END) AS "cq_2_low"`), 'the window median from the points');
     assert.ok(sql.includes(`floor((CAST("m" - 1 AS DOUBLE) * 5e-1)) + 1 AS "cq_2_low"`));
     assert.ok(sql.includes(`stddev_samp((CASE WHEN "b" = 1 THEN "v" END)) AS "baseline_std"`));

@@ -91,6 +91,8 @@ describe('monitoring SQL on DuckDB: statistics', function () {
       );
       assert.deepEqual(rows[0]?.currentQuantiles, [null, null, null]);
       assert.deepEqual(rows[0]?.baselineQuantiles.slice(0, 3), [1.2, 1.4, 1.6], 'baseline quantiles with no window');
+      const perSubject = decodeNumericDistance(await rowsOf(warehouse, numericDistanceSql(inputOf(numericContract), 10, { layout: 'per-subject' })));
+      assert.deepEqual(perSubject, rows, 'a set of CTEs per subject answers the same');
     });
 
     it('bins count values equal to an edge in the bin below it', async () => {
@@ -245,12 +247,14 @@ async function checkNumericCase(warehouse: DuckDbWarehouse, testCase: NumericCas
     assert.ok(close(merged?.[stat] ?? null, expected[stat], 1e-12), `${testCase.name}: ${stat} from sorts ${merged?.[stat]} vs ${expected[stat]}`);
   }
 
-  // However the values are bucketed (one bucket sorts them all), the same answers.
-  for (const buckets of [1, 2, 3, 5, 64, 4096]) {
-    const bucketed = decodeNumericDistance(await rowsOf(warehouse, numericDistanceSql(input, testCase.bins, { buckets })), testCase.bins);
+  // However the values are bucketed (one bucket sorts them all), and whether the subjects share
+  // one set of CTEs or have one each, the same answers.
+  const variants = [1, 2, 3, 5, 64, 4096].flatMap((buckets) => (['shared', 'per-subject'] as const).map((layout) => ({ buckets, layout })));
+  for (const { buckets, layout } of [...variants, { buckets: undefined, layout: 'per-subject' as const }]) {
+    const bucketed = decodeNumericDistance(await rowsOf(warehouse, numericDistanceSql(input, testCase.bins, { ...(buckets === undefined ? {} : { buckets }), layout })), testCase.bins);
     for (const [index, subject] of bucketed.entries()) {
       const plain = sorted[index];
-      const at = `${testCase.name}/${subject.subject} in ${buckets} buckets`;
+      const at = `${testCase.name}/${subject.subject} in ${buckets ?? 'default'} buckets, ${layout}`;
       assert.equal(subject.n, plain?.n, at);
       assert.equal(subject.m, plain?.m, at);
       assert.ok(close(subject.ksStatistic, expected.ks_statistic, 1e-12), `${at}: ks ${subject.ksStatistic} vs ${expected.ks_statistic}`);
