@@ -1,8 +1,9 @@
 // The CTEs of the distance query (see numericDistanceSql): exact KS, Wasserstein-1 and quantiles
 // of two samples per numeric subject, from a bucketed count of their values, sorting only the
-// buckets whose order matters. Every subject's values are in one set of CTEs, keyed by the
-// subject's position `s` and partitioned by it, so the query's size (and the engine's planning of
-// it) does not grow with the features, and the engine works on subjects in parallel.
+// buckets whose order matters. A set of CTEs holds several subjects, keyed by their position `s`
+// and partitioned by it (its size, and the engine's planning of it, do not grow with the
+// features), or one subject, written without the key (a set per subject runs faster on large
+// windows); see DistanceOptions.layout.
 //
 // Both ECDFs only move at values, so everything is known from the points where they move: at a
 // value v, cb and cc count the baseline and window values <= v; KS is the largest |cb/n - cc/m|
@@ -157,9 +158,10 @@ function totalsCtes(s: DistanceSql): string[] {
     `max(${id('v')}) AS ${id('high_value')}`,
   ];
   const subjectRows = s.subjects.map(({ subject, position }) => `(${position}, ${d.string(subject.subject)})`).join(', ');
+  const key = (value: string): string[] => (s.shared ? [value] : []);
   const values = s.subjects.flatMap(({ subject: { column }, position }) => [
-    `SELECT ${s.keyed([`${id(column)} AS ${id('v')}`, `1 AS ${id('b')}`]).map((c) => (c === id('s') ? `${position} AS ${id('s')}` : c)).join(', ')} FROM baseline_rows WHERE ${id(column)} IS NOT NULL`,
-    `SELECT ${s.keyed([id(column), '0']).map((c) => (c === id('s') ? String(position) : c)).join(', ')} FROM window_rows WHERE ${id('is_valid')} AND ${id(column)} IS NOT NULL`,
+    `SELECT ${[...key(`${position} AS ${id('s')}`), `${id(column)} AS ${id('v')}`, `1 AS ${id('b')}`].join(', ')} FROM baseline_rows WHERE ${id(column)} IS NOT NULL`,
+    `SELECT ${[...key(String(position)), id(column), '0'].join(', ')} FROM window_rows WHERE ${id('is_valid')} AND ${id(column)} IS NOT NULL`,
   ]);
   // Every subject has a row, values or none (then its counts are 0 and its statistics NULL).
   const counted = ['n', 'm'].map((col) => `coalesce(a.${id(col)}, 0) AS ${id(col)}`);
