@@ -142,7 +142,7 @@ describe('vigil contract diff', () => {
     const badDefault = await file('bad-default.json', { ...v1, features: [{ name: 'price', type: 'float', default: 'n/a' }] });
     assert.equal(
       await failure(contractDiffCommand({ old: good, new: badDefault })),
-      `new contract ${badDefault}: not a valid feature contract: default "n/a" of float feature "price" is not a number`,
+      `new contract ${badDefault}: not a valid feature contract: features.0.default: default "n/a" of a float feature is not a number`,
     );
     assert.deepEqual(printed, []);
   });

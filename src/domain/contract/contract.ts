@@ -2,6 +2,7 @@
 // their types and coercion, defaults and allowed values. Scoring payloads, SQL column lists and
 // per-feature statistics are all derived from it.
 import { z } from 'zod';
+import { finiteDecimal } from './decimal-text.js';
 
 export const featureTypes = ['int', 'float', 'category', 'bool'] as const;
 export type FeatureType = (typeof featureTypes)[number];
@@ -44,7 +45,24 @@ const featureSpecSchema = z
     if (spec.type !== 'category' && spec.categories !== undefined) {
       ctx.addIssue({ code: 'custom', message: `categories apply only to category features, not ${spec.type}` });
     }
+    const problem = defaultProblem(spec.type, spec.default);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['default'], message: problem });
   });
+
+/**
+ * Why a default cannot stand in for a missing value, if it cannot: it must be a value the feature
+ * would accept (an int whole, a number finite or in plain decimal text, a bool true or false), or
+ * a filled-in row would hold what a received one never could.
+ */
+function defaultProblem(type: (typeof featureTypes)[number], value: number | string | boolean | undefined): string | undefined {
+  if (value === undefined || type === 'category') return undefined;
+  const shown = JSON.stringify(value);
+  if (type === 'bool') return typeof value === 'boolean' || value === 'true' || value === 'false' ? undefined : `default ${shown} of a bool feature is not true or false`;
+  const number = typeof value === 'number' ? value : typeof value === 'string' ? finiteDecimal(value.trim()) : null;
+  if (number === null || !Number.isFinite(number)) return `default ${shown} of ${type === 'int' ? 'an int' : 'a float'} feature is not a number`;
+  if (type === 'int' && !Number.isInteger(number)) return `default ${shown} of an int feature is not whole`;
+  return undefined;
+}
 
 export const contractSchema = z
   .object({

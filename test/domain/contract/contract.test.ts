@@ -38,6 +38,35 @@ describe('feature contract', () => {
     );
   });
 
+  it('refuses a default the feature would not accept from a record, naming the feature and the value', () => {
+    const parse = (features: unknown[]): void => void parseContract({ model: 'shop', feature_schema_version: 1, features });
+    assert.throws(
+      () =>
+        parse([
+          { name: 'footfall', type: 'int', default: 2.5 },
+          { name: 'price', type: 'float', default: '0x10' },
+          { name: 'promo', type: 'bool', default: 'yes' },
+          { name: 'rate', type: 'float', default: '' },
+        ]),
+      (error: unknown) => {
+        assert.ok(error instanceof ContractError);
+        assert.deepEqual(error.problems, [
+          'features.0.default: default 2.5 of an int feature is not whole',
+          'features.1.default: default "0x10" of a float feature is not a number',
+          'features.2.default: default "yes" of a bool feature is not true or false',
+          'features.3.default: default "" of a float feature is not a number',
+        ]);
+        return true;
+      },
+    );
+    parse([
+      { name: 'footfall', type: 'int', default: '3' },
+      { name: 'price', type: 'float', default: ' 1.5 ' },
+      { name: 'promo', type: 'bool', default: 'false' },
+      { name: 'region', type: 'category', default: 7 },
+    ]);
+  });
+
   it('calendar features: int or category only, and compared as values rather than numbers', () => {
     const contract = parseContract({
       model: 'm',

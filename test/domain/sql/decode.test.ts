@@ -94,10 +94,8 @@ describe('row decoders', () => {
 });
 
 describe('query builders refuse what they cannot build', () => {
-  const contract = contractOf({ model: 'm', features: [{ name: 'x', type: 'float', default: 'zero' }] });
-
-  it('a default that does not fit the feature type', () => {
-    assert.throws(() => qualitySql(inputOf(contract)), /default "zero" of float feature "x" is not a number/);
+  it('a default that does not fit the feature type (refused with the contract, before any query)', () => {
+    assert.throws(() => contractOf({ model: 'm', features: [{ name: 'x', type: 'float', default: 'zero' }] }), /features\.0\.default: default "zero" of a float feature is not a number/);
   });
 
   it('edges for something that is not a numeric subject, facets that do not exist, no categorical features', () => {

@@ -93,7 +93,7 @@ function featureValue(type: FeatureType): fc.Arbitrary<Generated> {
 
 const defaults: Record<FeatureType, fc.Arbitrary<number | string | boolean | undefined>> = {
   float: fc.constantFrom(undefined, undefined, 15, -2.5, '7', ' 2.5 ', 0),
-  int: fc.constantFrom(undefined, undefined, 0, 3, '12', 2.5),
+  int: fc.constantFrom(undefined, undefined, 0, 3, '12', -4),
   bool: fc.constantFrom(undefined, undefined, true, false, 'true', 'false'),
   category: fc.constantFrom(undefined, undefined, 'unknown', ' padded ', 7, true),
 };
