@@ -1,6 +1,7 @@
 // Explicit type coercion of raw feature values (CSV strings, JSON values) per the contract, so the
 // same row means the same thing whether it arrives as text or as typed JSON.
 import type { FeatureType } from '../contract/contract.js';
+import { isDecimalText } from '../contract/decimal-text.js';
 
 /** A value as received: CSV cells are strings, JSON cells may be numbers, booleans or null. */
 export type RawValue = number | string | boolean | null | undefined;
@@ -16,8 +17,6 @@ export interface CoercionSpec {
 
 export type CoerceResult = { ok: true; values: FeatureValue[] } | { ok: false; problems: string[] };
 
-// Plain decimal notation only: Number() alone would also accept "0x1F", "Infinity" and " ".
-const decimal = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const trueWords = new Set(['true', '1', 'yes']);
 const falseWords = new Set(['false', '0', 'no']);
 
@@ -38,7 +37,8 @@ function coercePresent(spec: CoercionSpec, value: Exclude<RawValue, null | undef
     case 'float': {
       let number: number;
       if (typeof value === 'number') number = value;
-      else if (typeof value === 'string' && decimal.test(value.trim())) number = Number(value.trim());
+      // Plain decimal notation only: Number() alone would also accept "0x1F", "Infinity" and " ".
+      else if (typeof value === 'string' && isDecimalText(value.trim())) number = Number(value.trim());
       else return fail();
       if (!Number.isFinite(number)) return fail();
       if (spec.type === 'int' && !Number.isInteger(number)) return fail();
