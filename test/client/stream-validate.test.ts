@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseContract } from '../../src/domain/contract/contract.js';
 import { contractHash } from '../../src/adapters/shared/contract-hash.js';
-import { reasonKinds, streamValidate, summaryLines } from '../../src/client/commands/stream-validate.js';
+import { streamValidate, summaryLines } from '../../src/client/commands/stream-validate.js';
+import { reasonKinds } from '../../src/domain/stream/judge-record.js';
 
 const contractJson = {
   model: 'shop',
@@ -56,7 +57,7 @@ describe('vigil stream validate', () => {
     });
     const valid = await readLines(join(out, 'valid.ndjson'));
     assert.equal(valid.length, 1);
-    assert.deepEqual(Object.keys(valid[0] ?? {}), ['record_id', 'event_time', 'price', 'footfall', 'region', 'prediction', 'model_version', 'feature_schema_version', 'contract_hash']);
+    assert.deepEqual(Object.keys(valid[0] ?? {}), ['record_id', 'event_time', 'price', 'footfall', 'region', 'prediction', 'model_version', 'feature_schema_version', 'contract_hash', 'stream_sequence']);
     assert.deepEqual(valid[0], {
       record_id: 'r1',
       event_time: '2024-06-03T10:00:00.000Z',
@@ -67,10 +68,11 @@ describe('vigil stream validate', () => {
       model_version: 'v1',
       feature_schema_version: 3,
       contract_hash: contractHash(parseContract(contractJson)),
+      stream_sequence: '1',
     });
     const quarantined = await readLines(join(out, 'quarantine.ndjson'));
     assert.deepEqual(
-      quarantined.map((entry) => [entry['line'], entry['reason']]),
+      quarantined.map((entry) => [Number(entry['sequence']), entry['reason']]),
       [
         [2, 'price: "12,50" is not a float'],
         [4, `not JSON: ${(() => { try { JSON.parse('not json'); return ''; } catch (error) { return (error as Error).message; } })()}`],

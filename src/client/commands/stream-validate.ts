@@ -4,6 +4,8 @@
 // go to DIR/valid.ndjson in contract order with the contract's version and hash stamped,
 // quarantined ones to DIR/quarantine.ndjson with their reason and the line as received. A line
 // that is not a JSON object is quarantined too; nothing is thrown away and nothing stops the run.
+// The judge is the stream function's own (src/domain/stream/judge-record.ts), the line number
+// standing in for the sequence number.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,7 +13,7 @@ import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import { parseContract } from '../../domain/contract/contract.js';
 import { contractHash } from '../../adapters/shared/contract-hash.js';
-import { recordValidator } from '../../domain/contract/validate-record.js';
+import { recordJudge } from '../../domain/stream/judge-record.js';
 import { ProgressLine } from '../../terminal/progress.js';
 import { readContractJson } from '../drift/file-checks.js';
 
@@ -37,23 +39,6 @@ export interface StreamIo {
 /** How often the progress line moves, in records. */
 const progressEvery = 100_000;
 
-/**
- * The parts of a reason, each without the value it quotes ("price: \"n/a\" is not a float" counts
- * as "price: not a float"). A quoted value may hold "; " itself, so parts are cut only where the
- * next one starts with a column's name.
- */
-export function reasonKinds(reason: string, names: readonly string[]): string[] {
-  const escaped = names.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
-  const parts = names.length === 0 ? [reason] : reason.split(new RegExp(`; (?=(?:${escaped}): )`));
-  return parts.map((part) => {
-    const colon = part.indexOf(': ');
-    if (colon < 0) return part;
-    const rest = part.slice(colon + 2);
-    const quoted = rest.startsWith('"') ? rest.lastIndexOf('" is ') : -1;
-    return `${part.slice(0, colon)}: ${quoted < 0 ? rest : rest.slice(quoted + '" is '.length)}`;
-  });
-}
-
 /** Writes lines to a file, waiting when its buffer is full (a large input never piles up in memory). */
 class LineFile {
   private readonly stream: WriteStream;
@@ -74,17 +59,11 @@ class LineFile {
 
 export async function streamValidate(options: StreamValidateOptions, io: StreamIo): Promise<StreamSummary> {
   const contract = parseContract(await readContractJson(options.contract), options.contract);
-  const validator = recordValidator(contract);
-  const stamp = { feature_schema_version: contract.feature_schema_version, contract_hash: contractHash(contract) };
-  const names = [contract.columns.record_id, contract.columns.event_time, ...contract.features.map((feature) => feature.name)];
+  const judge = recordJudge(contract, { feature_schema_version: contract.feature_schema_version, contract_hash: contractHash(contract) });
   if (options.out !== undefined) await mkdir(options.out, { recursive: true });
   const files = options.out === undefined ? undefined : { valid: new LineFile(join(options.out, 'valid.ndjson')), quarantine: new LineFile(join(options.out, 'quarantine.ndjson')) };
   const summary: StreamSummary = { received: 0, valid: 0, quarantined: 0, reasons: {} };
-  const quarantine = async (line: number, text: string, reason: string, kinds: string[], eventTime: string | null): Promise<void> => {
-    summary.quarantined += 1;
-    for (const kind of kinds) summary.reasons[kind] = (summary.reasons[kind] ?? 0) + 1;
-    await files?.quarantine.write(JSON.stringify({ line, reason, event_time: eventTime, raw_record: text }));
-  };
+  const arrivedAt = new Date().toISOString();
   try {
     const lines = createInterface({ input: io.input, crlfDelay: Infinity });
     let lineNumber = 0;
@@ -93,27 +72,16 @@ export async function streamValidate(options: StreamValidateOptions, io: StreamI
       if (text.trim() === '') continue;
       summary.received += 1;
       if (summary.received % progressEvery === 0) io.progress?.update(`validated ${summary.received.toLocaleString('en')} records`);
-      let record: unknown;
-      try {
-        record = JSON.parse(text) as unknown;
-      } catch (error) {
-        await quarantine(lineNumber, text, `not JSON: ${(error as Error).message}`, ['not JSON'], null);
+      // The line number is the record's place in the file, as a sequence number is in a stream.
+      const judged = judge({ sequence: String(lineNumber), text, arrivedAt });
+      if (judged.valid) {
+        summary.valid += 1;
+        await files?.valid.write(JSON.stringify(judged.row));
         continue;
       }
-      if (record === null || typeof record !== 'object' || Array.isArray(record)) {
-        await quarantine(lineNumber, text, 'not a JSON object', ['not a JSON object'], null);
-        continue;
-      }
-      const verdict = validator.validate(record as Record<string, unknown>);
-      if (!verdict.valid) {
-        await quarantine(lineNumber, text, verdict.reason, reasonKinds(verdict.reason, names), verdict.eventTime);
-        continue;
-      }
-      summary.valid += 1;
-      const { row } = verdict;
-      await files?.valid.write(
-        JSON.stringify({ record_id: row.record_id, event_time: row.event_time, ...row.features, prediction: row.prediction, model_version: row.model_version, ...stamp }),
-      );
+      summary.quarantined += 1;
+      for (const kind of judged.kinds) summary.reasons[kind] = (summary.reasons[kind] ?? 0) + 1;
+      await files?.quarantine.write(JSON.stringify(judged.entry));
     }
   } finally {
     io.progress?.done();

@@ -32,6 +32,8 @@ export type RecordVerdict =
       valid: false;
       reason: string;
       rawRecord: Readonly<Record<string, unknown>>;
+      /** Trimmed text of the record id when it has one. */
+      recordId: string | null;
       /** The event time when it places the record in a window (ISO UTC), else null. */
       eventTime: string | null;
     };
@@ -101,7 +103,7 @@ export function recordValidator(contract: FeatureContract): RecordValidator {
     if (recordId === null || 'problem' in time || problems !== undefined) {
       const head = [...(recordId === null ? [`${columns.record_id}: missing`] : []), ...('problem' in time ? [time.problem] : [])];
       const eventTime = 'iso' in time ? time.iso : null;
-      return { valid: false, reason: reasonOf(plans, problems ?? [], head), rawRecord: record, eventTime };
+      return { valid: false, reason: reasonOf(plans, problems ?? [], head), rawRecord: record, recordId, eventTime };
     }
     return {
       valid: true,
