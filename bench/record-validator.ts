@@ -26,7 +26,7 @@ function uniform(seed: number): () => number {
 
 const malformed = ['n/a', '12,50', '', 'NaN', '1e999', { nested: true }, null];
 
-function benchRecords(count: number): Record<string, unknown>[] {
+export function benchRecords(count: number): Record<string, unknown>[] {
   const random = uniform(42);
   const start = Date.parse(benchWindow.start);
   const records: Record<string, unknown>[] = [];

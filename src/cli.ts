@@ -229,6 +229,16 @@ stream
   .action(async (options: { contract: string; out?: string; json?: boolean }) => {
     await (await import('./client/commands/stream-validate.js')).streamValidateCommand(options);
   });
+stream
+  .command('serve')
+  .description('take records over HTTP (POST /v1/models/{model}/records, NDJSON) into the local production log, refusing what the contract refuses')
+  .addOption(configOption())
+  .option('-m, --model <id>', 'serve only this model (default: every model of the config)')
+  .option('--port <port>', 'port to listen on, 0 for any free one', '8091')
+  .option('--host <address>', 'address to listen on', '127.0.0.1')
+  .action(async (options: { config: string; model?: string; port: string; host: string }) => {
+    await (await import('./client/commands/stream-serve.js')).streamServeCommand(options);
+  });
 
 const pipeline = program.command('pipeline').description('the SageMaker Pipeline that retrains models (aws mode)');
 pipeline

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { contractHash } from '../adapters/shared/contract-hash.js';
 import { ContractError, driftsAsNumbers, parseContract, type FeatureContract } from '../domain/contract/contract.js';
 import { categoricalDriftMethods, configSchema, numericDriftMethods, type VigilConfig } from './schema.js';
 
@@ -13,6 +14,8 @@ export interface LoadedConfig {
   path: string;
   /** Contracts by model id. */
   contracts: Record<string, FeatureContract>;
+  /** SHA-256 of each contract's canonical JSON, by model id (what stream rows and versions are stamped with). */
+  contractHashes: Record<string, string>;
   /** Short hash of the validated config and contracts: provenance of every result row. */
   hash: string;
   /** What is accepted but unwise (a literal secret in the file), one line each, for the caller to print. */
@@ -74,7 +77,8 @@ export async function validateConfig(raw: unknown, path: string, env: NodeJS.Pro
   if (!parsed.success || problems.length > 0) throw new ConfigError(path, problems);
   const config = parsed.data;
   const hash = createHash('sha256').update(JSON.stringify({ config, contracts })).digest('hex').slice(0, 12);
-  return { config, path, contracts, hash, warnings: literalSecretWarnings(config) };
+  const contractHashes = Object.fromEntries(Object.entries(contracts).map(([model, contract]) => [model, contractHash(contract)]));
+  return { config, path, contracts, contractHashes, hash, warnings: literalSecretWarnings(config) };
 }
 
 /** A secret written in the file ends up in backups, diffs and reviews; env:NAME keeps it out. */

@@ -140,7 +140,15 @@ const model = z
     endpoints: z
       .object({ production: endpointName, staging: endpointName })
       .strict(),
-    sources: z.object({ productionLog: source, labels: source, baseline: source }).strict(),
+    sources: z
+      .object({
+        productionLog: source,
+        labels: source,
+        baseline: source,
+        /** Where the stream path puts the records it refuses (vigil stream serve, the Kinesis function). */
+        streamQuarantine: source.optional(),
+      })
+      .strict(),
     monitoring: monitoring.prefault({}),
     retraining: retrainingSchema.prefault({}),
     /** Who may approve deployments of this model, per channel. */

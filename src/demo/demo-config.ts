@@ -44,6 +44,8 @@ export async function writeDemoConfig(dir: string): Promise<string> {
           productionLog: { path: 'data/production_log/*/*.parquet', format: 'parquet' },
           labels: { path: 'data/labels.parquet', format: 'parquet' },
           baseline: { path: 'data/baseline.parquet', format: 'parquet' },
+          // What the stream path refused (the demo's traffic goes through it).
+          streamQuarantine: { path: 'data/stream_quarantine/*/*.parquet', format: 'parquet' },
         },
         monitoring: {
           // A rolling week, evaluated daily: a single day holds one weekday only, and a

@@ -2,7 +2,9 @@
 // bounded by a day):
 //   {dir}/baseline.parquet                              training/baseline rows, typed feature
 //                                                       columns, v1 prediction and label;
-//   {dir}/production_log/date=YYYY-MM-DD/part.parquet   scored records (Hive-style partitions);
+//   {dir}/production_log/date=YYYY-MM-DD/part.parquet   scored records (Hive-style partitions;
+//                                                       under traffic/ when the demo sends them
+//                                                       through the stream path instead);
 //   {dir}/labels.parquet                                delayed labels (record_id, label, label_time).
 // Production feature columns are VARCHAR holding the value as received, so malformed values
 // ("abc" in a float feature) survive for the monitoring SQL to TRY_CAST and quarantine. The
@@ -33,12 +35,17 @@ export interface DemoFilesOptions extends DemoOptions {
    * the monitoring job has rows to score through the endpoint. Default 50 (2 %); 0 for none.
    */
   unloggedEvery?: number;
+  /**
+   * Where the day partitions go under `dir`: 'production_log' (default: the log as the monitoring
+   * reads it) or 'traffic' (requests a producer will send through the stream path, as the demo does).
+   */
+  dayFolder?: 'production_log' | 'traffic';
 }
 
 export interface DemoFilesResult {
   contract: FeatureContractJson;
   artifact: ModelArtifact;
-  files: { baseline: string; productionLog: string; labels: string; artifact?: string };
+  files: { baseline: string; /** The day partitions' folder (see dayFolder). */ days: string; labels: string; artifact?: string };
   counts: { days: number; baseline: number; production: number; labels: number; malformed: number };
 }
 
@@ -108,13 +115,13 @@ export async function writeDemoFiles(options: DemoFilesOptions): Promise<DemoFil
   });
   const files: DemoFilesResult['files'] = {
     baseline: join(options.dir, 'baseline.parquet'),
-    productionLog: join(options.dir, 'production_log'),
+    days: join(options.dir, options.dayFolder ?? 'production_log'),
     labels: join(options.dir, 'labels.parquet'),
   };
   const counts = { days: 0, baseline: demo.baseline.length, production: 0, labels: 0, malformed: 0 };
   await mkdir(options.dir, { recursive: true });
   // A previous, longer run must not leave stale day partitions behind.
-  await rm(files.productionLog, { recursive: true, force: true });
+  await rm(files.days, { recursive: true, force: true });
 
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
@@ -149,7 +156,7 @@ export async function writeDemoFiles(options: DemoFilesOptions): Promise<DemoFil
         dayAppender.endRow();
       });
       dayAppender.closeSync();
-      const partition = join(files.productionLog, `date=${day.date}`);
+      const partition = join(files.days, `date=${day.date}`);
       await mkdir(partition, { recursive: true });
       await copyToParquet(connection, 'production_day', join(partition, 'part.parquet'));
       await connection.run('DELETE FROM production_day');

@@ -19,7 +19,8 @@ import type { dailyMonitoringWorkflow } from '../workflows/monitoring/daily-moni
 import { bar, ProgressLine } from '../terminal/progress.js';
 import { summaryTable } from '../terminal/monitor-summary.js';
 import { composeRuntime, type Runtime } from '../worker/compose-runtime.js';
-import { serveDemoDay } from './demo-serving.js';
+import { serveDemoDay, type ServedDay } from './demo-serving.js';
+import { startLocalIngest, type RunningIngest } from '../stream/start-local-ingest.js';
 import { applyDecision } from '../temporal/approvals.js';
 import { retrainingStatusQuery, type RetrainingResult } from '../workflows/retraining/messages.js';
 import type { retrainingWorkflow } from '../workflows/retraining/retraining.js';
@@ -68,6 +69,8 @@ interface DemoStack {
   alertsLog: string;
   /** Alert messages written so far. */
   alerts(): number;
+  /** The stream path's HTTP ingest the day's traffic is logged through. */
+  ingest: RunningIngest;
 }
 
 interface Replayed {
@@ -113,10 +116,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
 /** Writes the config, the traffic and model v1, and says what was generated. */
 async function generateWorkspace(run: DemoRun): Promise<string> {
-  const { configPath, files } = await prepareDemoWorkspace(run.dir, run.scenario, (date) => run.progress.update(`generating demo traffic ${date}`));
+  const { configPath, files } = await prepareDemoWorkspace(run.dir, run.scenario, (date) => run.progress.update(`generating demo traffic ${date}`), { stream: true });
   run.log(`vigil demo: config ${configPath}`);
   run.progress.done(
-    `generated ${files.counts.production} production rows over ${files.counts.days} days ` +
+    `generated ${files.counts.production} requests over ${files.counts.days} days ` +
       `(${files.counts.malformed} malformed), ${files.counts.baseline} baseline rows; trained model v1` +
       (files.artifact.metrics === undefined ? '' : ` (holdout RMSE ${files.artifact.metrics.rmse.toFixed(2)})`),
   );
@@ -139,8 +142,11 @@ async function startStack(run: DemoRun, configPath: string): Promise<DemoStack> 
   const { loaded, runtime, alertsLog, alerts } = await composeDemoRuntime(run, configPath, modelServer.url);
   await serveV1(run, runtime);
   run.log(`model server ${modelServer.url}: endpoint demand-production serves v1`);
+  const ingest = await startLocalIngest(loaded);
+  run.cleanups.push(() => ingest.close());
+  run.log(`stream ingest ${ingest.recordsUrl('demand')}: the day's requests are logged through it`);
   const { client, worker } = await startDemoWorker(run, dev, loaded, runtime);
-  return { dev, loaded, runtime, client, worker, alertsLog, alerts };
+  return { dev, loaded, runtime, client, worker, alertsLog, alerts, ingest };
 }
 
 /** The worker's runtime, its alerts counted and appended to alerts.log, approval requests printed. */
@@ -220,8 +226,18 @@ async function replayDays(run: DemoRun, stack: DemoStack): Promise<Replayed> {
     // windows reaching back before the first day of traffic would look like drift.
     const { windowDays, relabelDays } = stack.loaded.config.models[0]!.monitoring;
     const firstDay = Math.min(scenario.days - 1, windowDays - 1 + relabelDays);
+    // The days before the first run: served and logged as they happened.
+    let logged = { valid: 0, quarantined: 0 };
+    for (let day = 0; day < firstDay; day += 1) {
+      const date = new Date(first + day * dayMs).toISOString().slice(0, 10);
+      progress.update(`serving and logging the traffic of ${date}`);
+      const served = await serveDay(run, stack, date);
+      logged = { valid: logged.valid + served.valid, quarantined: logged.quarantined + served.quarantined };
+    }
     for (let day = firstDay; day < scenario.days; day += 1) {
       const date = new Date(first + day * dayMs).toISOString().slice(0, 10);
+      const served = await serveDay(run, stack, date);
+      logged = { valid: logged.valid + served.valid, quarantined: logged.quarantined + served.quarantined };
       const result = await monitorDay(run, stack, date, `monitoring ${bar(day - firstDay, scenario.days - firstDay)} ${date}`);
       for (const relabelled of [...result.relabelled].reverse()) recorder.record(relabelled);
       recorder.record(result.current);
@@ -231,15 +247,28 @@ async function replayDays(run: DemoRun, stack: DemoStack): Promise<Replayed> {
         retrainings.push(await followRetraining(stack.client, retraining.workflowId, date, retraining.reason, run.options.yes === true, run.log));
       }
     }
+    progress.done(
+      `logged ${(logged.valid + logged.quarantined).toLocaleString('en')} requests through the stream path: ${logged.valid.toLocaleString('en')} to the production log, ` +
+        `${logged.quarantined.toLocaleString('en')} refused to the stream quarantine`,
+    );
     progress.done(`ran the daily monitoring for ${scenario.days - firstDay} days (each run also re-evaluates the ${relabelDays} windows before it as labels arrive)`);
   });
   return { windows: recorder.windows(), coverageHistory: recorder.coverageHistory, retrainings, driftDate };
 }
 
-/**
- * One day (YYYY-MM-DD): its traffic served through the production endpoint, then the schedule's
- * run for it, with `progressLine` shown while it monitors.
- */
+/** One day's requests (YYYY-MM-DD) served through the production endpoint and logged through the stream path. */
+function serveDay(run: DemoRun, stack: DemoStack, date: string): Promise<ServedDay> {
+  return serveDemoDay({
+    trafficPath: join(run.dir, 'data', 'traffic', `date=${date}`, 'part.parquet'),
+    date,
+    contract: stack.loaded.contracts.demand!,
+    endpoint: 'demand-production',
+    modelHost: stack.runtime.deps.modelHost,
+    ingestUrl: stack.ingest.recordsUrl('demand'),
+  });
+}
+
+/** The schedule's run for one day (YYYY-MM-DD), with `progressLine` shown while it monitors. */
 async function monitorDay(
   run: DemoRun,
   stack: DemoStack,
@@ -248,13 +277,6 @@ async function monitorDay(
 ): Promise<Awaited<ReturnType<typeof dailyMonitoringWorkflow>>> {
   // The schedule fires at 06:00 UTC the next day and monitors the day before.
   const at = new Date(Date.parse(`${date}T00:00:00Z`) + dayMs + 6 * hourMs).toISOString();
-  // The day's traffic goes through the production endpoint: the log records who served it.
-  await serveDemoDay({
-    partitionPath: join(run.dir, 'data', 'production_log', `date=${date}`, 'part.parquet'),
-    contract: stack.loaded.contracts.demand!,
-    endpoint: 'demand-production',
-    modelHost: stack.runtime.deps.modelHost,
-  });
   run.progress.update(progressLine);
   return stack.client.workflow.execute<typeof dailyMonitoringWorkflow>('dailyMonitoringWorkflow', {
     taskQueue: stack.loaded.config.temporal.taskQueue,
@@ -354,16 +376,20 @@ export async function prepareDemoWorkspace(
   dir: string,
   scenario: DemoScenario,
   onDay?: (date: string) => void,
+  /** stream: the days are requests (data/traffic) the demo logs through the stream path itself. */
+  options: { stream?: boolean } = {},
 ): Promise<{ configPath: string; files: DemoFilesResult }> {
   await mkdir(dir, { recursive: true });
   // A run starts from a clean state (the Temporal history of earlier runs is kept).
-  for (const stale of ['warehouse.duckdb', 'warehouse.duckdb.wal', 'models', 'registry', 'pipelines', 'model-server', 'incidents.json', 'alerts.log']) {
+  const staleData = ['data/production_log', 'data/stream_quarantine', 'data/traffic'];
+  for (const stale of ['warehouse.duckdb', 'warehouse.duckdb.wal', 'models', 'registry', 'pipelines', 'model-server', 'incidents.json', 'alerts.log', ...staleData]) {
     await rm(join(dir, stale), { recursive: true, force: true });
   }
   const configPath = await writeDemoConfig(dir);
   const files = await writeDemoFiles({
     ...scenario,
     dir: join(dir, 'data'),
+    dayFolder: options.stream === true ? 'traffic' : 'production_log',
     modelVersion: 'v1',
     artifactPath: artifactPathFor(dir, 'demand', 'v1'),
     ...(onDay === undefined ? {} : { onDay: ({ date }: { date: string }) => onDay(date) }),

@@ -27,6 +27,8 @@ export function createCandidateActivities(deps: ActivityDeps) {
         artifactUri: args.artifactUri,
         metrics: args.metrics,
         origin: { reason: args.reason, workflowId: args.workflowId },
+        // Trained from rows judged by the contract the worker runs with: the one it serves under.
+        contract: modelOf(deps, args.model).contractIdentity,
         ...(args.trainedOn === undefined ? {} : { reference: trainingReference(args.version, args.trainedOn) }),
         registeredAt: now().toISOString(),
       });

@@ -24,7 +24,7 @@ export function createExternalModelActivities(deps: ActivityDeps) {
     async registerExternalModel(args: ExternalModel): Promise<RegisteredVersion> {
       const { model, version, workflowId } = args;
       return classified(`register ${model}/${version}`, async () => {
-        modelOf(deps, model);
+        const { contractIdentity } = modelOf(deps, model);
         const existing = await deps.registry.get(model, version);
         // The same registration again (a retry, the same command twice) is the same workflow.
         if (existing !== undefined && existing.origin.workflowId !== workflowId) {
@@ -43,6 +43,7 @@ export function createExternalModelActivities(deps: ActivityDeps) {
           artifactUri: args.artifactUri ?? '',
           metrics: {},
           origin: { reason: args.reason, workflowId },
+          contract: contractIdentity,
           reference: { kind: 'baseline', version },
           registeredAt: now().toISOString(),
         });

@@ -68,6 +68,7 @@ function summaryLines(comparison: ContractComparison): string[] {
     first,
     ...comparison.changes.map((entry) => `  ${compatibilityOf(entry).padEnd(8)}  ${entry.reason}`),
     ...comparison.notes.map((note) => `  note: ${note}`),
+    ...comparison.problems.map((problem) => `  error: ${problem}`),
   ];
 }
 
@@ -81,9 +82,9 @@ export async function contractDiffCommand(options: ContractDiffOptions): Promise
   }
   const comparison = compareContracts(before, after);
   if (options.json === true) {
-    console.log(JSON.stringify({ compatibility: comparison.compatibility, old: describe(before, options.old), new: describe(after, options.new), changes: comparison.changes, notes: comparison.notes }));
+    console.log(JSON.stringify({ compatibility: comparison.compatibility, old: describe(before, options.old), new: describe(after, options.new), changes: comparison.changes, notes: comparison.notes, problems: comparison.problems }));
   } else {
     for (const line of summaryLines(comparison)) console.log(line);
   }
-  return { comparison, exitCode: comparison.compatibility === 'BREAKING' ? contractDiffBreakingExitCode : 0 };
+  return { comparison, exitCode: comparison.compatibility === 'BREAKING' || comparison.problems.length > 0 ? contractDiffBreakingExitCode : 0 };
 }

@@ -67,6 +67,8 @@ export interface ContractComparison {
   changes: ContractChange[];
   /** About the versions, not compatibility: a changed contract that keeps its feature_schema_version, ... */
   notes: string[];
+  /** What the new contract claims and the changes refute: it lists the old version in compatible_versions but cannot read its rows. */
+  problems: string[];
 }
 
 /** Two contracts that cannot be compared: they describe different models. */
@@ -415,6 +417,18 @@ function versionNotes(before: FeatureContract, after: FeatureContract, changed: 
   return [];
 }
 
+/** Whether the new contract's compatible_versions agree with what the changes allow. */
+function readableVersionChecks(before: FeatureContract, after: FeatureContract, compatibility: Compatibility, notes: string[]): { notes: string[]; problems: string[] } {
+  const from = before.feature_schema_version;
+  if (from === after.feature_schema_version) return { notes, problems: [] };
+  const reads = compatibility === 'FULL' || compatibility === 'BACKWARD';
+  const listed = after.compatible_versions?.includes(from) === true;
+  if (listed && !reads) {
+    return { notes, problems: [`compatible_versions lists ${from}, but the new contract does not read every row written under it (${compatibility}): take ${from} out of it`] };
+  }
+  return { notes, problems: [] };
+}
+
 /** Every change from `before` (OLD) to `after` (NEW), each with its compatibility, and their meet. */
 export function compareContracts(before: FeatureContract, after: FeatureContract): ContractComparison {
   if (before.model !== after.model) {
@@ -435,5 +449,5 @@ export function compareContracts(before: FeatureContract, after: FeatureContract
   const removals = before.features.filter((spec) => !newNames.has(spec.name) && !renames.has(spec.name)).map(removed);
   const changes = [...columnChanges(before, after), ...predictionRangeChanges(before, after), ...perFeature, ...removals, ...moves(before, after, renames)];
   const compatibility = compatibilityOf({ backward: changes.every((c) => c.backward), forward: changes.every((c) => c.forward) });
-  return { compatibility, changes, notes: versionNotes(before, after, changes.length > 0) };
+  return { compatibility, changes, ...readableVersionChecks(before, after, compatibility, versionNotes(before, after, changes.length > 0)) };
 }

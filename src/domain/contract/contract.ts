@@ -5,6 +5,11 @@ import { z } from 'zod';
 import { finiteDecimal } from './decimal-text.js';
 
 export const featureTypes = ['int', 'float', 'category', 'bool'] as const;
+
+/** The column a row's contract version is stamped in (by the stream path, by producers that know it). */
+export const schemaVersionColumn = 'feature_schema_version';
+/** Columns the stream path stamps on every row: no feature or contract column may take their names. */
+export const stampColumns: readonly string[] = [schemaVersionColumn, 'contract_hash', 'stream_sequence'];
 export type FeatureType = (typeof featureTypes)[number];
 
 const identifier = z
@@ -68,6 +73,12 @@ export const contractSchema = z
   .object({
     model: identifier,
     feature_schema_version: z.number().int().positive(),
+    /**
+     * Earlier feature_schema_versions whose rows this contract reads as its own. A row or record
+     * stamped with any other version is quarantined (monitoring, training, the stream). List a
+     * version only when `vigil contract diff OLD NEW` finds NEW backward compatible with it.
+     */
+    compatible_versions: z.array(z.number().int().positive()).optional(),
     columns: z
       .object({
         record_id: identifier.default('record_id'),
@@ -93,7 +104,15 @@ export const contractSchema = z
   .strict()
   .superRefine((contract, ctx) => {
     const seen = new Set<string>();
-    const reserved = new Set(Object.values(contract.columns));
+    const reserved = new Set([...Object.values(contract.columns), ...stampColumns]);
+    for (const [index, version] of (contract.compatible_versions ?? []).entries()) {
+      if (version >= contract.feature_schema_version) {
+        ctx.addIssue({ code: 'custom', path: ['compatible_versions', index], message: `${version} is not an earlier version than feature_schema_version ${contract.feature_schema_version}` });
+      }
+    }
+    for (const [name, column] of Object.entries(contract.columns)) {
+      if (stampColumns.includes(column)) ctx.addIssue({ code: 'custom', path: ['columns', name], message: `"${column}" is the name of a column Vigil stamps on rows` });
+    }
     contract.features.forEach((feature, index) => {
       if (seen.has(feature.name)) {
         ctx.addIssue({ code: 'custom', path: ['features', index, 'name'], message: `duplicate feature "${feature.name}"` });
@@ -120,6 +139,11 @@ export function isNumeric(feature: FeatureSpec): boolean {
 /** Drift compares the values as numbers (KS, Wasserstein, bins); calendar features are compared as values. */
 export function driftsAsNumbers(feature: FeatureSpec): boolean {
   return isNumeric(feature) && feature.calendar === undefined;
+}
+
+/** The versions whose rows the contract reads: its own, then the compatible earlier ones. */
+export function readableVersions(contract: FeatureContract): number[] {
+  return [contract.feature_schema_version, ...new Set(contract.compatible_versions ?? [])];
 }
 
 /** Feature names in contract order: the order of every scoring payload and SQL column list. */

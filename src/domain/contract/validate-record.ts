@@ -5,7 +5,7 @@
 // record-text.ts): a nested object or array is its JSON text, so it is a category's value and a type
 // error for a number or a bool. Fields that are not columns of the contract are ignored, as the SQL
 // ignores extra columns; an absent field is a null.
-import { type FeatureContract } from './contract.js';
+import { type FeatureContract, readableVersions, schemaVersionColumn } from './contract.js';
 import { eventTimeIso } from './event-time.js';
 import { type FeaturePlan, type FeatureValue, type Problem, planFeatures, checkFeature } from './validate-record-features.js';
 import { columnText, firstCodePoints, trimmedText } from './record-text.js';
@@ -85,13 +85,25 @@ function reasonOf(plans: readonly FeaturePlan[], problems: readonly (Problem | u
   return parts.join('; ');
 }
 
+/** The reason a stamped contract version is refused for, when it is not one the contract reads. */
+export function schemaVersionReason(contract: FeatureContract, quoted: string): string {
+  return `${schemaVersionColumn}: "${quoted}" is not a version this contract reads (${readableVersions(contract).join(', ')})`;
+}
+
 /** Compiles the contract once; throws a ContractError for a default the SQL would refuse too. */
 export function recordValidator(contract: FeatureContract): RecordValidator {
   const plans = planFeatures(contract.features);
   const columns = contract.columns;
+  const readable = new Set(readableVersions(contract).map(String));
+  // A record stamped by its producer must be of a version the contract reads; an unstamped one is judged as it is.
+  const versionProblem = (value: unknown): string | undefined => {
+    const text = textOf(value);
+    return text === null || readable.has(text) ? undefined : schemaVersionReason(contract, firstCodePoints(text, quotedValueLength));
+  };
   const validate = (record: Readonly<Record<string, unknown>>): RecordVerdict => {
     const recordId = textOf(field(record, columns.record_id));
     const time = eventTimeProblem(columns.event_time, field(record, columns.event_time));
+    const version = versionProblem(field(record, schemaVersionColumn));
     const features: Record<string, FeatureValue> = {};
     let problems: (Problem | undefined)[] | undefined;
     for (let i = 0; i < plans.length; i += 1) {
@@ -100,8 +112,8 @@ export function recordValidator(contract: FeatureContract): RecordValidator {
       if (checked.ok) features[plan.name] = checked.value;
       else (problems ??= new Array<Problem | undefined>(plans.length))[i] = checked.problem;
     }
-    if (recordId === null || 'problem' in time || problems !== undefined) {
-      const head = [...(recordId === null ? [`${columns.record_id}: missing`] : []), ...('problem' in time ? [time.problem] : [])];
+    if (recordId === null || 'problem' in time || version !== undefined || problems !== undefined) {
+      const head = [...(recordId === null ? [`${columns.record_id}: missing`] : []), ...('problem' in time ? [time.problem] : []), ...(version === undefined ? [] : [version])];
       const eventTime = 'iso' in time ? time.iso : null;
       return { valid: false, reason: reasonOf(plans, problems ?? [], head), rawRecord: record, recordId, eventTime };
     }

@@ -6,9 +6,12 @@ import { type Row } from './row.js';
 import { type SqlDialect } from './dialect.js';
 import { countCell, singleRow } from './decode.js';
 import { type BuiltQuery, type CheckedInput, type MonitoringQueryInput, checkInput, featureColumn as fc, withCtes } from './query-input.js';
-import { defaultLiteral, windowRowsCte } from './source-rows.js';
+import { defaultLiteral, isStamped, rawSchemaVersion, readableVersionCondition, windowRowsCte } from './source-rows.js';
+import { schemaVersionColumn } from '../contract/contract.js';
+import { schemaVersionReason } from '../contract/validate-record.js';
 import { isoUtc } from './sql-text.js';
 import { tableColumns } from './tables.js';
+import { streamQuarantineInWindow } from './stream-quarantine.js';
 
 /** Longest raw value quoted in a reason; the whole value is in raw_record. */
 const quotedValueLength = 100;
@@ -29,6 +32,14 @@ const typeWords: Record<FeatureSpec['type'], string> = { float: 'a float', int: 
 function reasonExpression(d: SqlDialect, input: CheckedInput): string {
   const idMissing = d.string(`${input.contract.columns.record_id}: missing`);
   const parts = [`CASE WHEN ${d.ident('record_id')} IS NULL THEN ${idMissing} END`];
+  if (isStamped(input, 'productionLog')) {
+    // The same text as the record validator's (schemaVersionReason), around the quoted version.
+    const [before, after] = schemaVersionReason(input.contract, '\u0000').split('\u0000') as [string, string];
+    const version = d.ident(rawSchemaVersion);
+    parts.push(
+      `CASE WHEN NOT ${readableVersionCondition(d, input.contract, version)} THEN ${d.string(before)} || substr(${version}, 1, ${quotedValueLength}) || ${d.string(after)} END`,
+    );
+  }
   for (const feature of input.contract.features) {
     const raw = `substr(${d.ident(fc.raw(feature.name))}, 1, ${quotedValueLength})`;
     parts.push(
@@ -49,6 +60,7 @@ function rawRecordExpression(d: SqlDialect, input: CheckedInput): string {
     [cols.event_time, d.ident('raw_event_time')],
     [cols.prediction, d.ident('raw_prediction')],
     [cols.model_version, d.ident('model_version')],
+    ...(isStamped(input, 'productionLog') ? [[schemaVersionColumn, d.ident(rawSchemaVersion)] as [string, string]] : []),
     ...input.contract.features.map((f): [string, string] => [f.name, d.ident(fc.raw(f.name))]),
   ];
   return d.jsonObject(entries);
@@ -83,9 +95,14 @@ export function quarantineSql(
   };
   const columns = tableColumns('quarantine').map((c) => c.name);
   const select = columns.map((c) => `  ${values[c] ?? 'NULL'} AS ${d.ident(c)}`).join(',\n');
+  const stream = streamQuarantineInWindow(checked);
+  // The stream's entries keep the reason and the record the stream gave them.
+  const streamSelect = columns.map((c) => `  ${c === 'record_id' || c === 'reason' || c === 'raw_record' ? d.ident(c) : (values[c] ?? 'NULL')} AS ${d.ident(c)}`).join(',\n');
   const selectSql = withCtes(
     [windowRowsCte(checked)],
-    `SELECT\n${select}\nFROM window_source\nWHERE NOT ${d.ident('is_valid')}\nORDER BY ${d.ident('record_id')}`,
+    stream === undefined
+      ? `SELECT\n${select}\nFROM window_source\nWHERE NOT ${d.ident('is_valid')}\nORDER BY ${d.ident('record_id')}`
+      : `SELECT * FROM (\nSELECT\n${select}\nFROM window_source\nWHERE NOT ${d.ident('is_valid')}\nUNION ALL\nSELECT\n${streamSelect}\n${stream}\n) AS quarantined_rows\nORDER BY ${d.ident('record_id')}`,
   );
   const label = `quarantine:${checked.contract.model}`;
   const columnList = columns.map((c) => d.ident(c)).join(', ');

@@ -10,6 +10,17 @@ export interface MonitoringTables {
   labels: string;
   baseline: string;
   scoredPredictions: string;
+  /**
+   * Records the stream path quarantined before they reached the production log (see
+   * src/domain/stream/): counted with the window's rows and listed in its quarantine.
+   */
+  streamQuarantine?: string;
+  /**
+   * Sources whose rows carry the contract version they were written under (a feature_schema_version
+   * column): rows of a version the contract does not read are quarantined (window) or left out
+   * (baseline, training), never analysed as if they were its own.
+   */
+  stampedSources?: readonly ('productionLog' | 'baseline')[];
 }
 
 export interface MonitoringQueryInput {
@@ -104,8 +115,8 @@ export interface CheckedInput {
 export function checkInput(input: MonitoringQueryInput): CheckedInput {
   const sampleRate = input.sampleRate ?? 1;
   if (!(sampleRate > 0 && sampleRate <= 1)) throw new SqlBuildError(`sample rate ${sampleRate} is not in (0, 1]`);
-  const { productionLog, labels, baseline, scoredPredictions } = input.tables;
-  for (const name of [productionLog, labels, baseline, scoredPredictions]) tableNameParts(name);
+  const { productionLog, labels, baseline, scoredPredictions, streamQuarantine } = input.tables;
+  for (const name of [productionLog, labels, baseline, scoredPredictions, ...(streamQuarantine === undefined ? [] : [streamQuarantine])]) tableNameParts(name);
   return { ...input, window: normaliseWindow(input.window), sampleRate };
 }
 

@@ -1,6 +1,6 @@
 // The columns each input source must have for the monitoring queries, and the names its tables
 // take, so every warehouse adapter checks sources the same way before any statistic runs.
-import { type FeatureContract, featureOrder } from '../contract/contract.js';
+import { type FeatureContract, featureOrder, schemaVersionColumn } from '../contract/contract.js';
 import { type MonitoringTables } from './query-input.js';
 
 export type SourceName = 'productionLog' | 'labels' | 'baseline';
@@ -21,6 +21,11 @@ export function sourceColumns(contract: FeatureContract): Record<SourceName, str
     // event_time for the weekend facet, label for the baseline's performance and facet baseline.
     baseline: [c.event_time, ...features, c.prediction, c.label],
   };
+}
+
+/** Whether a source's columns include the stamped contract version. */
+export function hasSchemaVersion(columns: readonly string[]): boolean {
+  return columns.some((name) => name.toLowerCase() === schemaVersionColumn);
 }
 
 /** The conventional table (or view) names of a model's sources. */

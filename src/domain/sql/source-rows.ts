@@ -1,6 +1,6 @@
 // The shared CTEs every monitoring query starts from: the window's production rows and the
 // baseline rows, converted per the feature contract, and the delayed labels known at a time.
-import { type FeatureContract, type FeatureSpec, isNumeric } from '../contract/contract.js';
+import { type FeatureContract, type FeatureSpec, isNumeric, readableVersions, schemaVersionColumn } from '../contract/contract.js';
 import { type SqlDialect } from './dialect.js';
 import { type CheckedInput, type MonitoringQueryInput, checkInput, featureColumn as fc } from './query-input.js';
 import { SqlBuildError, isoUtc, normaliseWindow } from './sql-text.js';
@@ -74,6 +74,19 @@ export function defaultLiteral(d: SqlDialect, feature: FeatureSpec): string | un
   }
 }
 
+/** The raw text of a row's stamped contract version (a column of the *_raw CTEs of stamped sources). */
+export const rawSchemaVersion = 'raw_schema_version';
+
+/** Whether the source's rows carry their contract version. */
+export function isStamped(input: CheckedInput, source: 'productionLog' | 'baseline'): boolean {
+  return input.tables.stampedSources?.includes(source) === true;
+}
+
+/** True when a row's stamped version (raw text, NULL when unstamped) is one the contract reads. */
+export function readableVersionCondition(d: SqlDialect, contract: FeatureContract, raw: string): string {
+  return `(${raw} IS NULL OR ${raw} IN (${readableVersions(contract).map((version) => d.string(String(version))).join(', ')}))`;
+}
+
 /** Raw and converted columns of one source (alias `src`), plus the fixed columns given. */
 function rawAndCastCtes(
   d: SqlDialect,
@@ -135,6 +148,7 @@ export function windowRowsCte(input: MonitoringQueryInput): string {
   const cols = contract.columns;
   const src = (name: string): string => `src.${d.ident(name)}`;
   const eventTime = d.parseTimestamp(src(cols.event_time));
+  const stamped = isStamped(checked, 'productionLog');
   const [rawCte, castCte] = rawAndCastCtes(d, contract, 'window', {
     select: [
       `${rawText(d, src(cols.record_id))} AS ${d.ident('record_id')}`,
@@ -143,6 +157,7 @@ export function windowRowsCte(input: MonitoringQueryInput): string {
       `${rawText(d, src(cols.prediction))} AS ${d.ident('raw_prediction')}`,
       `${src(cols.prediction)} AS ${d.ident('source_prediction')}`,
       `${rawText(d, src(cols.model_version))} AS ${d.ident('model_version')}`,
+      ...(stamped ? [`${rawText(d, src(schemaVersionColumn))} AS ${d.ident(rawSchemaVersion)}`] : []),
     ],
     cast: [`${finiteNumber(d, d.ident('source_prediction'), d.ident('raw_prediction'))} AS ${d.ident('logged_prediction')}`],
     from: d.table(tables.productionLog),
@@ -166,10 +181,11 @@ export function windowRowsCte(input: MonitoringQueryInput): string {
       w('raw_event_time'),
       w('raw_prediction'),
       w('model_version'),
+      ...(stamped ? [w(rawSchemaVersion)] : []),
       `coalesce(${w('logged_prediction')}, s.${d.ident('prediction')}) AS ${d.ident('prediction')}`,
       `(${w('logged_prediction')} IS NULL AND s.${d.ident('prediction')} IS NOT NULL) AS ${d.ident('prediction_from_scoring')}`,
       ...columns,
-      `(${w('record_id')} IS NOT NULL AND ${valid}) AS ${d.ident('is_valid')}`,
+      `(${w('record_id')} IS NOT NULL AND ${valid}${stamped ? ` AND ${readableVersionCondition(d, contract, w(rawSchemaVersion))}` : ''}) AS ${d.ident('is_valid')}`,
       `${d.uniformHash(w('record_id'))} AS ${d.ident('sample_u')}`,
     ]
       .map((s) => `    ${s}`)
@@ -190,9 +206,12 @@ export function baselineRowsCte(input: MonitoringQueryInput): string {
   const cols = contract.columns;
   const src = (name: string): string => `src.${d.ident(name)}`;
   const reference = referenceSource(checked);
+  // A training-window reference reads the production log: its rows carry a version when the log's do.
+  const stamped = isStamped(checked, reference === undefined ? 'baseline' : 'productionLog');
   const [rawCte, castCte] = rawAndCastCtes(d, contract, 'baseline', {
     select: [
       `${d.parseTimestamp(src(cols.event_time))} AS ${d.ident('event_time')}`,
+      ...(stamped ? [`${rawText(d, src(schemaVersionColumn))} AS ${d.ident(rawSchemaVersion)}`] : []),
       `${rawText(d, src(cols.prediction))} AS ${d.ident('raw_prediction')}`,
       `${src(cols.prediction)} AS ${d.ident('source_prediction')}`,
       `${rawText(d, src(cols.label))} AS ${d.ident('raw_label')}`,
@@ -209,7 +228,7 @@ export function baselineRowsCte(input: MonitoringQueryInput): string {
   const rows =
     `baseline_rows AS (\n  SELECT\n` +
     [b('event_time'), b('prediction'), b('label'), ...columns].map((s) => `    ${s}`).join(',\n') +
-    `\n  FROM baseline_cast AS b\n  WHERE ${valid}\n)`;
+    `\n  FROM baseline_cast AS b\n  WHERE ${valid}${stamped ? ` AND ${readableVersionCondition(d, contract, b(rawSchemaVersion))}` : ''}\n)`;
   return [...(reference === undefined ? [] : [reference.labels]), rawCte, castCte, rows].join(',\n');
 }
 
@@ -238,6 +257,7 @@ function referenceSource(input: CheckedInput): { labels: string; from: string } 
     `${scored === undefined ? p(cols.prediction) : `sr.${d.ident('prediction')}`} AS ${d.ident(cols.prediction)}`,
     `rl.${d.ident('label')} AS ${d.ident(cols.label)}`,
     ...contract.features.map((f) => `${p(f.name)} AS ${d.ident(f.name)}`),
+    ...(isStamped(input, 'productionLog') ? [`${p(schemaVersionColumn)} AS ${d.ident(schemaVersionColumn)}`] : []),
   ];
   const recordId = rawText(d, p(cols.record_id));
   const scoredJoin = scored === undefined ? '' : `    LEFT JOIN ${scored} AS sr ON sr.${d.ident('record_id')} = ${recordId}\n`;

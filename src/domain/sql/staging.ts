@@ -3,7 +3,7 @@
 // Converting text to typed values and checking the contract is most of a query's cost, so each
 // statistic over raw sources paid it again; staged, it is paid once per analysis.
 import { type BuiltQuery, type MonitoringQueryInput, checkInput, featureColumn as fc, withCtes } from './query-input.js';
-import { baselineRowsCte, labelsAsOfCte, windowRowsCte } from './source-rows.js';
+import { baselineRowsCte, isStamped, labelsAsOfCte, rawSchemaVersion, windowRowsCte } from './source-rows.js';
 
 /** Input with nothing staged: staging reads the sources themselves. */
 function fromSources(input: MonitoringQueryInput): MonitoringQueryInput {
@@ -26,6 +26,7 @@ export function stagedWindowSql(input: MonitoringQueryInput, span: { start: stri
     id('event_time'),
     invalidOnly('raw_event_time'),
     invalidOnly('raw_prediction'),
+    ...(isStamped(checked, 'productionLog') ? [invalidOnly(rawSchemaVersion)] : []),
     id('model_version'),
     id('prediction'),
     id('prediction_from_scoring'),

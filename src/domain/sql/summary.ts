@@ -4,11 +4,12 @@ import { type Row } from './row.js';
 import { countCell, singleRow } from './decode.js';
 import { type BuiltQuery, type MonitoringQueryInput, checkInput, withCtes } from './query-input.js';
 import { windowRowsCte } from './source-rows.js';
+import { streamQuarantineInWindow } from './stream-quarantine.js';
 
 export interface WindowSummary {
-  /** Rows of the window in the production log (before sampling). */
+  /** Rows of the window in the production log (before sampling), and records the stream quarantined. */
   totalRows: number;
-  /** Of those, rows that break the contract (quarantined). */
+  /** Of those, rows that break the contract (quarantined here or by the stream). */
   invalidRows: number;
   /** Rows the sample kept (all when there is no sampling), valid or not. */
   sampledRows: number;
@@ -27,9 +28,12 @@ export function windowSummarySql(input: MonitoringQueryInput): BuiltQuery {
   const id = checked.dialect.ident;
   const count = (condition: string): string => `coalesce(sum(CASE WHEN ${condition} THEN 1 ELSE 0 END), 0)`;
   const valid = id('is_valid');
+  const stream = streamQuarantineInWindow(checked);
+  // Records the stream refused are rows of the window too (never sampled: they have no features).
+  const plusStream = stream === undefined ? '' : ` + (SELECT count(*) ${stream})`;
   const body = [
     `SELECT`,
-    `  t.${id('total_rows')}, t.${id('invalid_rows')}, t.${id('covered_days')},`,
+    `  t.${id('total_rows')}${plusStream} AS ${id('total_rows')}, t.${id('invalid_rows')}${plusStream} AS ${id('invalid_rows')}, t.${id('covered_days')},`,
     `  s.${id('sampled_rows')}, s.${id('sampled_valid_rows')}, s.${id('prediction_rows')},`,
     `  s.${id('scored_prediction_rows')}, s.${id('missing_prediction_rows')}`,
     `FROM (`,

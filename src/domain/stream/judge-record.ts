@@ -2,7 +2,7 @@
 // contract: a valid record becomes a production-log row in contract order with the contract's
 // version and hash stamped; anything else (not JSON, not an object, a record the contract refuses)
 // becomes a quarantine entry with its reason and the text as received. Nothing is thrown.
-import type { FeatureContract } from '../contract/contract.js';
+import { schemaVersionColumn, type FeatureContract } from '../contract/contract.js';
 import { recordValidator, type FeatureValue } from '../contract/validate-record.js';
 
 /** What every row and quarantine entry carries to say which contract judged it. */
@@ -64,7 +64,7 @@ export function reasonKinds(reason: string, names: readonly string[]): string[] 
 export function recordJudge(contract: FeatureContract, stamp: ContractStamp): (record: StreamRecord) => JudgedRecord {
   const validator = recordValidator(contract);
   const c = contract.columns;
-  const names = [c.record_id, c.event_time, ...contract.features.map((feature) => feature.name)];
+  const names = [c.record_id, c.event_time, schemaVersionColumn, ...contract.features.map((feature) => feature.name)];
   const quarantine = (record: StreamRecord, reason: string, kinds: string[], recordId: string | null, eventTime: string | null): JudgedRecord => ({
     valid: false,
     sequence: record.sequence,

@@ -37,7 +37,7 @@ describe('contract compatibility', () => {
       feature_schema_version: 1,
       model: 'demand',
     });
-    assert.deepEqual(compareContracts(v1, respelled), { compatibility: 'FULL', changes: [], notes: [] });
+    assert.deepEqual(compareContracts(v1, respelled), { compatibility: 'FULL', changes: [], notes: [], problems: [] });
     assert.equal(canonicalContractJson(respelled), canonicalContractJson(v1));
   });
 
@@ -332,6 +332,14 @@ describe('contract compatibility', () => {
       assert.deepEqual(down.notes, [
         "feature_schema_version goes down from 3 to 1: versions number a contract's revisions in order, so the new one takes a higher number",
       ]);
+    });
+
+    it('finds a contract that lists an earlier version it cannot read, and accepts one it can', () => {
+      const breaking = compareContracts(v1, contract([promo, price, store, weekday], { feature_schema_version: 2, compatible_versions: [1] }));
+      assert.equal(breaking.compatibility, 'BREAKING');
+      assert.deepEqual(breaking.problems, ['compatible_versions lists 1, but the new contract does not read every row written under it (BREAKING): take 1 out of it']);
+      const backward = compareContracts(v1, contract([price, promo, store, weekday, { name: 'holiday', type: 'bool', default: false }], { feature_schema_version: 2, compatible_versions: [1] }));
+      assert.deepEqual([backward.compatibility, backward.problems], ['FULL', []]);
     });
 
     it('refuses contracts of different models', () => {

@@ -91,9 +91,20 @@ describe('validateRecord', () => {
     );
   });
 
+  it('refuses a record stamped with a contract version it does not read, and reads the compatible ones', () => {
+    const v3 = parseContract({ ...contract, feature_schema_version: 3, compatible_versions: [1] });
+    const verdict = (record: Record<string, unknown>): RecordVerdict => validateRecord(v3, { ...base, ...record });
+    for (const version of [3, '3', ' 1 ', 1, null, '']) assert.equal(verdict({ feature_schema_version: version }).valid, true, String(version));
+    const refused = verdict({ feature_schema_version: 2, price: 'x' });
+    assert.equal(refused.valid ? '' : refused.reason, 'feature_schema_version: "2" is not a version this contract reads (3, 1); price: "x" is not a float');
+    assert.equal(reason({ feature_schema_version: '1.0' }), 'feature_schema_version: "1.0" is not a version this contract reads (1)');
+    assert.throws(() => parseContract({ ...contract, feature_schema_version: 2, compatible_versions: [2] }), /compatible_versions\.0: 2 is not an earlier version/);
+    assert.throws(() => parseContract({ ...contract, features: [{ name: 'stream_sequence', type: 'int' }] }), /collides with a reserved column name/);
+  });
+
   it('refuses an event time no window can hold, which the SQL leaves out of every window', () => {
     const verdict = validateRecord(contract, { ...base, event_time: 'yesterday', price: 'x' });
-    assert.deepEqual(verdict, { valid: false, reason: 'event_time: "yesterday" is not a timestamp; price: "x" is not a float', rawRecord: { ...base, event_time: 'yesterday', price: 'x' }, eventTime: null });
+    assert.deepEqual(verdict, { valid: false, reason: 'event_time: "yesterday" is not a timestamp; price: "x" is not a float', rawRecord: { ...base, event_time: 'yesterday', price: 'x' }, recordId: 'r1', eventTime: null });
     assert.equal(reason({ event_time: null }), 'event_time: missing');
     assert.equal(reason({ event_time: '2024-02-30' }), 'event_time: "2024-02-30" is not a timestamp');
     assert.equal(row({ event_time: '2024-06-03' }).event_time, '2024-06-03T00:00:00.000Z');

@@ -5,12 +5,13 @@ import type { SourceConfig } from '../../../config/schema.js';
 import type { FeatureContract } from '../../../domain/contract/contract.js';
 import { NonRetryableError } from '../../../domain/errors.js';
 import type { MonitoringTables } from '../../../domain/sql/query-input.js';
-import { type SourceName, missingColumns, sourceColumns, sourceDescriptions } from '../../../domain/sql/source-columns.js';
+import { type SourceName, hasSchemaVersion, missingColumns, sourceColumns, sourceDescriptions } from '../../../domain/sql/source-columns.js';
 import { tableNameParts } from '../../../domain/sql/sql-text.js';
+import { streamQuarantineColumns } from '../../../domain/sql/stream-quarantine.js';
 import type { SourceCatalog } from '../../../ports/source-catalog.js';
 import type { Warehouse } from '../../../ports/warehouse.js';
 
-export type AthenaModelSources = Record<SourceName, SourceConfig>;
+export type AthenaModelSources = Record<SourceName, SourceConfig> & { streamQuarantine?: SourceConfig | undefined };
 
 export class AthenaSourceCatalog implements SourceCatalog {
   private readonly checked = new Map<string, Promise<MonitoringTables>>();
@@ -43,12 +44,21 @@ export class AthenaSourceCatalog implements SourceCatalog {
       scoredPredictions: this.scoredPredictions,
     };
     const required = sourceColumns(contract);
-    for (const name of ['productionLog', 'labels', 'baseline'] as const) await this.checkSource(model, name, tables[name], required[name]);
-    return tables;
+    const stamped: ('productionLog' | 'baseline')[] = [];
+    for (const name of ['productionLog', 'labels', 'baseline'] as const) {
+      const present = await this.checkSource(model, name, tables[name], required[name]);
+      if (name !== 'labels' && hasSchemaVersion(present)) stamped.push(name);
+    }
+    if (stamped.length > 0) tables.stampedSources = stamped;
+    if (sources.streamQuarantine === undefined) return tables;
+    const streamQuarantine = tableOf(model, 'streamQuarantine', sources.streamQuarantine);
+    await this.checkSource(model, 'streamQuarantine', streamQuarantine, streamQuarantineColumns);
+    return { ...tables, streamQuarantine };
   }
 
-  private async checkSource(model: string, name: SourceName, table: string, required: readonly string[]): Promise<void> {
-    const what = `${sourceDescriptions[name]} source of model "${model}" (Athena table ${table})`;
+  /** Checks the table has the columns required; returns the columns it has. */
+  private async checkSource(model: string, name: SourceName | 'streamQuarantine', table: string, required: readonly string[]): Promise<string[]> {
+    const what = `${name === 'streamQuarantine' ? 'stream quarantine' : sourceDescriptions[name]} source of model "${model}" (Athena table ${table})`;
     let present: string[] | undefined;
     try {
       present = await this.warehouse.describe(table);
@@ -63,10 +73,11 @@ export class AthenaSourceCatalog implements SourceCatalog {
       const list = missing.map((column) => `"${column}"`).join(', ');
       throw new NonRetryableError(`${what} is missing column${missing.length > 1 ? 's' : ''} ${list}`, 'SOURCE_COLUMNS');
     }
+    return present;
   }
 }
 
-function tableOf(model: string, name: SourceName, source: SourceConfig): string {
+function tableOf(model: string, name: SourceName | 'streamQuarantine', source: SourceConfig): string {
   const where = `models.${model}.sources.${name}`;
   if (!('table' in source)) {
     throw new NonRetryableError(

@@ -25,6 +25,8 @@ import { exportSnapshot, isSnapshotTable, type SnapshotTable, snapshotTables } f
 import { readerRows } from './warehouse-cells.js';
 import { ConnectionPool, SerialQueue } from './connection-pool.js';
 import { type FileSource, type FileSources, sourceViewSql } from './warehouse-sources.js';
+import { streamQuarantineColumns } from '../../../domain/sql/stream-quarantine.js';
+import { hasSchemaVersion } from '../../../domain/sql/source-columns.js';
 
 /** Bound parameters per INSERT statement: rows are batched up to this many values. */
 const maxParameters = 2000;
@@ -237,24 +239,48 @@ export class DuckDbWarehouse implements Warehouse {
   async registerFileSources(sources: FileSources): Promise<MonitoringTables> {
     const tables = sourceTableNames(sources.contract.model);
     const required = sourceColumns(sources.contract);
+    const stamped: ('productionLog' | 'baseline')[] = [];
     for (const name of ['productionLog', 'labels', 'baseline'] as const satisfies readonly SourceName[]) {
-      await this.registerSource(name, tables[name], sources[name], required[name]);
+      const present = await this.registerSource(name, tables[name], sources[name], required[name]);
+      if (name !== 'labels' && hasSchemaVersion(present)) stamped.push(name);
     }
-    return tables;
+    return stamped.length === 0 ? tables : { ...tables, stampedSources: stamped };
   }
 
-  private async registerSource(name: SourceName, view: string, source: FileSource, required: string[]): Promise<void> {
+  /**
+   * The view {model}_stream_quarantine over the stream path's quarantine files, checked for the
+   * columns the monitoring reads; undefined while no file matches yet.
+   */
+  async registerStreamQuarantine(model: string, source: FileSource): Promise<string | undefined> {
+    const { rows } = await this.query(`SELECT count(*) AS files FROM glob(${this.sql.string(source.path)})`, { label: `source-files:${model}` });
+    if (Number(rows[0]?.['files'] ?? 0) === 0) return undefined;
+    const view = `${model}_stream_quarantine`;
+    const what = `stream quarantine source "${view}" (${source.format} ${source.path})`;
+    try {
+      await this.execute(sourceViewSql(view, source), { label: `source:${view}` });
+    } catch (error) {
+      throw new NonRetryableError(`${what} cannot be read: ${messageOf(error)}`, 'SOURCE_UNREADABLE', { cause: error });
+    }
+    const missing = missingColumns(streamQuarantineColumns, (await this.describe(view)) ?? []);
+    if (missing.length > 0) throw new NonRetryableError(`${what} is missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c}"`).join(', ')}`, 'SOURCE_COLUMNS');
+    return view;
+  }
+
+  /** Creates the view and checks its columns; returns the columns it has. */
+  private async registerSource(name: SourceName, view: string, source: FileSource, required: string[]): Promise<string[]> {
     const what = `${sourceDescriptions[name]} source "${view}" (${source.format} ${source.path})`;
     try {
       await this.execute(sourceViewSql(view, source), { label: `source:${view}` });
     } catch (error) {
       throw new NonRetryableError(`${what} cannot be read: ${messageOf(error)}`, 'SOURCE_UNREADABLE', { cause: error });
     }
-    const missing = missingColumns(required, (await this.describe(view)) ?? []);
+    const present = (await this.describe(view)) ?? [];
+    const missing = missingColumns(required, present);
     if (missing.length > 0) {
       const list = missing.map((column) => `"${column}"`).join(', ');
       throw new NonRetryableError(`${what} is missing column${missing.length > 1 ? 's' : ''} ${list}`, 'SOURCE_COLUMNS');
     }
+    return present;
   }
 
   /**

@@ -22,6 +22,7 @@ const versionSchema = z.object({
   registeredAt: z.string(),
   metrics: z.record(z.string(), z.number().nullable()),
   origin: z.object({ reason: z.string(), workflowId: z.string() }),
+  contract: z.object({ featureSchemaVersion: z.number().int().positive(), hash: z.string() }).optional(),
   reference: z
     .discriminatedUnion('kind', [
       z.object({ kind: z.literal('baseline'), version: z.string().optional() }),

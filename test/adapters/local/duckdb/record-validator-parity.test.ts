@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { DuckDbWarehouse } from '../../../../src/adapters/local/duckdb/duckdb-warehouse.js';
-import { type FeatureContract, type FeatureType } from '../../../../src/domain/contract/contract.js';
+import { type FeatureContract, type FeatureType, parseContract, schemaVersionColumn } from '../../../../src/domain/contract/contract.js';
 import { type RecordVerdict, recordValidator } from '../../../../src/domain/contract/validate-record.js';
 import { featureColumn, withCtes } from '../../../../src/domain/sql/query-input.js';
 import { quarantineSql, windowRowsCte } from '../../../../src/domain/sql/monitoring-queries.js';
 import { type Row } from '../../../../src/domain/sql/row.js';
-import { contractOf, inputOf, testWindow } from '../../../support/warehouse-fixtures.js';
+import { inputOf, testWindow } from '../../../support/warehouse-fixtures.js';
 
 const seed = Number(process.env['VIGIL_PARITY_SEED'] ?? '20261206');
 const batches = 10;
@@ -98,15 +98,25 @@ const defaults: Record<FeatureType, fc.Arbitrary<number | string | boolean | und
   category: fc.constantFrom(undefined, undefined, 'unknown', ' padded ', 7, true),
 };
 
+/** Version 1 alone, or version 3 that also reads rows of version 1 (not 2). */
+const versions = fc.constantFrom({ feature_schema_version: 1 }, { feature_schema_version: 3, compatible_versions: [1] });
+
 const contractArbitrary: fc.Arbitrary<FeatureContract> = fc
-  .array(fc.constantFrom<FeatureType>('float', 'int', 'bool', 'category'), { minLength: 1, maxLength: 6 })
-  .chain((types) => fc.tuple(...types.map((type) => defaults[type].map((fallback) => ({ type, fallback })))))
-  .map((specs) =>
-    contractOf({
+  .tuple(fc.array(fc.constantFrom<FeatureType>('float', 'int', 'bool', 'category'), { minLength: 1, maxLength: 6 }), versions)
+  .chain(([types, version]) => fc.tuple(fc.constant(version), ...types.map((type) => defaults[type].map((fallback) => ({ type, fallback })))))
+  .map(([version, ...specs]) =>
+    parseContract({
       model: 'parity',
+      ...version,
       features: specs.map(({ type, fallback }, index) => ({ name: `f${index}_${type}`, type, ...(fallback === undefined ? {} : { default: fallback }) })),
     }),
   );
+
+/** A stamped contract version: ones the contract reads, ones it does not, and odd spellings. */
+function schemaVersionValue(typed: boolean): fc.Arbitrary<Generated> {
+  if (typed) return fc.constantFrom<Generated>(1, 2, 3, 0, null, absent);
+  return fc.oneof(fc.constantFrom<Generated>(1, 2, 3, '1', ' 3 ', '2', '01', '1.0', 1.5, '', '  ', null, absent, 'v1', { v: 1 }, true), binaryText);
+}
 
 /** The i-th record's event time: a distinct instant of the window in one of the ISO forms, or one no window holds. */
 function eventTimeValue(index: number): fc.Arbitrary<Generated> {
@@ -135,10 +145,12 @@ function recordIdValue(index: number): fc.Arbitrary<Generated> {
 interface Batch {
   contract: FeatureContract;
   typed: boolean;
+  /** The log has a feature_schema_version column (and records carry one). */
+  stamped: boolean;
   records: Record<string, unknown>[];
 }
 
-function recordArbitrary(contract: FeatureContract, typed: boolean, index: number): fc.Arbitrary<Record<string, unknown>> {
+function recordArbitrary(contract: FeatureContract, typed: boolean, stamped: boolean, index: number): fc.Arbitrary<Record<string, unknown>> {
   const cols = contract.columns;
   const reserved = new Set([...Object.values(cols), ...contract.features.map((f) => f.name)]);
   const extraKey = fc.oneof(fc.constantFrom('extra', 'F0_FLOAT', 'Record_Id', 'note', 'f0_Float'), fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 8 }));
@@ -152,6 +164,7 @@ function recordArbitrary(contract: FeatureContract, typed: boolean, index: numbe
     ...contract.features.map((f): [string, fc.Arbitrary<Generated>] => [f.name, typed ? typedValue(f.type) : featureValue(f.type)]),
     [cols.prediction, prediction],
     [cols.model_version, modelVersion],
+    ...(stamped ? [[schemaVersionColumn, schemaVersionValue(typed)] as [string, fc.Arbitrary<Generated>]] : []),
   ];
   return fc
     .tuple(fc.dictionary(extraKey.filter((k) => !reserved.has(k)), anyValue, { maxKeys: 3 }), ...fields.map(([, arbitrary]) => arbitrary))
@@ -166,10 +179,10 @@ function recordArbitrary(contract: FeatureContract, typed: boolean, index: numbe
 }
 
 const batchArbitrary = (typed: boolean): fc.Arbitrary<Batch> =>
-  contractArbitrary.chain((contract) =>
+  fc.tuple(contractArbitrary, fc.boolean()).chain(([contract, stamped]) =>
     fc
-      .tuple(...Array.from({ length: recordsPerBatch }, (_, i) => recordArbitrary(contract, typed, i)))
-      .map((records) => ({ contract, typed, records })),
+      .tuple(...Array.from({ length: recordsPerBatch }, (_, i) => recordArbitrary(contract, typed, stamped, i)))
+      .map((records) => ({ contract, typed, stamped, records })),
   );
 
 function columnTypes(batch: Batch): Record<string, string> {
@@ -181,6 +194,7 @@ function columnTypes(batch: Batch): Record<string, string> {
     ...Object.fromEntries(batch.contract.features.map((f) => [f.name, batch.typed ? numeric(f.type) : 'VARCHAR'])),
     [cols.prediction]: batch.typed ? 'DOUBLE' : 'VARCHAR',
     [cols.model_version]: 'VARCHAR',
+    ...(batch.stamped ? { [schemaVersionColumn]: batch.typed ? 'INTEGER' : 'VARCHAR' } : {}),
   };
 }
 
@@ -194,6 +208,7 @@ async function runSql(warehouse: DuckDbWarehouse, dir: string, batch: Batch): Pr
   const file = join(dir, 'log.ndjson');
   await writeFile(file, batch.records.map((record) => JSON.stringify(record)).join('\n') + '\n');
   const input = inputOf(batch.contract);
+  if (batch.stamped) input.tables = { ...input.tables, stampedSources: ['productionLog'] };
   const types = Object.entries(columnTypes(batch)).map(([name, type]) => `'${name}': '${type}'`);
   await warehouse.execute(
     `CREATE OR REPLACE TABLE "${input.tables.productionLog}" AS SELECT * FROM read_json('${file}', format = 'newline_delimited', columns = {${types.join(', ')}})`,
@@ -284,7 +299,7 @@ describe('record validator parity with the SQL quarantine (DuckDB)', () => {
     });
     assert.equal(placed, sql.window.size, 'every window row is one generated record');
     assert.equal(sql.invalidRows, placedInvalid, 'the quarantine holds the invalid window rows');
-    const columns = batch.typed ? 'typed' : 'text';
+    const columns = `${batch.typed ? 'typed' : 'text'}${batch.stamped ? ', stamped' : ''}`;
     assert.deepEqual(mismatches.slice(0, 5), [], `${mismatches.length} of ${batch.records.length} records decided differently (${columns} columns, features ${JSON.stringify(batch.contract.features)})`);
   }
 

@@ -21,6 +21,9 @@ export const METADATA_KEYS = {
   referenceStart: 'vigil:referenceStart',
   referenceEnd: 'vigil:referenceEnd',
   referenceLabelsAsOf: 'vigil:referenceLabelsAsOf',
+  /** The feature contract the version was trained and is served under. */
+  featureSchemaVersion: 'vigil:featureSchemaVersion',
+  contractHash: 'vigil:contractHash',
 } as const;
 export const METRIC_KEY_PREFIX = 'metric:';
 
@@ -132,6 +135,10 @@ export function registrationMetadata(entry: Omit<RegisteredVersion, 'status'>): 
     [METADATA_KEYS.workflowId]: encodeText(entry.origin.workflowId),
     [METADATA_KEYS.artifactUri]: encodeText(entry.artifactUri),
   };
+  if (entry.contract !== undefined) {
+    metadata[METADATA_KEYS.featureSchemaVersion] = String(entry.contract.featureSchemaVersion);
+    metadata[METADATA_KEYS.contractHash] = entry.contract.hash;
+  }
   Object.assign(metadata, referenceMetadata(entry.reference));
   for (const [name, value] of Object.entries(entry.metrics)) metadata[metricKey(name)] = value === null ? 'null' : String(value);
   return metadata;
@@ -200,6 +207,13 @@ export function decodePackage(model: string, facts: PackageFacts): RegisteredVer
     metrics,
     origin: { reason: text(METADATA_KEYS.originReason) ?? '', workflowId: text(METADATA_KEYS.workflowId) ?? '' },
   };
+  const schemaVersion = metadata[METADATA_KEYS.featureSchemaVersion];
+  const hash = metadata[METADATA_KEYS.contractHash];
+  if (schemaVersion !== undefined && hash !== undefined) {
+    const featureSchemaVersion = Number(schemaVersion);
+    if (!Number.isInteger(featureSchemaVersion) || featureSchemaVersion < 1) throw corrupt(`feature schema version "${schemaVersion}" is not a positive whole number`);
+    registered.contract = { featureSchemaVersion, hash };
+  }
   const decidedBy = text(METADATA_KEYS.decidedBy);
   const decisionReason = text(METADATA_KEYS.decisionReason);
   if (decidedBy !== undefined) registered.decidedBy = decidedBy;
