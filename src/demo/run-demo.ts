@@ -71,7 +71,19 @@ interface DemoStack {
   alerts(): number;
   /** The stream path's HTTP ingest the day's traffic is logged through. */
   ingest: RunningIngest;
+  /** The first day the schedule runs for (index from the first day of traffic). */
+  firstDay: number;
+  /** The days before it, served and logged (while the worker started). */
+  earlierDays: Promise<Logged>;
 }
+
+interface Logged {
+  valid: number;
+  quarantined: number;
+}
+
+/** The parts serving a day needs. */
+type ServingParts = Pick<DemoStack, 'loaded' | 'runtime' | 'ingest'>;
 
 interface Replayed {
   windows: MonitorWindowResult[];
@@ -145,8 +157,15 @@ async function startStack(run: DemoRun, configPath: string): Promise<DemoStack> 
   const ingest = await startLocalIngest(loaded);
   run.cleanups.push(() => ingest.close());
   run.log(`stream ingest ${ingest.recordsUrl('demand')}: the day's requests are logged through it`);
+  // Start where the first run's windows, and the older ones it re-evaluates, are all full:
+  // windows reaching back before the first day of traffic would look like drift.
+  const { windowDays, relabelDays } = loaded.config.models[0]!.monitoring;
+  const firstDay = Math.min(run.scenario.days - 1, windowDays - 1 + relabelDays);
+  // The days before the first run need no worker: they are served while it bundles its workflows.
+  const earlierDays = serveDays(run, { loaded, runtime, ingest }, 0, firstDay);
+  earlierDays.catch(() => undefined);
   const { client, worker } = await startDemoWorker(run, dev, loaded, runtime);
-  return { dev, loaded, runtime, client, worker, alertsLog, alerts, ingest };
+  return { dev, loaded, runtime, client, worker, alertsLog, alerts, ingest, firstDay, earlierDays };
 }
 
 /** The worker's runtime, its alerts counted and appended to alerts.log, approval requests printed. */
@@ -222,18 +241,9 @@ async function replayDays(run: DemoRun, stack: DemoStack): Promise<Replayed> {
   const recorder = windowRecorder(first, driftDate);
   const retrainings: DemoResult['retrainings'] = [];
   await stack.worker.runUntil(async () => {
-    // Start where the first run's windows, and the older ones it re-evaluates, are all full:
-    // windows reaching back before the first day of traffic would look like drift.
-    const { windowDays, relabelDays } = stack.loaded.config.models[0]!.monitoring;
-    const firstDay = Math.min(scenario.days - 1, windowDays - 1 + relabelDays);
-    // The days before the first run: served and logged as they happened.
-    let logged = { valid: 0, quarantined: 0 };
-    for (let day = 0; day < firstDay; day += 1) {
-      const date = new Date(first + day * dayMs).toISOString().slice(0, 10);
-      progress.update(`serving and logging the traffic of ${date}`);
-      const served = await serveDay(run, stack, date);
-      logged = { valid: logged.valid + served.valid, quarantined: logged.quarantined + served.quarantined };
-    }
+    const { relabelDays } = stack.loaded.config.models[0]!.monitoring;
+    const { firstDay } = stack;
+    let logged = await stack.earlierDays;
     for (let day = firstDay; day < scenario.days; day += 1) {
       const date = new Date(first + day * dayMs).toISOString().slice(0, 10);
       const served = await serveDay(run, stack, date);
@@ -256,8 +266,20 @@ async function replayDays(run: DemoRun, stack: DemoStack): Promise<Replayed> {
   return { windows: recorder.windows(), coverageHistory: recorder.coverageHistory, retrainings, driftDate };
 }
 
+/** Days [from, to) of traffic, one after the other, served and logged. */
+async function serveDays(run: DemoRun, parts: ServingParts, from: number, to: number): Promise<Logged> {
+  const first = Date.parse(`${run.scenario.startDate}T00:00:00Z`);
+  const logged: Logged = { valid: 0, quarantined: 0 };
+  for (let day = from; day < to; day += 1) {
+    const served = await serveDay(run, parts, new Date(first + day * dayMs).toISOString().slice(0, 10));
+    logged.valid += served.valid;
+    logged.quarantined += served.quarantined;
+  }
+  return logged;
+}
+
 /** One day's requests (YYYY-MM-DD) served through the production endpoint and logged through the stream path. */
-function serveDay(run: DemoRun, stack: DemoStack, date: string): Promise<ServedDay> {
+function serveDay(run: DemoRun, stack: ServingParts, date: string): Promise<ServedDay> {
   return serveDemoDay({
     trafficPath: join(run.dir, 'data', 'traffic', `date=${date}`, 'part.parquet'),
     date,
