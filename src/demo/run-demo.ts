@@ -257,7 +257,8 @@ async function replayDays(run: DemoRun, stack: DemoStack): Promise<Replayed> {
         retrainings.push(await followRetraining(stack.client, retraining.workflowId, date, retraining.reason, run.options.yes === true, run.log));
       }
     }
-    progress.done(
+    progress.done();
+    run.log(
       `logged ${(logged.valid + logged.quarantined).toLocaleString('en')} requests through the stream path: ${logged.valid.toLocaleString('en')} to the production log, ` +
         `${logged.quarantined.toLocaleString('en')} refused to the stream quarantine`,
     );

@@ -45,6 +45,13 @@ describe('end to end: the demo loop', function () {
     assert.ok(coverages.every((value, index) => index === 0 || value >= (coverages[index - 1] ?? 0)), `coverage only grows: ${coverages.join(',')}`);
     assert.ok((coverages.at(-1) ?? 0) > (coverages[0] ?? 1), 'late labels raised the coverage');
     assert.ok(lines.some((line) => line.includes('(drift starts)')), 'the summary marks the drift day');
+    // The traffic went through the stream path: its refused records are counted in the windows.
+    const logged = lines.map((line) => /logged ([\d,]+) requests through the stream path: ([\d,]+) to the production log, ([\d,]+) refused/.exec(line)).find((match) => match !== null);
+    assert.ok(logged !== undefined, 'the demo says what the stream path took in');
+    const [total, valid, refused] = logged.slice(1, 4).map((text) => Number(text.replace(/,/g, '')));
+    assert.equal(total, 16 * 300);
+    assert.ok(refused! > 0 && valid! + refused! === total, `${valid} + ${refused} = ${total}`);
+    assert.ok(result.windows.every((window) => window.quarantined > 0 && window.rows === 7 * 300), 'every week holds its refused records');
     assert.ok(result.alerts > 0);
     assert.match(await readFile(join(dir, 'alerts.log'), 'utf8'), /drift detected/);
     assert.equal(await isListening('127.0.0.1', temporalPort), false, 'the dev server the demo started is stopped');
