@@ -15,6 +15,7 @@ export function pendingVersion(entry: Registration): RegisteredVersion {
     registeredAt: entry.registeredAt,
     metrics: { ...entry.metrics },
     origin: { reason: entry.origin.reason, workflowId: entry.origin.workflowId },
+    ...(entry.contract === undefined ? {} : { contract: { ...entry.contract } }),
     ...(entry.reference === undefined ? {} : { reference: structuredClone(entry.reference) }),
   };
 }

@@ -182,6 +182,15 @@ describe('SageMakerModelRegistry (moto)', function () {
     assert.equal((await registry().get(model, 'v3'))?.reference, undefined);
   });
 
+  it('keeps the contract a version was trained under (its feature_schema_version and hash) and reads it back', async () => {
+    const model = modelId();
+    const contract = { featureSchemaVersion: 3, hash: 'a'.repeat(64) };
+    await registry().register(entry(model, 'v4', { contract }));
+    await registry().register(entry(model, 'v5'));
+    assert.deepEqual((await registry().get(model, 'v4'))?.contract, contract);
+    assert.equal((await registry().get(model, 'v5'))?.contract, undefined);
+  });
+
   it('sets a reference by hand and back to the configured baseline (its keys removed), naming a version that does not exist', async () => {
     const model = modelId();
     await registry().register(entry(model, 'v1'));
