@@ -10,6 +10,7 @@ import { startLocalIngest, type RunningIngest } from '../../src/stream/start-loc
 import { DuckDbWarehouse } from '../../src/adapters/local/duckdb/duckdb-warehouse.js';
 import { LocalSourceCatalog } from '../../src/adapters/local/duckdb/local-source-catalog.js';
 import { duckdbDialect } from '../../src/domain/sql/dialect.js';
+import { decodeTrainingRows, trainingRowsSql } from '../../src/domain/sql/training-rows.js';
 import { withStagedSources } from '../../src/activities/monitoring/staged-sources.js';
 import { decodeWindowSummary, quarantineSql, windowSummarySql } from '../../src/domain/sql/monitoring-queries.js';
 
@@ -105,8 +106,10 @@ describe('stream ingest over HTTP (local mode)', () => {
     const warehouse = await DuckDbWarehouse.open();
     try {
       await warehouse.ensureResultTables();
-      // Labels and baseline are not what this is about: empty files of the right shape.
-      await warehouse.execute(`COPY (SELECT 'x' AS record_id, 1.0 AS label, TIMESTAMP '2024-06-01' AS label_time WHERE false) TO '${join(dir, 'data/labels.parquet')}' (FORMAT parquet)`);
+      // The baseline is not what this is about: one row of the right shape.
+      await warehouse.execute(
+        `COPY (SELECT record_id, 1.0 AS label, TIMESTAMP '2024-06-05' AS label_time FROM (VALUES ('r1'), ('r3'), ('r5')) AS t(record_id)) TO '${join(dir, 'data/labels.parquet')}' (FORMAT parquet)`,
+      );
       await warehouse.execute(
         `COPY (SELECT TIMESTAMP '2024-06-01' AS event_time, 1.0 AS price, false AS promo, 'mall' AS store_type, 1.0 AS prediction, 1.0 AS label) TO '${join(dir, 'data/baseline.parquet')}' (FORMAT parquet)`,
       );
@@ -136,6 +139,9 @@ describe('stream ingest over HTTP (local mode)', () => {
         expected,
       );
       assert.deepEqual(JSON.parse(String(quarantined.rows[0]?.raw_record)), records[1]);
+      // Training takes the labelled rows of the contract's version only.
+      const training = trainingRowsSql({ contract: parsed, tables, window: input.window, asOf: '2024-06-06T00:00:00Z', dialect: duckdbDialect });
+      assert.deepEqual(decodeTrainingRows((await warehouse.query(training.sql)).rows, parsed).map((row) => row.recordId), ['r1', 'r3']);
       // The same over the staged window the analysis reads.
       await withStagedSources(warehouse, input, {}, async (staged) => {
         const rows = (await warehouse.query(quarantineSql(staged, { quarantinedAt: '2024-06-06T06:00:00Z' }).select.sql)).rows;
