@@ -240,6 +240,22 @@ stream
     await (await import('./client/commands/stream-serve.js')).streamServeCommand(options);
   });
 
+const cleanup = program.command('cleanup').description("retire old model versions: what serves, the rollback target and pending candidates are kept (through the worker)");
+for (const [verb, apply] of [
+  ['plan', false],
+  ['apply', true],
+] as const) {
+  cleanup
+    .command(verb)
+    .description(apply ? 'plan, then delete the versions the plan deletes (each audited)' : 'show which versions would be kept and deleted, and why')
+    .addOption(configOption())
+    .option('-m, --model <id>', 'one model (default: every model of the config)')
+    .option('--json', 'print the plans as JSON')
+    .action(async (options: { config: string; model?: string; json?: boolean }) => {
+      await (await import('./client/commands/cleanup.js')).cleanupCommand(apply, options);
+    });
+}
+
 const pipeline = program.command('pipeline').description('the SageMaker Pipeline that retrains models (aws mode)');
 pipeline
   .command('deploy')

@@ -1,4 +1,5 @@
 // Every activity the worker registers, bound to the ports the composition root built.
+import { createCleanupActivities } from './cleanup/index.js';
 import { createDeployActivities } from './deploy/index.js';
 import { createMonitoringActivities } from './monitoring/index.js';
 import { createRetrainingActivities } from './retraining/index.js';
@@ -13,5 +14,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createRetrainingActivities(deps),
     ...createDeployActivities(deps),
     ...createRunAuditActivities(deps),
+    ...createCleanupActivities(deps),
   };
 }

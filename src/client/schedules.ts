@@ -10,7 +10,7 @@ import {
 } from '@temporalio/client';
 import type { LoadedConfig } from '../config/load.js';
 import type { ModelConfig } from '../config/schema.js';
-import { retrainingWorkflowId } from '../workflows/shared/workflow-ids.js';
+import { cleanupWorkflowId, retrainingWorkflowId } from '../workflows/shared/workflow-ids.js';
 
 export function monitoringScheduleId(model: string): string {
   return `vigil-monitoring-${model}`;
@@ -73,6 +73,29 @@ export function retrainingSchedule(loaded: LoadedConfig, model: ModelConfig): Sc
   };
 }
 
+export function cleanupScheduleId(model: string): string {
+  return `vigil-cleanup-${model}`;
+}
+
+/** The model's cleanup, applied (weekly by default: retention.schedule). */
+export function cleanupSchedule(loaded: LoadedConfig, model: ModelConfig): ScheduleOptions {
+  const schedule = model.retention.schedule;
+  return {
+    scheduleId: cleanupScheduleId(model.id),
+    spec: { cronExpressions: [schedule.cron], timezone: schedule.timezone },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'cleanupWorkflow',
+      args: [{ model: model.id, apply: true }],
+      taskQueue: loaded.config.temporal.taskQueue,
+      // The same id as `vigil cleanup`: two cleanups of one model never run at once.
+      workflowId: cleanupWorkflowId(model.id),
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1d', pauseOnFailure: false },
+    state: { paused: false, note: `cleanup of ${model.id}: cron "${schedule.cron}" ${schedule.timezone}; managed by vigil schedules apply` },
+  };
+}
+
 export interface AppliedSchedule {
   scheduleId: string;
   action: 'created' | 'updated' | 'deleted';
@@ -92,7 +115,7 @@ export async function applySchedules(client: Client, loaded: LoadedConfig): Prom
         if (!(error instanceof ScheduleNotFoundError)) throw error;
       }
     }
-    for (const options of [monitoringSchedule(loaded, model), ...(retraining === undefined ? [] : [retraining])]) {
+    for (const options of [monitoringSchedule(loaded, model), ...(retraining === undefined ? [] : [retraining]), cleanupSchedule(loaded, model)]) {
       applied.push(await applyOne(client, options));
     }
   }

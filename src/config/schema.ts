@@ -151,6 +151,18 @@ const model = z
       .strict(),
     monitoring: monitoring.prefault({}),
     retraining: retrainingSchema.prefault({}),
+    /** What the cleanup keeps of the model's versions, and when it runs (vigil schedules apply). */
+    retention: z
+      .object({
+        /** Versions kept beyond those a rule protects (serving, rollback target, awaiting a deploy): the newest N. */
+        keepVersions: z.number().int().min(1).max(1000).default(5),
+        /** Nothing younger is deleted. */
+        minAge: duration.default('7d'),
+        /** The cleanup's Schedule, a cron in `timezone` (default: Sundays 04:00 UTC). */
+        schedule: z.object({ cron: z.string().min(9), timezone: z.string().default('UTC') }).strict().default({ cron: '0 4 * * 0', timezone: 'UTC' }),
+      })
+      .strict()
+      .prefault({}),
     /** Who may approve deployments of this model, per channel. */
     approvers: z.array(approver).default([]),
   })

@@ -25,6 +25,9 @@ import { applyDecision } from '../temporal/approvals.js';
 import { retrainingStatusQuery, type RetrainingResult } from '../workflows/retraining/messages.js';
 import type { retrainingWorkflow } from '../workflows/retraining/retraining.js';
 import { createVigilWorker } from '../worker/create-worker.js';
+import type { CleanupResult, cleanupWorkflow } from '../workflows/cleanup/cleanup.js';
+import { cleanupWorkflowId } from '../workflows/shared/workflow-ids.js';
+import { cleanupPlanText } from '../terminal/cleanup-plan.js';
 import { demoApprover, demoDriftDate, demoScenario, writeDemoConfig } from './demo-config.js';
 
 export interface DemoOptions {
@@ -46,6 +49,8 @@ export interface DemoResult {
   alerts: number;
   uiUrl: string;
   retrainings: { day: string; reason: string; outcome: RetrainingResult['outcome'] | 'pending'; version?: string }[];
+  /** The cleanup run at the end (planned and applied). */
+  cleanup: CleanupResult;
 }
 
 /** What every step of the run shares: where it works, what it says, and what it must stop. */
@@ -90,6 +95,8 @@ interface Replayed {
   coverageHistory: DemoResult['coverageHistory'];
   retrainings: DemoResult['retrainings'];
   driftDate: string;
+  /** The weekly cleanup, run once at the end and applied. */
+  cleanup: CleanupResult;
 }
 
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
@@ -113,6 +120,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       alerts: stack.alerts(),
       uiUrl: stack.dev.uiUrl,
       retrainings: replayed.retrainings,
+      cleanup: replayed.cleanup,
     };
   } finally {
     run.progress.done();
@@ -240,6 +248,7 @@ async function replayDays(run: DemoRun, stack: DemoStack): Promise<Replayed> {
   const driftDate = new Date(first + scenario.driftFromDay * dayMs).toISOString().slice(0, 10);
   const recorder = windowRecorder(first, driftDate);
   const retrainings: DemoResult['retrainings'] = [];
+  let cleanup: CleanupResult | undefined;
   await stack.worker.runUntil(async () => {
     const { relabelDays } = stack.loaded.config.models[0]!.monitoring;
     const { firstDay } = stack;
@@ -263,8 +272,17 @@ async function replayDays(run: DemoRun, stack: DemoStack): Promise<Replayed> {
         `${logged.quarantined.toLocaleString('en')} refused to the stream quarantine`,
     );
     progress.done(`ran the daily monitoring for ${scenario.days - firstDay} days (each run also re-evaluates the ${relabelDays} windows before it as labels arrive)`);
+    progress.update('cleaning up old model versions');
+    cleanup = await stack.client.workflow.execute<typeof cleanupWorkflow>('cleanupWorkflow', {
+      taskQueue: stack.loaded.config.temporal.taskQueue,
+      workflowId: cleanupWorkflowId('demand'),
+      args: [{ model: 'demand', apply: true }],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    });
+    progress.done();
   });
-  return { windows: recorder.windows(), coverageHistory: recorder.coverageHistory, retrainings, driftDate };
+  if (cleanup === undefined) throw new Error('the demo ended before its cleanup ran');
+  return { windows: recorder.windows(), coverageHistory: recorder.coverageHistory, retrainings, driftDate, cleanup };
 }
 
 /** Days [from, to) of traffic, one after the other, served and logged. */
@@ -346,6 +364,8 @@ function printSummary(run: DemoRun, stack: DemoStack, replayed: Replayed): void 
   for (const entry of replayed.retrainings) {
     log(`retraining triggered on ${entry.day} (${entry.reason}): ${entry.outcome}${entry.version === undefined ? '' : ` ${entry.version}`}`);
   }
+  log('');
+  log(cleanupPlanText(replayed.cleanup.plan, replayed.cleanup.applied));
 }
 
 export { demoDriftDate };

@@ -101,6 +101,7 @@ function awsDeps(loaded: LoadedConfig, options: RuntimeOptions, aws: AwsConfig, 
     modelHost: sageMakerModelHost(aws, clients),
     metricsSink: new CloudWatchMetricsSink({ client: clients.cloudwatch, namespace: aws.cloudwatch.namespace }),
     incidents: new S3IncidentStore({ objects: artifacts.store, prefix: artifacts.prefix }),
+    artifacts: { bucket: artifacts.bucket, store: artifacts.store },
     training: new SageMakerTrainingPipeline({
       client: clients.sagemaker,
       pipelineName: aws.sagemaker.pipeline.name,

@@ -6,3 +6,4 @@ export { deployWorkflow } from './deploy/deploy.js';
 export { registerModelWorkflow } from './retraining/register-model.js';
 export { setReferenceWorkflow } from './retraining/set-reference.js';
 export { auditEventWorkflow } from './shared/audit-event.js';
+export { cleanupWorkflow } from './cleanup/cleanup.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { validateConfig, type LoadedConfig } from '../../src/config/load.js';
-import { applySchedules, listVigilSchedules, monitoringScheduleId, retrainingScheduleId } from '../../src/client/schedules.js';
+import { applySchedules, cleanupScheduleId, listVigilSchedules, monitoringScheduleId, retrainingScheduleId } from '../../src/client/schedules.js';
 import { testEnv, uniqueId } from '../support/temporal.js';
 
 describe('monitoring schedules on the dev server', function () {
@@ -48,7 +48,12 @@ describe('monitoring schedules on the dev server', function () {
   });
 
   it('creates the schedule, then updates it in place when the config changes', async () => {
-    assert.deepEqual(await applySchedules(client, await configWith('0 6 * * *')), [{ scheduleId: monitoringScheduleId(model), action: 'created' }]);
+    assert.deepEqual(await applySchedules(client, await configWith('0 6 * * *')), [
+      { scheduleId: monitoringScheduleId(model), action: 'created' },
+      { scheduleId: cleanupScheduleId(model), action: 'created' },
+    ]);
+    const cleanup = await client.schedule.getHandle(cleanupScheduleId(model)).describe();
+    assert.deepEqual(cleanup.action.type === 'startWorkflow' ? [cleanup.action.workflowType, cleanup.action.args] : [], ['cleanupWorkflow', [{ model, apply: true }]]);
     const handle = client.schedule.getHandle(monitoringScheduleId(model));
     const created = await handle.describe();
     assert.equal(created.spec.timezone, 'Europe/Paris');
@@ -59,7 +64,10 @@ describe('monitoring schedules on the dev server', function () {
     assert.deepEqual(created.action.type === 'startWorkflow' ? created.action.args : [], [{ model }]);
     assert.equal(created.spec.calendars?.[0]?.hour?.[0]?.start, 6);
 
-    assert.deepEqual(await applySchedules(client, await configWith('30 7 * * *', true)), [{ scheduleId: monitoringScheduleId(model), action: 'updated' }]);
+    assert.deepEqual(await applySchedules(client, await configWith('30 7 * * *', true)), [
+      { scheduleId: monitoringScheduleId(model), action: 'updated' },
+      { scheduleId: cleanupScheduleId(model), action: 'updated' },
+    ]);
     const updated = await handle.describe();
     assert.equal(updated.spec.calendars?.[0]?.hour?.[0]?.start, 7);
     assert.equal(updated.spec.calendars?.[0]?.minute?.[0]?.start, 30);
@@ -94,7 +102,7 @@ describe('monitoring schedules on the dev server', function () {
     const loaded = await configWith('0 6 * * *');
     loaded.config.models[0]!.retraining.schedule = { cron: '0 3 * * 1', timezone: 'UTC' };
     const applied = await applySchedules(client, loaded);
-    assert.deepEqual(applied.map((entry) => entry.scheduleId).sort(), [monitoringScheduleId(model), retrainingScheduleId(model)].sort());
+    assert.deepEqual(applied.map((entry) => entry.scheduleId).sort(), [monitoringScheduleId(model), retrainingScheduleId(model), cleanupScheduleId(model)].sort());
     const retraining = await client.schedule.getHandle(retrainingScheduleId(model)).describe();
     assert.equal(retraining.action.type === 'startWorkflow' ? retraining.action.workflowType : '', 'retrainingWorkflow');
     assert.equal(retraining.action.type === 'startWorkflow' ? retraining.action.workflowId : '', `vigil-retrain-${model}`);

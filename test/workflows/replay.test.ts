@@ -13,7 +13,7 @@ describe('workflow replay of committed histories', function () {
     const types = new Set(
       histories.map((saved) => saved.history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name),
     );
-    for (const type of ['monitorWindowWorkflow', 'dailyMonitoringWorkflow', 'retrainingWorkflow', 'deployWorkflow', 'auditEventWorkflow', 'registerModelWorkflow', 'setReferenceWorkflow']) assert.ok(types.has(type), `no saved history of ${type}`);
+    for (const type of ['monitorWindowWorkflow', 'dailyMonitoringWorkflow', 'retrainingWorkflow', 'deployWorkflow', 'auditEventWorkflow', 'registerModelWorkflow', 'setReferenceWorkflow', 'cleanupWorkflow']) assert.ok(types.has(type), `no saved history of ${type}`);
   });
 
   it('replays each history deterministically', async () => {

@@ -9,6 +9,7 @@ import type { ModelHost } from '../../ports/model-host.js';
 import type { Notifier } from '../../ports/notifier.js';
 import type { SourceCatalog } from '../../ports/source-catalog.js';
 import type { Warehouse } from '../../ports/warehouse.js';
+import type { ObjectStore } from '../../ports/object-store.js';
 
 /** What the activities are built from: ports only, chosen by the composition root. */
 export interface ActivityDeps {
@@ -23,6 +24,8 @@ export interface ActivityDeps {
   registry: ModelRegistry;
   audit: AuditLog;
   approvals: ApprovalChannel[];
+  /** Where artifacts live on AWS (the cleanup deletes those of retired versions); none locally, where the model host owns them. */
+  artifacts?: { bucket: string; store: ObjectStore };
   /** Wall clock for timestamps written with results (activities may read it; workflows may not). */
   now?: () => Date;
 }

@@ -29,3 +29,8 @@ export function setReferenceWorkflowId(model: string, version: string, requested
 export function auditEventWorkflowId(attemptId: string): string {
   return `vigil-audit-${attemptId}`;
 }
+
+/** One cleanup at a time per model: a second start while one runs is refused, not doubled. */
+export function cleanupWorkflowId(model: string): string {
+  return `vigil-cleanup-${model}`;
+}

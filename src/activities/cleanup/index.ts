@@ -1,0 +1,109 @@
+// The cleanup's steps: gather the facts and plan (the domain decides), then delete one version at
+// a time, checking again that nothing serves it, and audit each deletion. Deleting what is already
+// gone is success, so a retried or resumed apply deletes each resource once.
+import { createHash } from 'node:crypto';
+import { durationMs } from '../../config/duration.js';
+import { canonicalJson } from '../../domain/contract/canonical-json.js';
+import { planRetention, type CleanupItem, type CleanupOutcome, type CleanupPlan } from '../../domain/cleanup/retention-plan.js';
+import { NonRetryableError } from '../../domain/errors.js';
+import { decodeRollbackTarget, rollbackTargetSql } from '../../domain/sql/deployment-history.js';
+import { dialectFor } from '../../domain/sql/dialect.js';
+import { classified } from '../shared/activity-errors.js';
+import type { ActivityDeps } from '../shared/activity-deps.js';
+import { clockOf } from '../shared/clock.js';
+import { modelOf } from '../shared/model-of.js';
+
+export const cleanupActor = 'vigil-cleanup';
+
+/** What each of the model's endpoints serves now (none for an endpoint that does not exist). */
+async function servedBy(deps: ActivityDeps, model: string): Promise<{ name: string; versions: string[] }[]> {
+  const { endpoints } = modelOf(deps, model).config;
+  return Promise.all(
+    [endpoints.production, endpoints.staging].map(async (name) => {
+      const described = await deps.modelHost.describeEndpoint(name);
+      return { name, versions: described?.currentVersion === undefined ? [] : [described.currentVersion] };
+    }),
+  );
+}
+
+/** The S3 keys of an artifact in the artifacts bucket (a model.tar.gz, or a folder holding model.json). */
+async function artifactKeys(deps: ActivityDeps, uri: string): Promise<string[]> {
+  const artifacts = deps.artifacts;
+  if (artifacts === undefined || !uri.startsWith(`s3://${artifacts.bucket}/`)) return [];
+  const key = uri.slice(`s3://${artifacts.bucket}/`.length);
+  if (!key.endsWith('/')) return [key];
+  return (await artifacts.store.list(key)).map((object) => object.key);
+}
+
+export function createCleanupActivities(deps: ActivityDeps) {
+  const now = clockOf(deps);
+
+  return {
+    async planCleanup({ model }: { model: string }): Promise<CleanupPlan> {
+      return classified(`plan the cleanup of ${model}`, async () => {
+        const { config } = modelOf(deps, model);
+        const policy = { keepVersions: config.retention.keepVersions, minAgeMs: durationMs(config.retention.minAge) };
+        const built = rollbackTargetSql(model, dialectFor(deps.warehouse.dialect));
+        const [hostVersions, registered, endpoints, rollbackRows, events] = await Promise.all([
+          deps.modelHost.listModelVersions(model),
+          deps.registry.list(model),
+          servedBy(deps, model),
+          deps.warehouse.query(built.sql, { label: built.label }),
+          deps.audit.list({ model }),
+        ]);
+        const retired = events.filter((event) => event.actor === cleanupActor && event.action === 'cleanup.deleted').map((event) => String(event.detail?.['version']));
+        const rollbackTarget = decodeRollbackTarget(rollbackRows.rows);
+        const plannedAt = now().toISOString();
+        const items = planRetention({ model, now: plannedAt, policy, hostVersions, registered, endpoints, retired, ...(rollbackTarget === undefined ? {} : { rollbackTarget }) });
+        const digest = createHash('sha256').update(canonicalJson({ model, policy, items: items.map(({ version, action, rule }) => ({ version, action, rule })) })).digest('hex');
+        return { id: `cleanup-${model}-${digest.slice(0, 12)}`, model, plannedAt, policy, items };
+      });
+    },
+
+    async applyCleanupItem(args: { model: string; planId: string; item: CleanupItem; workflowId: string; runId: string }): Promise<CleanupOutcome> {
+      const { model, item } = args;
+      return classified(`delete ${model} ${item.version}`, async () => {
+        if (item.action !== 'delete') throw new NonRetryableError(`${model} ${item.version} is kept by the plan (${item.rule}): nothing to delete`, 'INVALID_INPUT');
+        const audit = async (action: string, detail: Record<string, unknown>): Promise<void> =>
+          deps.audit.record({
+            id: `${args.planId}:${item.version}`,
+            at: now().toISOString(),
+            actor: cleanupActor,
+            action,
+            model,
+            detail: { version: item.version, rule: item.rule, reason: item.reason, planId: args.planId, ...detail },
+            workflowId: args.workflowId,
+            runId: args.runId,
+          });
+        // The plan may be hours old: a version an endpoint took since is left alone.
+        const serving = (await servedBy(deps, model)).filter((endpoint) => endpoint.versions.includes(item.version)).map((endpoint) => endpoint.name);
+        if (serving.length > 0) {
+          const skipped = `serves ${serving.map((name) => `"${name}"`).join(', ')} since the plan was made`;
+          await audit('cleanup.skipped', { skipped });
+          return { version: item.version, deleted: [], skipped };
+        }
+        const deleted: string[] = [];
+        if (item.onHost) {
+          try {
+            await deps.modelHost.deleteModelVersion(model, item.version);
+          } catch (error) {
+            if (!(error instanceof NonRetryableError && error.code === 'IN_USE')) throw error;
+            await audit('cleanup.skipped', { skipped: error.message });
+            return { version: item.version, deleted: [], skipped: error.message };
+          }
+          deleted.push(`model version ${model}/${item.version} on the host`);
+        }
+        if (item.artifactUri !== undefined && deps.artifacts !== undefined) {
+          for (const key of await artifactKeys(deps, item.artifactUri)) {
+            await deps.artifacts.store.delete(key);
+            deleted.push(`s3://${deps.artifacts.bucket}/${key}`);
+          }
+        }
+        await audit('cleanup.deleted', { resources: deleted });
+        return { version: item.version, deleted };
+      });
+    },
+  };
+}
+
+export type CleanupActivities = ReturnType<typeof createCleanupActivities>;
