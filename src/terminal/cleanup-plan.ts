@@ -13,8 +13,10 @@ export function cleanupPlanText(plan: CleanupPlan, applied: readonly CleanupOutc
   const deletions = plan.items.filter((item) => item.action === 'delete').length;
   const head = `cleanup plan ${plan.id} for ${plan.model} (${plan.plannedAt}): keep the newest ${plan.policy.keepVersions}, nothing younger than ${Math.round(plan.policy.minAgeMs / 86_400_000)} days`;
   const tail =
-    applied === undefined
-      ? `${deletions} version${deletions === 1 ? '' : 's'} to delete: vigil cleanup apply -m ${plan.model} deletes them`
-      : `${applied.filter((outcome) => outcome.skipped === undefined).length} of ${deletions} deleted`;
+    deletions === 0
+      ? 'nothing to delete'
+      : applied === undefined
+        ? `${deletions} version${deletions === 1 ? '' : 's'} to delete: vigil cleanup apply -m ${plan.model} deletes them`
+        : `${applied.filter((outcome) => outcome.skipped === undefined).length} of ${deletions} deleted`;
   return [head, renderTable(['version', 'made', 'action', 'why', applied === undefined ? '' : 'done'], rows), tail].join('\n');
 }
