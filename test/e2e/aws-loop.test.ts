@@ -6,7 +6,7 @@
 // blue/green UpdateEndpoint with the configured DeploymentConfig.
 import assert from 'node:assert/strict';
 import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeModelPackageCommand, ListModelPackagesCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -17,6 +17,8 @@ import type { DailyMonitoringResult } from '../../src/workflows/monitoring/daily
 import type { dailyMonitoringWorkflow } from '../../src/workflows/monitoring/daily-monitoring.js';
 import { retrainingStatusQuery, type RetrainingResult } from '../../src/workflows/retraining/messages.js';
 import type { retrainingWorkflow } from '../../src/workflows/retraining/retraining.js';
+import type { cleanupWorkflow } from '../../src/workflows/cleanup/cleanup.js';
+import { cleanupWorkflowId } from '../../src/workflows/shared/workflow-ids.js';
 import { loopRegion, MOTO_STARTUP_TIMEOUT_MS, startAwsLoopRig, type AwsLoopRig } from '../support/aws-loop/aws-loop-rig.js';
 import { maybeRecordHistory } from '../support/histories.js';
 import { motoState } from '../support/moto.js';
@@ -177,5 +179,50 @@ describe('the monitoring -> retrain -> deploy loop in aws mode (moto)', function
     assert.equal(move.moved, false);
     assert.match(move.moved ? '' : move.reason, /went back to v\d+: .*vigil-demand-production-errors/);
     assert.equal(rig.endpoints.updatesOf('demand-production').length, updates, 'no second UpdateEndpoint');
+  });
+
+  it('cleans up: deletes the SageMaker Models and S3 artifacts of old versions, never what serves or the rollback target, each once', async () => {
+    const production = (await rig.runtime.deps.modelHost.describeEndpoint('demand-production'))?.currentVersion;
+    assert.ok(production !== undefined);
+    // Six old versions beside the loop's own: a Model on SageMaker, an artifact in S3 and a package each.
+    const old = ['old1', 'old2', 'old3', 'old4', 'old5', 'old6'];
+    for (const [index, version] of old.entries()) {
+      const artifactUri = `s3://vigil-loop-artifacts/models/demand/${version}/model.tar.gz`;
+      await rig.s3.send(new PutObjectCommand({ Bucket: 'vigil-loop-artifacts', Key: `models/demand/${version}/model.tar.gz`, Body: 'artifact' }));
+      await rig.runtime.deps.modelHost.createModelVersion({ model: 'demand', version, artifactUri }, { 'vigil:model': 'demand', 'vigil:version': version });
+      const registeredAt = new Date(Date.UTC(2025, 0, 1 + index)).toISOString();
+      await rig.runtime.deps.registry.register({ model: 'demand', version, artifactUri, metrics: {}, origin: { reason: 'older', workflowId: `wf-${version}` }, registeredAt });
+      await rig.runtime.deps.registry.setStatus('demand', version, 'Approved', 'alice', 'older');
+    }
+    const retention = rig.loaded.config.models[0]!.retention;
+    const kept = { ...retention };
+    retention.keepVersions = 2;
+    try {
+      const run = () =>
+        rig.client.workflow.execute<typeof cleanupWorkflow>('cleanupWorkflow', {
+          taskQueue: rig.taskQueue,
+          workflowId: cleanupWorkflowId('demand'),
+          args: [{ model: 'demand', apply: true }],
+          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+        });
+      const first = await run();
+      const byVersion = new Map(first.plan.items.map((item) => [item.version, item]));
+      assert.equal(byVersion.get(production)?.rule, 'serving');
+      assert.equal(byVersion.get('v1')?.action, 'keep');
+      for (const version of old) assert.equal(byVersion.get(version)?.action, 'delete', version);
+      assert.deepEqual(first.applied.filter((outcome) => old.includes(outcome.version)).map((outcome) => [outcome.version, outcome.deleted.length]), old.map((version) => [version, 2]));
+      const left = (await rig.runtime.deps.modelHost.listModelVersions('demand')).map((entry) => entry.version);
+      for (const version of old) assert.ok(!left.includes(version), `${version} is still a SageMaker Model`);
+      assert.ok(left.includes(production));
+      for (const version of old) assert.deepEqual(await keys('vigil-loop-artifacts', `models/demand/${version}/`), [], `${version}'s artifact`);
+      // Packages stay: they are the audit trail.
+      assert.ok((await rig.runtime.deps.registry.list('demand')).filter((entry) => old.includes(entry.version)).length === old.length);
+
+      const second = await run();
+      assert.deepEqual(second.applied, [], 'nothing is deleted twice');
+      assert.deepEqual(second.plan.items.filter((item) => old.includes(item.version)).map((item) => item.rule), old.map(() => 'retired'));
+    } finally {
+      Object.assign(retention, kept);
+    }
   });
 });
