@@ -158,6 +158,12 @@ const model = z
         keepVersions: z.number().int().min(1).max(1000).default(5),
         /** Nothing younger is deleted. */
         minAge: duration.default('7d'),
+        /**
+         * 'delete': the staging endpoint is deleted once a deploy has reached production (it bills
+         * by the hour; the next deploy creates it again). 'persistent': it stays, serving the
+         * version last deployed.
+         */
+        staging: z.enum(['delete', 'persistent']).default('delete'),
         /** The cleanup's Schedule, a cron in `timezone` (default: Sundays 04:00 UTC). */
         schedule: z.object({ cron: z.string().min(9), timezone: z.string().default('UTC') }).strict().default({ cron: '0 4 * * 0', timezone: 'UTC' }),
       })

@@ -48,6 +48,11 @@ export interface ModelHost {
    * deploy decides on, not an error. Fails only when the move could not be made or watched.
    */
   pointEndpoint(endpoint: string, ref: ModelVersionRef, tags: Record<string, string>, options?: PointOptions): Promise<EndpointMove>;
+  /**
+   * Deletes an endpoint (a staging endpoint once its deploy is done: it bills by the hour), and
+   * resolves once it is gone, so the next deploy can create it again. A missing endpoint is success.
+   */
+  deleteEndpoint(endpoint: string): Promise<void>;
   listModelVersions(model: string): Promise<{ version: string; createdAt: string }[]>;
   deleteModelVersion(model: string, version: string): Promise<void>;
 }

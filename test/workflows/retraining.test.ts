@@ -64,12 +64,13 @@ describe('retraining, approval and staged deploy on the dev server', function ()
     assert.equal(result.outcome, 'deployed', JSON.stringify(result));
     assert.equal(result.deploy?.previousVersion, 'v1');
     assert.equal(await productionVersion(), candidate);
-    assert.equal((await rig.runtime.deps.modelHost.describeEndpoint('demand-staging'))?.currentVersion, candidate);
+    // Production serves the candidate: the staging endpoint, a copy of it, is deleted and audited.
+    assert.equal(await rig.runtime.deps.modelHost.describeEndpoint('demand-staging'), undefined);
     assert.equal((await rig.runtime.deps.registry.get('demand', candidate))?.status, 'Approved');
     const actions = await auditActions(workflowId);
     for (const action of ['retraining.started', 'approval.refused', 'approval.approved']) assert.ok(actions.includes(action), `${action} in ${actions.join(',')}`);
     const deployActions = await auditActions(`vigil-deploy-demand-${candidate}`);
-    for (const action of ['deploy.creating', 'deploy.staging', 'deploy.smoke-staging', 'deploy.production', 'deploy.verify-production', 'deploy.done']) {
+    for (const action of ['deploy.creating', 'deploy.staging', 'deploy.smoke-staging', 'deploy.production', 'deploy.verify-production', 'deploy.done', 'deploy.staging-retired']) {
       assert.ok(deployActions.includes(action), `${action} in ${deployActions.join(',')}`);
     }
   });

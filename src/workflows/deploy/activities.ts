@@ -6,7 +6,7 @@ import { endpointMoveRetry, stepRetry } from '../shared/activity-retry.js';
 
 export type DeploySteps = Pick<
   DeployActivities,
-  'deployTargets' | 'createModelVersion' | 'describeEndpointVersion' | 'smokeTest' | 'recordDeployment' | 'auditDeploy' | 'alertDeploy'
+  'deployTargets' | 'createModelVersion' | 'describeEndpointVersion' | 'smokeTest' | 'recordDeployment' | 'auditDeploy' | 'alertDeploy' | 'retireStaging'
 >;
 
 /** Moves of an endpoint, which wait until the endpoint serves. */

@@ -2,7 +2,7 @@
 // only then switch production blue/green, verify production with the same smoke test, and roll
 // back to the previous version if that fails. Every step is audited. Resource names derive from
 // (model, version), so a worker killed at any step resumes without creating anything twice.
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import { patched, upsertSearchAttributes } from '@temporalio/workflow';
 import type { DeployResult } from '../../domain/deploy/types.js';
 import { dayMs } from '../../domain/time.js';
 import { modelIdKey, workflowKindKey } from '../shared/search-attributes.js';
@@ -21,7 +21,8 @@ export async function deployWorkflow(input: DeployInput): Promise<DeployResult> 
     { key: modelIdKey, value: model },
     { key: workflowKindKey, value: 'deploy' },
   ]);
-  const { endpoints } = await steps.deployTargets({ model });
+  const targets = await steps.deployTargets({ model });
+  const { endpoints } = targets;
   const window = input.sampleWindow ?? { start: new Date(Date.now() - 7 * dayMs).toISOString(), end: new Date(Date.now()).toISOString() };
 
   await run.enter('creating', { artifactUri, reason: input.reason });
@@ -32,5 +33,11 @@ export async function deployWorkflow(input: DeployInput): Promise<DeployResult> 
     await stopAtStaging(run, endpoints, staging);
     return { model, version, outcome: 'smoke-failed', staging };
   }
-  return deployToProduction(run, endpoints, window, staging);
+  const result = await deployToProduction(run, endpoints, window, staging);
+  // A staging endpoint left up bills by the hour for a copy of production; the next deploy creates
+  // it again. Runs from before this step (no marker in their history) end as they did.
+  if (result.outcome === 'deployed' && targets.staging !== 'persistent' && patched('retire-staging')) {
+    await steps.retireStaging({ model, endpoint: endpoints.staging, version, workflowId, runId: run.runId });
+  }
+  return result;
 }

@@ -203,6 +203,14 @@ export class LocalModelHost implements ModelHost {
     return versions.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.version.localeCompare(b.version));
   }
 
+  async deleteEndpoint(endpoint: string): Promise<void> {
+    try {
+      await this.request(`delete endpoint "${endpoint}"`, 'DELETE', `/admin/endpoints/${encodeURIComponent(endpoint)}`, { admin: true });
+    } catch (error) {
+      if (!(error instanceof NonRetryableError && error.code === 'NOT_FOUND')) throw error;
+    }
+  }
+
   async deleteModelVersion(model: string, version: string): Promise<void> {
     const artifactPath = artifactPathFor(this.options.dataDir, model, version);
     // Refuse to pull the artifact from under an endpoint that serves (or is switching to) it.

@@ -6,7 +6,9 @@
 import { performance } from 'node:perf_hooks';
 import {
   CreateModelCommand,
+  DeleteEndpointCommand,
   DeleteEndpointConfigCommand,
+  waitUntilEndpointDeleted,
   DeleteModelCommand,
   SageMakerClient,
   paginateListEndpointConfigs,
@@ -230,6 +232,17 @@ export class SageMakerModelHost implements ModelHost {
       throw classifyAwsError(error, what);
     }
     return versions.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.version.localeCompare(b.version));
+  }
+
+  async deleteEndpoint(endpoint: string): Promise<void> {
+    const what = `delete endpoint ${endpoint}`;
+    try {
+      await ignoringNotFound(() => this.client.send(new DeleteEndpointCommand({ EndpointName: endpoint })));
+      // SageMaker deletes in the background; an endpoint of the same name cannot be created until it is gone.
+      await waitUntilEndpointDeleted({ client: this.client, maxWaitTime: 900, minDelay: 5, maxDelay: 30 }, { EndpointName: endpoint });
+    } catch (error) {
+      throw classifyAwsError(error, what);
+    }
   }
 
   async deleteModelVersion(model: string, version: string): Promise<void> {
