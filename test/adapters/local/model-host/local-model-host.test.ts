@@ -170,4 +170,16 @@ describe('local model host (against a real model server)', () => {
     assert.deepEqual((await host.listModelVersions('demand')).map((v) => v.version), ['v2']);
     await rm(join(dataDir, 'models'), { recursive: true, force: true });
   });
+
+  it('deletes an endpoint (again is success) and creates it anew on the next pointEndpoint', async () => {
+    await host.createModelVersion(v1(), {});
+    await host.pointEndpoint('staging', v1(), {});
+    await host.deleteEndpoint('staging');
+    assert.equal(await host.describeEndpoint('staging'), undefined);
+    await host.deleteEndpoint('staging');
+    await host.pointEndpoint('staging', v1(), {});
+    assert.equal((await host.describeEndpoint('staging'))?.currentVersion, 'v1');
+    await host.deleteEndpoint('staging');
+    await rm(join(dataDir, 'models'), { recursive: true, force: true });
+  });
 });

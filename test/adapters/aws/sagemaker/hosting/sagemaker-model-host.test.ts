@@ -252,6 +252,17 @@ describe('SageMakerModelHost (moto)', function () {
     assert.deepEqual(endpoints.updatesOf(endpoint), []);
   });
 
+  it('deletes an endpoint and waits until it is gone (again is success); the next pointEndpoint creates it anew', async () => {
+    const modelHost = host();
+    const model = unique('retire');
+    const endpoint = await deployed(modelHost, model, ['v1']);
+    await modelHost.deleteEndpoint(endpoint);
+    assert.equal(await modelHost.describeEndpoint(endpoint), undefined);
+    await modelHost.deleteEndpoint(endpoint);
+    await modelHost.pointEndpoint(endpoint, version(model, 'v1'), callerTags(version(model, 'v1'), 'staging'));
+    assert.deepEqual(await modelHost.describeEndpoint(endpoint), { name: endpoint, status: 'InService', currentVersion: 'v1' });
+  });
+
   it('moves to a new version with UpdateEndpoint and the CANARY DeploymentConfig as configured', async () => {
     const reports: WaitProgress[] = [];
     const modelHost = host({ progress: { report: (progress) => reports.push(progress), intervalSeconds: 0.05 } });
