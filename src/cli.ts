@@ -256,6 +256,16 @@ for (const [verb, apply] of [
     });
 }
 
+const cost = program.command('cost').description('what Vigil costs, and whether its resources say whose they are (aws mode)');
+cost
+  .command('tags')
+  .description('list Vigil resources missing vigil:model, vigil:version or a tag of aws.tags (exit 2 when one does)')
+  .addOption(configOption())
+  .option('--json', 'print one JSON object')
+  .action(async (options: { config: string; json?: boolean }) => {
+    process.exitCode = (await (await import('./client/commands/cost-tags.js')).costTagsCommand(options)).exitCode;
+  });
+
 const pipeline = program.command('pipeline').description('the SageMaker Pipeline that retrains models (aws mode)');
 pipeline
   .command('deploy')
