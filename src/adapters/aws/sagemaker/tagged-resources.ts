@@ -7,7 +7,7 @@ import {
   ListTagsCommand,
   DescribeEndpointCommand,
   DescribeModelPackageGroupCommand,
-  SageMakerClient,
+  type SageMakerClient,
   paginateListEndpointConfigs,
   paginateListModels,
 } from '@aws-sdk/client-sagemaker';
