@@ -266,6 +266,16 @@ cost
     process.exitCode = (await (await import('./client/commands/cost-tags.js')).costTagsCommand(options)).exitCode;
   });
 
+cost
+  .command('report')
+  .description('cost per model over the last days, from Cost Explorer by the vigil:model tag')
+  .addOption(configOption())
+  .option('--since <days>', 'how far back, in days', '30d')
+  .option('--json', 'print one JSON object')
+  .action(async (options: { config: string; since: string; json?: boolean }) => {
+    await (await import('./client/commands/cost-report.js')).costReportCommand(options);
+  });
+
 const pipeline = program.command('pipeline').description('the SageMaker Pipeline that retrains models (aws mode)');
 pipeline
   .command('deploy')
