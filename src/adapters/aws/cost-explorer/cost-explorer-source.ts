@@ -1,7 +1,7 @@
 // Cost Explorer's GetCostAndUsage, daily, grouped by a cost allocation tag (the tag must be
 // activated in the billing console; until then every cost is "untagged"). Group keys come back as
 // "key$value", the value empty for cost without the tag.
-import { CostExplorerClient, GetCostAndUsageCommand, type GetCostAndUsageCommandOutput } from '@aws-sdk/client-cost-explorer';
+import { type CostExplorerClient, GetCostAndUsageCommand, type GetCostAndUsageCommandOutput } from '@aws-sdk/client-cost-explorer';
 import type { DailyCost } from '../../../domain/cost/cost-report.js';
 import type { CostSource } from '../../../ports/cost-source.js';
 import { classifyAwsError } from '../errors.js';
