@@ -56,13 +56,14 @@ export async function listTaggedResources(clients: { sagemaker: SageMakerClient;
       const prefix = resourceNamePrefix([model.id]);
       const filter = prefix === '' ? {} : { NameContains: prefix };
       for await (const page of paginateListModels({ client: sagemaker }, filter)) {
+        // NameContains narrows the listing; the check here keeps it exact where a listing ignores it.
         for (const summary of page.Models ?? []) {
-          if (summary.ModelArn !== undefined) resources.push({ kind: 'sagemaker-model', id: summary.ModelArn, tags: await sageMakerTags(sagemaker, summary.ModelArn) });
+          if (summary.ModelArn !== undefined && (summary.ModelName ?? '').includes(prefix)) resources.push({ kind: 'sagemaker-model', id: summary.ModelArn, tags: await sageMakerTags(sagemaker, summary.ModelArn) });
         }
       }
       for await (const page of paginateListEndpointConfigs({ client: sagemaker }, filter)) {
         for (const summary of page.EndpointConfigs ?? []) {
-          if (summary.EndpointConfigArn !== undefined) resources.push({ kind: 'endpoint-config', id: summary.EndpointConfigArn, tags: await sageMakerTags(sagemaker, summary.EndpointConfigArn) });
+          if (summary.EndpointConfigArn !== undefined && (summary.EndpointConfigName ?? '').includes(prefix)) resources.push({ kind: 'endpoint-config', id: summary.EndpointConfigArn, tags: await sageMakerTags(sagemaker, summary.EndpointConfigArn) });
         }
       }
       for (const name of model.endpoints) {
