@@ -44,8 +44,9 @@ function tally(summary: StreamBatchSummary, judged: readonly JudgedRecord[]): vo
 
 /**
  * Judges and writes a batch. The counts are of what was written: valid + quarantined + failed =
- * received, so a batch delivered again after a failure is not counted twice. A transient write
- * failure ends the batch with the unwritten records failed; any other is thrown.
+ * received, so the records a failure left unwritten are counted by the delivery that writes them
+ * (counts are per delivery: a batch delivered again whole after a timeout is counted again). A
+ * transient write failure ends the batch with the unwritten records failed; any other is thrown.
  */
 export async function handleStreamBatch(records: readonly StreamRecord[], options: StreamBatchOptions): Promise<StreamBatchSummary> {
   const summary: StreamBatchSummary = { received: records.length, valid: 0, quarantined: 0, reasons: {}, failed: [] };

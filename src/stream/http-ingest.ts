@@ -2,11 +2,13 @@
 // POSTs NDJSON records to /v1/models/{model}/records and they go through the same batch handling
 // as a Kinesis batch (judge, chunk, write in order). The line number inside the request stands in
 // for the sequence number; an Idempotency-Key header names the request, so a retried request
-// rewrites what its first attempt wrote instead of adding to it.
+// (the same body, all of it) rewrites what its first attempt wrote instead of adding to it; the
+// key sent again with other records is refused (422) while the server remembers it.
 //
 //   200 {"received","valid","quarantined","reasons","batch"}           everything written
 //   503 {..., "failed": [line numbers]} + Retry-After                  a write failed: send again
-//   400 / 404 / 413                                                     a request that cannot be read
+//   400 / 404 / 413 / 422                                               a request that cannot be taken
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { JudgedRecord, StreamRecord } from '../domain/stream/judge-record.js';
 import type { StreamLog } from '../ports/stream-log.js';
@@ -27,11 +29,14 @@ export interface IngestOptions {
 }
 
 const idempotencyKey = /^[A-Za-z0-9._-]{1,80}$/;
+/** Keys remembered with their body's hash, to refuse a key reused for other records. */
+const rememberedKeys = 10_000;
 const recordsPath = /^\/v1\/models\/([A-Za-z_][A-Za-z0-9_]*)\/records$/;
 
 export function createIngestServer(options: IngestOptions): Server {
   const now = options.now ?? (() => new Date());
   let requests = 0;
+  const bodies = new Map<string, string>();
   return createServer((request, response) => {
     void (async () => {
       const url = new URL(request.url ?? '/', 'http://ingest');
@@ -48,6 +53,18 @@ export function createIngestServer(options: IngestOptions): Server {
       requests += 1;
       const batch = given ?? `${now().getTime()}-${process.pid}-${requests}`;
       const body = (await readBody(request, options.bodyLimit ?? 64 * 1024 * 1024)).toString('utf8');
+      if (given !== undefined) {
+        // The key names the records by their lines: other records under it would replace these.
+        const seenKey = `${name}\n${given}`;
+        const digest = createHash('sha256').update(body).digest('hex');
+        const earlier = bodies.get(seenKey);
+        if (earlier !== undefined && earlier !== digest) {
+          throw new HttpError(422, `Idempotency-Key "${given}" was sent with other records: send the same body again (all of it), or use a new key`);
+        }
+        bodies.delete(seenKey);
+        bodies.set(seenKey, digest);
+        if (bodies.size > rememberedKeys) bodies.delete(bodies.keys().next().value ?? '');
+      }
       const arrivedAt = now().toISOString();
       const records: StreamRecord[] = [];
       body.split('\n').forEach((line, index) => {

@@ -165,10 +165,14 @@ describe('stream ingest over HTTP (local mode)', () => {
     await assert.rejects(startLocalIngest(await loadConfig(join(dir, 'vigil.config.yaml'))), /models\.demand\.sources\.streamQuarantine: not set/);
   });
 
-  it('answers 404 for a model it does not serve and 400 for a bad idempotency key', async () => {
+  it('answers 404 for a model it does not serve, 400 for a bad idempotency key and 422 for a key reused with other records', async () => {
     const running = await start();
     assert.equal((await fetch(`${running.origin}/v1/models/other/records`, { method: 'POST', body })).status, 404);
     assert.equal((await postRecords(running.recordsUrl('demand'), 'bad key!')).status, 400);
+    assert.equal((await postRecords(running.recordsUrl('demand'), 'batch-9')).status, 200);
+    const reused = await fetch(running.recordsUrl('demand'), { method: 'POST', body: 'other records', headers: { 'idempotency-key': 'batch-9' } });
+    assert.equal(reused.status, 422);
+    assert.match(((await reused.json()) as { error: string }).error, /Idempotency-Key "batch-9" was sent with other records/);
     assert.equal((await fetch(`${running.origin}/healthz`)).status, 200);
   });
 });

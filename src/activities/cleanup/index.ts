@@ -16,14 +16,21 @@ import { modelOf } from '../shared/model-of.js';
 export const cleanupActor = 'vigil-cleanup';
 
 /** What each of the model's endpoints serves now (none for an endpoint that does not exist). */
-async function servedBy(deps: ActivityDeps, model: string): Promise<{ name: string; versions: string[] }[]> {
+async function servedBy(deps: ActivityDeps, model: string): Promise<{ name: string; role: 'production' | 'staging'; versions: string[] }[]> {
   const { endpoints } = modelOf(deps, model).config;
   return Promise.all(
-    [endpoints.production, endpoints.staging].map(async (name) => {
+    (['production', 'staging'] as const).map(async (role) => {
+      const name = endpoints[role];
       const described = await deps.modelHost.describeEndpoint(name);
-      return { name, versions: described?.currentVersion === undefined ? [] : [described.currentVersion] };
+      return { name, role, versions: described?.currentVersion === undefined ? [] : [described.currentVersion] };
     }),
   );
+}
+
+/** Whether another registered version's artifact is this one, lies under it, or holds it. */
+function sharedArtifact(uri: string, others: readonly string[]): boolean {
+  const under = (inner: string, outer: string): boolean => inner === outer || inner.startsWith(outer.endsWith('/') ? outer : `${outer}/`);
+  return others.some((other) => under(other, uri) || under(uri, other));
 }
 
 /** The S3 keys of an artifact in the artifacts bucket (a model.tar.gz, or a folder holding model.json). */
@@ -66,7 +73,8 @@ export function createCleanupActivities(deps: ActivityDeps) {
         if (item.action !== 'delete') throw new NonRetryableError(`${model} ${item.version} is kept by the plan (${item.rule}): nothing to delete`, 'INVALID_INPUT');
         const audit = async (action: string, detail: Record<string, unknown>): Promise<void> =>
           deps.audit.record({
-            id: `${args.planId}:${item.version}`,
+            // One event per run and version: a retried step writes it once, a later week's run its own.
+            id: `${args.workflowId}:${args.runId}:${item.version}`,
             at: now().toISOString(),
             actor: cleanupActor,
             action,
@@ -93,7 +101,8 @@ export function createCleanupActivities(deps: ActivityDeps) {
           }
           deleted.push(`model version ${model}/${item.version} on the host`);
         }
-        if (item.artifactUri !== undefined && deps.artifacts !== undefined) {
+        const others = (await deps.registry.list(model)).filter((entry) => entry.version !== item.version && entry.artifactUri !== '').map((entry) => entry.artifactUri);
+        if (item.artifactUri !== undefined && deps.artifacts !== undefined && !sharedArtifact(item.artifactUri, others)) {
           for (const key of await artifactKeys(deps, item.artifactUri)) {
             await deps.artifacts.store.delete(key);
             deleted.push(`s3://${deps.artifacts.bucket}/${key}`);

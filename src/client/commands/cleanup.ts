@@ -6,7 +6,7 @@ import { modelById } from '../../config/models.js';
 import { connectClient } from '../../temporal/connect.js';
 import { cleanupPlanText } from '../../terminal/cleanup-plan.js';
 import type { CleanupResult, cleanupWorkflow } from '../../workflows/cleanup/cleanup.js';
-import { cleanupWorkflowId } from '../../workflows/shared/workflow-ids.js';
+import { cleanupPlanWorkflowId, cleanupWorkflowId } from '../../workflows/shared/workflow-ids.js';
 
 export interface CleanupCommandOptions {
   config: string;
@@ -24,7 +24,7 @@ export async function cleanupCommand(apply: boolean, options: CleanupCommandOpti
       results.push(
         await connected.client.workflow.execute<typeof cleanupWorkflow>('cleanupWorkflow', {
           taskQueue: loaded.config.temporal.taskQueue,
-          workflowId: cleanupWorkflowId(model.id),
+          workflowId: apply ? cleanupWorkflowId(model.id) : cleanupPlanWorkflowId(model.id, new Date().toISOString()),
           args: [{ model: model.id, apply }],
           workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
           // A cleanup already running for the model (its Schedule) is waited for, not doubled.

@@ -22,7 +22,7 @@ export interface CleanupFacts {
   /** Versions in the registry (packages are kept: they are the audit trail). */
   registered: readonly RegisteredVersion[];
   /** What each of the model's endpoints serves now (or is switching to). */
-  endpoints: readonly { name: string; versions: readonly string[] }[];
+  endpoints: readonly { name: string; role: 'production' | 'staging'; versions: readonly string[] }[];
   /** The production version before the current one: what a rollback returns to. */
   rollbackTarget?: string;
   /** Versions an earlier cleanup deleted (their registry entries stay, as the audit trail). */
@@ -60,8 +60,10 @@ export function planRetention(facts: CleanupFacts): CleanupItem[] {
   for (const endpoint of facts.endpoints) {
     for (const version of endpoint.versions) serving.set(version, [...(serving.get(version) ?? []), endpoint.name]);
   }
-  // The newest registration any endpoint serves: approved versions registered after it are still to deploy.
-  const servedRegistrations = [...serving.keys()].map((version) => registered.get(version)?.registeredAt).filter((at): at is string => at !== undefined);
+  // The newest registration production serves: approved versions registered after it are still to
+  // deploy (a candidate on staging is not deployed; it may have failed its smoke test).
+  const production = facts.endpoints.filter((endpoint) => endpoint.role === 'production').flatMap((endpoint) => endpoint.versions);
+  const servedRegistrations = production.map((version) => registered.get(version)?.registeredAt).filter((at): at is string => at !== undefined);
   const newestServed = servedRegistrations.length === 0 ? undefined : servedRegistrations.reduce((a, b) => (a > b ? a : b));
 
   const versions = [...new Set([...onHost.keys(), ...registered.keys()])].map((version) => ({

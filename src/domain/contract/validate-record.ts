@@ -94,11 +94,14 @@ export function schemaVersionReason(contract: FeatureContract, quoted: string): 
 export function recordValidator(contract: FeatureContract): RecordValidator {
   const plans = planFeatures(contract.features);
   const columns = contract.columns;
-  const readable = new Set(readableVersions(contract).map(String));
-  // A record stamped by its producer must be of a version the contract reads; an unstamped one is judged as it is.
+  const readable = new Set(readableVersions(contract));
+  // A record stamped by its producer must be of a version the contract reads (as a number: "2" and
+  // "2.0" alike, as the SQL reads it); an unstamped one is judged as it is.
   const versionProblem = (value: unknown): string | undefined => {
     const text = textOf(value);
-    return text === null || readable.has(text) ? undefined : schemaVersionReason(contract, firstCodePoints(text, quotedValueLength));
+    if (text === null) return undefined;
+    const version = finiteDecimal(text);
+    return version !== null && readable.has(version) ? undefined : schemaVersionReason(contract, firstCodePoints(text, quotedValueLength));
   };
   const validate = (record: Readonly<Record<string, unknown>>): RecordVerdict => {
     const recordId = textOf(field(record, columns.record_id));

@@ -82,9 +82,13 @@ export function isStamped(input: CheckedInput, source: 'productionLog' | 'baseli
   return input.tables.stampedSources?.includes(source) === true;
 }
 
-/** True when a row's stamped version (raw text, NULL when unstamped) is one the contract reads. */
+/**
+ * True when a row's stamped version (raw text, NULL when unstamped) is one the contract reads, as
+ * a number ("2", "2.0" and a DOUBLE column's 2 alike); never NULL, so a row is valid or quarantined.
+ */
 export function readableVersionCondition(d: SqlDialect, contract: FeatureContract, raw: string): string {
-  return `(${raw} IS NULL OR ${raw} IN (${readableVersions(contract).map((version) => d.string(String(version))).join(', ')}))`;
+  const versions = readableVersions(contract).map((version) => d.double(version)).join(', ');
+  return `(${raw} IS NULL OR coalesce(${finiteDouble(d, raw)} IN (${versions}), FALSE))`;
 }
 
 /** Raw and converted columns of one source (alias `src`), plus the fixed columns given. */

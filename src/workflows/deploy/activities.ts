@@ -6,11 +6,11 @@ import { endpointMoveRetry, stepRetry } from '../shared/activity-retry.js';
 
 export type DeploySteps = Pick<
   DeployActivities,
-  'deployTargets' | 'createModelVersion' | 'describeEndpointVersion' | 'smokeTest' | 'recordDeployment' | 'auditDeploy' | 'alertDeploy' | 'retireStaging'
+  'deployTargets' | 'createModelVersion' | 'describeEndpointVersion' | 'smokeTest' | 'recordDeployment' | 'auditDeploy' | 'alertDeploy'
 >;
 
 /** Moves of an endpoint, which wait until the endpoint serves. */
-export type DeployEndpointSteps = Pick<DeployActivities, 'pointEndpoint' | 'rollbackEndpoint'>;
+export type DeployEndpointSteps = Pick<DeployActivities, 'pointEndpoint' | 'rollbackEndpoint' | 'retireStaging'>;
 
 export type DeployEndpoints = Awaited<ReturnType<DeploySteps['deployTargets']>>['endpoints'];
 

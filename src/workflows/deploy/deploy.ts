@@ -6,7 +6,7 @@ import { patched, upsertSearchAttributes } from '@temporalio/workflow';
 import type { DeployResult } from '../../domain/deploy/types.js';
 import { dayMs } from '../../domain/time.js';
 import { modelIdKey, workflowKindKey } from '../shared/search-attributes.js';
-import { steps } from './activities.js';
+import { endpointSteps, steps } from './activities.js';
 import { deployRun } from './deploy-run.js';
 import type { DeployInput } from './messages.js';
 import { deployToProduction } from './production.js';
@@ -36,8 +36,21 @@ export async function deployWorkflow(input: DeployInput): Promise<DeployResult> 
   const result = await deployToProduction(run, endpoints, window, staging);
   // A staging endpoint left up bills by the hour for a copy of production; the next deploy creates
   // it again. Runs from before this step (no marker in their history) end as they did.
-  if (result.outcome === 'deployed' && targets.staging !== 'persistent' && patched('retire-staging')) {
-    await steps.retireStaging({ model, endpoint: endpoints.staging, version, workflowId, runId: run.runId });
+  if (result.outcome === 'deployed' && targets.staging === 'delete' && patched('retire-staging')) {
+    try {
+      await endpointSteps.retireStaging({ model, endpoint: endpoints.staging, version, workflowId, runId: run.runId });
+    } catch (error) {
+      // Production serves the version: a staging endpoint left up costs money, not correctness.
+      await steps.alertDeploy({
+        model,
+        version,
+        workflowId,
+        runId: run.runId,
+        severity: 'warning',
+        title: `staging endpoint ${endpoints.staging} could not be deleted after the deploy of ${version}`,
+        text: `${error instanceof Error ? error.message : String(error)}. It keeps billing until deleted (the next cleanup or deploy does not remove it).`,
+      });
+    }
   }
   return result;
 }

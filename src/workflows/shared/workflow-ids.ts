@@ -30,7 +30,12 @@ export function auditEventWorkflowId(attemptId: string): string {
   return `vigil-audit-${attemptId}`;
 }
 
-/** One cleanup at a time per model: a second start while one runs is refused, not doubled. */
+/** A model's applied cleanup from the CLI: a second start while one runs waits for it, not doubled. */
 export function cleanupWorkflowId(model: string): string {
   return `vigil-cleanup-${model}`;
+}
+
+/** A plan-only run: never attached to an apply that happens to be running. */
+export function cleanupPlanWorkflowId(model: string, requestedAt: string): string {
+  return `vigil-cleanup-plan-${model}-${requestedAt}`;
 }

@@ -18,8 +18,8 @@ function facts(overrides: Partial<CleanupFacts> = {}): CleanupFacts {
     hostVersions: registered.map((entry) => ({ version: entry.version, createdAt: entry.registeredAt })),
     registered,
     endpoints: [
-      { name: 'demand-production', versions: ['v6'] },
-      { name: 'demand-staging', versions: [] },
+      { name: 'demand-production', role: 'production', versions: ['v6'] },
+      { name: 'demand-staging', role: 'staging', versions: [] },
     ],
     rollbackTarget: 'v5',
     ...overrides,

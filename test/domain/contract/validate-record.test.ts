@@ -97,7 +97,8 @@ describe('validateRecord', () => {
     for (const version of [3, '3', ' 1 ', 1, null, '']) assert.equal(verdict({ feature_schema_version: version }).valid, true, String(version));
     const refused = verdict({ feature_schema_version: 2, price: 'x' });
     assert.equal(refused.valid ? '' : refused.reason, 'feature_schema_version: "2" is not a version this contract reads (3, 1); price: "x" is not a float');
-    assert.equal(reason({ feature_schema_version: '1.0' }), 'feature_schema_version: "1.0" is not a version this contract reads (1)');
+    assert.equal(row({ feature_schema_version: '1.0' }).record_id, 'r1', 'a version reads as a number');
+    assert.equal(reason({ feature_schema_version: 'v1' }), 'feature_schema_version: "v1" is not a version this contract reads (1)');
     assert.throws(() => parseContract({ ...contract, feature_schema_version: 2, compatible_versions: [2] }), /compatible_versions\.0: 2 is not an earlier version/);
     assert.throws(() => parseContract({ ...contract, features: [{ name: 'stream_sequence', type: 'int' }] }), /collides with a reserved column name/);
   });

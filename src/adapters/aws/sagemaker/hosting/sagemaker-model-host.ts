@@ -237,7 +237,14 @@ export class SageMakerModelHost implements ModelHost {
   async deleteEndpoint(endpoint: string): Promise<void> {
     const what = `delete endpoint ${endpoint}`;
     try {
-      await ignoringNotFound(() => this.client.send(new DeleteEndpointCommand({ EndpointName: endpoint })));
+      await ignoringNotFound(async () => {
+        try {
+          await this.client.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
+        } catch (error) {
+          // An earlier attempt's deletion still under way: wait for it as for this one.
+          if (!(errorNameOf(error) === 'ValidationException' && error instanceof Error && /deleting/i.test(error.message))) throw error;
+        }
+      });
       // SageMaker deletes in the background; an endpoint of the same name cannot be created until it is gone.
       await waitUntilEndpointDeleted({ client: this.client, maxWaitTime: 900, minDelay: 5, maxDelay: 30 }, { EndpointName: endpoint });
     } catch (error) {
@@ -323,6 +330,10 @@ const containerBusyCodes = new Map<number, string>([
   [503, 'HTTP_5XX'],
   [504, 'HTTP_5XX'],
 ]);
+
+function errorNameOf(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'name' in error && typeof error.name === 'string' ? error.name : undefined;
+}
 
 async function ignoringNotFound(action: () => Promise<unknown>): Promise<void> {
   try {
