@@ -194,6 +194,13 @@ describe('the monitoring -> retrain -> deploy loop in aws mode (moto)', function
       await rig.runtime.deps.registry.register({ model: 'demand', version, artifactUri, metrics: {}, origin: { reason: 'older', workflowId: `wf-${version}` }, registeredAt });
       await rig.runtime.deps.registry.setStatus('demand', version, 'Approved', 'alice', 'older');
     }
+    // One more old version registered on the serving version's artifact: deleting it must keep that artifact.
+    const servingArtifact = (await rig.runtime.deps.registry.get('demand', production))?.artifactUri ?? '';
+    assert.ok(servingArtifact.startsWith('s3://vigil-loop-artifacts/'), servingArtifact);
+    await rig.runtime.deps.registry.register({ model: 'demand', version: 'old0', artifactUri: servingArtifact, metrics: {}, origin: { reason: 'older', workflowId: 'wf-old0' }, registeredAt: '2024-12-31T00:00:00.000Z' });
+    await rig.runtime.deps.registry.setStatus('demand', 'old0', 'Approved', 'alice', 'older');
+    const servingKeys = await keys('vigil-loop-artifacts', servingArtifact.slice('s3://vigil-loop-artifacts/'.length));
+    assert.ok(servingKeys.length > 0);
     const retention = rig.loaded.config.models[0]!.retention;
     const kept = { ...retention };
     retention.keepVersions = 2;
@@ -215,6 +222,8 @@ describe('the monitoring -> retrain -> deploy loop in aws mode (moto)', function
       for (const version of old) assert.ok(!left.includes(version), `${version} is still a SageMaker Model`);
       assert.ok(left.includes(production));
       for (const version of old) assert.deepEqual(await keys('vigil-loop-artifacts', `models/demand/${version}/`), [], `${version}'s artifact`);
+      assert.equal(byVersion.get('old0')?.action, 'delete');
+      assert.deepEqual(await keys('vigil-loop-artifacts', servingArtifact.slice('s3://vigil-loop-artifacts/'.length)), servingKeys, "the serving version's artifact, shared with old0, is kept");
       // Packages stay: they are the audit trail.
       assert.ok((await rig.runtime.deps.registry.list('demand')).filter((entry) => old.includes(entry.version)).length === old.length);
 
