@@ -7,11 +7,11 @@
 // first on is "not yet written" and is what the batch reports as failed. The stream then delivers
 // again from that first record (Kinesis retries from the lowest failed sequence number): the same
 // chunk, cut at the same place, rewrites the same objects, as does a batch delivered again whole
-// (a timeout after writing). This holds while every delivery from a chunk's start cuts the same
-// chunks: the same chunk size and at least as many records. A delivery cut elsewhere (a bisected
-// batch, a shorter one after a partial failure, another VIGIL_RECORDS_PER_OBJECT in between) can
-// leave an earlier object of a day the new chunk no longer holds, and its records are then written
-// twice; hence no bisection on the event source mapping.
+// (a timeout after writing). A delivery cut shorter rewrites its last chunk with fewer records:
+// the stream logs then remove that chunk's objects of days it no longer holds, so the records that
+// moved to the next chunk are not kept twice. What stays unsafe is a delivery whose chunks start
+// elsewhere (a bisected batch, another VIGIL_RECORDS_PER_OBJECT in between): objects of the earlier
+// chunks would remain beside the new ones; hence no bisection on the event source mapping.
 import type { JudgedRecord, LogRow, QuarantineEntry } from './judge-record.js';
 
 export interface PartitionRows<T> {

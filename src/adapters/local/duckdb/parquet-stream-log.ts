@@ -2,7 +2,7 @@
 // log's folder (typed by the contract, times as zone-less UTC, as the monitoring reads it fastest) and one in the quarantine's,
 // named by the chunk's key. A file is written beside its final name and renamed over it, so a
 // reader never sees half a chunk and a chunk written again replaces its files.
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { FeatureContract, FeatureType } from '../../../domain/contract/contract.js';
@@ -105,6 +105,21 @@ export class ParquetStreamLog implements StreamLog {
     }
     for (const { date, rows } of chunk.valid) {
       await this.writeFile(this.production, rows, join(this.options.productionDir, `date=${date}`), chunk.key);
+    }
+    // An earlier write of this chunk may have held days this one does not (a delivery cut shorter):
+    // its files for them would hold records written again under a later chunk.
+    await this.removeStale(this.options.quarantineDir, chunk.key, chunk.quarantine);
+    await this.removeStale(this.options.productionDir, chunk.key, chunk.valid);
+  }
+
+  private async removeStale(dir: string, key: string, kept: readonly { date: string }[]): Promise<void> {
+    const keep = new Set(kept.map(({ date }) => `date=${date}`));
+    const folders = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw error;
+    });
+    for (const folder of folders) {
+      if (folder.startsWith('date=') && !keep.has(folder)) await rm(join(dir, folder, `${key}.parquet`), { force: true });
     }
   }
 
