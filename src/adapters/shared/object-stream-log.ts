@@ -25,8 +25,9 @@ function ndjson(rows: readonly unknown[]): Uint8Array {
 }
 
 /**
- * Where a chunk's manifest (the keys it wrote) lives: beside the production log, in a folder whose
- * name starts with "_", which Athena and Hive skip when they read a table's files.
+ * Where a chunk's manifest (the keys it wrote) lives: beside the production log's date= partitions,
+ * outside every partition a table over them reads (and its name starts with "_", which Hive-style
+ * readers treat as hidden).
  */
 export function chunkManifestKey(productionPrefix: string, chunkKey: string): string {
   return `${productionPrefix}_vigil_chunks/${chunkKey}.json`;
