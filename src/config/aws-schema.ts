@@ -50,6 +50,16 @@ export const awsSchema = z
         pollIntervalMs: z.number().int().min(1).max(10_000).default(500),
       })
       .strict(),
+    /** Lifecycle rules Vigil keeps on its prefixes (applied by each cleanup run; the buckets' other rules stay). */
+    lifecycle: z
+      .object({
+        athenaOutputDays: z.number().int().min(1).default(7),
+        quarantineDays: z.number().int().min(1).default(90),
+        /** S3 moves objects to Infrequent Access 30 days after creation at the earliest. */
+        resultsInfrequentAccessDays: z.number().int().min(30).default(90),
+      })
+      .strict()
+      .prefault({}),
     /** Root of the result tables (monitoring_metrics, quarantine, ...): one folder per table. */
     resultsLocation: s3Uri,
     /** Model artifacts, pipeline outputs and incident records. */

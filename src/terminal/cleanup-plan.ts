@@ -18,5 +18,11 @@ export function cleanupPlanText(plan: CleanupPlan, applied: readonly CleanupOutc
       : applied === undefined
         ? `${deletions} version${deletions === 1 ? '' : 's'} to delete: vigil cleanup apply -m ${plan.model} deletes them`
         : `${applied.filter((outcome) => outcome.skipped === undefined).length} of ${deletions} deleted`;
-  return [head, renderTable(['version', 'made', 'action', 'why', applied === undefined ? '' : 'done'], rows), tail].join('\n');
+  const lifecycle = plan.lifecycle.map((rule) => `  ${rule.id} on s3://${rule.bucket}/${rule.prefix}: ${rule.why}`);
+  return [
+    head,
+    renderTable(['version', 'made', 'action', 'why', applied === undefined ? '' : 'done'], rows),
+    tail,
+    ...(lifecycle.length === 0 ? [] : [applied === undefined ? 'storage lifecycle rules an apply keeps in place:' : 'storage lifecycle rules in place:', ...lifecycle]),
+  ].join('\n');
 }

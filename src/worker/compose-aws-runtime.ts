@@ -15,6 +15,8 @@ import { awsClientSettings, s3Location } from '../adapters/aws/client-settings.j
 import { CloudWatchMetricsSink } from '../adapters/aws/cloudwatch/cloudwatch-metrics-sink.js';
 import { S3IncidentStore } from '../adapters/aws/s3/s3-incident-store.js';
 import { S3ObjectStore } from '../adapters/aws/s3/s3-object-store.js';
+import { S3Lifecycle } from '../adapters/aws/s3/s3-lifecycle.js';
+import { lifecycleRules } from '../domain/cleanup/lifecycle.js';
 import { SageMakerModelHost } from '../adapters/aws/sagemaker/hosting/sagemaker-model-host.js';
 import { SageMakerModelRegistry } from '../adapters/aws/sagemaker/registry/sagemaker-model-registry.js';
 import { SageMakerTrainingPipeline } from '../adapters/aws/sagemaker/pipeline/sagemaker-training-pipeline.js';
@@ -102,6 +104,10 @@ function awsDeps(loaded: LoadedConfig, options: RuntimeOptions, aws: AwsConfig, 
     metricsSink: new CloudWatchMetricsSink({ client: clients.cloudwatch, namespace: aws.cloudwatch.namespace }),
     incidents: new S3IncidentStore({ objects: artifacts.store, prefix: artifacts.prefix }),
     artifacts: { bucket: artifacts.bucket, store: artifacts.store },
+    lifecycle: {
+      storage: new S3Lifecycle(clients.s3),
+      rules: lifecycleRules({ athenaOutput: s3Location(aws.athena.outputLocation), results: s3Location(aws.resultsLocation), days: aws.lifecycle }),
+    },
     training: new SageMakerTrainingPipeline({
       client: clients.sagemaker,
       pipelineName: aws.sagemaker.pipeline.name,

@@ -6,7 +6,7 @@
 // blue/green UpdateEndpoint with the configured DeploymentConfig.
 import assert from 'node:assert/strict';
 import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
-import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetBucketLifecycleConfigurationCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeModelPackageCommand, ListModelPackagesCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -227,6 +227,12 @@ describe('the monitoring -> retrain -> deploy loop in aws mode (moto)', function
       // Packages stay: they are the audit trail.
       assert.ok((await rig.runtime.deps.registry.list('demand')).filter((entry) => old.includes(entry.version)).length === old.length);
 
+      // The cleanup also put Vigil's lifecycle rules on the results and Athena output buckets.
+      assert.deepEqual(first.plan.lifecycle.map((rule) => rule.id), ['vigil-athena-output', 'vigil-quarantine', 'vigil-results-infrequent-access']);
+      for (const rule of first.plan.lifecycle) {
+        const rules = (await rig.s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: rule.bucket }))).Rules ?? [];
+        assert.ok(rules.some((entry) => entry.ID === rule.id && entry.Filter?.Prefix === rule.prefix), `${rule.id} on ${rule.bucket}`);
+      }
       const second = await run();
       assert.deepEqual(second.applied, [], 'nothing is deleted twice');
       assert.deepEqual(second.plan.items.filter((item) => old.includes(item.version)).map((item) => item.rule), old.map(() => 'retired'));

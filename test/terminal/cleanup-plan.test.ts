@@ -12,6 +12,7 @@ const plan: CleanupPlan = {
     { version: 'v2', action: 'delete', rule: 'beyond-newest', reason: 'older than the newest 5', onHost: true, createdAt: '2026-02-01T00:00:00.000Z' },
     { version: 'v9', action: 'keep', rule: 'serving', reason: 'serves "demand-production"', onHost: true, createdAt: '2026-11-01T00:00:00.000Z' },
   ],
+  lifecycle: [{ id: 'vigil-athena-output', bucket: 'athena', prefix: 'output/', expireAfterDays: 7, why: 'Athena query output expires after 7 days' }],
 };
 
 describe('cleanup plan text', () => {
@@ -20,7 +21,7 @@ describe('cleanup plan text', () => {
     assert.match(text, /^cleanup plan cleanup-demand-0123456789ab for demand \(2026-12-06T04:00:00.000Z\): keep the newest 5, nothing younger than 7 days/);
     assert.match(text, /v1 +2026-01-01 +delete +older than the newest 5 +to delete/);
     assert.match(text, /v9 +2026-11-01 +keep +serves "demand-production"/);
-    assert.match(text, /2 versions to delete: vigil cleanup apply -m demand deletes them$/);
+    assert.match(text, /2 versions to delete: vigil cleanup apply -m demand deletes them\nstorage lifecycle rules an apply keeps in place:\n  vigil-athena-output on s3:\/\/athena\/output\/: Athena query output expires after 7 days$/);
   });
 
   it('after an apply, says what was deleted and what was left, and why', () => {
@@ -30,6 +31,6 @@ describe('cleanup plan text', () => {
     ]);
     assert.match(text, /v1 .* deleted/);
     assert.match(text, /v2 .* left: serves "demand-staging" since the plan was made/);
-    assert.match(text, /1 of 2 deleted$/);
+    assert.match(text, /1 of 2 deleted\nstorage lifecycle rules in place:/);
   });
 });

@@ -63,7 +63,17 @@ export function createCleanupActivities(deps: ActivityDeps) {
         const plannedAt = now().toISOString();
         const items = planRetention({ model, now: plannedAt, policy, hostVersions, registered, endpoints, retired, ...(rollbackTarget === undefined ? {} : { rollbackTarget }) });
         const digest = createHash('sha256').update(canonicalJson({ model, policy, items: items.map(({ version, action, rule }) => ({ version, action, rule })) })).digest('hex');
-        return { id: `cleanup-${model}-${digest.slice(0, 12)}`, model, plannedAt, policy, items };
+        return { id: `cleanup-${model}-${digest.slice(0, 12)}`, model, plannedAt, policy, items, lifecycle: deps.lifecycle?.rules ?? [] };
+      });
+    },
+
+    /** Puts Vigil's lifecycle rules in place (the buckets' other rules stay); nothing locally. */
+    async applyLifecycle({ model }: { model: string }): Promise<{ rules: number }> {
+      return classified(`apply the storage lifecycle (cleanup of ${model})`, async () => {
+        const lifecycle = deps.lifecycle;
+        if (lifecycle === undefined) return { rules: 0 };
+        await lifecycle.storage.apply(lifecycle.rules);
+        return { rules: lifecycle.rules.length };
       });
     },
 

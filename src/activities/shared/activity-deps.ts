@@ -10,6 +10,8 @@ import type { Notifier } from '../../ports/notifier.js';
 import type { SourceCatalog } from '../../ports/source-catalog.js';
 import type { Warehouse } from '../../ports/warehouse.js';
 import type { ObjectStore } from '../../ports/object-store.js';
+import type { StorageLifecycle } from '../../ports/storage-lifecycle.js';
+import type { StorageRule } from '../../domain/cleanup/lifecycle.js';
 
 /** What the activities are built from: ports only, chosen by the composition root. */
 export interface ActivityDeps {
@@ -26,6 +28,8 @@ export interface ActivityDeps {
   approvals: ApprovalChannel[];
   /** Where artifacts live on AWS (the cleanup deletes those of retired versions); none locally, where the model host owns them. */
   artifacts?: { bucket: string; store: ObjectStore };
+  /** Lifecycle rules the cleanup keeps on Vigil's storage (AWS); none locally. */
+  lifecycle?: { storage: StorageLifecycle; rules: StorageRule[] };
   /** Wall clock for timestamps written with results (activities may read it; workflows may not). */
   now?: () => Date;
 }

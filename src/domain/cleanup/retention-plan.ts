@@ -4,6 +4,7 @@
 // of the rest, the newest `keepVersions` are kept. Pure: the facts come in, the plan goes out.
 import type { RegisteredVersion } from '../retraining/registered-version.js';
 import { dayMs } from '../time.js';
+import type { StorageRule } from './lifecycle.js';
 
 export interface RetentionPolicy {
   /** Versions kept beyond those a rule protects: the newest N. */
@@ -102,6 +103,8 @@ export interface CleanupPlan {
   plannedAt: string;
   policy: RetentionPolicy;
   items: CleanupItem[];
+  /** The storage lifecycle rules an apply keeps in place (aws mode; none locally). */
+  lifecycle: StorageRule[];
 }
 
 /** What applying one deletion did. */

@@ -3,7 +3,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { CleanupActivities } from '../../activities/cleanup/index.js';
 import { stepRetry } from '../shared/activity-retry.js';
 
-export type CleanupSteps = Pick<CleanupActivities, 'planCleanup' | 'applyCleanupItem'>;
+export type CleanupSteps = Pick<CleanupActivities, 'planCleanup' | 'applyCleanupItem' | 'applyLifecycle'>;
 
 export const steps = proxyActivities<CleanupSteps>({
   // A plan lists the host, the registry and the endpoints; a deletion may wait on SageMaker.

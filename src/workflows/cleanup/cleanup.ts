@@ -28,6 +28,7 @@ export async function cleanupWorkflow(input: CleanupInput): Promise<CleanupResul
   const plan = await steps.planCleanup({ model: input.model });
   const applied: CleanupOutcome[] = [];
   if (input.apply === true) {
+    if (plan.lifecycle.length > 0) await steps.applyLifecycle({ model: input.model });
     for (const item of plan.items) {
       if (item.action === 'delete') applied.push(await steps.applyCleanupItem({ model: input.model, planId: plan.id, item, workflowId, runId }));
     }
