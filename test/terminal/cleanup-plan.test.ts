@@ -21,7 +21,7 @@ describe('cleanup plan text', () => {
     assert.match(text, /^cleanup plan cleanup-demand-0123456789ab for demand \(2026-12-06T04:00:00.000Z\): keep the newest 5, nothing younger than 7 days/);
     assert.match(text, /v1 +2026-01-01 +delete +older than the newest 5 +to delete/);
     assert.match(text, /v9 +2026-11-01 +keep +serves "demand-production"/);
-    assert.match(text, /2 versions to delete: vigil cleanup apply -m demand deletes them\nstorage lifecycle rules an apply keeps in place:\n  vigil-athena-output on s3:\/\/athena\/output\/: Athena query output expires after 7 days$/);
+    assert.match(text, /2 versions to delete: vigil cleanup apply -m demand deletes them\nstorage lifecycle rules an apply keeps in place:\n {2}vigil-athena-output on s3:\/\/athena\/output\/: Athena query output expires after 7 days$/);
   });
 
   it('after an apply, says what was deleted and what was left, and why', () => {
