@@ -201,6 +201,8 @@ describe('the monitoring -> retrain -> deploy loop in aws mode (moto)', function
     await rig.runtime.deps.registry.setStatus('demand', 'old0', 'Approved', 'alice', 'older');
     const servingKeys = await keys('vigil-loop-artifacts', servingArtifact.slice('s3://vigil-loop-artifacts/'.length));
     assert.ok(servingKeys.length > 0);
+    // And an old candidate still waiting for a person: kept however old.
+    await rig.runtime.deps.registry.register({ model: 'demand', version: 'pending1', artifactUri: 's3://vigil-loop-artifacts/models/demand/pending1/model.tar.gz', metrics: {}, origin: { reason: 'older', workflowId: 'wf-pending1' }, registeredAt: '2024-12-30T00:00:00.000Z' });
     const retention = rig.loaded.config.models[0]!.retention;
     const kept = { ...retention };
     retention.keepVersions = 2;
@@ -216,6 +218,7 @@ describe('the monitoring -> retrain -> deploy loop in aws mode (moto)', function
       const byVersion = new Map(first.plan.items.map((item) => [item.version, item]));
       assert.equal(byVersion.get(production)?.rule, 'serving');
       assert.equal(byVersion.get('v1')?.action, 'keep');
+      assert.equal(byVersion.get('pending1')?.rule, 'pending-approval');
       for (const version of old) assert.equal(byVersion.get(version)?.action, 'delete', version);
       assert.deepEqual(first.applied.filter((outcome) => old.includes(outcome.version)).map((outcome) => [outcome.version, outcome.deleted.length]), old.map((version) => [version, 2]));
       const left = (await rig.runtime.deps.modelHost.listModelVersions('demand')).map((entry) => entry.version);

@@ -12,6 +12,7 @@ import { classified } from '../shared/activity-errors.js';
 import type { ActivityDeps } from '../shared/activity-deps.js';
 import { clockOf } from '../shared/clock.js';
 import { modelOf } from '../shared/model-of.js';
+import { heartbeat } from '../shared/activity-context.js';
 
 export const cleanupActor = 'vigil-cleanup';
 
@@ -93,6 +94,7 @@ export function createCleanupActivities(deps: ActivityDeps) {
             workflowId: args.workflowId,
             runId: args.runId,
           });
+        heartbeat({ version: item.version, step: 'check' });
         // The plan may be hours old: a version an endpoint took since is left alone.
         const serving = (await servedBy(deps, model)).filter((endpoint) => endpoint.versions.includes(item.version)).map((endpoint) => endpoint.name);
         if (serving.length > 0) {
@@ -102,6 +104,7 @@ export function createCleanupActivities(deps: ActivityDeps) {
         }
         const deleted: string[] = [];
         if (item.onHost) {
+          heartbeat({ version: item.version, step: 'host' });
           try {
             await deps.modelHost.deleteModelVersion(model, item.version);
           } catch (error) {
@@ -114,6 +117,7 @@ export function createCleanupActivities(deps: ActivityDeps) {
         const others = (await deps.registry.list(model)).filter((entry) => entry.version !== item.version && entry.artifactUri !== '').map((entry) => entry.artifactUri);
         if (item.artifactUri !== undefined && deps.artifacts !== undefined && !sharedArtifact(item.artifactUri, others)) {
           for (const key of await artifactKeys(deps, item.artifactUri)) {
+            heartbeat({ version: item.version, step: 'artifact', key });
             await deps.artifacts.store.delete(key);
             deleted.push(`s3://${deps.artifacts.bucket}/${key}`);
           }

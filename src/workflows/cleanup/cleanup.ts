@@ -5,7 +5,7 @@
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { CleanupOutcome, CleanupPlan } from '../../domain/cleanup/retention-plan.js';
 import { modelIdKey, workflowKindKey } from '../shared/search-attributes.js';
-import { steps } from './activities.js';
+import { deletionSteps, steps } from './activities.js';
 
 export interface CleanupInput {
   model: string;
@@ -30,7 +30,7 @@ export async function cleanupWorkflow(input: CleanupInput): Promise<CleanupResul
   if (input.apply === true) {
     if (plan.lifecycle.length > 0) await steps.applyLifecycle({ model: input.model });
     for (const item of plan.items) {
-      if (item.action === 'delete') applied.push(await steps.applyCleanupItem({ model: input.model, planId: plan.id, item, workflowId, runId }));
+      if (item.action === 'delete') applied.push(await deletionSteps.applyCleanupItem({ model: input.model, planId: plan.id, item, workflowId, runId }));
     }
   }
   return { plan, applied };
