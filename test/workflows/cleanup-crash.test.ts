@@ -2,7 +2,6 @@
 // finishes it, and every version is deleted once — one audit event each, nothing left behind,
 // nothing that serves touched.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { prepareDemoWorkspace } from '../../src/demo/run-demo.js';
 import type { cleanupWorkflow } from '../../src/workflows/cleanup/cleanup.js';
 import { smallScenario } from '../support/monitoring-rig.js';
 import { testEnv, uniqueId } from '../support/temporal.js';
+import { exited, workerProcesses } from '../support/worker-processes.js';
 
 const versions = 40;
 
@@ -23,7 +23,7 @@ describe('a worker killed mid-cleanup', function () {
   let dir: string;
   let server: ModelServer;
   let configPath: string;
-  const workers: ChildProcess[] = [];
+  const workers = workerProcesses();
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'vigil-cleanup-crash-'));
@@ -32,24 +32,12 @@ describe('a worker killed mid-cleanup', function () {
   });
 
   after(async () => {
-    for (const worker of workers) if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
+    workers.killAll();
     await server?.close();
     await rm(dir, { recursive: true, force: true });
   });
 
-  function startWorker(config: string, address: string): ChildProcess {
-    const child = spawn(process.execPath, ['bin/vigil.mjs', 'worker', '-c', config], {
-      env: { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    child.stderr?.on('data', () => undefined);
-    workers.push(child);
-    return child;
-  }
 
-  function exited(child: ChildProcess): Promise<void> {
-    return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
-  }
 
   const onHost = async (): Promise<string[]> => (await readdir(join(dir, 'models', 'demand'))).filter((file) => file.endsWith('.json') && !file.endsWith('.meta.json'));
 
@@ -78,7 +66,7 @@ describe('a worker killed mid-cleanup', function () {
     await host.pointEndpoint('demand-production', { model: 'demand', version: `v${versions}`, artifactUri: artifactPathFor(dir, 'demand', `v${versions}`) }, {});
     assert.equal((await onHost()).length, versions);
 
-    const first = startWorker(crashConfig, env.address);
+    const first = workers.start(crashConfig, env.address);
     const workflowId = uniqueId('cleanup-crash');
     const handle = await env.client.workflow.start<typeof cleanupWorkflow>('cleanupWorkflow', { taskQueue, workflowId, args: [{ model: 'demand', apply: true }] });
     // Kill the first worker once a few deletions are done.
@@ -89,7 +77,7 @@ describe('a worker killed mid-cleanup', function () {
     const leftAtKill = (await onHost()).length;
     assert.ok(leftAtKill > 1, `the worker died before the cleanup finished (${leftAtKill} versions left)`);
 
-    const second = startWorker(crashConfig, env.address);
+    const second = workers.start(crashConfig, env.address);
     const result = await handle.result();
     second.kill('SIGTERM');
     await exited(second);

@@ -1,7 +1,6 @@
 // A worker killed (SIGKILL) in the middle of a deploy: a second worker process finishes it, and
 // nothing exists twice — one model version, one deployment record, endpoints on the new version.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,13 +13,14 @@ import type { DeployStage } from '../../src/domain/deploy/types.js';
 import type { deployWorkflow } from '../../src/workflows/deploy/deploy.js';
 import { addDays, smallScenario } from '../support/monitoring-rig.js';
 import { testEnv, uniqueId } from '../support/temporal.js';
+import { exited, workerProcesses } from '../support/worker-processes.js';
 
 describe('a worker killed mid-deploy', function () {
   this.timeout(600_000);
   let dir: string;
   let server: ModelServer;
   let configPath: string;
-  const workers: ChildProcess[] = [];
+  const workers = workerProcesses();
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'vigil-crash-'));
@@ -30,24 +30,12 @@ describe('a worker killed mid-deploy', function () {
   });
 
   after(async () => {
-    for (const worker of workers) if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
+    workers.killAll();
     await server?.close();
     await rm(dir, { recursive: true, force: true });
   });
 
-  function startWorker(configPath: string, address: string): ChildProcess {
-    const child = spawn(process.execPath, ['bin/vigil.mjs', 'worker', '-c', configPath], {
-      env: { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    child.stderr?.on('data', () => undefined);
-    workers.push(child);
-    return child;
-  }
 
-  function exited(child: ChildProcess): Promise<void> {
-    return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
-  }
 
   it('resumes on another worker without creating anything twice', async () => {
     const env = await testEnv();
@@ -67,7 +55,7 @@ describe('a worker killed mid-deploy', function () {
     const candidatePath = join(dir, 'candidate-v2.json');
     await writeFile(candidatePath, JSON.stringify({ ...candidate, version: 'v2' }));
 
-    const first = startWorker(crashConfig, env.address);
+    const first = workers.start(crashConfig, env.address);
     const workflowId = uniqueId('deploy-crash');
     const handle = await env.client.workflow.start<typeof deployWorkflow>('deployWorkflow', {
       taskQueue,
@@ -95,7 +83,7 @@ describe('a worker killed mid-deploy', function () {
     await exited(first);
     assert.notEqual(stage, 'done', 'the worker died before the deploy finished');
 
-    const second = startWorker(crashConfig, env.address);
+    const second = workers.start(crashConfig, env.address);
     const result = await handle.result();
     second.kill('SIGTERM');
     await exited(second);
