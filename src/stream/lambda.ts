@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { parseContract } from '../domain/contract/contract.js';
 import { recordJudge } from '../domain/stream/judge-record.js';
 import { isRetryable } from '../domain/errors.js';
-import { contractHash } from '../adapters/shared/contract-hash.js';
+import { contractStamp } from '../adapters/shared/contract-hash.js';
 import { ObjectStreamLog } from '../adapters/shared/object-stream-log.js';
 import { S3ObjectStore } from '../adapters/aws/s3/s3-object-store.js';
 import { CloudWatchMetricsSink } from '../adapters/aws/cloudwatch/cloudwatch-metrics-sink.js';
@@ -78,7 +78,7 @@ export function createStreamLambda(
       : new CloudWatchMetricsSink({ namespace: env.VIGIL_METRICS_NAMESPACE, clientConfig: { region: env.AWS_REGION, maxAttempts: AWS_MAX_ATTEMPTS, ...(env.AWS_ENDPOINT_URL === undefined ? {} : { endpoint: env.AWS_ENDPOINT_URL }) } });
   return kinesisHandler({
     model: contract.model,
-    judge: recordJudge(contract, { feature_schema_version: contract.feature_schema_version, contract_hash: contractHash(contract) }),
+    judge: recordJudge(contract, contractStamp(contract)),
     log: new ObjectStreamLog({ store, productionPrefix: production.prefix, quarantinePrefix: quarantine.prefix }),
     ...(metrics === undefined ? {} : { metrics }),
     maxRecordsPerChunk: env.VIGIL_RECORDS_PER_OBJECT,

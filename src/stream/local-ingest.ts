@@ -6,7 +6,7 @@ import picomatch from 'picomatch';
 import type { SourceConfig } from '../config/schema.js';
 import { resolvePath, type LoadedConfig } from '../config/load.js';
 import { recordJudge } from '../domain/stream/judge-record.js';
-import { contractHash } from '../adapters/shared/contract-hash.js';
+import { contractStamp } from '../adapters/shared/contract-hash.js';
 import { ParquetStreamLog } from '../adapters/local/duckdb/parquet-stream-log.js';
 import type { IngestModel } from './http-ingest.js';
 
@@ -49,7 +49,7 @@ export function localIngest(loaded: LoadedConfig, only?: string): LocalIngest {
     }
     const log = new ParquetStreamLog({ contract, productionDir: production.dir, quarantineDir: quarantine.dir });
     logs.push(log);
-    models.set(model.id, { judge: recordJudge(contract, { feature_schema_version: contract.feature_schema_version, contract_hash: contractHash(contract) }), log });
+    models.set(model.id, { judge: recordJudge(contract, contractStamp(contract)), log });
     folders.set(model.id, { production: production.dir, quarantine: quarantine.dir });
   }
   if (problems.length > 0) {

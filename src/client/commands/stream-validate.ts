@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import { parseContract } from '../../domain/contract/contract.js';
-import { contractHash } from '../../adapters/shared/contract-hash.js';
+import { contractStamp } from '../../adapters/shared/contract-hash.js';
 import { recordJudge } from '../../domain/stream/judge-record.js';
 import { ProgressLine } from '../../terminal/progress.js';
 import { readContractJson } from '../drift/file-checks.js';
@@ -59,7 +59,7 @@ class LineFile {
 
 export async function streamValidate(options: StreamValidateOptions, io: StreamIo): Promise<StreamSummary> {
   const contract = parseContract(await readContractJson(options.contract), options.contract);
-  const judge = recordJudge(contract, { feature_schema_version: contract.feature_schema_version, contract_hash: contractHash(contract) });
+  const judge = recordJudge(contract, contractStamp(contract));
   if (options.out !== undefined) await mkdir(options.out, { recursive: true });
   const files = options.out === undefined ? undefined : { valid: new LineFile(join(options.out, 'valid.ndjson')), quarantine: new LineFile(join(options.out, 'quarantine.ndjson')) };
   const summary: StreamSummary = { received: 0, valid: 0, quarantined: 0, reasons: {} };

@@ -3,19 +3,12 @@
 // models' package groups, and the buckets the config names. Listing by name, then ListTags per
 // resource: the Resource Groups Tagging API finds only resources that already have a tag, and an
 // untagged resource is exactly what this looks for.
-import {
-  ListTagsCommand,
-  DescribeEndpointCommand,
-  DescribeModelPackageGroupCommand,
-  type SageMakerClient,
-  paginateListEndpointConfigs,
-  paginateListModels,
-} from '@aws-sdk/client-sagemaker';
+import { DescribeModelPackageGroupCommand, type SageMakerClient, paginateListEndpointConfigs, paginateListModels } from '@aws-sdk/client-sagemaker';
 import { GetBucketTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { TaggedResource } from '../../../domain/cost/tag-check.js';
 import { classifyAwsError } from '../errors.js';
 import { resourceNamePrefix } from './hosting/model-host-names.js';
-import { isNotFound } from './hosting/model-host-lookup.js';
+import { isNotFound, SageMakerLookup } from './hosting/model-host-lookup.js';
 import { modelPackageGroupName } from './registry/registry-metadata.js';
 
 export interface VigilResourceScope {
@@ -25,17 +18,6 @@ export interface VigilResourceScope {
 
 function tagMap(tags: readonly { Key?: string | undefined; Value?: string | undefined }[] | undefined): Record<string, string> {
   return Object.fromEntries((tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
-}
-
-async function sageMakerTags(client: SageMakerClient, arn: string): Promise<Record<string, string>> {
-  const tags: { Key?: string; Value?: string }[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(new ListTagsCommand({ ResourceArn: arn, ...(token === undefined ? {} : { NextToken: token }) }));
-    tags.push(...(page.Tags ?? []));
-    token = page.NextToken;
-  } while (token !== undefined);
-  return tagMap(tags);
 }
 
 async function bucketTags(s3: S3Client, bucket: string): Promise<Record<string, string>> {
@@ -50,6 +32,9 @@ async function bucketTags(s3: S3Client, bucket: string): Promise<Record<string, 
 
 export async function listTaggedResources(clients: { sagemaker: SageMakerClient; s3: S3Client }, scope: VigilResourceScope): Promise<TaggedResource[]> {
   const { sagemaker, s3 } = clients;
+  const lookup = new SageMakerLookup(sagemaker);
+  const what = 'list Vigil resources and their tags';
+  const sageMakerTags = (arn: string): Promise<Record<string, string>> => lookup.tags(arn, what);
   const resources: TaggedResource[] = [];
   try {
     for (const model of scope.models) {
@@ -58,32 +43,28 @@ export async function listTaggedResources(clients: { sagemaker: SageMakerClient;
       for await (const page of paginateListModels({ client: sagemaker }, filter)) {
         // NameContains narrows the listing; the check here keeps it exact where a listing ignores it.
         for (const summary of page.Models ?? []) {
-          if (summary.ModelArn !== undefined && (summary.ModelName ?? '').includes(prefix)) resources.push({ kind: 'sagemaker-model', id: summary.ModelArn, tags: await sageMakerTags(sagemaker, summary.ModelArn) });
+          if (summary.ModelArn !== undefined && (summary.ModelName ?? '').includes(prefix)) resources.push({ kind: 'sagemaker-model', id: summary.ModelArn, tags: await sageMakerTags(summary.ModelArn) });
         }
       }
       for await (const page of paginateListEndpointConfigs({ client: sagemaker }, filter)) {
         for (const summary of page.EndpointConfigs ?? []) {
-          if (summary.EndpointConfigArn !== undefined && (summary.EndpointConfigName ?? '').includes(prefix)) resources.push({ kind: 'endpoint-config', id: summary.EndpointConfigArn, tags: await sageMakerTags(sagemaker, summary.EndpointConfigArn) });
+          if (summary.EndpointConfigArn !== undefined && (summary.EndpointConfigName ?? '').includes(prefix)) resources.push({ kind: 'endpoint-config', id: summary.EndpointConfigArn, tags: await sageMakerTags(summary.EndpointConfigArn) });
         }
       }
       for (const name of model.endpoints) {
-        try {
-          const arn = (await sagemaker.send(new DescribeEndpointCommand({ EndpointName: name }))).EndpointArn;
-          if (arn !== undefined) resources.push({ kind: 'endpoint', id: arn, tags: await sageMakerTags(sagemaker, arn) });
-        } catch (error) {
-          if (!isNotFound(error)) throw error;
-        }
+        const arn = (await lookup.endpoint(name, what))?.EndpointArn;
+        if (arn !== undefined) resources.push({ kind: 'endpoint', id: arn, tags: await sageMakerTags(arn) });
       }
       try {
         const group = await sagemaker.send(new DescribeModelPackageGroupCommand({ ModelPackageGroupName: modelPackageGroupName(model.id) }));
-        if (group.ModelPackageGroupArn !== undefined) resources.push({ kind: 'model-package-group', id: group.ModelPackageGroupArn, tags: await sageMakerTags(sagemaker, group.ModelPackageGroupArn) });
+        if (group.ModelPackageGroupArn !== undefined) resources.push({ kind: 'model-package-group', id: group.ModelPackageGroupArn, tags: await sageMakerTags(group.ModelPackageGroupArn) });
       } catch (error) {
         if (!isNotFound(error)) throw error;
       }
     }
     for (const bucket of [...new Set(scope.buckets)]) resources.push({ kind: 's3-bucket', id: `s3://${bucket}`, tags: await bucketTags(s3, bucket) });
   } catch (error) {
-    throw classifyAwsError(error, 'list Vigil resources and their tags');
+    throw classifyAwsError(error, what);
   }
   return resources;
 }

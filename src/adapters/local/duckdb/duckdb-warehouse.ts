@@ -241,7 +241,7 @@ export class DuckDbWarehouse implements Warehouse {
     const required = sourceColumns(sources.contract);
     const stamped: ('productionLog' | 'baseline')[] = [];
     for (const name of ['productionLog', 'labels', 'baseline'] as const satisfies readonly SourceName[]) {
-      const present = await this.registerSource(name, tables[name], sources[name], required[name]);
+      const present = await this.registerSource(sourceDescriptions[name], tables[name], sources[name], required[name]);
       if (name !== 'labels' && hasSchemaVersion(present)) stamped.push(name);
     }
     return stamped.length === 0 ? tables : { ...tables, stampedSources: stamped };
@@ -255,20 +255,13 @@ export class DuckDbWarehouse implements Warehouse {
     const { rows } = await this.query(`SELECT count(*) AS files FROM glob(${this.sql.string(source.path)})`, { label: `source-files:${model}` });
     if (Number(rows[0]?.['files'] ?? 0) === 0) return undefined;
     const view = `${model}_stream_quarantine`;
-    const what = `stream quarantine source "${view}" (${source.format} ${source.path})`;
-    try {
-      await this.execute(sourceViewSql(view, source), { label: `source:${view}` });
-    } catch (error) {
-      throw new NonRetryableError(`${what} cannot be read: ${messageOf(error)}`, 'SOURCE_UNREADABLE', { cause: error });
-    }
-    const missing = missingColumns(streamQuarantineColumns, (await this.describe(view)) ?? []);
-    if (missing.length > 0) throw new NonRetryableError(`${what} is missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c}"`).join(', ')}`, 'SOURCE_COLUMNS');
+    await this.registerSource('stream quarantine', view, source, streamQuarantineColumns);
     return view;
   }
 
   /** Creates the view and checks its columns; returns the columns it has. */
-  private async registerSource(name: SourceName, view: string, source: FileSource, required: string[]): Promise<string[]> {
-    const what = `${sourceDescriptions[name]} source "${view}" (${source.format} ${source.path})`;
+  private async registerSource(description: string, view: string, source: FileSource, required: readonly string[]): Promise<string[]> {
+    const what = `${description} source "${view}" (${source.format} ${source.path})`;
     try {
       await this.execute(sourceViewSql(view, source), { label: `source:${view}` });
     } catch (error) {

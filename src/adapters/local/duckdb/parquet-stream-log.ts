@@ -9,6 +9,7 @@ import type { FeatureContract, FeatureType } from '../../../domain/contract/cont
 import { sequenceColumn, type LogRow, type QuarantineEntry } from '../../../domain/stream/judge-record.js';
 import type { StreamChunk } from '../../../domain/stream/stream-batch.js';
 import type { StreamLog } from '../../../ports/stream-log.js';
+import { duckdbDialect } from '../../../domain/sql/dialect.js';
 
 export interface ParquetStreamLogOptions {
   contract: FeatureContract;
@@ -26,8 +27,7 @@ interface Column {
 }
 
 const featureColumnType: Record<FeatureType, ColumnType> = { int: 'BIGINT', float: 'DOUBLE', bool: 'BOOLEAN', category: 'VARCHAR' };
-const quote = (identifier: string): string => `"${identifier.replace(/"/g, '""')}"`;
-const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
+const quote = duckdbDialect.ident;
 
 const quarantineColumns: Column[] = [
   { name: 'sequence', type: 'VARCHAR' },
@@ -139,7 +139,7 @@ export class ParquetStreamLog implements StreamLog {
     const temporary = `${path}.${process.pid}.${this.files}.tmp`;
     const select = columns.map((column) => (column.type === 'TIMESTAMP' ? `timezone('UTC', CAST(${quote(column.name)} AS TIMESTAMPTZ)) AS ${quote(column.name)}` : quote(column.name))).join(', ');
     try {
-      await connection.run(`COPY (SELECT ${select} FROM chunk) TO ${literal(temporary)} (FORMAT parquet)`);
+      await connection.run(`COPY (SELECT ${select} FROM chunk) TO ${duckdbDialect.string(temporary)} (FORMAT parquet)`);
       await rename(temporary, path);
     } catch (error) {
       await rm(temporary, { force: true });

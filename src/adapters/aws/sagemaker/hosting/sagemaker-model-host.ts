@@ -26,7 +26,7 @@ import { blueGreenDeploymentConfig, immediateDeploymentConfig, type SageMakerDep
 import { EndpointRollout, type WaitProgress } from './deployment-rollout.js';
 import { csvBatches, RowTooLargeError, type Cell, type CsvBatch } from '../../../shared/csv-payload.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, parsePredictions } from './invoke.js';
-import { isAlreadyExisting, isNotFound, SageMakerLookup } from './model-host-lookup.js';
+import { errorName, isAlreadyExisting, isNotFound, SageMakerLookup } from './model-host-lookup.js';
 import { identityTags, resourceNamePrefix, tagList } from './model-host-names.js';
 import { modelDataLocation, modelDataOf } from '../model-data.js';
 
@@ -242,7 +242,7 @@ export class SageMakerModelHost implements ModelHost {
           await this.client.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
         } catch (error) {
           // An earlier attempt's deletion still under way: wait for it as for this one.
-          if (!(errorNameOf(error) === 'ValidationException' && error instanceof Error && /deleting/i.test(error.message))) throw error;
+          if (!(errorName(error) === 'ValidationException' && error instanceof Error && /deleting/i.test(error.message))) throw error;
         }
       });
       // SageMaker deletes in the background; an endpoint of the same name cannot be created until it is gone.
@@ -330,10 +330,6 @@ const containerBusyCodes = new Map<number, string>([
   [503, 'HTTP_5XX'],
   [504, 'HTTP_5XX'],
 ]);
-
-function errorNameOf(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'name' in error && typeof error.name === 'string' ? error.name : undefined;
-}
 
 async function ignoringNotFound(action: () => Promise<unknown>): Promise<void> {
   try {
