@@ -55,6 +55,8 @@ export const awsSchema = z
       .object({
         athenaOutputDays: z.number().int().min(1).default(7),
         quarantineDays: z.number().int().min(1).default(90),
+        /** The labelled rows each pipeline execution was given (a retrained version keeps its metrics in the registry). */
+        trainingInputDays: z.number().int().min(1).default(30),
         /** S3 moves objects to Infrequent Access 30 days after creation at the earliest. */
         resultsInfrequentAccessDays: z.number().int().min(30).default(90),
       })

@@ -13,6 +13,7 @@ import { AthenaSourceCatalog } from '../adapters/aws/athena/athena-source-catalo
 import { AthenaWarehouse } from '../adapters/aws/athena/athena-warehouse.js';
 import { awsClientSettings, s3Location } from '../adapters/aws/client-settings.js';
 import { CloudWatchMetricsSink } from '../adapters/aws/cloudwatch/cloudwatch-metrics-sink.js';
+import { outputsRoot, pipelineInputsPrefix, pipelineInputsRoot, versionFolders } from '../adapters/aws/s3/artifact-layout.js';
 import { S3IncidentStore } from '../adapters/aws/s3/s3-incident-store.js';
 import { S3ObjectStore } from '../adapters/aws/s3/s3-object-store.js';
 import { S3Lifecycle } from '../adapters/aws/s3/s3-lifecycle.js';
@@ -103,15 +104,20 @@ function awsDeps(loaded: LoadedConfig, options: RuntimeOptions, aws: AwsConfig, 
     modelHost: sageMakerModelHost(aws, clients),
     metricsSink: new CloudWatchMetricsSink({ client: clients.cloudwatch, namespace: aws.cloudwatch.namespace }),
     incidents: new S3IncidentStore({ objects: artifacts.store, prefix: artifacts.prefix }),
-    artifacts: { bucket: artifacts.bucket, store: artifacts.store },
+    artifacts: { bucket: artifacts.bucket, store: artifacts.store, versionFolders: (model, version) => versionFolders(artifacts, model, version) },
     lifecycle: {
       storage: new S3Lifecycle(clients.s3),
-      rules: lifecycleRules({ athenaOutput: s3Location(aws.athena.outputLocation), results: s3Location(aws.resultsLocation), days: aws.lifecycle }),
+      rules: lifecycleRules({
+        athenaOutput: s3Location(aws.athena.outputLocation),
+        results: s3Location(aws.resultsLocation),
+        pipelineInputs: { bucket: artifacts.bucket, prefix: pipelineInputsPrefix(artifacts) },
+        days: aws.lifecycle,
+      }),
     },
     training: new SageMakerTrainingPipeline({
       client: clients.sagemaker,
       pipelineName: aws.sagemaker.pipeline.name,
-      artifactsRoot: `s3://${artifacts.bucket}/${artifacts.prefix}models`,
+      roots: { outputs: outputsRoot(artifacts), inputs: pipelineInputsRoot(artifacts) },
       objectStore: artifacts.store,
       // Exports each execution's labelled rows (UNLOAD) before it starts.
       warehouse,

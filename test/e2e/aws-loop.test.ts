@@ -118,7 +118,7 @@ describe('the monitoring -> retrain -> deploy loop in aws mode (moto)', function
     assert.ok(metricObjects.some((key) => key.endsWith('.parquet')), metricObjects.join('\n'));
     assert.ok((await keys('vigil-loop-results', 'tables/deployments/')).length > 0);
     assert.ok((await keys('vigil-loop-artifacts', `models/demand/${candidate}/`)).some((key) => key.endsWith('evaluation.json')));
-    assert.ok((await keys('vigil-loop-artifacts', `models/demand/${candidate}/input/`)).length > 0, 'the labelled rows were exported for the pipeline');
+    assert.ok((await keys('vigil-loop-artifacts', `pipeline-inputs/demand/${candidate}/`)).length > 0, 'the labelled rows were exported for the pipeline');
     const state = await motoState(rig.motoUrl);
     const topic = (state.sns?.Topic ?? []).find((entry) => entry.arn === rig.topicArn);
     const published = (topic?.sent_notifications ?? []) as unknown[];
@@ -188,7 +188,10 @@ describe('the monitoring -> retrain -> deploy loop in aws mode (moto)', function
     const old = ['old1', 'old2', 'old3', 'old4', 'old5', 'old6'];
     for (const [index, version] of old.entries()) {
       const artifactUri = `s3://vigil-loop-artifacts/models/demand/${version}/model.tar.gz`;
-      await rig.s3.send(new PutObjectCommand({ Bucket: 'vigil-loop-artifacts', Key: `models/demand/${version}/model.tar.gz`, Body: 'artifact' }));
+      // With what its pipeline execution left: the evaluation report and the exported labelled rows.
+      for (const key of [`models/demand/${version}/model.tar.gz`, `models/demand/${version}/evaluation.json`, `pipeline-inputs/demand/${version}/part-0.parquet`]) {
+        await rig.s3.send(new PutObjectCommand({ Bucket: 'vigil-loop-artifacts', Key: key, Body: 'artifact' }));
+      }
       await rig.runtime.deps.modelHost.createModelVersion({ model: 'demand', version, artifactUri }, { 'vigil:model': 'demand', 'vigil:version': version });
       const registeredAt = new Date(Date.UTC(2025, 0, 1 + index)).toISOString();
       await rig.runtime.deps.registry.register({ model: 'demand', version, artifactUri, metrics: {}, origin: { reason: 'older', workflowId: `wf-${version}` }, registeredAt });
@@ -220,18 +223,21 @@ describe('the monitoring -> retrain -> deploy loop in aws mode (moto)', function
       assert.equal(byVersion.get('v1')?.action, 'keep');
       assert.equal(byVersion.get('pending1')?.rule, 'pending-approval');
       for (const version of old) assert.equal(byVersion.get(version)?.action, 'delete', version);
-      assert.deepEqual(first.applied.filter((outcome) => old.includes(outcome.version)).map((outcome) => [outcome.version, outcome.deleted.length]), old.map((version) => [version, 2]));
+      assert.deepEqual(first.applied.filter((outcome) => old.includes(outcome.version)).map((outcome) => [outcome.version, outcome.deleted.length]), old.map((version) => [version, 4]));
       const left = (await rig.runtime.deps.modelHost.listModelVersions('demand')).map((entry) => entry.version);
       for (const version of old) assert.ok(!left.includes(version), `${version} is still a SageMaker Model`);
       assert.ok(left.includes(production));
-      for (const version of old) assert.deepEqual(await keys('vigil-loop-artifacts', `models/demand/${version}/`), [], `${version}'s artifact`);
+      for (const version of old) {
+        assert.deepEqual(await keys('vigil-loop-artifacts', `models/demand/${version}/`), [], `${version}'s artifact and report`);
+        assert.deepEqual(await keys('vigil-loop-artifacts', `pipeline-inputs/demand/${version}/`), [], `${version}'s pipeline inputs`);
+      }
       assert.equal(byVersion.get('old0')?.action, 'delete');
       assert.deepEqual(await keys('vigil-loop-artifacts', servingArtifact.slice('s3://vigil-loop-artifacts/'.length)), servingKeys, "the serving version's artifact, shared with old0, is kept");
       // Packages stay: they are the audit trail.
       assert.ok((await rig.runtime.deps.registry.list('demand')).filter((entry) => old.includes(entry.version)).length === old.length);
 
-      // The cleanup also put Vigil's lifecycle rules on the results and Athena output buckets.
-      assert.deepEqual(first.plan.lifecycle.map((rule) => rule.id), ['vigil-athena-output', 'vigil-quarantine', 'vigil-results-infrequent-access']);
+      // The cleanup also put Vigil's lifecycle rules on the results, Athena output and artifacts buckets.
+      assert.deepEqual(first.plan.lifecycle.map((rule) => rule.id), ['vigil-athena-output', 'vigil-quarantine', 'vigil-pipeline-inputs', 'vigil-results-infrequent-access']);
       for (const rule of first.plan.lifecycle) {
         const rules = (await rig.s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: rule.bucket }))).Rules ?? [];
         assert.ok(rules.some((entry) => entry.ID === rule.id && entry.Filter?.Prefix === rule.prefix), `${rule.id} on ${rule.bucket}`);

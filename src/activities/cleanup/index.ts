@@ -43,6 +43,28 @@ async function artifactKeys(deps: ActivityDeps, uri: string): Promise<string[]> 
   return (await artifacts.store.list(key)).map((object) => object.key);
 }
 
+/**
+ * Deletes a version's objects in the artifacts bucket: its registered artifact and the folders that
+ * are its own (pipeline outputs and inputs), never an object another registered version points at.
+ */
+async function deleteVersionObjects(deps: ActivityDeps, artifacts: NonNullable<ActivityDeps['artifacts']>, model: string, item: CleanupItem): Promise<string[]> {
+  const others = (await deps.registry.list(model)).filter((entry) => entry.version !== item.version && entry.artifactUri !== '').map((entry) => entry.artifactUri);
+  const root = `s3://${artifacts.bucket}/`;
+  const keys = new Set<string>();
+  if (item.artifactUri !== undefined && !sharedArtifact(item.artifactUri, others)) for (const key of await artifactKeys(deps, item.artifactUri)) keys.add(key);
+  for (const folder of artifacts.versionFolders?.(model, item.version) ?? []) {
+    if (sharedArtifact(`${root}${folder}`, others)) continue;
+    for (const object of await artifacts.store.list(folder)) keys.add(object.key);
+  }
+  const deleted: string[] = [];
+  for (const key of [...keys].sort()) {
+    heartbeat({ version: item.version, step: 'artifact', key });
+    await artifacts.store.delete(key);
+    deleted.push(`${root}${key}`);
+  }
+  return deleted;
+}
+
 export function createCleanupActivities(deps: ActivityDeps) {
   const now = clockOf(deps);
 
@@ -114,14 +136,7 @@ export function createCleanupActivities(deps: ActivityDeps) {
           }
           deleted.push(`model version ${model}/${item.version} on the host`);
         }
-        const others = (await deps.registry.list(model)).filter((entry) => entry.version !== item.version && entry.artifactUri !== '').map((entry) => entry.artifactUri);
-        if (item.artifactUri !== undefined && deps.artifacts !== undefined && !sharedArtifact(item.artifactUri, others)) {
-          for (const key of await artifactKeys(deps, item.artifactUri)) {
-            heartbeat({ version: item.version, step: 'artifact', key });
-            await deps.artifacts.store.delete(key);
-            deleted.push(`s3://${deps.artifacts.bucket}/${key}`);
-          }
-        }
+        if (deps.artifacts !== undefined) deleted.push(...(await deleteVersionObjects(deps, deps.artifacts, model, item)));
         await audit('cleanup.deleted', { resources: deleted });
         return { version: item.version, deleted };
       });

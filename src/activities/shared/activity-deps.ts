@@ -27,7 +27,12 @@ export interface ActivityDeps {
   audit: AuditLog;
   approvals: ApprovalChannel[];
   /** Where artifacts live on AWS (the cleanup deletes those of retired versions); none locally, where the model host owns them. */
-  artifacts?: { bucket: string; store: ObjectStore };
+  artifacts?: {
+    bucket: string;
+    store: ObjectStore;
+    /** Key prefixes that hold one version's objects only (its pipeline outputs and inputs), deleted with it. */
+    versionFolders?(model: string, version: string): string[];
+  };
   /** Lifecycle rules the cleanup keeps on Vigil's storage (AWS); none locally. */
   lifecycle?: { storage: StorageLifecycle; rules: StorageRule[] };
   /** Wall clock for timestamps written with results (activities may read it; workflows may not). */

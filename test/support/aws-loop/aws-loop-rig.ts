@@ -18,6 +18,7 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { parse, stringify } from 'yaml';
+import { pipelineInputsRoot } from '../../../src/adapters/aws/s3/artifact-layout.js';
 import { artifactPathFor } from '../../../src/adapters/local/model-host/local-model-host.js';
 import { LocalTrainingPipeline } from '../../../src/adapters/local/training/local-training-pipeline.js';
 import { parseCsv } from '../../../src/model-server/codec.js';
@@ -321,13 +322,14 @@ async function runTrainingSteps(
   await putFile(context.s3, `${prefix}evaluation.json`, reportPath);
 }
 
-/** Rows per part under the execution's LabelledRowsUri, which must be <OutputPrefix>input/ and hold Parquet rows. */
+/** Rows per part under the execution's LabelledRowsUri, which must be its folder under the pipeline inputs' prefix and hold Parquet rows. */
 async function labelledRowCounts(
   context: { s3: S3Client; dir: string; twin: AthenaTwin },
   uri: string,
   outputPrefix: string,
 ): Promise<{ training: number; holdout: number }> {
-  if (uri !== `${outputPrefix}input/`) throw new Error(`LabelledRowsUri ${uri} is not ${outputPrefix}input/`);
+  const expected = outputPrefix.replace(`s3://${buckets.artifacts}/models/`, `${pipelineInputsRoot({ bucket: buckets.artifacts, prefix: '' })}/`);
+  if (uri !== expected) throw new Error(`LabelledRowsUri ${uri} is not ${expected}`);
   const [, bucket, prefix] = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri) ?? [];
   const listed = await context.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
   const keys = (listed.Contents ?? []).map((object) => object.Key ?? '');

@@ -23,7 +23,8 @@ describe('S3 lifecycle rules (moto)', () => {
     const rules = lifecycleRules({
       athenaOutput: { bucket, prefix: 'athena/' },
       results: { bucket, prefix: 'tables/' },
-      days: { athenaOutputDays: 7, quarantineDays: 90, resultsInfrequentAccessDays: 60 },
+      pipelineInputs: { bucket, prefix: 'artifacts/pipeline-inputs/' },
+      days: { athenaOutputDays: 7, quarantineDays: 90, trainingInputDays: 30, resultsInfrequentAccessDays: 60 },
     });
     const lifecycle = new S3Lifecycle(client);
     const readBack = async () =>
@@ -34,6 +35,7 @@ describe('S3 lifecycle rules (moto)', () => {
     const expected = [
       ['logs-expire', 'logs/', 30, undefined, undefined],
       ['vigil-athena-output', 'athena/', 7, undefined, undefined],
+      ['vigil-pipeline-inputs', 'artifacts/pipeline-inputs/', 30, undefined, undefined],
       ['vigil-quarantine', 'tables/quarantine/', 90, undefined, undefined],
       ['vigil-results-infrequent-access', 'tables/', undefined, 60, 'STANDARD_IA'],
     ];

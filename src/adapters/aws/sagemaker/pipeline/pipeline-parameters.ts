@@ -27,8 +27,6 @@ export const TUNABLE_PARAMETER_NAMES = ['alpha'] as const;
 /** Where the evaluation step writes its report, under the execution's OutputPrefix. */
 export const EVALUATION_REPORT_NAME = 'evaluation.json';
 
-/** Where start exports the execution's labelled rows (LabelledRowsUri), under its OutputPrefix. */
-export const LABELLED_ROWS_FOLDER = 'input/';
 
 const metricsSchema = z.object({ rows: z.number().int().nonnegative(), rmse: z.number().nullable(), mae: z.number().nullable() });
 
@@ -65,7 +63,15 @@ export function parseS3Uri(uri: string, what: string): S3Location {
   return { bucket: match[1] ?? '', key: match[2] ?? '' };
 }
 
-/** `<root>/<model>/<candidate>/`: the execution's outputs, the report among them. */
+/** Where executions write (`outputs`) and where their labelled rows are exported (`inputs`). */
+export interface PipelineRoots {
+  /** `s3://bucket/prefix`: each execution writes its model and report under `<outputs>/<model>/<candidate>/`. */
+  outputs: string;
+  /** `s3://bucket/prefix`: each execution's labelled rows (LabelledRowsUri) are `<inputs>/<model>/<candidate>/`. */
+  inputs: string;
+}
+
+/** `<root>/<model>/<candidate>/`: the execution's outputs (the report among them), or its inputs. */
 export function outputPrefix(artifactsRoot: string, model: string, candidateVersion: string): string {
   return `${artifactsRoot.replace(/\/+$/, '')}/${model}/${candidateVersion}/`;
 }
@@ -113,7 +119,7 @@ function tunableValue(name: string, value: string | number): string {
  * The pipeline parameters of a request, in a canonical form (normalised instants, sorted tunables),
  * so two starts of one candidate compare equal. Refuses a request the pipeline cannot run.
  */
-export function pipelineParameters(request: TrainingRequest, artifactsRoot: string): { Name: string; Value: string }[] {
+export function pipelineParameters(request: TrainingRequest, roots: PipelineRoots): { Name: string; Value: string }[] {
   const { model, candidateVersion } = request;
   for (const [kind, name] of [['model', model], ['candidate version', candidateVersion], ['champion version', request.championVersion]] as const) {
     if (name !== undefined && (!nameRule.test(name) || name.includes('..'))) {
@@ -143,10 +149,10 @@ export function pipelineParameters(request: TrainingRequest, artifactsRoot: stri
   const known = new Set<string>(TUNABLE_PARAMETER_NAMES);
   const unknown = tunables.map(([name]) => name).filter((name) => !known.has(name) || !parameterNameRule.test(name));
   if (unknown.length > 0) throw invalid(`unknown training parameter(s) ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
-  const prefix = outputPrefix(artifactsRoot, model, candidateVersion);
-  // The longest value sent is the rows' folder under the prefix.
-  if (prefix.length + LABELLED_ROWS_FOLDER.length > maxValueLength) {
-    throw invalid(`output prefix ${prefix} is too long: with ${LABELLED_ROWS_FOLDER} it passes SageMaker's ${maxValueLength} characters`);
+  const prefix = outputPrefix(roots.outputs, model, candidateVersion);
+  const rows = outputPrefix(roots.inputs, model, candidateVersion);
+  for (const [what, value] of [['output prefix', prefix], ['labelled rows folder', rows]] as const) {
+    if (value.length > maxValueLength) throw invalid(`${what} ${value} is too long: it passes SageMaker's ${maxValueLength} characters`);
   }
   const fixed: Record<(typeof PIPELINE_PARAMETER_NAMES)[number], string> = {
     Model: model,
@@ -160,7 +166,7 @@ export function pipelineParameters(request: TrainingRequest, artifactsRoot: stri
     ChampionVersion: request.championVersion ?? '',
     AsOf: asOf,
     OutputPrefix: prefix,
-    LabelledRowsUri: `${prefix}${LABELLED_ROWS_FOLDER}`,
+    LabelledRowsUri: rows,
   };
   return [
     ...PIPELINE_PARAMETER_NAMES.map((Name) => ({ Name, Value: fixed[Name] })),

@@ -4,7 +4,7 @@
 // pipeline's Evaluate step wrote at <OutputPrefix>evaluation.json.
 //
 // Before it starts an execution, start exports the candidate's labelled rows with Athena (UNLOAD to
-// <OutputPrefix>input/, passed as LabelledRowsUri): the pipeline reads exactly the rows Vigil chose.
+// <inputs root>/<model>/<version>/, passed as LabelledRowsUri): the pipeline reads exactly the rows Vigil chose.
 //
 // A retried start must not train twice. SageMaker dedupes on ClientRequestToken, derived here from
 // (pipeline, model, candidate, attempt); each execution also carries a display name derived from
@@ -40,11 +40,11 @@ import {
   parseS3Uri,
   pipelineParameters,
   startToken,
+  type PipelineRoots,
 } from './pipeline-parameters.js';
 
 export {
   EVALUATION_REPORT_NAME,
-  LABELLED_ROWS_FOLDER,
   PIPELINE_PARAMETER_NAMES,
   TUNABLE_PARAMETER_NAMES,
   evaluationReportSchema,
@@ -57,8 +57,8 @@ export interface SageMakerTrainingPipelineOptions {
   clientConfig?: SageMakerClientConfig;
   /** The deployed pipeline (`vigil pipeline deploy`). */
   pipelineName: string;
-  /** `s3://bucket/prefix`: each execution writes under `<root>/<model>/<candidateVersion>/`. */
-  artifactsRoot: string;
+  /** Where each execution writes (`<outputs>/<model>/<candidateVersion>/`) and where its labelled rows go; one bucket. */
+  roots: PipelineRoots;
   /**
    * An object store on the artifacts bucket: reads the evaluation reports, and empties the labelled
    * rows' folder before an export (S3ObjectStore).
@@ -119,13 +119,15 @@ export class SageMakerTrainingPipeline implements TrainingPipeline {
   private readonly serial = new KeyedSerial();
 
   constructor(private readonly options: SageMakerTrainingPipelineOptions) {
-    this.bucket = parseS3Uri(options.artifactsRoot, 'artifacts root').bucket;
+    this.bucket = parseS3Uri(options.roots.outputs, 'artifacts root').bucket;
+    const inputs = parseS3Uri(options.roots.inputs, 'pipeline inputs root').bucket;
+    if (inputs !== this.bucket) throw new NonRetryableError(`pipeline inputs root ${options.roots.inputs} is not in the artifacts bucket ${this.bucket}`, 'INVALID_INPUT');
     this.ownsClient = options.client === undefined;
     this.client = options.client ?? new SageMakerClient({ maxAttempts: AWS_MAX_ATTEMPTS, ...(options.clientConfig ?? {}) });
   }
 
   async start(request: TrainingRequest): Promise<{ executionId: string }> {
-    const parameters = pipelineParameters(request, this.options.artifactsRoot);
+    const parameters = pipelineParameters(request, this.options.roots);
     const contract = this.options.contractFor(request.model);
     if (contract.model !== request.model) {
       throw new NonRetryableError(`the contract for "${request.model}" is the contract of "${contract.model}"`, 'INVALID_INPUT');

@@ -97,7 +97,7 @@ describe('SageMakerTrainingPipeline (moto + shim)', function () {
     return {
       client,
       pipelineName: name,
-      artifactsRoot,
+      roots: { outputs: artifactsRoot, inputs: `s3://${bucket}/pipeline-inputs/` },
       objectStore: objects,
       warehouse,
       // Every model here is the demo's under another name.
@@ -191,7 +191,7 @@ describe('SageMakerTrainingPipeline (moto + shim)', function () {
       { Name: 'ChampionVersion', Value: 'v3' },
       { Name: 'AsOf', Value: '2026-03-05T06:00:00.000Z' },
       { Name: 'OutputPrefix', Value: `s3://${bucket}/models/${model}/v4/` },
-      { Name: 'LabelledRowsUri', Value: `s3://${bucket}/models/${model}/v4/input/` },
+      { Name: 'LabelledRowsUri', Value: `s3://${bucket}/pipeline-inputs/${model}/v4/` },
       { Name: 'alpha', Value: '0.5' },
     ]);
     const execution = await client.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: executionId }));
@@ -209,11 +209,11 @@ describe('SageMakerTrainingPipeline (moto + shim)', function () {
   it('exports the labelled rows of both windows to LabelledRowsUri before it starts', async () => {
     const model = next('demand');
     await pipeline.start(request(model, { holdoutShare: 0.25, trainingWindow: { start: '2026-01-01', end: '2026-03-05' } }));
-    const unloads = warehouse.unloadsTo(`models/${model}/`);
+    const unloads = warehouse.unloadsTo(`pipeline-inputs/${model}/`);
     assert.equal(unloads.length, 1, 'one export');
     const unload = unloads[0] ?? '';
     assert.ok(unload.startsWith('UNLOAD (\n'), unload);
-    assert.ok(unload.endsWith(`) TO 's3://${bucket}/models/${model}/v4/input/' WITH (format = 'PARQUET', compression = 'SNAPPY')`), unload);
+    assert.ok(unload.endsWith(`) TO 's3://${bucket}/pipeline-inputs/${model}/v4/' WITH (format = 'PARQUET', compression = 'SNAPPY')`), unload);
     // The local pipeline's builder, once per part: the same rows in both modes.
     const split = (part: 'training' | 'holdout') => ({ holdoutWindow: request(model).holdoutWindow, share: 0.25, part });
     const asOf = request(model).asOf;
@@ -221,16 +221,16 @@ describe('SageMakerTrainingPipeline (moto + shim)', function () {
     const holdout = trainingRowsSql({ contract: { ...contract, model }, tables, window: request(model).holdoutWindow, asOf, dialect: athenaDialect, split: split('holdout') });
     assert.ok(unload.includes(`SELECT training_rows.*, 'training' AS "part"\nFROM (\n${training.sql}\n) AS training_rows`), unload);
     assert.ok(unload.includes(`UNION ALL\nSELECT holdout_rows.*, 'holdout' AS "part"\nFROM (\n${holdout.sql}\n) AS holdout_rows`), unload);
-    assert.equal((await objects.list(`models/${model}/v4/input/`)).length, 1);
+    assert.equal((await objects.list(`pipeline-inputs/${model}/v4/`)).length, 1);
   });
 
   it('empties the rows folder an interrupted export left, since UNLOAD refuses a folder with objects', async () => {
     const model = next('demand');
-    await objects.put(`models/${model}/v4/input/stale-from-an-export-whose-start-failed`, 'PAR1');
+    await objects.put(`pipeline-inputs/${model}/v4/stale-from-an-export-whose-start-failed`, 'PAR1');
     await pipeline.start(request(model));
     assert.deepEqual(
-      (await objects.list(`models/${model}/v4/input/`)).map((object) => object.key),
-      [`models/${model}/v4/input/20260305_061200_00042_abcde_0`],
+      (await objects.list(`pipeline-inputs/${model}/v4/`)).map((object) => object.key),
+      [`pipeline-inputs/${model}/v4/20260305_061200_00042_abcde_0`],
     );
   });
 
@@ -239,7 +239,7 @@ describe('SageMakerTrainingPipeline (moto + shim)', function () {
     const first = await pipeline.start(request(model));
     const again = await pipeline.start(request(model, { trainingWindow: { start: '2026-01-01T00:00:00Z', end: '2026-02-26' } }));
     assert.equal(again.executionId, first.executionId, 'the same instants written differently');
-    assert.equal(warehouse.unloadsTo(`models/${model}/`).length, 1, 'a start that joins exports nothing');
+    assert.equal(warehouse.unloadsTo(`pipeline-inputs/${model}/`).length, 1, 'a start that joins exports nothing');
     const listed = await client.send(new ListPipelineExecutionsCommand({ PipelineName: pipelineName }));
     const mine = (listed.PipelineExecutionSummaries ?? []).filter((summary) => summary.PipelineExecutionDisplayName?.startsWith(`${model}-v4-`));
     assert.equal(mine.length, 1);
@@ -268,8 +268,8 @@ describe('SageMakerTrainingPipeline (moto + shim)', function () {
     assert.match((await mine()).find((execution) => execution.arn === second.executionId)?.name ?? '', new RegExp(`^${model}-v4-[0-9a-f]{10}-2$`));
     const sent = await client.send(new ListPipelineParametersForExecutionCommand({ PipelineExecutionArn: second.executionId }));
     assert.ok(sent.PipelineParameters?.some((p) => p.Name === 'AsOf' && p.Value === '2026-03-06T06:00:00.000Z'));
-    assert.equal(warehouse.unloadsTo(`models/${model}/`).length, 2, 'the rows are exported again for the new attempt');
-    assert.equal((await objects.list(`models/${model}/v4/input/`)).length, 1, 'in place of the first attempt\'s');
+    assert.equal(warehouse.unloadsTo(`pipeline-inputs/${model}/`).length, 2, 'the rows are exported again for the new attempt');
+    assert.equal((await objects.list(`pipeline-inputs/${model}/v4/`)).length, 1, 'in place of the first attempt\'s');
 
     // moto reports the new attempt Succeeded: it is joined by the same request, a conflict for another.
     assert.deepEqual(await pipeline.start(retry), second);
@@ -281,7 +281,7 @@ describe('SageMakerTrainingPipeline (moto + shim)', function () {
     steps.override(third.executionId, { status: 'Executing', steps: { Train: { status: 'Executing' } } });
     assert.deepEqual(await pipeline.start(retry), third, 'a running attempt is joined');
     await assert.rejects(pipeline.start(request(model)), isNonRetryable(/\(Executing\) already trains/, 'CONFLICT'));
-    assert.equal(warehouse.unloadsTo(`models/${model}/`).length, 3);
+    assert.equal(warehouse.unloadsTo(`pipeline-inputs/${model}/`).length, 3);
   });
 
   it('removes a failed attempt\'s report before the next attempt, so only the new one is read', async () => {
@@ -400,6 +400,6 @@ describe('SageMakerTrainingPipeline (moto + shim)', function () {
     await assert.rejects(elsewhere.start(request(model)), isNonRetryable(new RegExp(`list executions of pipeline ${pipelineName}-missing`)));
     const wrongContract = new SageMakerTrainingPipeline({ ...options(), contractFor: () => contract });
     await assert.rejects(wrongContract.start(request(model)), isNonRetryable(/the contract for "demand\d+" is the contract of "demand"/, 'INVALID_INPUT'));
-    assert.equal(warehouse.unloadsTo(`models/${model}/`).length, 0, 'nothing exported for a refused request');
+    assert.equal(warehouse.unloadsTo(`pipeline-inputs/${model}/`).length, 0, 'nothing exported for a refused request');
   });
 });
