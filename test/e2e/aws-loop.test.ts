@@ -5,6 +5,8 @@
 // package group, approved, smoke-tested on the staging endpoint and rolled out to production by a
 // blue/green UpdateEndpoint with the configured DeploymentConfig.
 import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { parse, stringify } from 'yaml';
 import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetBucketLifecycleConfigurationCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeModelPackageCommand, ListModelPackagesCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
@@ -23,6 +25,8 @@ import { loopRegion, MOTO_STARTUP_TIMEOUT_MS, startAwsLoopRig, type AwsLoopRig }
 import { maybeRecordHistory } from '../support/histories.js';
 import { motoState } from '../support/moto.js';
 import { addDays } from '../support/monitoring-rig.js';
+import { testEnv, uniqueId } from '../support/temporal.js';
+import { exited, workerProcesses } from '../support/worker-processes.js';
 
 describe('the monitoring -> retrain -> deploy loop in aws mode (moto)', function () {
   this.timeout(600_000);
@@ -247,6 +251,58 @@ describe('the monitoring -> retrain -> deploy loop in aws mode (moto)', function
       assert.deepEqual(second.plan.items.filter((item) => old.includes(item.version)).map((item) => item.rule), old.map(() => 'retired'));
     } finally {
       Object.assign(retention, kept);
+    }
+  });
+
+  it('a worker SIGKILLed mid-cleanup: a second worker process finishes it, each version deleted and audited once', async () => {
+    // Thirty old versions, each a SageMaker Model, an S3 artifact and a package.
+    const crash = Array.from({ length: 30 }, (_, index) => `crash${String(index + 1).padStart(2, '0')}`);
+    for (const [index, version] of crash.entries()) {
+      const artifactUri = `s3://vigil-loop-artifacts/models/demand/${version}/model.tar.gz`;
+      await rig.s3.send(new PutObjectCommand({ Bucket: 'vigil-loop-artifacts', Key: `models/demand/${version}/model.tar.gz`, Body: 'artifact' }));
+      await rig.runtime.deps.modelHost.createModelVersion({ model: 'demand', version, artifactUri }, { 'vigil:model': 'demand', 'vigil:version': version });
+      await rig.runtime.deps.registry.register({ model: 'demand', version, artifactUri, metrics: {}, origin: { reason: 'older', workflowId: `wf-${version}` }, registeredAt: new Date(Date.UTC(2024, 0, 1 + index)).toISOString() });
+      await rig.runtime.deps.registry.setStatus('demand', version, 'Approved', 'alice', 'older');
+    }
+    const onHost = async (): Promise<string[]> => (await rig.runtime.deps.modelHost.listModelVersions('demand')).map((entry) => entry.version).filter((version) => crash.includes(version));
+    assert.equal((await onHost()).length, crash.length);
+
+    // The worker as its own process, on a queue of its own, with the rig's AWS config (moto behind the feeder).
+    const env = await testEnv();
+    const config = parse(await readFile(rig.configPath, 'utf8')) as Record<string, unknown> & { models: Record<string, unknown>[] };
+    const taskQueue = uniqueId('aws-cleanup-crash');
+    config['temporal'] = { taskQueue };
+    config.models[0]!['retention'] = { keepVersions: 1 };
+    const crashConfig = rig.configPath.replace(/\.yaml$/, '.crash.yaml');
+    await writeFile(crashConfig, stringify(config));
+    const workers = workerProcesses();
+    try {
+      const first = workers.start(crashConfig, env.address);
+      const workflowId = uniqueId('aws-cleanup-crash');
+      const handle = await env.client.workflow.start<typeof cleanupWorkflow>('cleanupWorkflow', { taskQueue, workflowId, args: [{ model: 'demand', apply: true }] });
+      const deadline = Date.now() + 120_000;
+      while (Date.now() < deadline && (await onHost()).length > crash.length - 4) await new Promise((resolve) => setTimeout(resolve, 20));
+      first.kill('SIGKILL');
+      await exited(first);
+      const leftAtKill = (await onHost()).length;
+      assert.ok(leftAtKill > 0 && leftAtKill < crash.length, `killed with ${leftAtKill} of ${crash.length} versions left`);
+
+      const second = workers.start(crashConfig, env.address);
+      const result = await handle.result();
+      second.kill('SIGTERM');
+      await exited(second);
+
+      assert.deepEqual(await onHost(), []);
+      for (const version of crash) assert.deepEqual(await keys('vigil-loop-artifacts', `models/demand/${version}/`), [], version);
+      const deleted = result.applied.map((outcome) => outcome.version);
+      assert.equal(new Set(deleted).size, deleted.length, 'no version deleted twice');
+      for (const version of crash) assert.ok(deleted.includes(version), `${version} deleted`);
+      assert.ok(result.applied.every((outcome) => outcome.skipped === undefined));
+      const audited = (await rig.runtime.deps.audit.list({ model: 'demand' })).filter((event) => event.workflowId === workflowId);
+      assert.deepEqual(audited.map((event) => event.action).sort(), deleted.map(() => 'cleanup.deleted'));
+      assert.equal(new Set(audited.map((event) => String(event.detail?.['version']))).size, deleted.length, 'one audit event per version');
+    } finally {
+      workers.killAll();
     }
   });
 });
