@@ -8,6 +8,8 @@ export interface QueryResult {
   rows: Row[];
   /** The engine's id for the query (Athena QueryExecutionId; a local counter for DuckDB): provenance. */
   queryId: string;
+  /** Bytes the engine read for the query, where it bills by them (Athena); absent elsewhere. */
+  bytesScanned?: number;
 }
 
 export interface QueryOptions {

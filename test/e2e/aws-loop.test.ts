@@ -21,7 +21,7 @@ import { retrainingStatusQuery, type RetrainingResult } from '../../src/workflow
 import type { retrainingWorkflow } from '../../src/workflows/retraining/retraining.js';
 import type { cleanupWorkflow } from '../../src/workflows/cleanup/cleanup.js';
 import { cleanupWorkflowId } from '../../src/workflows/shared/workflow-ids.js';
-import { loopRegion, MOTO_STARTUP_TIMEOUT_MS, startAwsLoopRig, type AwsLoopRig } from '../support/aws-loop/aws-loop-rig.js';
+import { athenaMinimumBytes, loopRegion, MOTO_STARTUP_TIMEOUT_MS, startAwsLoopRig, type AwsLoopRig } from '../support/aws-loop/aws-loop-rig.js';
 import { maybeRecordHistory } from '../support/histories.js';
 import { motoState } from '../support/moto.js';
 import { addDays } from '../support/monitoring-rig.js';
@@ -115,6 +115,16 @@ describe('the monitoring -> retrain -> deploy loop in aws mode (moto)', function
       assert.match(candidatePackage?.ApprovalDescription ?? '', /demo-approver/);
     } finally {
       sagemaker.destroy();
+    }
+
+    // Each run keeps what its queries scanned: 3 to prepare the window, then the analysis's (query_id).
+    const runs = await rig.twin.answer(
+      "SELECT r.run_id, r.summary, max(m.query_id) AS query_ids FROM monitoring_runs r JOIN monitoring_metrics m ON m.run_id = r.run_id AND m.window_start = r.window_start WHERE r.status = 'ok' GROUP BY r.run_id, r.summary, r.window_start",
+    );
+    assert.ok(runs.rows.length >= days.length, `${runs.rows.length} runs`);
+    for (const run of runs.rows) {
+      const queries = 3 + String(run['query_ids']).split(',').length;
+      assert.equal((JSON.parse(String(run['summary'])) as { bytesScanned: number | null }).bytesScanned, queries * athenaMinimumBytes, String(run['run_id']));
     }
 
     // Results went back to the warehouse as Parquet partitions; alerts to SNS; metrics to CloudWatch.

@@ -21,6 +21,8 @@ export async function forwardRequest(
   response: ServerResponse,
   upstream: string,
   extraHeaders: Record<string, string> = {},
+  /** Changes the answer's body before it is sent back (a front standing in for a figure moto does not keep). */
+  rewrite?: (status: number, body: Buffer) => Buffer,
 ): Promise<void> {
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
@@ -34,7 +36,8 @@ export async function forwardRequest(
     headers,
     ...(body.length > 0 ? { body } : {}),
   });
-  const bytes = Buffer.from(await answer.arrayBuffer());
+  const received = Buffer.from(await answer.arrayBuffer());
+  const bytes = rewrite === undefined ? received : rewrite(answer.status, received);
   const out: Record<string, string> = {};
   answer.headers.forEach((value, name) => {
     // fetch has already decoded and de-chunked the body.

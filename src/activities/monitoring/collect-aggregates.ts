@@ -28,6 +28,7 @@ import {
 } from '../../domain/sql/monitoring-queries.js';
 import type { AlignedCategoryCounts } from '../../domain/stats/index.js';
 import type { QueryResult, Warehouse } from '../../ports/warehouse.js';
+import { addScanned, scannedField } from '../shared/bytes-scanned.js';
 import { type StagingPlan, withStagedSources } from './staged-sources.js';
 import { coveringWindow } from '../../domain/monitoring/windows.js';
 import type { TimeWindow } from '../../domain/monitoring/types.js';
@@ -81,6 +82,7 @@ async function collectFromStaged(
 ): Promise<WindowAggregates> {
   // In the order the queries were issued, whatever order they end in.
   const queryIds: string[] = [];
+  let bytesScanned: number | undefined;
   const hasCategorical = countedFeatures(input.contract).length > 0;
   const subjects = numericSubjects(input.contract).map((subject) => subject.subject);
   // Over staged rows a distance query reads no source, so splitting it costs nothing and lets its
@@ -98,6 +100,7 @@ async function collectFromStaged(
     const progress = (): void => options.onProgress?.(built.label, done, total);
     const result = await warehouse.query(built.sql, { label: built.label, onProgress: progress, ...(options.signal ? { signal: options.signal } : {}) });
     queryIds[slot] = result.queryId;
+    bytesScanned = addScanned(bytesScanned, result);
     done += 1;
     return result;
   };
@@ -129,7 +132,7 @@ async function collectFromStaged(
   if (failed !== undefined) throw failed.reason;
   const { distances, bins } = await distancesAndBins;
   options.onProgress?.('done', total, total);
-  return { summary: await summary, quality: withWindowQuantiles(await counted, distances), distances, bins, categories: await categories, performance: await performance, facets: await facets, queryIds };
+  return { summary: await summary, quality: withWindowQuantiles(await counted, distances), distances, bins, categories: await categories, performance: await performance, facets: await facets, queryIds, ...scannedField(bytesScanned) };
 }
 
 /** The distance queries an analysis over staged rows is split into. */

@@ -4,12 +4,15 @@
 import { decodeModelVersions, modelVersionsSql } from '../../domain/sql/model-versions.js';
 import { decodeWindowSummary, quarantineSql, windowSummarySql, type MonitoringQueryInput, type WindowSummary } from '../../domain/sql/monitoring-queries.js';
 import type { Warehouse } from '../../ports/warehouse.js';
+import { addScanned, scannedField } from '../shared/bytes-scanned.js';
 import { type StagingPlan, withStagedSources } from './staged-sources.js';
 
 export interface PreparedCounts {
   summary: WindowSummary;
   /** Versions that served the window, most rows first. */
   modelVersions: string[];
+  /** Bytes the engine read for these queries, where it reports them (Athena). */
+  bytesScanned?: number;
 }
 
 export async function prepareInWarehouse(
@@ -25,9 +28,10 @@ export async function prepareInWarehouse(
       options.onStep?.(name);
       return { label: name, onProgress: () => options.onProgress?.(name) };
     };
-    await warehouse.replaceFromQuery('quarantine', statements.key, statements.select.sql, { ...step('quarantine'), label: statements.select.label });
-    const summary = decodeWindowSummary((await warehouse.query(windowSummarySql(staged).sql, step('summary'))).rows);
-    const modelVersions = decodeModelVersions((await warehouse.query(modelVersionsSql(staged).sql, step('model-versions'))).rows);
-    return { summary, modelVersions };
+    const quarantined = await warehouse.replaceFromQuery('quarantine', statements.key, statements.select.sql, { ...step('quarantine'), label: statements.select.label });
+    const summarised = await warehouse.query(windowSummarySql(staged).sql, step('summary'));
+    const versions = await warehouse.query(modelVersionsSql(staged).sql, step('model-versions'));
+    const bytesScanned = [quarantined, summarised, versions].reduce<number | undefined>(addScanned, undefined);
+    return { summary: decodeWindowSummary(summarised.rows), modelVersions: decodeModelVersions(versions.rows), ...scannedField(bytesScanned) };
   });
 }

@@ -6,6 +6,7 @@ import { heartbeat } from '../shared/activity-context.js';
 import { classified } from '../shared/activity-errors.js';
 import type { ActivityDeps } from '../shared/activity-deps.js';
 import { clockOf } from '../shared/clock.js';
+import { scannedField } from '../shared/bytes-scanned.js';
 import { prepareInWarehouse } from './prepare-queries.js';
 import { analysisWindows, keptWindowKey, windowQueryInput, type WindowRef } from './window-query.js';
 
@@ -17,7 +18,7 @@ export function createPrepareWindowActivities(deps: ActivityDeps) {
       const { model, window } = ref;
       return classified(`prepare ${model} ${windowLabel(window)}`, async () => {
         const { config, input } = await windowQueryInput(deps, model, window);
-        const { summary, modelVersions: versions } = await prepareInWarehouse(deps.warehouse, input, {
+        const { summary, modelVersions: versions, bytesScanned } = await prepareInWarehouse(deps.warehouse, input, {
           quarantinedAt: now().toISOString(),
           onStep: (step) => heartbeat({ step }),
           onProgress: (step) => heartbeat({ step }),
@@ -31,6 +32,7 @@ export function createPrepareWindowActivities(deps: ActivityDeps) {
           quarantined: summary.invalidRows,
           missingPredictions: summary.missingPredictionRows,
           modelVersions: versions,
+          ...scannedField(bytesScanned),
         };
       });
     },

@@ -36,6 +36,7 @@ export function evaluateWindow(contract: FeatureContract, policy: MonitoringPoli
     dataQualityIncident,
     headline: { rmse: performance?.rmse ?? null, mae: performance?.mae ?? null, meanPrediction },
     queryIds: aggregates.queryIds,
+    ...(aggregates.bytesScanned === undefined ? {} : { bytesScanned: aggregates.bytesScanned }),
     ...(coverage === undefined ? {} : { coverage }),
   };
 }

@@ -24,6 +24,9 @@ export const runSummarySchema = z.object({
     .object({ coveredDays: z.number().int().nonnegative(), windowDays: z.number().int().positive(), partial: z.boolean() })
     .nullable()
     .default(null),
+  // Bytes the warehouse read to prepare and analyse the window, where it bills by them (Athena, $5
+  // per TB); null locally, and for runs recorded before it was kept.
+  bytesScanned: z.number().nonnegative().nullable().default(null),
 });
 
 export type RunSummary = z.infer<typeof runSummarySchema>;
@@ -52,6 +55,7 @@ export function runSummary(prepared: PreparedWindow, analysis: Omit<WindowAnalys
     modelVersions: prepared.modelVersions,
     reference: analysis?.reference ?? null,
     coverage: analysis?.coverage ?? null,
+    bytesScanned: prepared.bytesScanned === undefined && analysis?.bytesScanned === undefined ? null : (prepared.bytesScanned ?? 0) + (analysis?.bytesScanned ?? 0),
   };
 }
 

@@ -41,6 +41,8 @@ export interface PreparedWindow {
   missingPredictions: number;
   /** Model versions that served the window, most rows first. */
   modelVersions: string[];
+  /** Bytes the warehouse read to prepare the window, where it bills by them (Athena). */
+  bytesScanned?: number;
 }
 
 export interface WindowAnalysis {
@@ -57,6 +59,8 @@ export interface WindowAnalysis {
   /** Headline numbers for summaries and dashboards. */
   headline: { rmse: number | null; mae: number | null; meanPrediction: number | null };
   queryIds: string[];
+  /** Bytes the warehouse read for the analysis, where it bills by them (Athena). */
+  bytesScanned?: number;
   /** Days of the window holding rows; a partial window's drift and bias were not judged. */
   coverage?: WindowCoverage;
   /**

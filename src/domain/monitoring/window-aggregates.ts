@@ -13,4 +13,6 @@ export interface WindowAggregates {
   performance: PerformanceSums[];
   facets: FacetGroup[];
   queryIds: string[];
+  /** Bytes the warehouse read for these aggregates, where it reports them (Athena). */
+  bytesScanned?: number;
 }

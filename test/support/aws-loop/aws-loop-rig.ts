@@ -56,6 +56,8 @@ export const loopRegion = 'ca-central-1';
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const buckets = { results: 'vigil-loop-results', artifacts: 'vigil-loop-artifacts', athena: 'vigil-loop-athena' };
 export const loopDatabase = 'vigil_loop';
+/** What every query of the loop reports scanning: Athena's minimum billed, 10 MB. */
+export const athenaMinimumBytes = 10 * 1024 * 1024;
 const workgroup = 'vigil-loop';
 
 export { MOTO_STARTUP_TIMEOUT_MS };
@@ -153,6 +155,8 @@ export async function startAwsLoopRig(): Promise<AwsLoopRig> {
     const feeder = await startMotoFeeder({
       upstream: shim.endpoint,
       motoUrl,
+      // Athena bills at least 10 MB a query; each reports that, so a run's total is known.
+      bytesScannedPerQuery: athenaMinimumBytes,
       hooks: {
         athenaQuery: (sql) => twin.answer(sql),
         invokeEndpoint: async (endpoint, body) => {

@@ -34,7 +34,13 @@ export interface MotoFeeder {
 
 const accountId = '123456789012';
 
-export async function startMotoFeeder(options: { upstream: string; motoUrl: string; hooks: FeederHooks }): Promise<MotoFeeder> {
+export async function startMotoFeeder(options: {
+  upstream: string;
+  motoUrl: string;
+  hooks: FeederHooks;
+  /** What each finished query reports as DataScannedInBytes (moto always says 0). */
+  bytesScannedPerQuery?: number;
+}): Promise<MotoFeeder> {
   const counts = { athena: 0, invocations: 0, pipelines: 0 };
   let turn: Promise<unknown> = Promise.resolve();
   let invocation = 0;
@@ -99,6 +105,17 @@ export async function startMotoFeeder(options: { upstream: string; motoUrl: stri
         invocation += 1;
         extraHeaders['x-amzn-sagemaker-inference-id'] = `feeder-${invocation}`;
         await forwardRequest(request, body, response, options.upstream, extraHeaders);
+      });
+    }
+    if (target === 'AmazonAthena.GetQueryExecution' && options.bytesScannedPerQuery !== undefined) {
+      const stamped = options.bytesScannedPerQuery;
+      return forwardRequest(request, body, response, options.upstream, extraHeaders, (status, answer) => {
+        if (status !== 200) return answer;
+        const parsed = JSON.parse(answer.toString('utf8')) as { QueryExecution?: { Status?: { State?: string }; Statistics?: Record<string, unknown> } };
+        const execution = parsed.QueryExecution;
+        if (execution?.Status?.State !== 'SUCCEEDED') return answer;
+        execution.Statistics = { ...execution.Statistics, DataScannedInBytes: stamped };
+        return Buffer.from(JSON.stringify(parsed));
       });
     }
     if (target === 'SageMaker.StartPipelineExecution') {

@@ -94,6 +94,12 @@ interface ResultWriting {
 
 interface Finished {
   statementType: string | undefined;
+  /** What Athena bills the query for (Statistics.DataScannedInBytes). */
+  bytesScanned?: number;
+}
+
+function scanned(finished: Finished): Pick<QueryResult, 'bytesScanned'> {
+  return finished.bytesScanned === undefined ? {} : { bytesScanned: finished.bytesScanned };
 }
 
 interface ResultPages {
@@ -157,12 +163,12 @@ export class AthenaWarehouse implements Warehouse {
   async query(sql: string, options: AthenaQueryOptions = {}): Promise<QueryResult> {
     const { queryId, finished } = await this.run(sql, options);
     const { rows } = await this.readResults(queryId, options.label ?? 'query', finished);
-    return { rows, queryId };
+    return { rows, queryId, ...scanned(finished) };
   }
 
   async execute(sql: string, options: AthenaQueryOptions = {}): Promise<QueryResult> {
-    const { queryId } = await this.run(sql, options);
-    return { rows: [], queryId };
+    const { queryId, finished } = await this.run(sql, options);
+    return { rows: [], queryId, ...scanned(finished) };
   }
 
   /** Column names from the metadata of an empty SELECT; undefined when Athena says the table is missing. */
@@ -281,7 +287,10 @@ export class AthenaWarehouse implements Warehouse {
       }
       const state = execution?.Status?.State ?? 'QUEUED';
       options.onProgress?.({ label, state });
-      if (state === 'SUCCEEDED') return { statementType: execution?.StatementType };
+      if (state === 'SUCCEEDED') {
+        const bytes = execution?.Statistics?.DataScannedInBytes;
+        return { statementType: execution?.StatementType, ...(bytes === undefined ? {} : { bytesScanned: bytes }) };
+      }
       if (state === 'FAILED' || state === 'CANCELLED') {
         throw queryFailureError(label, queryId, state, execution?.Status?.StateChangeReason, execution?.Status?.AthenaError);
       }
