@@ -30,7 +30,7 @@ import { contractLookup } from './model-contracts.js';
 import type { Runtime, RuntimeOptions } from './runtime-options.js';
 
 /** One SDK client per service, every one with the config's settings. */
-interface AwsClients {
+export interface AwsClients {
   s3: S3Client;
   athena: AthenaClient;
   sagemaker: SageMakerClient;
@@ -80,7 +80,8 @@ function awsClients(aws: AwsConfig): AwsClients {
   };
 }
 
-function athenaWarehouse(aws: AwsConfig, clients: AwsClients): AthenaWarehouse {
+/** Athena with the config's workgroup, database, encryption and result tables (also for CLI commands). */
+export function athenaWarehouse(aws: AwsConfig, clients: Pick<AwsClients, 'athena' | 's3'>): AthenaWarehouse {
   return new AthenaWarehouse({
     client: clients.athena,
     workgroup: aws.athena.workgroup,

@@ -12,6 +12,7 @@ import { GetBucketLifecycleConfigurationCommand, ListObjectsV2Command, PutObject
 import { DescribeModelPackageCommand, ListModelPackagesCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { costReportCommand } from '../../src/client/commands/cost-report.js';
 import { createDeployActivities } from '../../src/activities/deploy/index.js';
 import { decide } from '../support/decisions.js';
 import type { EndpointMove } from '../../src/domain/deploy/types.js';
@@ -151,6 +152,39 @@ describe('the monitoring -> retrain -> deploy loop in aws mode (moto)', function
       assert.ok(deployActions.includes(action), `${action} in ${deployActions.join(',')}`);
     }
     assert.ok(rig.feeder.counts.athena > 0 && rig.feeder.counts.invocations > 0 && rig.feeder.counts.pipelines === 1, JSON.stringify(rig.feeder.counts));
+  });
+
+  it("reports each model's cost with its monitoring scans and keeps them in model_costs", async () => {
+    // Cost Explorer's answer for the span (moto queues it); the scans come from the runs above.
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    const today = new Date().toISOString().slice(0, 10);
+    const group = (model: string, amount: string) => ({ Keys: [`vigil:model$${model}`], Metrics: { UnblendedCost: { Amount: amount, Unit: 'USD' } } });
+    const results = [{ ResultsByTime: [{ TimePeriod: { Start: today, End: tomorrow.toISOString().slice(0, 10) }, Total: {}, Groups: [group('demand', '2.76'), group('', '0.5')], Estimated: true }], DimensionValueAttributes: [] }];
+    const queued = await fetch(`${rig.motoUrl}/moto-api/static/ce/cost-and-usage-results`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ results }) });
+    assert.equal(queued.status, 201);
+    // The runs above started on the scenario's days (the workflows' time), within the last weeks.
+    const perDay = await rig.twin.answer(
+      "SELECT substr(started_at, 1, 10) AS day, count(*) AS n, sum(CAST(json_extract_string(summary, '$.bytesScanned') AS BIGINT)) AS bytes FROM monitoring_runs GROUP BY 1 ORDER BY 1",
+    );
+    const runs = perDay.rows.reduce((sum, row) => sum + Number(row['n']), 0);
+    const bytes = perDay.rows.reduce((sum, row) => sum + Number(row['bytes']), 0);
+    assert.ok(runs > 0 && bytes > 0);
+
+    const lines = await costReportCommand({ config: rig.configPath, since: '60d', now: tomorrow, json: true });
+    const demand = lines.find((line) => line.model === 'demand');
+    assert.equal(demand?.total, 2.76);
+    assert.deepEqual(demand?.monitoring, { runs, bytesScanned: bytes, usd: (bytes / 1024 ** 4) * 5 });
+    assert.equal(lines.find((line) => line.model === '(untagged)')?.total, 0.5);
+
+    const kept = await rig.twin.answer('SELECT model, day, source, amount, bytes_scanned, runs FROM model_costs ORDER BY model, day, source');
+    assert.deepEqual(
+      kept.rows.map((row) => [row['model'], row['day'], row['source'], row['amount'], row['bytes_scanned'], row['runs']]),
+      [
+        ['(untagged)', today, 'cost-explorer', 0.5, null, null],
+        ...perDay.rows.map((row) => ['demand', row['day'], 'athena-monitoring', (Number(row['bytes']) / 1024 ** 4) * 5, Number(row['bytes']), Number(row['n'])]),
+        ['demand', today, 'cost-explorer', 2.76, null, null],
+      ],
+    );
   });
 
   it('keeps production on the current version when SageMaker rolls the rollout back on an alarm', async () => {

@@ -28,6 +28,7 @@ export const resultTableNames = [
   'scored_predictions',
   'deployments',
   'audit_events',
+  'model_costs',
 ] as const;
 export type ResultTable = (typeof resultTableNames)[number];
 
@@ -144,6 +145,23 @@ export const resultTables: Readonly<Record<ResultTable, TableSpec>> = {
       text('run_id', true),
     ],
     partitionKeys: [],
+  },
+  model_costs: {
+    name: 'model_costs',
+    columns: [
+      /** YYYY-MM-DD (UTC). */
+      text('day'),
+      /** 'cost-explorer' (charged under the vigil:model tag) | 'athena-monitoring' (the model's monitoring scans). */
+      text('source'),
+      double('amount'),
+      text('unit'),
+      bigint('bytes_scanned', true),
+      bigint('runs', true),
+      time('recorded_at'),
+      /** The model, or "(untagged)" for cost without a vigil:model tag. */
+      text('model'),
+    ],
+    partitionKeys: ['model'],
   },
 };
 

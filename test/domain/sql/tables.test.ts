@@ -50,8 +50,8 @@ describe('result tables', () => {
     assert.throws(() => createTableSql(athenaDialect, 'quarantine'), /needs an s3:\/\/ location/);
   });
 
-  it('creates all six tables', () => {
-    assert.equal(createResultTablesSql(duckdbDialect).length, 6);
-    assert.equal(createResultTablesSql(athenaDialect, { location }).length, 6);
+  it('creates all seven tables', () => {
+    assert.equal(createResultTablesSql(duckdbDialect).length, 7);
+    assert.equal(createResultTablesSql(athenaDialect, { location }).length, 7);
   });
 });

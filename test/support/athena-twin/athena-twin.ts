@@ -106,7 +106,7 @@ export class AthenaTwin {
   private addPartitions(table: string, clauses: string): void {
     const entry = this.catalog.get(table);
     if (entry === undefined) throw new Error(`TABLE_NOT_FOUND: ${table} (ALTER TABLE before CREATE)`);
-    for (const match of clauses.matchAll(/PARTITION\s*\(([^)]*)\)\s*LOCATION\s*'([^']+)'/gi)) {
+    for (const match of clauses.matchAll(/PARTITION\s*\(((?:[^)']|'(?:[^']|'')*')*)\)\s*LOCATION\s*'([^']+)'/gi)) {
       const values: Record<string, string> = {};
       for (const pair of (match[1] ?? '').matchAll(/`?(\w+)`?\s*=\s*'((?:[^']|'')*)'/g)) values[pair[1] ?? ''] = (pair[2] ?? '').replaceAll("''", "'");
       const location = match[2] ?? '';

@@ -151,11 +151,11 @@ describe('AthenaWarehouse writes (moto)', function () {
   const metricsKey = { model: 'demand', window_start: windowStart };
   const metricsFolder = `monitoring_metrics/model=demand/${startFolder}/`;
 
-  it('ensureResultTables issues CREATE EXTERNAL TABLE for the six result tables at the results location', async function () {
+  it('ensureResultTables issues CREATE EXTERNAL TABLE for the seven result tables at the results location', async function () {
     const { warehouse, bucket, statements } = await rig();
     await warehouse.ensureResultTables();
     const ddl = await statements();
-    assert.equal(ddl.length, 6);
+    assert.equal(ddl.length, 7);
     resultTableNames.forEach((table, i) => {
       assert.ok(ddl[i]?.startsWith(`CREATE EXTERNAL TABLE IF NOT EXISTS \`vigil\`.\`${table}\``), ddl[i]);
       assert.ok(ddl[i]?.includes(`LOCATION 's3://${bucket}/results/${table}/'`), ddl[i]);
