@@ -24,5 +24,16 @@ export function cleanupPlanText(plan: CleanupPlan, applied: readonly CleanupOutc
     renderTable(['version', 'made', 'action', 'why', applied === undefined ? '' : 'done'], rows),
     tail,
     ...(lifecycle.length === 0 ? [] : [applied === undefined ? 'storage lifecycle rules an apply keeps in place:' : 'storage lifecycle rules in place:', ...lifecycle]),
+    ...workgroupLines(plan),
   ].join('\n');
+}
+
+function workgroupLines(plan: CleanupPlan): string[] {
+  const findings = plan.workgroup ?? [];
+  if (findings.length === 0) return [];
+  const off = findings.filter((finding) => !finding.ok).length;
+  return [
+    `Athena workgroup: ${off === 0 ? 'every setting as it should be' : `${off} setting${off === 1 ? '' : 's'} to change`}`,
+    ...findings.map((finding) => `  ${finding.ok ? 'ok  ' : 'fix '} ${finding.setting}: ${finding.detail}`),
+  ];
 }

@@ -10,6 +10,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import type { ActivityDeps } from '../activities/index.js';
 import { cancellationSignal, keepAlive } from '../activities/shared/activity-context.js';
 import { AthenaSourceCatalog } from '../adapters/aws/athena/athena-source-catalog.js';
+import { AthenaWorkgroupSettings } from '../adapters/aws/athena/athena-workgroup-settings.js';
 import { AthenaWarehouse } from '../adapters/aws/athena/athena-warehouse.js';
 import { awsClientSettings, s3Location } from '../adapters/aws/client-settings.js';
 import { CloudWatchMetricsSink } from '../adapters/aws/cloudwatch/cloudwatch-metrics-sink.js';
@@ -115,6 +116,7 @@ function awsDeps(loaded: LoadedConfig, options: RuntimeOptions, aws: AwsConfig, 
         days: aws.lifecycle,
       }),
     },
+    warehouseSettings: { settings: new AthenaWorkgroupSettings(clients.athena, aws.athena.workgroup), outputLocation: aws.athena.outputLocation },
     training: new SageMakerTrainingPipeline({
       client: clients.sagemaker,
       pipelineName: aws.sagemaker.pipeline.name,

@@ -33,4 +33,18 @@ describe('cleanup plan text', () => {
     assert.match(text, /v2 .* left: serves "demand-staging" since the plan was made/);
     assert.match(text, /1 of 2 deleted\nstorage lifecycle rules in place:/);
   });
+
+  it("shows the Athena workgroup's checks, what to fix first marked", () => {
+    const text = cleanupPlanText(
+      {
+        ...plan,
+        workgroup: [
+          { setting: 'result location', ok: true, detail: 's3://athena/output/, expired by the vigil-athena-output rule' },
+          { setting: 'bytes scanned cutoff', ok: false, detail: 'none: a runaway query scans (and bills) every byte it reaches' },
+        ],
+      },
+      undefined,
+    );
+    assert.match(text, /\nAthena workgroup: 1 setting to change\n {2}ok {3}result location: s3:\/\/athena\/output\/, expired by the vigil-athena-output rule\n {2}fix {2}bytes scanned cutoff: none: a runaway query/);
+  });
 });

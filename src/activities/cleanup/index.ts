@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { durationMs } from '../../config/duration.js';
 import { canonicalJson } from '../../domain/contract/canonical-json.js';
 import { planRetention, type CleanupItem, type CleanupOutcome, type CleanupPlan } from '../../domain/cleanup/retention-plan.js';
+import { checkWorkgroup } from '../../domain/cleanup/workgroup-check.js';
 import { NonRetryableError } from '../../domain/errors.js';
 import { decodeRollbackTarget, rollbackTargetSql } from '../../domain/sql/deployment-history.js';
 import { dialectFor } from '../../domain/sql/dialect.js';
@@ -86,7 +87,9 @@ export function createCleanupActivities(deps: ActivityDeps) {
         const plannedAt = now().toISOString();
         const items = planRetention({ model, now: plannedAt, policy, hostVersions, registered, endpoints, retired, ...(rollbackTarget === undefined ? {} : { rollbackTarget }) });
         const digest = createHash('sha256').update(canonicalJson({ model, policy, items: items.map(({ version, action, rule }) => ({ version, action, rule })) })).digest('hex');
-        return { id: `cleanup-${model}-${digest.slice(0, 12)}`, model, plannedAt, policy, items, lifecycle: deps.lifecycle?.rules ?? [] };
+        const checked = deps.warehouseSettings;
+        const workgroup = checked === undefined ? undefined : checkWorkgroup(await checked.settings.describe(), { outputLocation: checked.outputLocation });
+        return { id: `cleanup-${model}-${digest.slice(0, 12)}`, model, plannedAt, policy, items, lifecycle: deps.lifecycle?.rules ?? [], ...(workgroup === undefined ? {} : { workgroup }) };
       });
     },
 

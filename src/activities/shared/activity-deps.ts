@@ -12,6 +12,7 @@ import type { Warehouse } from '../../ports/warehouse.js';
 import type { ObjectStore } from '../../ports/object-store.js';
 import type { StorageLifecycle } from '../../ports/storage-lifecycle.js';
 import type { StorageRule } from '../../domain/cleanup/lifecycle.js';
+import type { WarehouseSettings } from '../../ports/warehouse-settings.js';
 
 /** What the activities are built from: ports only, chosen by the composition root. */
 export interface ActivityDeps {
@@ -35,6 +36,8 @@ export interface ActivityDeps {
   };
   /** Lifecycle rules the cleanup keeps on Vigil's storage (AWS); none locally. */
   lifecycle?: { storage: StorageLifecycle; rules: StorageRule[] };
+  /** The warehouse's workgroup settings, checked with each cleanup plan (Athena); none locally. */
+  warehouseSettings?: { settings: WarehouseSettings; outputLocation: string };
   /** Wall clock for timestamps written with results (activities may read it; workflows may not). */
   now?: () => Date;
 }

@@ -5,6 +5,7 @@
 import type { RegisteredVersion } from '../retraining/registered-version.js';
 import { dayMs } from '../time.js';
 import type { StorageRule } from './lifecycle.js';
+import type { WorkgroupFinding } from './workgroup-check.js';
 
 export interface RetentionPolicy {
   /** Versions kept beyond those a rule protects: the newest N. */
@@ -105,6 +106,8 @@ export interface CleanupPlan {
   items: CleanupItem[];
   /** The storage lifecycle rules an apply keeps in place (aws mode; none locally). */
   lifecycle: StorageRule[];
+  /** The warehouse workgroup's settings as checked when planned (aws mode; absent locally and in older plans). */
+  workgroup?: WorkgroupFinding[];
 }
 
 /** What applying one deletion did. */
