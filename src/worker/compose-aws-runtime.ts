@@ -11,7 +11,8 @@ import type { ActivityDeps } from '../activities/index.js';
 import { cancellationSignal, keepAlive } from '../activities/shared/activity-context.js';
 import { AthenaSourceCatalog } from '../adapters/aws/athena/athena-source-catalog.js';
 import { AthenaWorkgroupSettings } from '../adapters/aws/athena/athena-workgroup-settings.js';
-import { AthenaWarehouse } from '../adapters/aws/athena/athena-warehouse.js';
+import type { AthenaWarehouse } from '../adapters/aws/athena/athena-warehouse.js';
+import { athenaWarehouseFor } from '../adapters/aws/athena/athena-warehouse-for.js';
 import { awsClientSettings, s3Location } from '../adapters/aws/client-settings.js';
 import { CloudWatchMetricsSink } from '../adapters/aws/cloudwatch/cloudwatch-metrics-sink.js';
 import { outputsRoot, pipelineInputsPrefix, pipelineInputsRoot, versionFolders } from '../adapters/aws/s3/artifact-layout.js';
@@ -31,7 +32,7 @@ import { contractLookup } from './model-contracts.js';
 import type { Runtime, RuntimeOptions } from './runtime-options.js';
 
 /** One SDK client per service, every one with the config's settings. */
-export interface AwsClients {
+interface AwsClients {
   s3: S3Client;
   athena: AthenaClient;
   sagemaker: SageMakerClient;
@@ -81,19 +82,9 @@ function awsClients(aws: AwsConfig): AwsClients {
   };
 }
 
-/** Athena with the config's workgroup, database, encryption and result tables (also for CLI commands). */
-export function athenaWarehouse(aws: AwsConfig, clients: Pick<AwsClients, 'athena' | 's3'>): AthenaWarehouse {
-  return new AthenaWarehouse({
-    client: clients.athena,
-    workgroup: aws.athena.workgroup,
-    database: aws.athena.database,
-    outputLocation: aws.athena.outputLocation,
-    pollIntervalMs: aws.athena.pollIntervalMs,
-    encryption: aws.athena.encryption ?? (aws.kmsKeyId === undefined ? { option: 'SSE_S3' } : { option: 'SSE_KMS', kmsKey: aws.kmsKeyId }),
-    results: { location: aws.resultsLocation, client: clients.s3 },
-    // Long queries keep the activity alive, and a cancelled activity stops its query.
-    everyQuery: { progress: (detail) => keepAlive({ query: detail }), signal: cancellationSignal },
-  });
+function athenaWarehouse(aws: AwsConfig, clients: Pick<AwsClients, 'athena' | 's3'>): AthenaWarehouse {
+  // Long queries keep the activity alive, and a cancelled activity stops its query.
+  return athenaWarehouseFor(aws, clients, { progress: (detail) => keepAlive({ query: detail }), signal: cancellationSignal });
 }
 
 function awsDeps(loaded: LoadedConfig, options: RuntimeOptions, aws: AwsConfig, clients: AwsClients, warehouse: AthenaWarehouse): ActivityDeps {

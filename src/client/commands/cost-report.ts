@@ -5,6 +5,7 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { S3Client } from '@aws-sdk/client-s3';
+import { athenaWarehouseFor } from '../../adapters/aws/athena/athena-warehouse-for.js';
 import { awsClientSettings } from '../../adapters/aws/client-settings.js';
 import { CostExplorerSource } from '../../adapters/aws/cost-explorer/cost-explorer-source.js';
 import { durationMs } from '../../config/duration.js';
@@ -14,7 +15,6 @@ import { athenaDialect } from '../../domain/sql/dialect.js';
 import { decodeMonitoringScans, monitoringScansSql, type MonitoringScanDay } from '../../domain/sql/monitoring-scans.js';
 import { dayMs } from '../../domain/time.js';
 import { renderTable } from '../../terminal/table.js';
-import { athenaWarehouse } from '../../worker/compose-aws-runtime.js';
 import { loadCliConfig } from '../load-cli-config.js';
 
 export interface CostReportOptions {
@@ -52,7 +52,7 @@ export async function costReportCommand(options: CostReportOptions): Promise<Cos
   const costExplorer = new CostExplorerClient({ ...settings, region: 'us-east-1' });
   const athena = new AthenaClient(settings);
   const s3 = new S3Client({ ...settings, forcePathStyle: aws.endpointUrl !== undefined });
-  const warehouse = athenaWarehouse(aws, { athena, s3 });
+  const warehouse = athenaWarehouseFor(aws, { athena, s3 });
   try {
     const costs = await new CostExplorerSource(costExplorer).dailyCostByTag({ tagKey: 'vigil:model', start, end });
     const built = monitoringScansSql({ start, end, dialect: athenaDialect });

