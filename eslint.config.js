@@ -18,7 +18,7 @@ const sdkPatterns = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test/lint-fixtures/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'cdk.out/**', 'test/lint-fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -133,8 +133,9 @@ export const grants: readonly Grant[] = [
       ...perModel(scope, 'model-package', (model) => `vigil-${lower(model)}/*`),
       scope.arn('sagemaker', `pipeline/${lower(scope.pipelineName)}`),
     ],
-    calls: ['SageMaker.AddTags', 'SageMaker.ListTags'],
-    why: 'cost tags on what Vigil creates; a version’s exact name read back from its tags',
+    // AddTags also authorises the Tags a Create call carries; the worker tags everything it creates that way.
+    calls: ['SageMaker.ListTags'],
+    why: 'cost tags on what Vigil creates (AddTags, checked for Tags on CreateModel/CreateEndpoint...); a version’s exact name read back from its tags',
   },
   {
     sid: 'ListWithoutResourceScope',
@@ -201,8 +202,8 @@ export const grants: readonly Grant[] = [
     who: 'operator',
     actions: ['sagemaker:CreatePipeline', 'sagemaker:UpdatePipeline', 'sagemaker:DescribePipeline'],
     resources: (scope) => [scope.arn('sagemaker', `pipeline/${lower(scope.pipelineName)}`)],
-    calls: ['SageMaker.CreatePipeline', 'SageMaker.UpdatePipeline', 'SageMaker.DescribePipeline'],
-    why: '`vigil pipeline deploy`',
+    calls: ['SageMaker.CreatePipeline', 'SageMaker.UpdatePipeline', 'SageMaker.DescribePipeline', 'SageMaker.AddTags'],
+    why: '`vigil pipeline deploy` (its tags through the worker’s AddTags grant on the pipeline)',
   },
   {
     sid: 'PassPipelineRole',
