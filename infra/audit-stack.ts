@@ -48,6 +48,10 @@ export class VigilAuditStack extends Stack {
       sendToCloudWatchLogs: true,
       cloudWatchLogGroup: logGroup,
     });
+    (this.trail.node.defaultChild as cloudtrail.CfnTrail).addMetadata('cfn-lint', {
+      // The construct adds a DependsOn on its logs role, which the role's GetAtt already implies.
+      config: { ignore_checks: ['W3005'] },
+    });
     this.trail.addS3EventSelector([{ bucket: props.data.artifacts }], { readWriteType: cloudtrail.ReadWriteType.ALL, includeManagementEvents: false });
   }
 }

@@ -47,6 +47,9 @@ export class VigilDataStack extends Stack {
       lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    (accessLogs.node.defaultChild as s3.CfnBucket).addMetadata('checkov', {
+      skip: [{ id: 'CKV_AWS_18', comment: 'the access-log bucket itself: logging it into itself would loop' }],
+    });
 
     const rules = lifecycleRules({
       athenaOutput: { bucket: names.athenaOutputBucket, prefix: layout.athenaOutputPrefix },
