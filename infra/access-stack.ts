@@ -1,7 +1,7 @@
 // Who may do what: the worker role (exactly the grants of permissions.ts, each scoped to Vigil's
 // resources), the SageMaker execution role endpoints, training and processing run as, and the
 // operator's managed policy for the CLI verbs a person runs (pipeline deploy, cost).
-import { Arn, ArnFormat, aws_iam as iam, Stack, type StackProps } from 'aws-cdk-lib';
+import { Arn, ArnFormat, CfnOutput, aws_iam as iam, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { parseS3Uri } from '../src/adapters/aws/sagemaker/pipeline/pipeline-parameters.js';
 import { layout, type VigilDataStack } from './data-stack.js';
@@ -46,6 +46,8 @@ export class VigilAccessStack extends Stack {
         resources: [this.formatArn({ service: 'ecr', resource: 'repository', resourceName: `${settings.prefix}-*` })],
       }),
     );
+    // SageMaker reads the auto-rollback alarms during a blue/green update; DescribeAlarms takes no resource.
+    this.sageMakerRole.addToPolicy(new iam.PolicyStatement({ sid: 'AutoRollbackAlarms', actions: ['cloudwatch:DescribeAlarms'], resources: ['*'] }));
     // GetAuthorizationToken names no repository: IAM authorises it on "*" only.
     this.sageMakerRole.addToPolicy(new iam.PolicyStatement({ sid: 'EcrLogin', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }));
     this.sageMakerRole.addToPolicy(
@@ -86,6 +88,8 @@ export class VigilAccessStack extends Stack {
       assumedBy: new iam.CompositePrincipal(new iam.ServicePrincipal('ecs-tasks.amazonaws.com'), new iam.ServicePrincipal('ec2.amazonaws.com')),
       inlinePolicies: { vigil: new iam.PolicyDocument({ statements: statements('worker') }) },
     });
+    new CfnOutput(this, 'WorkerRoleArn', { value: this.workerRole.roleArn, description: 'the role the worker runs as' });
+    new CfnOutput(this, 'SageMakerExecutionRoleArn', { value: this.sageMakerRole.roleArn, description: 'aws.sagemaker.executionRoleArn' });
     this.operatorPolicy = new iam.ManagedPolicy(this, 'OperatorPolicy', {
       managedPolicyName: `${settings.prefix}-operator`,
       description: 'Vigil CLI verbs a person runs (pipeline deploy, cost report, cost tags), beside the worker policy',

@@ -1,7 +1,7 @@
 // What happened, kept where it cannot quietly change: a multi-region CloudTrail trail (log file
 // validation, the Vigil key, S3 data events on the artifacts bucket, CloudWatch Logs) and the
 // alert topic, encrypted with the same key.
-import { aws_cloudtrail as cloudtrail, aws_iam as iam, aws_logs as logs, aws_s3 as s3, aws_sns as sns, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, aws_cloudtrail as cloudtrail, aws_iam as iam, aws_logs as logs, aws_s3 as s3, aws_sns as sns, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { VigilDataStack } from './data-stack.js';
 import { resourceNames, type InstallSettings } from './settings.js';
@@ -22,6 +22,8 @@ export class VigilAuditStack extends Stack {
     this.topic = new sns.Topic(this, 'Alerts', { topicName: names.topic, displayName: 'Vigil alerts', masterKey: key, enforceSSL: true });
     // CloudWatch alarms publish to the encrypted topic: they need the key.
     key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+
+    new CfnOutput(this, 'AlertsTopicArn', { value: this.topic.topicArn, description: 'aws.snsTopicArn' });
 
     const trailBucket = new s3.Bucket(this, 'TrailBucket', {
       bucketName: names.trailBucket,

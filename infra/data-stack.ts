@@ -1,7 +1,7 @@
 // Where Vigil's data lives on AWS: one KMS key, the artifacts, results and Athena output buckets
 // (SSE-KMS, no public access, versioned, TLS only, access logged, Vigil's lifecycle rules), the Glue
 // database and result tables exactly as the Athena adapter writes them, and an enforced workgroup.
-import { aws_athena as athena, aws_glue as glue, aws_iam as iam, aws_kms as kms, aws_s3 as s3, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { aws_athena as athena, CfnOutput, aws_glue as glue, aws_iam as iam, aws_kms as kms, aws_s3 as s3, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { lifecycleRules, type StorageRule } from '../src/domain/cleanup/lifecycle.js';
 import { resultTableNames, resultTables } from '../src/domain/sql/tables.js';
@@ -117,6 +117,15 @@ export class VigilDataStack extends Stack {
       });
       created.addResourceDependency(database);
     }
+
+    // What the Vigil config's aws section names (README, "Install on AWS").
+    const output = (id: string, value: string, description: string): CfnOutput => new CfnOutput(this, id, { value, description });
+    output('ArtifactsLocation', `s3://${names.artifactsBucket}/${layout.artifactsPrefix}`, 'aws.artifactsLocation');
+    output('ResultsLocation', `s3://${names.resultsBucket}/${layout.resultsPrefix}`, 'aws.resultsLocation');
+    output('AthenaOutputLocation', `s3://${names.athenaOutputBucket}/${layout.athenaOutputPrefix}`, 'aws.athena.outputLocation');
+    output('AthenaWorkgroup', names.workgroup, 'aws.athena.workgroup');
+    output('AthenaDatabase', names.database, 'aws.athena.database');
+    output('KmsKeyId', this.key.keyArn, 'aws.kmsKeyId');
 
     new athena.CfnWorkGroup(this, 'WorkGroup', {
       name: names.workgroup,

@@ -15,7 +15,7 @@ export const wildcardReasons: readonly WildcardReason[] = [
   {
     pattern: /^\*$/,
     reason:
-      'actions IAM authorises on "*" only: sagemaker:ListModels/ListEndpointConfigs/ListEndpoints/ListModelPackages, cloudwatch:PutMetricData (held to the Vigil namespace by condition), ce:GetCostAndUsage, ecr:GetAuthorizationToken',
+      'actions IAM authorises on "*" only: sagemaker:ListModels/ListEndpointConfigs/ListEndpoints/ListModelPackages, cloudwatch:PutMetricData (held to the Vigil namespace by condition), ce:GetCostAndUsage, ecr:GetAuthorizationToken, cloudwatch:DescribeAlarms (read by SageMaker for auto-rollback)',
   },
   { pattern: /:s3:::[^/]+\/\*$|\/\*$/, reason: "objects of Vigil's own buckets: keys are made per version, partition and query at run time" },
   { pattern: /:sagemaker:.*:(model|endpoint-config|endpoint)\/[a-z0-9-]+-\*$/, reason: 'SageMaker resources Vigil names <model>-<version>[-<endpoint>] at run time, one pattern per managed model' },

@@ -2,7 +2,9 @@
 // table the stacks build their policies from — the worker's calls by the worker role alone — and
 // every grant names calls the code makes, or says which service acts for the caller.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { actionsOf, grants } from '../../infra/permissions.js';
+import { permissionsMarkdown, permissionsMarkers } from '../../infra/permissions-table.js';
 import { importClosure, sdkCallsIn, type SdkCall } from './sdk-calls.js';
 
 describe('the permissions table against the code', () => {
@@ -57,5 +59,15 @@ describe('the permissions table against the code', () => {
     for (const grant of grants.filter((entry) => entry.who === 'worker')) {
       for (const call of grant.calls) assert.ok(workerCalls.has(call), `${grant.sid} grants the worker ${call}, which only an operator's command makes`);
     }
+  });
+});
+
+describe("README's permissions table", () => {
+  it('is the one the permissions table generates (npm run docs:permissions)', async () => {
+    const readme = await readFile('README.md', 'utf8');
+    const start = readme.indexOf(permissionsMarkers.start);
+    const end = readme.indexOf(permissionsMarkers.end);
+    assert.ok(start >= 0 && end > start, 'README.md has the permissions markers');
+    assert.equal(readme.slice(start, end + permissionsMarkers.end.length), permissionsMarkdown());
   });
 });
