@@ -211,6 +211,18 @@ model
   });
 
 program
+  .command('audit')
+  .description('who approved, rejected, deployed, rolled back and cleaned up (audit_events; CloudTrail holds the AWS calls)')
+  .addOption(configOption())
+  .option('-m, --model <id>', 'one model')
+  .option('--since <span-or-date>', 'events from this long ago (30d, 12h) or this date (2026-11-01)')
+  .option('--action <actions>', 'actions, comma-separated; a prefix ends in * (deploy.*,cleanup.deleted)')
+  .option('--json', 'print one JSON object per event')
+  .action(async (options: { config: string; model?: string; since?: string; action?: string; json?: boolean }) => {
+    await (await import('./client/commands/audit.js')).auditCommand(options);
+  });
+
+program
   .command('query <sql>')
   .description('run a read-only SQL statement over the local results (monitoring_metrics, monitoring_runs, ...), also while the worker runs')
   .addOption(configOption())

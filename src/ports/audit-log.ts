@@ -1,19 +1,10 @@
 // Who did what, when, in which run: approvals, refusals, deploy steps, rollbacks.
 // `audit_events` in the warehouse (both modes); CloudTrail records the AWS calls themselves.
+import type { AuditEvent, AuditFilter } from '../domain/audit/audit-events.js';
 
-export interface AuditEvent {
-  /** Stable id, so an activity retry writes the event once. */
-  id: string;
-  at: string;
-  actor: string;
-  action: string;
-  model?: string;
-  detail?: Record<string, unknown>;
-  workflowId?: string;
-  runId?: string;
-}
+export type { AuditEvent, AuditFilter } from '../domain/audit/audit-events.js';
 
 export interface AuditLog {
   record(event: AuditEvent): Promise<void>;
-  list(filter: { model?: string; workflowId?: string }): Promise<AuditEvent[]>;
+  list(filter: AuditFilter): Promise<AuditEvent[]>;
 }

@@ -1,10 +1,9 @@
 // AuditLog over the Warehouse port: one row of `audit_events` per event, replaced by id, so an
 // activity retry leaves one row. Works with any warehouse (DuckDB locally, Athena on AWS).
 import { NonRetryableError } from '../../domain/errors.js';
-import { RowDecodeError, decodeRows, nullableText, textCell } from '../../domain/sql/decode.js';
+import { auditEventsSql, decodeAuditEvents, type AuditFilter } from '../../domain/audit/audit-events.js';
 import { dialectFor, type SqlDialect } from '../../domain/sql/dialect.js';
 import { isoUtc, SqlBuildError } from '../../domain/sql/sql-text.js';
-import { tableColumns } from '../../domain/sql/tables.js';
 import type { AuditEvent, AuditLog } from '../../ports/audit-log.js';
 import type { Row } from '../../domain/sql/row.js';
 import type { Warehouse } from '../../ports/warehouse.js';
@@ -44,37 +43,6 @@ function toRow(event: AuditEvent): Row {
   };
 }
 
-function parseDetail(text: string, at: { label: string; index: number }): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new RowDecodeError(`${at.label} row ${at.index}: column "detail" is not JSON`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new RowDecodeError(`${at.label} row ${at.index}: column "detail" is not a JSON object`);
-  }
-  return value as Record<string, unknown>;
-}
-
-function fromRow(row: Row, at: { label: string; index: number }): AuditEvent {
-  const event: AuditEvent = {
-    id: textCell(row, 'id', at),
-    at: textCell(row, 'at', at),
-    actor: textCell(row, 'actor', at),
-    action: textCell(row, 'action', at),
-  };
-  const model = nullableText(row, 'model', at);
-  const detail = nullableText(row, 'detail', at);
-  const workflowId = nullableText(row, 'workflow_id', at);
-  const runId = nullableText(row, 'run_id', at);
-  if (model !== null) event.model = model;
-  if (detail !== null) event.detail = parseDetail(detail, at);
-  if (workflowId !== null) event.workflowId = workflowId;
-  if (runId !== null) event.runId = runId;
-  return event;
-}
-
 export class WarehouseAuditLog implements AuditLog {
   private readonly table: string;
   private readonly sql: SqlDialect;
@@ -92,16 +60,8 @@ export class WarehouseAuditLog implements AuditLog {
   }
 
   /** Events matching every given filter, oldest first (ties by id). */
-  async list(filter: { model?: string; workflowId?: string }): Promise<AuditEvent[]> {
-    const d = this.sql;
-    const conditions: string[] = [];
-    if (filter.model !== undefined) conditions.push(`${d.ident('model')} = ${d.string(filter.model)}`);
-    if (filter.workflowId !== undefined) conditions.push(`${d.ident('workflow_id')} = ${d.string(filter.workflowId)}`);
-    const columns = tableColumns('audit_events').map((column) => d.ident(column.name));
-    const sql =
-      `SELECT ${columns.join(', ')}\nFROM ${d.table(this.table)}\n` +
-      `${conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}\n`}ORDER BY ${d.ident('at')}, ${d.ident('id')}`;
-    const { rows } = await this.warehouse.query(sql, { label: 'audit-events' });
-    return decodeRows(rows, 'audit-events', fromRow);
+  async list(filter: AuditFilter): Promise<AuditEvent[]> {
+    const built = auditEventsSql(filter, this.sql, this.table);
+    return decodeAuditEvents((await this.warehouse.query(built.sql, { label: built.label })).rows);
   }
 }

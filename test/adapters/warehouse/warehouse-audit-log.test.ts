@@ -44,6 +44,19 @@ describe('WarehouseAuditLog on DuckDB', () => {
     assert.deepEqual(events[0]?.detail, { version: 'v2', retried: true });
   });
 
+  it('filters by time and by action, exact or by prefix', async () => {
+    const at = (hour: number): string => `2026-10-25T${String(hour).padStart(2, '0')}:00:00.000Z`;
+    await audit.record({ id: 'a', at: at(1), actor: 'slack:alice', action: 'approve', model: 'demand' });
+    await audit.record({ id: 'b', at: at(2), actor: 'vigil-deploy', action: 'deploy.staging-retired', model: 'demand' });
+    await audit.record({ id: 'c', at: at(3), actor: 'vigil-cleanup', action: 'cleanup.deleted', model: 'demand' });
+    await audit.record({ id: 'd', at: at(4), actor: 'vigil-cleanup', action: 'cleanup.deleted', model: 'churn' });
+    const ids = async (filter: Parameters<WarehouseAuditLog['list']>[0]): Promise<string[]> => (await audit.list(filter)).map((event) => event.id);
+    assert.deepEqual(await ids({ since: at(2) }), ['b', 'c', 'd']);
+    assert.deepEqual(await ids({ actions: ['cleanup.*'] }), ['c', 'd']);
+    assert.deepEqual(await ids({ actions: ['approve', 'deploy.*'], model: 'demand' }), ['a', 'b']);
+    assert.deepEqual(await ids({ actions: ["it's"] }), [], 'quotes are literal');
+  });
+
   it('keeps optional fields absent when they were not given', async () => {
     await audit.record({ id: 'e1', at: '2026-10-25T09:00:00+02:00', actor: 'system', action: 'cleanup' });
     assert.deepEqual(await audit.list({}), [{ id: 'e1', at: '2026-10-25T07:00:00.000Z', actor: 'system', action: 'cleanup' }]);
