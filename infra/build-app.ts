@@ -20,7 +20,7 @@ export function buildVigilApp(context: Record<string, unknown> = {}, options: { 
   const stacks = buildVigilStacks(app, settings);
   // A first synthesis resolves cross-stack references, so findings name resources as the template does.
   app.synth();
-  acknowledgeWildcards(app);
+  acknowledgeWildcards(app, settings.dataLocations.map((uri) => new URL(uri).host));
   // A finding not acknowledged (with its reason) fails the next synthesis.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   return { app, settings, stacks };

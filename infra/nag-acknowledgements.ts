@@ -11,30 +11,39 @@ interface WildcardReason {
   reason: string;
 }
 
-export const wildcardReasons: readonly WildcardReason[] = [
-  {
-    pattern: /^\*$/,
-    reason:
-      'actions IAM authorises on "*" only: sagemaker:ListModels/ListEndpointConfigs/ListEndpoints/ListModelPackages, cloudwatch:PutMetricData (held to the Vigil namespace by condition), ce:GetCostAndUsage, ecr:GetAuthorizationToken, cloudwatch:DescribeAlarms (read by SageMaker for auto-rollback)',
-  },
-  { pattern: /:s3:::[^/]+\/\*$|\/\*$/, reason: "objects of Vigil's own buckets: keys are made per version, partition and query at run time" },
-  { pattern: /:sagemaker:.*:(model|endpoint-config|endpoint)\/[a-z0-9-]+-\*$/, reason: 'SageMaker resources Vigil names <model>-<version>[-<endpoint>] at run time, one pattern per managed model' },
-  { pattern: /:sagemaker:.*:model-package\/vigil-[a-z0-9-]+\/\*$/, reason: "the versions (packages) of a managed model's own package group" },
-  { pattern: /:sagemaker:.*:pipeline\/[a-z0-9-]+\/execution\/\*$/, reason: "executions of Vigil's one training pipeline" },
-  { pattern: /:glue:.*:table\/[a-z0-9_]+\/\*$/, reason: "tables of Vigil's own Glue database (result tables and the monitored sources)" },
-  { pattern: /:cloudwatch:.*:alarm:vigil-\*$/, reason: 'alarms Vigil names vigil-<model>-<subject>-<metric>' },
-  { pattern: /:ecr:.*:repository\/[a-z0-9-]+-\*$/, reason: "the Vigil images' repositories (<prefix>-serve, <prefix>-train)" },
-  { pattern: /:logs:.*:log-group:\/aws\/sagemaker\/\*$/, reason: 'the log groups SageMaker itself names for endpoints, training and processing jobs' },
-];
+/** A Vigil bucket as a finding names it: the data stack's export of the bucket's name or ARN. */
+const vigilBucket = '[A-Za-z0-9]+Data:ExportsOutput(Ref|FnGetAtt)(Artifacts|Results|AthenaOutput)[0-9A-F]{8}[0-9A-Za-z]*';
+
+/** The reasons a wildcard resource is acknowledged; the monitored data's buckets come from the settings. */
+export function wildcardReasons(dataBuckets: readonly string[]): WildcardReason[] {
+  const data = dataBuckets.map((bucket) => bucket.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  return [
+    {
+      pattern: /^\*$/,
+      reason:
+        'actions IAM authorises on "*" only: sagemaker:ListModels/ListEndpointConfigs/ListEndpoints/ListModelPackages, cloudwatch:PutMetricData (held to the Vigil namespace by condition), ce:GetCostAndUsage, ecr:GetAuthorizationToken, cloudwatch:DescribeAlarms (read by SageMaker for auto-rollback)',
+    },
+    { pattern: new RegExp(`^(arn:[^/]*:s3:::)?${vigilBucket}/(models/)?\\*$`), reason: "objects of Vigil's own buckets: keys are made per version, partition and query at run time" },
+    ...(data === '' ? [] : [{ pattern: new RegExp(`:s3:::(${data})/[^*]*\\*$`), reason: 'the objects of the monitored tables under their configured locations (dataLocations)' }]),
+    { pattern: /:sagemaker:.*:(model|endpoint-config|endpoint)\/[a-z0-9-]+-\*$/, reason: 'SageMaker resources Vigil names <model>-<version>[-<endpoint>] at run time, one pattern per managed model' },
+    { pattern: /:sagemaker:.*:model-package\/vigil-[a-z0-9-]+\/\*$/, reason: "the versions (packages) of a managed model's own package group" },
+    { pattern: /:sagemaker:.*:pipeline\/[a-z0-9-]+\/execution\/\*$/, reason: "executions of Vigil's one training pipeline" },
+    { pattern: /:glue:.*:table\/[a-z0-9_]+\/\*$/, reason: "tables of Vigil's own Glue database (result tables and the monitored sources)" },
+    { pattern: /:cloudwatch:.*:alarm:vigil-\*$/, reason: 'alarms Vigil names vigil-<model>-<subject>-<metric>' },
+    { pattern: /:ecr:.*:repository\/[a-z0-9-]+-\*$/, reason: "the Vigil images' repositories (<prefix>-serve, <prefix>-train)" },
+    { pattern: /:logs:.*:log-group:\/aws\/sagemaker\/\*$/, reason: 'the log groups SageMaker itself names for endpoints, training and processing jobs' },
+  ];
+}
 
 /** Acknowledges the IAM5 wildcard findings a reason covers; returns those left (they fail the synth). */
-export function acknowledgeWildcards(app: App): string[] {
+export function acknowledgeWildcards(app: App, dataBuckets: readonly string[] = []): string[] {
+  const reasons = wildcardReasons(dataBuckets);
   const report = new AwsSolutionsChecks(app).validateScope(app);
   const left: string[] = [];
   const byPath = new Map(app.node.findAll().map((construct) => [construct.node.path, construct]));
   for (const violation of report.violations) {
     const match = /^AwsSolutions-IAM5\[Resource::(.*)\]$/.exec(violation.ruleName);
-    const reason = match === null ? undefined : wildcardReasons.find((entry) => entry.pattern.test(match[1] ?? ''))?.reason;
+    const reason = match === null ? undefined : reasons.find((entry) => entry.pattern.test(match[1] ?? ''))?.reason;
     for (const resource of violation.violatingResources) {
       const construct = resource.constructPath === undefined ? undefined : byPath.get(resource.constructPath);
       if (reason === undefined || construct === undefined) {

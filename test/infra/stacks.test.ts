@@ -5,9 +5,11 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { App, aws_iam as iam, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildVigilApp, type VigilApp } from '../../infra/build-app.js';
+import { acknowledgeWildcards } from '../../infra/nag-acknowledgements.js';
 import { grants } from '../../infra/permissions.js';
 import { SettingsError } from '../../infra/settings.js';
 import { resultTableNames, resultTables } from '../../src/domain/sql/tables.js';
@@ -40,6 +42,15 @@ describe('the Vigil CDK app', function () {
       .flatMap((construct) => construct.node.metadata.filter((entry) => entry.type === 'aws:cdk:acknowledged-rules' || /acknowledged/i.test(entry.type)).flatMap((entry) => Object.keys(entry.data as object)));
     assert.ok(acknowledged.length > 0);
     for (const id of acknowledged) assert.match(id, /AwsSolutions-IAM5\[Resource::/, id);
+  });
+
+  it('leaves a wildcard no reason covers as a finding (it would fail the synth)', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Other');
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::someone-else/*', 'arn:aws:s3:::acme-ml-logs/demand/*'] }));
+    app.synth();
+    assert.deepEqual(acknowledgeWildcards(app, ['acme-ml-logs']), ['AwsSolutions-IAM5[Resource::arn:aws:s3:::someone-else/*] at Other/Role/DefaultPolicy/Resource']);
   });
 
   it('encrypts the buckets with the rotating key, blocks public access, versions, and refuses plain HTTP and other encryption', () => {
