@@ -101,6 +101,16 @@ export const awsSchema = z
              * LabelledRowsUri) are refused here.
              */
             parameters: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be a pipeline parameter name'), z.union([z.string(), z.number(), z.boolean()])).default({}),
+            /** The training and evaluation containers reach no network (SageMaker moves their data); off only for a trainer that must call out. */
+            networkIsolation: z.boolean().default(true),
+            /** Run the jobs in these subnets with these security groups. */
+            vpc: z
+              .object({
+                subnets: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'must be a subnet id')).min(1).max(16),
+                securityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]+$/, 'must be a security group id')).min(1).max(5),
+              })
+              .strict()
+              .optional(),
           })
           .strict()
           .prefault({}),

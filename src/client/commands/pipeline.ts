@@ -40,6 +40,12 @@ export async function pipelineDeployCommand(options: PipelineDeployOptions): Pro
       parameterDefaults: { ...pipeline.parameters, ...parseAssignments(options.set ?? []) },
       tags: aws.tags,
       description: options.description ?? 'Vigil retraining: train a candidate, evaluate it and the champion on the same holdout',
+      // The config's key (aws.kmsKeyId) on job outputs and volumes, as on everything else Vigil writes.
+      jobSecurity: {
+        networkIsolation: pipeline.networkIsolation,
+        ...(aws.kmsKeyId === undefined ? {} : { kmsKeyId: aws.kmsKeyId }),
+        ...(pipeline.vpc === undefined ? {} : { vpc: pipeline.vpc }),
+      },
     });
     const what = result.created ? 'created' : result.updated ? 'updated' : 'unchanged';
     console.log(`pipeline ${pipeline.name} ${what}: ${result.pipelineArn}`);

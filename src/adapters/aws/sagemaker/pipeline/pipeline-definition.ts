@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { NonRetryableError } from '../../../../domain/errors.js';
 import { classifyAwsError } from '../../errors.js';
+import { withJobSecurity, type JobSecurity } from './job-security.js';
 import { PIPELINE_PARAMETER_NAMES, TUNABLE_PARAMETER_NAMES } from './pipeline-parameters.js';
 
 export const PIPELINE_DEFINITION_VERSION = '2020-12-01';
@@ -52,6 +53,8 @@ export interface DeployPipelineOptions {
   parameterDefaults?: Record<string, string | number | boolean>;
   tags?: Record<string, string>;
   description?: string;
+  /** Applied to every training and processing step (KMS, network isolation, VPC). */
+  jobSecurity?: JobSecurity;
 }
 
 export interface DeployPipelineResult {
@@ -271,7 +274,8 @@ export async function deployPipeline(options: DeployPipelineOptions): Promise<De
   } else {
     throw new NonRetryableError(`deploy of pipeline ${name}: give definitionPath or definition`, 'INVALID_INPUT');
   }
-  const definition = withParameterDefaults(loaded, source, options.parameterDefaults ?? {}, roleArn);
+  const defaulted = withParameterDefaults(loaded, source, options.parameterDefaults ?? {}, roleArn);
+  const definition = options.jobSecurity === undefined ? defaulted : withJobSecurity(defaulted, options.jobSecurity);
   const text = JSON.stringify(definition);
   if (text.length > maxDefinitionLength) throw invalid(source, `${text.length} characters; SageMaker takes at most ${maxDefinitionLength}`);
   const tags = Object.entries(options.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));

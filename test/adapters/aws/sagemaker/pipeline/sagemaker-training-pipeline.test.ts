@@ -144,6 +144,29 @@ describe('SageMakerTrainingPipeline (moto + shim)', function () {
     steps.clear();
   });
 
+  it('deploys every job with the KMS key on outputs and volumes, network isolation and the VPC', async () => {
+    const name = `${pipelineName}-secured`;
+    const kmsKeyId = 'arn:aws:kms:us-east-1:123456789012:key/vigil';
+    const vpc = { subnets: ['subnet-0a1b2c'], securityGroupIds: ['sg-0d1e2f'] };
+    await deploy({ name, jobSecurity: { kmsKeyId, networkIsolation: true, vpc } });
+    const described = await client.send(new DescribePipelineCommand({ PipelineName: name }));
+    const steps = (JSON.parse(described.PipelineDefinition ?? '{}') as { Steps: { Type: string; Arguments: Record<string, Record<string, unknown>> }[] }).Steps;
+    const train = steps.find((step) => step.Type === 'Training')?.Arguments;
+    assert.equal(train?.['OutputDataConfig']?.['KmsKeyId'], kmsKeyId);
+    assert.equal(train?.['ResourceConfig']?.['VolumeKmsKeyId'], kmsKeyId);
+    assert.equal(train?.['ResourceConfig']?.['VolumeSizeInGB'], 30, 'the rest of the step is kept');
+    assert.equal(train?.['EnableNetworkIsolation'], true);
+    assert.deepEqual(train?.['VpcConfig'], { Subnets: vpc.subnets, SecurityGroupIds: vpc.securityGroupIds });
+    const evaluate = steps.find((step) => step.Type === 'Processing')?.Arguments;
+    assert.equal(evaluate?.['ProcessingOutputConfig']?.['KmsKeyId'], kmsKeyId);
+    assert.equal((evaluate?.['ProcessingResources']?.['ClusterConfig'] as Record<string, unknown>)['VolumeKmsKeyId'], kmsKeyId);
+    assert.deepEqual(evaluate?.['NetworkConfig'], { EnableNetworkIsolation: true, EnableInterContainerTrafficEncryption: true, VpcConfig: { Subnets: vpc.subnets, SecurityGroupIds: vpc.securityGroupIds } });
+    // Without a key or a VPC, isolation alone; deploying that again changes nothing.
+    const plain = await deploy({ name, jobSecurity: { networkIsolation: true } });
+    assert.equal(plain.updated, true);
+    assert.equal((await deploy({ name, jobSecurity: { networkIsolation: true } })).updated, false);
+  });
+
   it('deploys the definition: creates the pipeline, updates it in place, and changes nothing the third time', async () => {
     const created = await deploy();
     assert.deepEqual({ created: created.created, updated: created.updated }, { created: true, updated: true });
