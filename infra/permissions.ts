@@ -169,7 +169,7 @@ export const grants: readonly Grant[] = [
     resources: (scope) => [scope.sageMakerRoleArn],
     conditions: () => ({ StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } }),
     calls: [],
-    why: 'CreateModel hands SageMaker its execution role, and only to SageMaker',
+    why: 'CreateModel (and an operator’s CreatePipeline, beside this policy) hands SageMaker its execution role, and only to SageMaker',
   },
   {
     sid: 'Metrics',
@@ -204,15 +204,6 @@ export const grants: readonly Grant[] = [
     resources: (scope) => [scope.arn('sagemaker', `pipeline/${lower(scope.pipelineName)}`)],
     calls: ['SageMaker.CreatePipeline', 'SageMaker.UpdatePipeline', 'SageMaker.DescribePipeline', 'SageMaker.AddTags'],
     why: '`vigil pipeline deploy` (its tags through the worker’s AddTags grant on the pipeline)',
-  },
-  {
-    sid: 'PassPipelineRole',
-    who: 'operator',
-    actions: ['iam:PassRole'],
-    resources: (scope) => [scope.sageMakerRoleArn],
-    conditions: () => ({ StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } }),
-    calls: [],
-    why: 'CreatePipeline hands SageMaker the pipeline’s role',
   },
   {
     sid: 'CostByModel',

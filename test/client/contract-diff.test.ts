@@ -8,6 +8,7 @@ import { contractHash } from '../../src/adapters/shared/contract-hash.js';
 import { contractDiffBreakingExitCode, contractDiffCommand } from '../../src/client/commands/contract-diff.js';
 import { parseContract } from '../../src/domain/contract/contract.js';
 import { errorLine } from '../../src/terminal/error-line.js';
+import { capturedConsole } from '../support/console-capture.js';
 
 const v1 = {
   model: 'demand',
@@ -32,8 +33,7 @@ const v2 = {
 
 describe('vigil contract diff', () => {
   let dir: string;
-  const printed: string[] = [];
-  const original = console.log;
+  const printed = capturedConsole();
 
   async function file(name: string, content: unknown): Promise<string> {
     const path = join(dir, name);
@@ -55,13 +55,6 @@ describe('vigil contract diff', () => {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'vigil-contract-diff-'));
-  });
-  beforeEach(() => {
-    printed.length = 0;
-    console.log = (line: string) => printed.push(line);
-  });
-  afterEach(() => {
-    console.log = original;
   });
   after(async () => rm(dir, { recursive: true, force: true }));
 

@@ -20,8 +20,9 @@ describe('npx cdk synth', function () {
 
   it('writes the three stacks with no AWS account and no network', async () => {
     const env = { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: 'vigil-no-such-profile', AWS_EC2_METADATA_DISABLED: 'true', CDK_DISABLE_VERSION_CHECK: 'true' };
-    const { stderr } = await run('npx', ['cdk', 'synth', '--quiet', '--no-notices', '-o', outdir], { env });
-    assert.match(stderr, /Successfully synthesized/);
+    // The CDK CLI logs to stdout when CI is set and to stderr otherwise.
+    const { stdout, stderr } = await run('npx', ['cdk', 'synth', '--quiet', '--no-notices', '-o', outdir], { env });
+    assert.match(stdout + stderr, /Successfully synthesized/);
     const templates = (await readdir(outdir)).filter((file) => file.endsWith('.template.json')).sort();
     assert.deepEqual(templates, ['VigilAccess.template.json', 'VigilAudit.template.json', 'VigilData.template.json']);
   });
@@ -29,10 +30,11 @@ describe('npx cdk synth', function () {
   it('says what is wrong with a setting in one line per problem, without a stack trace', async () => {
     const failed = await run('npx', ['cdk', 'synth', '--quiet', '--no-notices', '-o', outdir, '-c', 'models=Bad_Model'], { env: { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true' } }).then(
       () => undefined,
-      (error: unknown) => error as { stderr: string },
+      (error: unknown) => error as { stdout: string; stderr: string },
     );
     assert.ok(failed !== undefined, 'the synth failed');
-    assert.match(failed.stderr, /the install settings have 1 problem:\n {2}- models\.0: must be lowercase letters/);
-    assert.doesNotMatch(failed.stderr, /\n\s+at /);
+    const output = failed.stdout + failed.stderr;
+    assert.match(output, /the install settings have 1 problem:\n {2}- models\.0: must be lowercase letters/);
+    assert.doesNotMatch(output, /\n\s+at /);
   });
 });

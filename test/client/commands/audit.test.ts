@@ -9,13 +9,13 @@ import { WarehouseAuditLog } from '../../../src/adapters/warehouse/warehouse-aud
 import { auditCommand, sinceInstant } from '../../../src/client/commands/audit.js';
 import { writeDemoConfig } from '../../../src/demo/demo-config.js';
 import { auditSummary } from '../../../src/domain/audit/audit-summary.js';
+import { capturedConsole } from '../../support/console-capture.js';
 
 describe('vigil audit', () => {
   let dir: string;
   let configPath: string;
   let warehouse: DuckDbWarehouse;
-  const printed: string[] = [];
-  const original = console.log;
+  const printed = capturedConsole();
   const now = new Date('2026-12-06T12:00:00.000Z');
 
   before(async () => {
@@ -27,13 +27,6 @@ describe('vigil audit', () => {
     await audit.record({ id: 'a', at: '2026-11-01T08:00:00Z', actor: 'slack:alice', action: 'approve', model: 'demand', detail: { version: 'v2', reason: 'holdout RMSE 12.1 < 14.3' }, workflowId: 'vigil-retrain-demand-1' });
     await audit.record({ id: 'b', at: '2026-12-01T09:00:00Z', actor: 'vigil-deploy', action: 'deploy.staging-retired', model: 'demand', detail: { endpoint: 'demand-staging' } });
     await audit.record({ id: 'c', at: '2026-12-05T04:00:00Z', actor: 'vigil-cleanup', action: 'cleanup.deleted', model: 'demand', detail: { version: 'v1', rule: 'beyond-newest', resources: ['a', 'b'] } });
-  });
-  beforeEach(() => {
-    printed.length = 0;
-    console.log = (line: string) => printed.push(line);
-  });
-  afterEach(() => {
-    console.log = original;
   });
   after(async () => {
     await warehouse.close();

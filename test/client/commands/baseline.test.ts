@@ -8,12 +8,12 @@ import { FileModelRegistry } from '../../../src/adapters/local/files/file-model-
 import { baselineShowCommand } from '../../../src/client/commands/baseline.js';
 import { writeDemoConfig } from '../../../src/demo/demo-config.js';
 import { trainingReference } from '../../../src/domain/monitoring/reference.js';
+import { capturedConsole } from '../../support/console-capture.js';
 
 describe('vigil baseline show', () => {
   let dir: string;
   let configPath: string;
-  const printed: string[] = [];
-  const original = console.log;
+  const printed = capturedConsole();
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'vigil-baseline-'));
@@ -31,13 +31,6 @@ describe('vigil baseline show', () => {
       reference: trainingReference('v2', { trainingWindow, asOf: '2026-10-28T06:00:00.000Z', scoredRowsUri: 'models/demand/v2.training-rows.jsonl' }),
       registeredAt: '2026-10-28T06:01:00.000Z',
     });
-  });
-  beforeEach(() => {
-    printed.length = 0;
-    console.log = (line: string) => printed.push(line);
-  });
-  afterEach(() => {
-    console.log = original;
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });

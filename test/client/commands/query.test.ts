@@ -10,6 +10,7 @@ import { DuckDbWarehouse } from '../../../src/adapters/local/duckdb/duckdb-wareh
 import { queryCommand } from '../../../src/client/commands/query.js';
 import { writeDemoConfig } from '../../../src/demo/demo-config.js';
 import { metricRow, windowStart } from '../../support/result-rows.js';
+import { capturedConsole } from '../../support/console-capture.js';
 
 /** The message the command fails with (what `vigil` prints as its error line). */
 async function failure(run: Promise<unknown>): Promise<string> {
@@ -25,8 +26,7 @@ describe('vigil query', () => {
   let dir: string;
   let configPath: string;
   let warehouse: DuckDbWarehouse;
-  const printed: string[] = [];
-  const original = console.log;
+  const printed = capturedConsole();
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'vigil-query-'));
@@ -39,13 +39,6 @@ describe('vigil query', () => {
       metricRow({ subject: 'temperature', value: 0.4, breached: true }),
       metricRow({ subject: 'weekday', value: null }),
     ]);
-  });
-  beforeEach(() => {
-    printed.length = 0;
-    console.log = (line: string) => printed.push(line);
-  });
-  afterEach(() => {
-    console.log = original;
   });
   after(async () => {
     await warehouse.close();
