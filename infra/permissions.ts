@@ -182,14 +182,6 @@ export const grants: readonly Grant[] = [
     why: 'each window’s metrics',
   },
   {
-    sid: 'Alarms',
-    who: 'worker',
-    actions: ['cloudwatch:PutMetricAlarm'],
-    resources: (scope) => [scope.arn('cloudwatch', 'alarm:vigil-*')],
-    calls: ['CloudWatch.PutMetricAlarm'],
-    why: 'threshold alarms named vigil-<model>-...',
-  },
-  {
     sid: 'Alerts',
     who: 'worker',
     actions: ['sns:Publish'],
@@ -204,6 +196,15 @@ export const grants: readonly Grant[] = [
     resources: (scope) => [scope.arn('sagemaker', `pipeline/${lower(scope.pipelineName)}`)],
     calls: ['SageMaker.CreatePipeline', 'SageMaker.UpdatePipeline', 'SageMaker.DescribePipeline', 'SageMaker.AddTags'],
     why: '`vigil pipeline deploy` (its tags through the worker’s AddTags grant on the pipeline)',
+  },
+  {
+    sid: 'ThresholdAlarms',
+    who: 'operator',
+    // TagResource: PutMetricAlarm tags a new alarm (alarms are billed per alarm-month).
+    actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource'],
+    resources: (scope) => [scope.arn('cloudwatch', 'alarm:vigil-*')],
+    calls: ['CloudWatch.PutMetricAlarm', 'CloudWatch.DescribeAlarms', 'CloudWatch.DeleteAlarms'],
+    why: '`vigil alarms apply` and `vigil schedules apply`: the alarms vigil-<model>-... follow the config',
   },
   {
     sid: 'CostByModel',

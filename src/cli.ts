@@ -268,6 +268,23 @@ for (const [verb, apply] of [
     });
 }
 
+const alarms = program.command('alarms').description("CloudWatch alarms from the config's thresholds, actions to the SNS topic (aws mode)");
+for (const [verb, apply] of [
+  ['plan', false],
+  ['apply', true],
+] as const) {
+  alarms
+    .command(verb)
+    .description(apply ? 'create, update and delete alarms until they match the config' : 'show the alarms the config implies and what applying would change')
+    .addOption(configOption())
+    .option('-m, --model <id>', 'one model (default: every model of the config)')
+    .option('--all', 'list unchanged alarms too')
+    .option('--json', 'print the plans as JSON')
+    .action(async (options: { config: string; model?: string; all?: boolean; json?: boolean }) => {
+      await (await import('./client/commands/alarms.js')).alarmsCommand(apply, options);
+    });
+}
+
 const cost = program.command('cost').description('what Vigil costs, and whether its resources say whose they are (aws mode)');
 cost
   .command('tags')

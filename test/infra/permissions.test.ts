@@ -44,8 +44,9 @@ describe('the permissions table against the code', () => {
       const needed = new Set(grant.calls.flatMap(actionsOf));
       const extra = grant.actions.filter((action) => !needed.has(action));
       // Extra actions are what a service itself checks for the calls: Athena's output (multipart
-      // uploads, bucket location), and SageMaker's AddTags for the Tags a Create call carries.
-      const allowedExtra = new Set(['s3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:GetBucketLocation', 's3:ListBucketMultipartUploads', 'sagemaker:AddTags']);
+      // uploads, bucket location), SageMaker's AddTags and CloudWatch's TagResource for the Tags a
+      // Create or PutMetricAlarm call carries.
+      const allowedExtra = new Set(['s3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:GetBucketLocation', 's3:ListBucketMultipartUploads', 'sagemaker:AddTags', 'cloudwatch:TagResource']);
       assert.deepEqual(extra.filter((action) => !allowedExtra.has(action)), [], `${grant.sid} grants actions its calls do not need`);
     }
   });

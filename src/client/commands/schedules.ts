@@ -1,6 +1,8 @@
 // `vigil schedules ...`: one verb per operation on Vigil's Temporal Schedules.
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { loadCliConfig } from '../load-cli-config.js';
+import { syncAlarms } from '../alarms.js';
+import { alarmPlanText } from '../../terminal/alarm-plan.js';
 import { applySchedules, listVigilSchedules, monitoringScheduleId } from '../schedules.js';
 import { connectClient } from '../../temporal/connect.js';
 import { renderTable } from '../../terminal/table.js';
@@ -20,6 +22,8 @@ export async function schedulesApply(configPath: string): Promise<void> {
   const loaded = await loadCliConfig(configPath);
   const applied = await withClient((client) => applySchedules(client, loaded));
   for (const entry of applied) console.log(`${entry.action} ${entry.scheduleId}`);
+  // The alarms follow the same config, so they change when the schedules do.
+  if (loaded.config.mode === 'aws') console.log(alarmPlanText(await syncAlarms(loaded, { apply: true })));
 }
 
 export async function schedulesList(): Promise<void> {

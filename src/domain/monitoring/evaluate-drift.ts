@@ -1,14 +1,13 @@
 // Drift of numeric features and the prediction, then of categorical features, each decided by its
 // rule's method. p-value methods are decided together after a Benjamini-Hochberg correction.
 import { driftsAsNumbers, type FeatureContract } from '../contract/contract.js';
-import { benjaminiHochberg, categoricalDrift, numericDrift, type ThresholdRule } from '../stats/index.js';
+import { benjaminiHochberg, categoricalDrift, numericDrift } from '../stats/index.js';
+import { driftDecision, isPValueMethod } from './drift-decision.js';
 import { categoricalDriftValues, numericDriftValues } from './drift-values.js';
 import type { MetricCollector } from './metric-collector.js';
 import type { DriftPolicy } from './policy.js';
 import type { MetricGroup } from './types.js';
 import type { WindowAggregates } from './window-aggregates.js';
-
-const pValueMethods = new Set(['ks_p_value', 'chi2_p_value']);
 
 type DriftValues = Record<string, number | null>;
 
@@ -82,7 +81,7 @@ function categoricalSubjects(contract: FeatureContract, policy: DriftPolicy, agg
 
 /** Adds `<method>_bh`, the Benjamini-Hochberg adjusted p-value, to every subject decided by a p-value. */
 function correctPValues(subjects: DriftSubject[]): void {
-  const tested = subjects.filter((s) => pValueMethods.has(s.method));
+  const tested = subjects.filter((s) => isPValueMethod(s.method));
   const adjusted = benjaminiHochberg(tested.map((s) => s.values[s.method] ?? null));
   tested.forEach((s, index) => {
     s.values[`${s.method}_bh`] = adjusted[index] ?? null;
@@ -95,11 +94,9 @@ function recordSubject(out: MetricCollector, s: DriftSubject, fdrAlpha: number):
     if (metric === s.method || metric === `${s.method}_bh`) continue;
     out.add(s.group, s.subject, metric, value);
   }
-  const pValue = pValueMethods.has(s.method);
-  const decisive = pValue ? s.values[`${s.method}_bh`] ?? null : s.values[s.method] ?? null;
-  const rule: ThresholdRule = pValue ? { op: '<', threshold: fdrAlpha } : { op: '>=', threshold: s.threshold };
-  if (pValue) out.add(s.group, s.subject, s.method, s.values[s.method] ?? null);
+  const { metric, rule } = driftDecision({ method: s.method, threshold: s.threshold }, fdrAlpha);
+  if (isPValueMethod(s.method)) out.add(s.group, s.subject, s.method, s.values[s.method] ?? null);
   const before = out.breaches.length;
-  out.add(s.group, s.subject, pValue ? `${s.method}_bh` : s.method, decisive, 'drift', rule);
+  out.add(s.group, s.subject, metric, s.values[metric] ?? null, 'drift', rule);
   return out.breaches.length > before;
 }

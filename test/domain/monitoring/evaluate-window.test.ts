@@ -13,6 +13,7 @@ import type { PerformanceSums } from '../../../src/domain/sql/performance.js';
 import type { FeatureQuality } from '../../../src/domain/sql/quality.js';
 import { ksAsymptoticPValue } from '../../../src/domain/stats/index.js';
 import { assertClose } from '../../support/assert-close.js';
+import { assertAlarmsAgree } from '../../support/alarm-agreement.js';
 
 const tight = { absolute: 1e-12 };
 
@@ -138,6 +139,7 @@ describe('evaluateWindow', () => {
       assertClose(store.excess, 0.209540953677148, { absolute: 1e-12 }, 'store excess');
       assertClose(drift[0]?.excess ?? null, 0.15, tight, 'price excess');
       assert.equal(analysis.headline.meanPrediction, 104);
+      assert.equal(assertAlarmsAgree(analysis, contract, policy({ drift: { prediction: { threshold: 0.5 } } })), 4, 'the CloudWatch alarms fire where the evaluation breaches');
     });
 
     it('flags prediction drift separately from the features', () => {
@@ -223,6 +225,7 @@ describe('evaluateWindow', () => {
       assert.equal(breach?.threshold, 0.05);
       assertClose(breach?.excess ?? null, 0.05 - (expected.a ?? 0), tight, 'excess below alpha');
       assert.equal(metric(analysis, 'feature', 'b', 'ks_p_value').threshold, null);
+      assert.equal(assertAlarmsAgree(analysis, four, policy({ drift: { numeric: { method: 'ks_p_value' }, fdrAlpha: 0.05 } })), 5, 'alarms on the adjusted p-values');
     });
 
     it('follows fdrAlpha', () => {
@@ -274,6 +277,7 @@ describe('evaluateWindow', () => {
       assert.equal(metric(analysis, 'quality', 'price', 'missing_share').breached, false);
       assert.equal(metric(analysis, 'quality', 'price', 'p95').value, 12);
       assert.throws(() => metric(analysis, 'quality', 'store', 'mean'), /no metric/);
+      assert.equal(assertAlarmsAgree(analysis, contract, policy()), 9);
     });
 
     it('follows configured quality rules and stays quiet on clean data', () => {
@@ -284,6 +288,7 @@ describe('evaluateWindow', () => {
       const strict = evaluateWindow(contract, policy({ quality: { missingShare: { op: '>', threshold: 0.02 } } }), aggregates({ quality: [quality('price', { missing: 8 })] }));
       assert.equal(strict.dataQualityIncident, true);
       assert.equal(breachesOf(strict, 'quality')[0]?.metric, 'missing_share');
+      assert.equal(assertAlarmsAgree(strict, contract, policy({ quality: { missingShare: { op: '>', threshold: 0.02 } } })), 3);
     });
   });
 
@@ -335,6 +340,7 @@ describe('evaluateWindow', () => {
       assert.deepEqual(analysis.headline, { rmse: 6, mae: 4, meanPrediction: null });
       assert.equal(analysis.labelledRows, 40);
       assert.equal(analysis.labelCoverage, 0.4);
+      assert.equal(assertAlarmsAgree(analysis, contract, policy({ performance: { rmse: { max: 5 }, label_coverage: { min: 0.5 }, mae: { min: 0, max: 10 } } })), 3);
     });
   });
 
@@ -379,6 +385,7 @@ describe('evaluateWindow', () => {
       assert.deepEqual(breachesOf(analysis, 'bias'), [
         { kind: 'bias', group: 'facet', subject: 'weekend', metric: 'mean_prediction_gap_change', value: 10, threshold: 5, excess: 5 },
       ]);
+      assert.ok(assertAlarmsAgree(analysis, contract, policy({ bias })) >= 1);
     });
 
     it('reports the lower bound when the gap shrinks past it', () => {

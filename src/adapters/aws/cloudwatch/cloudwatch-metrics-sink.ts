@@ -1,16 +1,12 @@
 // Publishes monitoring values as CloudWatch custom metrics, one metric per monitored statistic with
-// Model/Subject/Metric dimensions, and creates the threshold alarms that turn a breach into a
-// CloudWatch alarm (and, through its actions, an SNS notification).
+// Model/Subject/Metric dimensions: the series the threshold alarms (cloudwatch-threshold-alarms.ts) watch.
 import { createHash } from 'node:crypto';
 import {
   CloudWatchClient,
-  PutMetricAlarmCommand,
   PutMetricDataCommand,
   type CloudWatchClientConfig,
-  type ComparisonOperator,
   type Dimension,
   type MetricDatum,
-  type Statistic,
 } from '@aws-sdk/client-cloudwatch';
 import { NonRetryableError } from '../../../domain/errors.js';
 import { dayMs, hourMs } from '../../../domain/time.js';
@@ -39,24 +35,6 @@ export const MAX_METRIC_AGE_MS = 14 * dayMs - hourMs;
 
 /** CloudWatch stores values whose magnitude is 0 or within 2^-360 .. 2^360. */
 const MIN_MAGNITUDE = 2 ** -360;
-
-export interface ThresholdAlarm {
-  model: string;
-  subject: string;
-  metric: string;
-  threshold: number;
-  comparison: ComparisonOperator;
-  /** ARNs notified when the alarm fires, typically an SNS topic. */
-  alarmActions?: string[];
-  /** Seconds per evaluated period; default 300. */
-  periodSeconds?: number;
-  /** Periods that must breach before the alarm fires; default 1. */
-  evaluationPeriods?: number;
-  /** Default Maximum: one bad window in the period is enough. */
-  statistic?: Statistic;
-  /** A percentile such as "p95"; replaces `statistic` when given. */
-  extendedStatistic?: string;
-}
 
 export function metricDimensions(model: string, subject: string, metric: string): Dimension[] {
   return [
@@ -132,35 +110,5 @@ export class CloudWatchMetricsSink implements MetricsSink {
       }
     }
     return { published: data.length, skippedTooOld };
-  }
-
-  /** Creates or updates the alarm on one model/subject/metric series; returns its name. */
-  async putThresholdAlarm(alarm: ThresholdAlarm): Promise<string> {
-    const name = alarmName(alarm.model, alarm.subject, alarm.metric);
-    try {
-      await this.client.send(
-        new PutMetricAlarmCommand({
-          AlarmName: name,
-          AlarmDescription: `Vigil: ${alarm.model} ${alarm.subject} ${alarm.metric} ${alarm.comparison} ${alarm.threshold}`,
-          Namespace: this.namespace,
-          MetricName: alarm.metric,
-          Dimensions: metricDimensions(alarm.model, alarm.subject, alarm.metric),
-          ...(alarm.extendedStatistic === undefined
-            ? { Statistic: alarm.statistic ?? 'Maximum' }
-            : { ExtendedStatistic: alarm.extendedStatistic }),
-          Period: alarm.periodSeconds ?? 300,
-          EvaluationPeriods: alarm.evaluationPeriods ?? 1,
-          Threshold: alarm.threshold,
-          ComparisonOperator: alarm.comparison,
-          // Monitoring runs on a schedule: no data between runs is not a breach.
-          TreatMissingData: 'notBreaching',
-          ActionsEnabled: (alarm.alarmActions?.length ?? 0) > 0,
-          AlarmActions: alarm.alarmActions,
-        }),
-      );
-    } catch (error) {
-      throw classifyAwsError(error, `PutMetricAlarm ${name} on ${this.namespace}/${alarm.metric}`);
-    }
-    return name;
   }
 }

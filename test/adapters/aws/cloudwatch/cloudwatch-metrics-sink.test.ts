@@ -2,13 +2,12 @@
 import assert from 'node:assert/strict';
 import {
   CloudWatchClient,
-  DescribeAlarmsCommand,
   GetMetricStatisticsCommand,
   ListMetricsCommand,
   type Dimension,
 } from '@aws-sdk/client-cloudwatch';
 import { alarmName, CloudWatchMetricsSink } from '../../../../src/adapters/aws/cloudwatch/cloudwatch-metrics-sink.js';
-import { NonRetryableError, RetryableError } from '../../../../src/domain/errors.js';
+import { RetryableError } from '../../../../src/domain/errors.js';
 import type { MetricPoint } from '../../../../src/ports/metrics-sink.js';
 import { freePort } from '../../../support/free-port.js';
 import { awsClientConfig, useMotoClient } from '../../../support/moto.js';
@@ -165,59 +164,6 @@ describe('CloudWatchMetricsSink (moto)', function () {
     }
     assert.equal(total, 1500);
     assert.equal(maximum, 1499);
-  });
-
-  it('creates a threshold alarm on the series, named deterministically', async function () {
-    const namespace = 'VigilAlarms';
-    const sink = new CloudWatchMetricsSink({ client, namespace });
-    const model = uniqueModel('churn');
-    const topicArn = 'arn:aws:sns:us-east-1:123456789012:vigil-alerts';
-    const name = await sink.putThresholdAlarm({
-      model,
-      subject: 'age',
-      metric: 'psi',
-      threshold: 0.2,
-      comparison: 'GreaterThanThreshold',
-      alarmActions: [topicArn],
-    });
-    assert.equal(name, `vigil-${model}-age-psi`);
-    // Re-running the step updates the same alarm instead of adding one.
-    await sink.putThresholdAlarm({ model, subject: 'age', metric: 'psi', threshold: 0.25, comparison: 'GreaterThanOrEqualToThreshold', alarmActions: [topicArn] });
-
-    const described = await client.send(new DescribeAlarmsCommand({ AlarmNamePrefix: `vigil-${model}` }));
-    const alarms = described.MetricAlarms ?? [];
-    assert.equal(alarms.length, 1);
-    const [alarm] = alarms;
-    assert.ok(alarm !== undefined);
-    assert.equal(alarm.AlarmName, name);
-    assert.equal(alarm.Namespace, namespace);
-    assert.equal(alarm.MetricName, 'psi');
-    assert.equal(alarm.Threshold, 0.25);
-    assert.equal(alarm.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
-    assert.deepEqual(alarm.AlarmActions, [topicArn]);
-    assert.deepEqual(dimensionMap(alarm.Dimensions), { Model: model, Subject: 'age', Metric: 'psi' });
-  });
-
-  it('maps a request CloudWatch refuses to NonRetryableError naming the namespace and metric', async function () {
-    const sink = new CloudWatchMetricsSink({ client, namespace: 'VigilAlarms' });
-    await assert.rejects(
-      sink.putThresholdAlarm({
-        model: uniqueModel('churn'),
-        subject: 'age',
-        metric: 'psi',
-        threshold: 0.2,
-        comparison: 'GreaterThanThreshold',
-        // Percentiles are written "p95"; CloudWatch answers 400 InvalidParameterValue otherwise.
-        extendedStatistic: 'average95',
-      }),
-      (error: unknown) => {
-        assert.ok(error instanceof NonRetryableError, String(error));
-        assert.equal(error.code, 'INVALID_INPUT');
-        assert.match(error.message, /VigilAlarms\/psi/);
-        assert.match(error.message, /InvalidParameterValue\w* \(HTTP 400\)/);
-        return true;
-      },
-    );
   });
 
   it('maps an unreachable endpoint to RetryableError after the SDK retries', async function () {

@@ -1,0 +1,23 @@
+// `vigil alarms plan|apply [-m M]`: the CloudWatch alarms the config's thresholds imply, against
+// those that exist; `apply` creates, updates and deletes until they match.
+import { alarmPlanText } from '../../terminal/alarm-plan.js';
+import { syncAlarms, type ModelAlarmPlan } from '../alarms.js';
+import { loadCliConfig } from '../load-cli-config.js';
+
+export interface AlarmsCommandOptions {
+  config: string;
+  model?: string;
+  json?: boolean;
+  all?: boolean;
+}
+
+export async function alarmsCommand(apply: boolean, options: AlarmsCommandOptions): Promise<ModelAlarmPlan[]> {
+  const loaded = await loadCliConfig(options.config);
+  const plans = await syncAlarms(loaded, { apply, ...(options.model === undefined ? {} : { model: options.model }) });
+  if (options.json === true) console.log(JSON.stringify(plans.map(({ model, entries, applied }) => ({ model, applied, alarms: entries.map(({ desired: _desired, ...entry }) => entry) }))));
+  else {
+    console.log(alarmPlanText(plans, { all: options.all === true || loaded.config.mode !== 'aws' }));
+    if (loaded.config.mode !== 'aws') console.log('(local mode: no CloudWatch here; these are the alarms aws mode would keep, and breaches alert through the configured channels)');
+  }
+  return plans;
+}

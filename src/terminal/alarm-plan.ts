@@ -1,0 +1,20 @@
+// An alarm plan as the terminal shows it: one row per alarm that changes (or every alarm with
+// --all), then one line of counts per model.
+import type { ModelAlarmPlan } from '../client/alarms.js';
+import { renderTable } from './table.js';
+
+export function alarmPlanText(plans: readonly ModelAlarmPlan[], options: { all?: boolean } = {}): string {
+  const blocks: string[] = [];
+  for (const plan of plans) {
+    const shown = plan.entries.filter((entry) => options.all === true || entry.action !== 'keep');
+    const counts = (['create', 'update', 'keep', 'delete'] as const).map((action) => `${plan.entries.filter((entry) => entry.action === action).length} ${action}`);
+    const lines: string[] = [];
+    if (shown.length > 0) {
+      lines.push(renderTable(['action', 'alarm', 'what', 'changes'], shown.map((entry) => [entry.action, entry.name, entry.description, entry.changes.join('; ')])));
+    }
+    const verb = plan.applied ? 'applied' : 'planned';
+    lines.push(`${plan.model}: ${plan.entries.filter((entry) => entry.action !== 'delete').length} alarms from the config; ${verb}: ${counts.join(', ')}`);
+    blocks.push(lines.join('\n'));
+  }
+  return blocks.join('\n\n');
+}
