@@ -268,6 +268,16 @@ for (const [verb, apply] of [
     });
 }
 
+program
+  .command('dashboard')
+  .description('serve the monitoring dashboard over the local results (read-only; charts bundled, nothing from the internet)')
+  .addOption(configOption())
+  .option('--port <port>', 'port to listen on, 0 for any free one', '8090')
+  .option('--host <address>', 'address to listen on', '127.0.0.1')
+  .action(async (options: { config: string; port: string; host: string }) => {
+    await (await import('./client/commands/dashboard.js')).dashboardCommand(options);
+  });
+
 const alarms = program.command('alarms').description("CloudWatch alarms from the config's thresholds, actions to the SNS topic (aws mode)");
 for (const [verb, apply] of [
   ['plan', false],

@@ -227,6 +227,15 @@ export const configSchema = z
          * which Node's file operations also need: the default leaves one thread for them.
          */
         warehouseConnections: z.number().int().min(1).max(64).default(3),
+        /** The worker also serves the dashboard (`vigil dashboard` serves it without a worker). */
+        dashboard: z
+          .object({
+            enabled: z.boolean().default(false),
+            host: z.string().min(1).default('127.0.0.1'),
+            port: z.number().int().min(0).max(65535).default(8090),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

@@ -26,13 +26,13 @@ export const demoTaskQueue = 'vigil-demo';
 /** The demo's approver: a CLI name, since the demo answers its own request from the terminal. */
 export const demoApprover = 'demo-approver';
 
-export async function writeDemoConfig(dir: string): Promise<string> {
+export async function writeDemoConfig(dir: string, options: { uiUrl?: string } = {}): Promise<string> {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'demand.contract.json'), `${JSON.stringify(demoContract(), null, 2)}\n`);
   const config = {
     mode: 'local',
     dataDir: '.',
-    temporal: { taskQueue: demoTaskQueue },
+    temporal: { taskQueue: demoTaskQueue, ...(options.uiUrl === undefined ? {} : { uiUrl: options.uiUrl }) },
     // 0: the demo starts its model server on a free port and tells the worker where it is.
     local: { modelServerPort: 0 },
     models: [

@@ -30,6 +30,9 @@ import { cleanupWorkflowId } from '../workflows/shared/workflow-ids.js';
 import { cleanupPlanText } from '../terminal/cleanup-plan.js';
 import { demoApprover, demoDriftDate, demoScenario, writeDemoConfig } from './demo-config.js';
 
+/** Where `vigil dashboard` listens by default. */
+const dashboardUrl = 'http://127.0.0.1:8090/';
+
 export interface DemoOptions {
   /** Demo folder (config, data, warehouse, Temporal database); default .vigil/demo. */
   dir?: string;
@@ -136,7 +139,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
 /** Writes the config, the traffic and model v1, and says what was generated. */
 async function generateWorkspace(run: DemoRun): Promise<string> {
-  const { configPath, files } = await prepareDemoWorkspace(run.dir, run.scenario, (date) => run.progress.update(`generating demo traffic ${date}`), { stream: true });
+  const { configPath, files } = await prepareDemoWorkspace(run.dir, run.scenario, (date) => run.progress.update(`generating demo traffic ${date}`), {
+    stream: true,
+    uiUrl: `http://localhost:${run.options.uiPort ?? 8233}`,
+  });
   run.log(`vigil demo: config ${configPath}`);
   run.progress.done(
     `generated ${files.counts.production} requests over ${files.counts.days} days ` +
@@ -366,6 +372,9 @@ function printSummary(run: DemoRun, stack: DemoStack, replayed: Replayed): void 
   }
   log('');
   log(cleanupPlanText(replayed.cleanup.plan, replayed.cleanup.applied));
+  log('');
+  log(`dashboard (the windows, the drift, the labels filling in, the retraining and the deploy on one timeline): npx vigil dashboard -c ${join(run.dir, 'vigil.config.yaml')}`);
+  log(`  then open ${dashboardUrl}#model=demand`);
 }
 
 export { demoDriftDate };
@@ -419,8 +428,11 @@ export async function prepareDemoWorkspace(
   dir: string,
   scenario: DemoScenario,
   onDay?: (date: string) => void,
-  /** stream: the days are requests (data/traffic) the demo logs through the stream path itself. */
-  options: { stream?: boolean } = {},
+  /**
+   * stream: the days are requests (data/traffic) the demo logs through the stream path itself;
+   * uiUrl: the Temporal Web UI its links point to.
+   */
+  options: { stream?: boolean; uiUrl?: string } = {},
 ): Promise<{ configPath: string; files: DemoFilesResult }> {
   await mkdir(dir, { recursive: true });
   // A run starts from a clean state (the Temporal history of earlier runs is kept).
@@ -428,7 +440,7 @@ export async function prepareDemoWorkspace(
   for (const stale of ['warehouse.duckdb', 'warehouse.duckdb.wal', 'models', 'registry', 'pipelines', 'model-server', 'incidents.json', 'alerts.log', ...staleData]) {
     await rm(join(dir, stale), { recursive: true, force: true });
   }
-  const configPath = await writeDemoConfig(dir);
+  const configPath = await writeDemoConfig(dir, options.uiUrl === undefined ? {} : { uiUrl: options.uiUrl });
   const files = await writeDemoFiles({
     ...scenario,
     dir: join(dir, 'data'),

@@ -12,6 +12,18 @@ import { composeRuntime, dataDirOf } from './compose-runtime.js';
 import { temporalTarget } from '../temporal/connection.js';
 import { createVigilWorker } from './create-worker.js';
 import { startInteractions } from './slack-interactions.js';
+import { localDashboardData } from '../dashboard/dashboard-data.js';
+import { startDashboard, type RunningDashboard } from '../dashboard/dashboard-server.js';
+import type { LoadedConfig } from '../config/load.js';
+
+/** In local mode with local.dashboard.enabled, the dashboard over the results this worker writes. */
+async function startWorkerDashboard(loaded: LoadedConfig, namespace: string): Promise<RunningDashboard | undefined> {
+  const settings = loaded.config.local.dashboard;
+  if (loaded.config.mode !== 'local' || !settings.enabled) return undefined;
+  const dashboard = await startDashboard(localDashboardData(loaded, namespace), { host: settings.host, port: settings.port });
+  console.error(`vigil: dashboard on ${dashboard.url}`);
+  return dashboard;
+}
 
 export async function runWorker(configPath: string): Promise<void> {
   const loaded = await loadConfig(configPath);
@@ -40,6 +52,7 @@ export async function runWorker(configPath: string): Promise<void> {
   }
   const runtime = await composeRuntime(loaded, modelServer === undefined ? {} : { modelServerUrl: modelServer.url });
   let interactions: { close(): Promise<void> } | undefined;
+  let dashboard: { close(): Promise<void> } | undefined;
   const connection = await NativeConnection.connect(target.connectionOptions);
   try {
     const worker = await createVigilWorker({
@@ -50,8 +63,10 @@ export async function runWorker(configPath: string): Promise<void> {
     });
     console.error(`vigil: worker on task queue "${loaded.config.temporal.taskQueue}" at ${target.address} (namespace ${target.namespace})`);
     interactions = await startInteractions(loaded, runtime);
+    dashboard = await startWorkerDashboard(loaded, target.namespace);
     await worker.run();
   } finally {
+    await dashboard?.close();
     await interactions?.close();
     await connection.close();
     await runtime.close();

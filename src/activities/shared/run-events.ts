@@ -4,13 +4,10 @@
 import type { AuditEvent } from '../../ports/audit-log.js';
 import type { Alert, Severity } from '../../domain/alerts/alert.js';
 import { namespaceOf } from './activity-context.js';
+import { runUrl } from '../../domain/links/temporal-ui.js';
 import { DeliveryLedger } from './delivery-ledger.js';
 import { notifyAll } from './notify-all.js';
 import type { ActivityDeps } from './activity-deps.js';
-
-export function runUrl(uiUrl: string, namespace: string, workflowId: string, runId: string): string {
-  return `${uiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}/${encodeURIComponent(runId)}/history`;
-}
 
 /** The run's page in the configured Temporal UI, in the activity's namespace. */
 export function runLink(deps: ActivityDeps, workflowId: string, runId: string): string {

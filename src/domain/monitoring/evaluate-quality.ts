@@ -15,7 +15,17 @@ export function evaluateQuality(out: MetricCollector, features: readonly Feature
     out.add('quality', quality.feature, 'missing_share', share(quality.missing, quality.rows), 'quality', policy.missingShare);
     out.add('quality', quality.feature, 'type_error_share', share(quality.typeErrors, quality.rows), 'quality', policy.typeErrorShare);
     out.add('quality', quality.feature, 'out_of_range_share', share(quality.outOfRange, quality.validRows), 'quality', policy.outOfRangeShare);
-    for (const [metric, value] of [['mean', quality.mean], ['std', quality.std], ['p5', quality.p5], ['p50', quality.p50], ['p95', quality.p95]] as const) {
+    const band = quality.baselineBand;
+    for (const [metric, value] of [
+      ['mean', quality.mean],
+      ['std', quality.std],
+      ['p5', quality.p5],
+      ['p50', quality.p50],
+      ['p95', quality.p95],
+      ['baseline_p5', band?.p5 ?? null],
+      ['baseline_p50', band?.p50 ?? null],
+      ['baseline_p95', band?.p95 ?? null],
+    ] as const) {
       if (value !== null) out.add('quality', quality.feature, metric, value);
     }
     breached ||= out.breaches.length > before;

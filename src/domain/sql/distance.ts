@@ -40,6 +40,8 @@ export interface NumericDistance {
   currentQuantiles: (number | null)[];
   /** The baseline's quantiles at i/B (the bin edges' raw values); nulls when it has no values. */
   baselineQuantiles: (number | null)[];
+  /** The baseline's quantiles at qualityProbabilities, the band the window's are drawn against. */
+  baselineBand: (number | null)[];
 }
 
 export interface DistanceOptions {
@@ -60,11 +62,13 @@ export interface DistanceOptions {
 
 const currentQuantileColumn = (index: number): string => `cq_${index + 1}`;
 const baselineQuantileColumn = (index: number): string => `bq_${index + 1}`;
+const baselineBandColumn = (index: number): string => `bp_${index + 1}`;
 
 
 function quantileSpecs(bins: number): QuantileSpec[] {
   return [
     ...qualityProbabilities.map((p, i): QuantileSpec => ({ name: currentQuantileColumn(i), p, running: 'cc', count: 'm' })),
+    ...qualityProbabilities.map((p, i): QuantileSpec => ({ name: baselineBandColumn(i), p, running: 'cb', count: 'n' })),
     ...edgeProbabilities(bins).map((p, i): QuantileSpec => ({ name: baselineQuantileColumn(i), p, running: 'cb', count: 'n' })),
   ];
 }
@@ -89,6 +93,7 @@ export function numericDistanceSql(input: MonitoringQueryInput, bins = defaultBi
   const columns = [
     ...['subject', 'n', 'm', 'ks_statistic', 'wasserstein', 'baseline_mean', 'baseline_std', 'current_mean', 'current_std'],
     ...qualityProbabilities.map((_, i) => currentQuantileColumn(i)),
+    ...qualityProbabilities.map((_, i) => baselineBandColumn(i)),
     ...edgeProbabilities(bins).map((_, i) => baselineQuantileColumn(i)),
   ];
   const results = distances.map((distance) => `SELECT * FROM ${distance.result}`).join('\n  UNION ALL\n  ');
@@ -110,6 +115,7 @@ export function decodeNumericDistance(rows: readonly Row[], bins = defaultBins):
     currentStd: nullableNumber(row, 'current_std', at),
     currentQuantiles: qualityProbabilities.map((_, i) => nullableNumber(row, currentQuantileColumn(i), at)),
     baselineQuantiles: Array.from({ length: edgeCount }, (_, i) => nullableNumber(row, baselineQuantileColumn(i), at)),
+    baselineBand: qualityProbabilities.map((_, i) => nullableNumber(row, baselineBandColumn(i), at)),
   }));
 }
 

@@ -25,6 +25,8 @@ export interface FeatureQuality {
   p5: number | null;
   p50: number | null;
   p95: number | null;
+  /** The reference rows' p5, p50 and p95, where the distance query measured them. */
+  baselineBand?: { p5: number | null; p50: number | null; p95: number | null };
 }
 
 function outOfRange(d: SqlDialect, feature: FeatureSpec): string {
@@ -105,11 +107,12 @@ export function decodeQuality(rows: readonly Row[]): FeatureQuality[] {
 
 /** Quality rows with p5/p50/p95 taken from the distance query's window quantiles where it has them. */
 export function withWindowQuantiles(quality: readonly FeatureQuality[], distances: readonly NumericDistance[]): FeatureQuality[] {
-  const bySubject = new Map(distances.map((distance) => [distance.subject, distance.currentQuantiles]));
+  const bySubject = new Map(distances.map((distance) => [distance.subject, distance]));
   return quality.map((row) => {
-    const quantiles = bySubject.get(row.feature);
-    if (quantiles === undefined) return row;
-    const [p5 = null, p50 = null, p95 = null] = quantiles;
-    return { ...row, p5, p50, p95 };
+    const distance = bySubject.get(row.feature);
+    if (distance === undefined) return row;
+    const [p5 = null, p50 = null, p95 = null] = distance.currentQuantiles;
+    const [baselineP5 = null, baselineP50 = null, baselineP95 = null] = distance.baselineBand;
+    return { ...row, p5, p50, p95, baselineBand: { p5: baselineP5, p50: baselineP50, p95: baselineP95 } };
   });
 }

@@ -80,6 +80,7 @@ function distance(subject: string, values: Partial<NumericDistance>): NumericDis
     currentStd: 2,
     currentQuantiles: [null, null, null],
     baselineQuantiles: [],
+    baselineBand: [null, null, null],
     ...values,
   };
 }

@@ -30,6 +30,9 @@ const distanceRow = {
   cq_1: 1,
   cq_2: 2,
   cq_3: null,
+  bp_1: 0.8,
+  bp_2: 3,
+  bp_3: 5.2,
   bq_1: 0.5,
   bq_2: 2.5,
   bq_3: null,
@@ -50,6 +53,7 @@ describe('row decoders', () => {
         currentStd: null,
         currentQuantiles: [1, 2, null],
         baselineQuantiles: [0.5, 2.5, null],
+        baselineBand: [0.8, 3, 5.2],
       },
     ]);
     assert.deepEqual(decodeBaselineQuantiles([{ subject: 'x', n: 3, q_1: 1, q_2: null, q_3: 2 }], 4), [

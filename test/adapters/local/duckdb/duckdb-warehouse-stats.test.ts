@@ -91,6 +91,8 @@ describe('monitoring SQL on DuckDB: statistics', function () {
       );
       assert.deepEqual(rows[0]?.currentQuantiles, [null, null, null]);
       assert.deepEqual(rows[0]?.baselineQuantiles.slice(0, 3), [1.2, 1.4, 1.6], 'baseline quantiles with no window');
+      // p5, p50, p95 of 1, 2, 3 interpolated linearly, as the window's are.
+      rows[0]?.baselineBand.forEach((q, i) => assert.ok(close(q, [1.1, 2, 2.9][i] ?? Number.NaN, 1e-12), `baseline band ${i}: ${q}`));
       const perSubject = decodeNumericDistance(await rowsOf(warehouse, numericDistanceSql(inputOf(numericContract), 10, { layout: 'per-subject' })));
       assert.deepEqual(perSubject, rows, 'a set of CTEs per subject answers the same');
     });
@@ -261,6 +263,7 @@ async function checkNumericCase(warehouse: DuckDbWarehouse, testCase: NumericCas
       assert.ok(close(subject.wasserstein, expected.wasserstein), `${at}: w1 ${subject.wasserstein} vs ${expected.wasserstein}`);
       subject.currentQuantiles.forEach((q, i) => assert.ok(q === (plain?.currentQuantiles[i] ?? null), `${at}: window quantile ${i} ${q} vs ${plain?.currentQuantiles[i]}`));
       subject.baselineQuantiles.forEach((q, i) => assert.ok(q === (plain?.baselineQuantiles[i] ?? null), `${at}: baseline quantile ${i} ${q} vs ${plain?.baselineQuantiles[i]}`));
+      subject.baselineBand.forEach((q, i) => assert.ok(q === (plain?.baselineBand[i] ?? null), `${at}: baseline band ${i} ${q} vs ${plain?.baselineBand[i]}`));
     }
   }
 }
