@@ -148,4 +148,22 @@ describe('the dashboard in Chromium over the demo', function () {
       ['2026-10-20', '2026-10-21', '2026-10-22'],
     );
   });
+  it('answers the same story from the BI views over the demo results (what QuickSight reads on AWS)', async () => {
+    const daily = await warehouse(`SELECT window_end, breaches, drifted_features FROM vigil_metrics_daily WHERE model = 'demand' ORDER BY window_end`);
+    const runs = await warehouse(`SELECT window_end, drifted_features FROM monitoring_runs WHERE model = 'demand' ORDER BY window_end`);
+    assert.deepEqual(daily.map((row) => row['window_end']), runs.map((row) => row['window_end']), 'a row per window');
+    const breaches = await warehouse(`SELECT window_end, count(*) AS n FROM monitoring_metrics WHERE model = 'demand' AND threshold IS NOT NULL AND breached GROUP BY window_end`);
+    for (const row of daily) {
+      const expected = breaches.find((b) => b['window_end'] === row['window_end'])?.['n'] ?? 0;
+      assert.equal(Number(row['breaches']), Number(expected), `${String(row['window_end'])}: breaches`);
+    }
+    const deciding = await warehouse(`SELECT count(*) AS n FROM monitoring_metrics WHERE model = 'demand' AND group_name IN ('feature', 'prediction') AND threshold IS NOT NULL`);
+    const [features] = await warehouse(`SELECT count(*) AS n, count(DISTINCT feature) AS features FROM vigil_drift_by_feature WHERE model = 'demand'`);
+    assert.equal(Number(features?.['n']), Number(deciding[0]?.['n']));
+    const events = await warehouse(`SELECT action, actor, version FROM vigil_events WHERE model = 'demand' ORDER BY event_at`);
+    const deployed = demo.retrainings.find((retraining) => retraining.outcome === 'deployed')?.version;
+    assert.ok(events.some((event) => event['action'] === 'retraining.triggered'));
+    assert.ok(events.some((event) => event['action'] === 'approval.approved' && event['version'] === deployed && event['actor'] === 'demo-approver'));
+    assert.ok(events.some((event) => event['action'] === 'deployments.deploy' && event['version'] === deployed));
+  });
 });

@@ -29,7 +29,7 @@ export interface TemporalUi {
 }
 
 /** The actions the track shows; the rest of the audit trail is one `vigil audit` away. */
-const shown: Record<string, EventKind> = {
+export const timelineActions: Readonly<Record<string, EventKind>> = {
   'retraining.triggered': 'retraining',
   'retraining.started': 'retraining',
   'retraining.rejected': 'retraining',
@@ -98,7 +98,7 @@ export function timelineEvents(audit: readonly AuditRow[], deployments: readonly
   const clock = monitoringClock(runs);
   const events: TimelineEvent[] = [];
   for (const event of audit) {
-    const kind = shown[event.action];
+    const kind = timelineActions[event.action];
     if (kind === undefined) continue;
     const version = text(event.detail, 'version') ?? text(event.detail, 'candidateVersion');
     // A trigger knows the monitoring time it fired at exactly.

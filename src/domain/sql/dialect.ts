@@ -67,6 +67,8 @@ export interface SqlDialect {
   uniformHash: (expr: string) => string;
   /** A JSON object as text from (key, varchar expression) pairs; NULL values become JSON null. */
   jsonObject: (entries: readonly (readonly [string, string])[]) => string;
+  /** A top-level string member of a JSON text, or NULL (missing member, NULL text). */
+  jsonText: (expr: string, key: string) => string;
   /** Identifier quoting in DDL (Athena DDL is Hive syntax: backticks). */
   ddlIdent: (name: string) => string;
   ddlType: (type: DdlType) => string;
@@ -150,6 +152,7 @@ export const duckdbDialect: SqlDialect = {
     `(CAST(CAST('0x' || substr(md5(CAST(${expr} AS VARCHAR)), 1, 8) AS BIGINT) AS DOUBLE) / ${twoTo32})`,
   jsonObject: (entries) =>
     `CAST(json_object(${entries.map(([key, value]) => `${stringLiteral(key)}, ${value}`).join(', ')}) AS VARCHAR)`,
+  jsonText: (expr, key) => `json_extract_string(${expr}, ${stringLiteral(`$.${assertIdentifier(key, 'JSON member')}`)})`,
   ddlIdent: quoteDouble,
   ddlType: (type) => ({ text: 'VARCHAR', double: 'DOUBLE', bigint: 'BIGINT', boolean: 'BOOLEAN' })[type],
   readJsonLines: (path, columns) =>
@@ -193,6 +196,7 @@ export const athenaDialect: SqlDialect = {
     const values = entries.map(([, value]) => `CAST(${value} AS VARCHAR)`).join(', ');
     return `json_format(CAST(MAP(ARRAY[${keys}], ARRAY[${values}]) AS JSON))`;
   },
+  jsonText: (expr, key) => `json_extract_scalar(${expr}, ${stringLiteral(`$.${assertIdentifier(key, 'JSON member')}`)})`,
   ddlIdent: (name) => `\`${assertIdentifier(name, 'column')}\``,
   ddlType: (type) => ({ text: 'string', double: 'double', bigint: 'bigint', boolean: 'boolean' })[type],
 };

@@ -4,6 +4,7 @@
 //   - CREATE EXTERNAL TABLE records the table's S3 location;
 //   - ALTER TABLE ... ADD PARTITION registers a partition: only registered partitions are read,
 //     with partition values from the statement, as Athena reads them from Glue;
+//   - CREATE OR REPLACE VIEW creates the view over the result tables (bound at creation);
 //   - UNLOAD (select) TO 's3://...' runs the select and writes one Parquet file under the prefix;
 //   - SELECT runs the Athena text itself through the Trino function macros, reading result tables
 //     from the Parquet objects currently in (moto's) S3.
@@ -84,6 +85,12 @@ export class AthenaTwin {
     const alter = /^\s*ALTER\s+TABLE\s+(\S+)\s+ADD\s+(?:IF\s+NOT\s+EXISTS\s+)?([\s\S]*)$/i.exec(sql);
     if (alter !== null) {
       this.addPartitions(unqualified(alter[1] ?? ''), alter[2] ?? '');
+      return { columns: [], rows: [] };
+    }
+    if (/^\s*CREATE\s+(?:OR\s+REPLACE\s+)?VIEW\s/i.test(sql)) {
+      // Athena binds a view when it is created: the tables it reads must exist.
+      await this.refresh();
+      await this.warehouse.execute(sql);
       return { columns: [], rows: [] };
     }
     const unload = /^\s*UNLOAD\s*\(([\s\S]*)\)\s*TO\s*'([^']+)'\s*WITH\s*\(([\s\S]*)\)\s*$/i.exec(sql);

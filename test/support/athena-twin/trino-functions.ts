@@ -17,4 +17,5 @@ export const trinoFunctionMacros: readonly string[] = [
   `CREATE OR REPLACE MACRO to_hex(hex) AS hex`,
   `CREATE OR REPLACE MACRO from_base(text, radix) AS CAST(('0x' || text) AS BIGINT)`,
   `CREATE OR REPLACE MACRO json_format(json) AS CAST(json AS VARCHAR)`,
+  `CREATE OR REPLACE MACRO json_extract_scalar(json, path) AS json_extract_string(json, path)`,
 ];

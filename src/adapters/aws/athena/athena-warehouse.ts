@@ -17,6 +17,7 @@ import {
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { NonRetryableError } from '../../../domain/errors.js';
 import { athenaDialect, type SqlDialect } from '../../../domain/sql/dialect.js';
+import { createBiViewsSql, type BiViewOptions } from '../../../domain/dashboard/bi-views.js';
 import { createResultTablesSql, resultTableNames } from '../../../domain/sql/tables.js';
 import type { Row } from '../../../domain/sql/row.js';
 import type { QueryOptions, QueryResult, Warehouse } from '../../../ports/warehouse.js';
@@ -184,11 +185,15 @@ export class AthenaWarehouse implements Warehouse {
     }
   }
 
-  /** Creates the result tables (CREATE EXTERNAL TABLE IF NOT EXISTS) at the results location. */
-  async ensureResultTables(): Promise<void> {
+  /**
+   * Creates the result tables (CREATE EXTERNAL TABLE IF NOT EXISTS) at the results location, and
+   * the BI views over them (CREATE OR REPLACE VIEW: a newer Vigil updates them in place).
+   */
+  async ensureResultTables(views: BiViewOptions = {}): Promise<void> {
     const { layout } = this.writing('ensureResultTables');
     const statements = createResultTablesSql(this.sql, { database: this.database, location: layout.location });
     for (const [i, ddl] of statements.entries()) await this.execute(ddl, { label: `ddl:${resultTableNames[i] ?? i}` });
+    for (const { view, sql } of createBiViewsSql(this.sql, resultTableNames, { ...views, database: this.database })) await this.execute(sql, { label: `ddl:${view}` });
   }
 
   /**

@@ -17,7 +17,8 @@ import {
   sourceDescriptions,
   sourceTableNames,
 } from '../../../domain/sql/source-columns.js';
-import { createResultTablesSql } from '../../../domain/sql/tables.js';
+import { createBiViewsSql, type BiViewOptions } from '../../../domain/dashboard/bi-views.js';
+import { createResultTablesSql, resultTableNames } from '../../../domain/sql/tables.js';
 import { type Cell, type Row } from '../../../domain/sql/row.js';
 import { type QueryOptions, type QueryResult, type Warehouse } from '../../../ports/warehouse.js';
 import { type ColumnType, bindRow, checkKey, rowValues } from './warehouse-bind.js';
@@ -219,9 +220,10 @@ export class DuckDbWarehouse implements Warehouse {
     this.instance.closeSync();
   }
 
-  /** Creates the result tables (monitoring_metrics, monitoring_runs, ...) when absent. */
-  async ensureResultTables(): Promise<void> {
+  /** Creates the result tables (monitoring_metrics, monitoring_runs, ...) when absent, and the BI views over them. */
+  async ensureResultTables(views: BiViewOptions = {}): Promise<void> {
     for (const ddl of createResultTablesSql(this.sql)) await this.execute(ddl, { label: 'ddl' });
+    for (const { view, sql } of createBiViewsSql(this.sql, resultTableNames, views)) await this.execute(sql, { label: `ddl:${view}` });
     // Snapshots missing (results written before they existed) or left by an older database file
     // are right from the start, not from the next write.
     const dir = this.resultsExportDir;

@@ -5,6 +5,7 @@ import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBPreparedStatement, StatementType } from '@duckdb/node-api';
 import { messageOf, NonRetryableError, RetryableError } from '../../../domain/errors.js';
+import { createBiViewsSql } from '../../../domain/dashboard/bi-views.js';
 import { duckdbDialect } from '../../../domain/sql/dialect.js';
 import { type Row } from '../../../domain/sql/row.js';
 import { type ResultTable } from '../../../domain/sql/tables.js';
@@ -82,6 +83,7 @@ export async function querySnapshots(snapshots: ReadonlyMap<SnapshotTable, strin
       for (const [table, path] of snapshots) {
         await connection.run(`CREATE VIEW ${duckdbDialect.ident(table)} AS SELECT * FROM read_parquet(${duckdbDialect.string(path)})`);
       }
+      for (const { sql: ddl } of createBiViewsSql(duckdbDialect, snapshots.keys())) await connection.run(ddl);
       const statement = await readStatement(connection, sql);
       try {
         const reader = await statement.runAndReadAll();
