@@ -1,10 +1,13 @@
 // Where Vigil's data lives on AWS: one KMS key, the artifacts, results and Athena output buckets
 // (SSE-KMS, no public access, versioned, TLS only, access logged, Vigil's lifecycle rules), the Glue
-// database and result tables exactly as the Athena adapter writes them, and an enforced workgroup.
+// database and result tables exactly as the Athena adapter writes them, the BI views over them,
+// and an enforced workgroup.
 import { aws_athena as athena, CfnOutput, aws_glue as glue, aws_iam as iam, aws_kms as kms, aws_s3 as s3, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { lifecycleRules, type StorageRule } from '../src/domain/cleanup/lifecycle.js';
+import { biViewNames, biViews } from '../src/domain/dashboard/bi-views.js';
 import { resultTableNames, resultTables } from '../src/domain/sql/tables.js';
+import { glueViewInput } from './glue-views.js';
 import { resourceNames, type InstallSettings } from './settings.js';
 
 /** Where the stacks put Vigil's objects; the config's aws.* locations must name the same. */
@@ -95,6 +98,7 @@ export class VigilDataStack extends Stack {
     this.athenaOutput = bucket('AthenaOutput', names.athenaOutputBucket);
 
     const database = new glue.CfnDatabase(this, 'Database', { catalogId: this.account, databaseInput: { name: names.database, description: 'Vigil result tables' } });
+    const tables = new Map<string, glue.CfnTable>();
     for (const table of resultTableNames) {
       const spec = resultTables[table];
       const column = (c: { name: string; type: keyof typeof glueType }) => ({ name: c.name, type: glueType[c.type] });
@@ -116,6 +120,14 @@ export class VigilDataStack extends Stack {
         },
       });
       created.addResourceDependency(database);
+      tables.set(table, created);
+    }
+    for (const view of biViewNames) {
+      const created = new glue.CfnTable(this, `View-${view}`, { catalogId: this.account, databaseName: names.database, tableInput: glueViewInput(view, names.database) });
+      for (const table of biViews[view].reads) {
+        const read = tables.get(table);
+        if (read !== undefined) created.addResourceDependency(read);
+      }
     }
 
     // What the Vigil config's aws section names (README, "Install on AWS").

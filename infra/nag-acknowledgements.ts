@@ -23,13 +23,14 @@ export function wildcardReasons(dataBuckets: readonly string[]): WildcardReason[
       reason:
         'actions IAM authorises on "*" only: sagemaker:ListModels/ListEndpointConfigs/ListEndpoints/ListModelPackages, cloudwatch:PutMetricData (held to the Vigil namespace by condition), ce:GetCostAndUsage, ecr:GetAuthorizationToken, cloudwatch:DescribeAlarms (read by SageMaker for auto-rollback)',
     },
-    { pattern: new RegExp(`^(arn:[^/]*:s3:::)?${vigilBucket}/(models/)?\\*$`), reason: "objects of Vigil's own buckets: keys are made per version, partition and query at run time" },
+    { pattern: new RegExp(`^(arn:[^/]*:s3:::)?${vigilBucket}/(models/|tables/|output/)?\\*$`), reason: "objects of Vigil's own buckets (or of their result-table and Athena-output prefixes): keys are made per version, partition and query at run time" },
     ...(data === '' ? [] : [{ pattern: new RegExp(`:s3:::(${data})/[^*]*\\*$`), reason: 'the objects of the monitored tables under their configured locations (dataLocations)' }]),
     { pattern: /:sagemaker:.*:(model|endpoint-config|endpoint)\/[a-z0-9-]+-\*$/, reason: 'SageMaker resources Vigil names <model>-<version>[-<endpoint>] at run time, one pattern per managed model' },
     { pattern: /:sagemaker:.*:model-package\/vigil-[a-z0-9-]+\/\*$/, reason: "the versions (packages) of a managed model's own package group" },
     { pattern: /:sagemaker:.*:pipeline\/[a-z0-9-]+\/execution\/\*$/, reason: "executions of Vigil's one training pipeline" },
     { pattern: /:glue:.*:table\/[a-z0-9_]+\/\*$/, reason: "tables of Vigil's own Glue database (result tables and the monitored sources)" },
     { pattern: /:cloudwatch:.*:alarm:vigil-\*$/, reason: 'alarms Vigil names vigil-<model>-<subject>-<metric>' },
+    { pattern: /:cloudwatch:.*:dashboard\/vigil-\*$/, reason: 'the dashboards Vigil names vigil-<model>, one per managed model' },
     { pattern: /:ecr:.*:repository\/[a-z0-9-]+-\*$/, reason: "the Vigil images' repositories (<prefix>-serve, <prefix>-train)" },
     { pattern: /:logs:.*:log-group:\/aws\/sagemaker\/\*$/, reason: 'the log groups SageMaker itself names for endpoints, training and processing jobs' },
   ];

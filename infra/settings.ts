@@ -21,6 +21,16 @@ const settingsSchema = z
     bytesScannedCutoffPerQuery: z.number().int().min(10 * 1024 * 1024).default(100 * 1024 ** 3),
     /** The worker as an ECS Fargate service (image URI), or none (run it where you like with the worker role). */
     workerImage: z.string().min(1).optional(),
+    /**
+     * The QuickSight user or group that owns the dashboard, its datasets and data source; without
+     * it no QuickSight stack is made (QuickSight needs an account subscription).
+     */
+    quicksightPrincipal: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:quicksight:[a-z0-9-]+:\d{12}:(user|group)\/.+$/, 'must be a QuickSight user or group ARN (arn:aws:quicksight:<region>:<account>:user/default/<name>)')
+      .optional(),
+    /** The role QuickSight reads Athena as (its service role unless the account set another). */
+    quicksightServiceRole: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN').optional(),
   })
   .strict();
 

@@ -1,7 +1,9 @@
-// The three stacks of one install: data, audit (the topic and trail), access (roles and policies).
+// The stacks of one install: data, audit (the topic and trail), access (roles and policies), and
+// the QuickSight dashboards where a QuickSight principal is set.
 import type { App } from 'aws-cdk-lib';
 import { VigilAccessStack } from './access-stack.js';
 import { VigilAuditStack } from './audit-stack.js';
+import { VigilDashboardsStack } from './dashboards-stack.js';
 import { VigilDataStack } from './data-stack.js';
 import type { InstallSettings } from './settings.js';
 
@@ -9,6 +11,7 @@ export interface VigilStacks {
   data: VigilDataStack;
   access: VigilAccessStack;
   audit: VigilAuditStack;
+  dashboards?: VigilDashboardsStack;
 }
 
 export function buildVigilStacks(app: App, settings: InstallSettings): VigilStacks {
@@ -16,7 +19,10 @@ export function buildVigilStacks(app: App, settings: InstallSettings): VigilStac
   const data = new VigilDataStack(app, `${pascal(settings.prefix)}Data`, settings, env);
   const audit = new VigilAuditStack(app, `${pascal(settings.prefix)}Audit`, settings, { ...env, data });
   const access = new VigilAccessStack(app, `${pascal(settings.prefix)}Access`, settings, { ...env, data, topicArn: audit.topic.topicArn });
-  return { data, access, audit };
+  const principal = settings.quicksightPrincipal;
+  if (principal === undefined) return { data, access, audit };
+  const dashboards = new VigilDashboardsStack(app, `${pascal(settings.prefix)}Dashboards`, settings, { ...env, data, principal });
+  return { data, access, audit, dashboards };
 }
 
 function pascal(prefix: string): string {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildVigilApp } from '../../infra/build-app.js';
 import { resolvePythonTool, type PythonTool } from '../support/python-tool.js';
+import { quicksightContext } from '../support/quicksight-context.js';
 
 const run = promisify(execFile);
 
@@ -26,9 +27,9 @@ describe('cfn-lint and checkov on the synthesized templates', function () {
 
   before(async () => {
     outdir = await mkdtemp(join(tmpdir(), 'vigil-cfn-'));
-    buildVigilApp({ models: 'demand', account: '123456789012', region: 'eu-west-1' }, { outdir }).app.synth({ force: true });
+    buildVigilApp({ models: 'demand', account: '123456789012', region: 'eu-west-1', ...quicksightContext }, { outdir }).app.synth({ force: true });
     templates = (await readdir(outdir)).filter((file) => file.endsWith('.template.json')).map((file) => join(outdir, file));
-    assert.equal(templates.length, 3);
+    assert.equal(templates.length, 4, 'data, access, audit, dashboards');
   });
 
   after(() => rm(outdir, { recursive: true, force: true }));
