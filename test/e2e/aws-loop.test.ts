@@ -22,7 +22,7 @@ import { retrainingStatusQuery, type RetrainingResult } from '../../src/workflow
 import type { retrainingWorkflow } from '../../src/workflows/retraining/retraining.js';
 import type { cleanupWorkflow } from '../../src/workflows/cleanup/cleanup.js';
 import { cleanupWorkflowId } from '../../src/workflows/shared/workflow-ids.js';
-import { athenaMinimumBytes, loopRegion, MOTO_STARTUP_TIMEOUT_MS, startAwsLoopRig, type AwsLoopRig } from '../support/aws-loop/aws-loop-rig.js';
+import { athenaMinimumBytes, loopDatabase, loopRegion, MOTO_STARTUP_TIMEOUT_MS, startAwsLoopRig, type AwsLoopRig } from '../support/aws-loop/aws-loop-rig.js';
 import { maybeRecordHistory } from '../support/histories.js';
 import { motoState } from '../support/moto.js';
 import { addDays } from '../support/monitoring-rig.js';
@@ -152,6 +152,14 @@ describe('the monitoring -> retrain -> deploy loop in aws mode (moto)', function
       assert.ok(deployActions.includes(action), `${action} in ${deployActions.join(',')}`);
     }
     assert.ok(rig.feeder.counts.athena > 0 && rig.feeder.counts.invocations > 0 && rig.feeder.counts.pipelines === 1, JSON.stringify(rig.feeder.counts));
+
+    // The BI views the worker created in Athena tell the same story (what QuickSight reads).
+    const daily = await rig.twin.answer(`SELECT window_end, breaches FROM "${loopDatabase}"."vigil_metrics_daily" WHERE model = 'demand'`);
+    const windows = await rig.twin.answer(`SELECT DISTINCT window_end FROM monitoring_runs WHERE model = 'demand'`);
+    assert.equal(daily.rows.length, windows.rows.length, 'a row per window');
+    assert.ok(daily.rows.some((row) => Number(row['breaches']) > 0), 'the drift shows as breaches');
+    const events = await rig.twin.answer(`SELECT action, version FROM "${loopDatabase}"."vigil_events" WHERE model = 'demand'`);
+    assert.ok(events.rows.some((row) => row['action'] === 'deployments.deploy' && row['version'] === candidate), JSON.stringify(events.rows));
   });
 
   it("reports each model's cost with its monitoring scans and keeps them in model_costs", async () => {
