@@ -207,6 +207,15 @@ export const grants: readonly Grant[] = [
     why: '`vigil alarms apply` and `vigil schedules apply`: the alarms vigil-<model>-... follow the config',
   },
   {
+    sid: 'ModelDashboards',
+    who: 'operator',
+    actions: ['cloudwatch:PutDashboard', 'cloudwatch:GetDashboard', 'cloudwatch:DeleteDashboards'],
+    // Dashboards are global: their ARNs name no region.
+    resources: (scope) => [scope.arn('cloudwatch', 'dashboard/vigil-*', { region: '' })],
+    calls: ['CloudWatch.PutDashboard', 'CloudWatch.GetDashboard', 'CloudWatch.DeleteDashboards'],
+    why: '`vigil alarms apply` and `vigil schedules apply`: each model’s dashboard vigil-<model> follows its alarms',
+  },
+  {
     sid: 'CostByModel',
     who: 'operator',
     actions: ['ce:GetCostAndUsage'],

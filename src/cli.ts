@@ -278,14 +278,14 @@ program
     await (await import('./client/commands/dashboard.js')).dashboardCommand(options);
   });
 
-const alarms = program.command('alarms').description("CloudWatch alarms from the config's thresholds, actions to the SNS topic (aws mode)");
+const alarms = program.command('alarms').description("CloudWatch alarms from the config's thresholds, actions to the SNS topic, and a dashboard per model (aws mode)");
 for (const [verb, apply] of [
   ['plan', false],
   ['apply', true],
 ] as const) {
   alarms
     .command(verb)
-    .description(apply ? 'create, update and delete alarms until they match the config' : 'show the alarms the config implies and what applying would change')
+    .description(apply ? 'create, update and delete alarms (and put the dashboard) until they match the config' : 'show the alarms and dashboard the config implies and what applying would change')
     .addOption(configOption())
     .option('-m, --model <id>', 'one model (default: every model of the config)')
     .option('--all', 'list unchanged alarms too')

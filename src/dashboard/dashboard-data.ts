@@ -3,9 +3,9 @@
 // file). Read-only: the snapshots are views in a throwaway in-memory database.
 import { existingSnapshots, querySnapshots, resultsSnapshotDir } from '../adapters/local/duckdb/results-export.js';
 import { resolvePath, type LoadedConfig } from '../config/load.js';
-import { auditEventsSql, deploymentsSql, modelMetricsSql, quarantineReasonsSql, runsSql, type WindowRange } from '../domain/dashboard/dashboard-sql.js';
+import { auditEventsSql, deploymentsSql, modelMetricsSql, performanceHistorySql, quarantineReasonsSql, runsSql, type WindowRange } from '../domain/dashboard/dashboard-sql.js';
 import { servingVersion, timelineEvents, type TemporalUi, type TimelineEvent } from '../domain/dashboard/event-timeline.js';
-import { decodeAuditRows, decodeDeploymentRows, decodeMetricRows, decodeRunRows, type MetricRow } from '../domain/dashboard/metric-rows.js';
+import { decodeAuditRows, decodeDeploymentRows, decodeMetricRows, decodePerformanceHistoryRows, decodeRunRows, type MetricRow } from '../domain/dashboard/metric-rows.js';
 import {
   biasView,
   driftView,
@@ -52,7 +52,8 @@ export class DashboardData {
   }
 
   async performance(model: string, range: WindowRange): Promise<PerformanceView> {
-    return performanceView(await this.metrics(model, range), this.policy(model).performance);
+    const [metrics, history] = await Promise.all([this.metrics(model, range), this.rows('performance_history', performanceHistorySql(duckdbDialect, model, range))]);
+    return performanceView(metrics, this.policy(model).performance, decodePerformanceHistoryRows(history));
   }
 
   async drift(model: string, range: WindowRange): Promise<DriftView> {

@@ -7,9 +7,11 @@ export interface StoredAlarm extends ExistingAlarm {
   metric: string;
   /** OK, ALARM or INSUFFICIENT_DATA, as the store last evaluated it. */
   state?: string;
+  /** The alarm's ARN, by which a dashboard shows it. */
+  arn?: string;
 }
 
-export type AlarmToStore = Omit<StoredAlarm, 'state'>;
+export type AlarmToStore = Omit<StoredAlarm, 'state' | 'arn'>;
 
 export interface ThresholdAlarmStore {
   /** Vigil's alarms on the model's series (found by name prefix, confirmed by the Model dimension). */

@@ -1,5 +1,5 @@
 // An alarm plan as the terminal shows it: one row per alarm that changes (or every alarm with
-// --all), then one line of counts per model.
+// --all), then one line of counts per model and one for its dashboard.
 import type { ModelAlarmPlan } from '../client/alarms.js';
 import { renderTable } from './table.js';
 
@@ -14,6 +14,7 @@ export function alarmPlanText(plans: readonly ModelAlarmPlan[], options: { all?:
     }
     const verb = plan.applied ? 'applied' : 'planned';
     lines.push(`${plan.model}: ${plan.entries.filter((entry) => entry.action !== 'delete').length} alarms from the config; ${verb}: ${counts.join(', ')}`);
+    lines.push(`${plan.model}: dashboard ${plan.dashboard.name} ${verb}: ${plan.dashboard.action} (${plan.dashboard.reason})`);
     blocks.push(lines.join('\n'));
   }
   return blocks.join('\n\n');

@@ -103,6 +103,25 @@ describe('the dashboard in Chromium over the demo', function () {
     assert.deepEqual(xs(series(await drawn('chart-bias'), 'weekend mean_error')), times(await metric('facet', 'weekend', 'mean_error_gap_change')));
   });
 
+  it("keeps a re-evaluated window's earlier values: one marker per earlier as-of, and the trail in the tooltip", async () => {
+    const evaluations = await warehouse(`SELECT window_end, as_of, value FROM performance_history WHERE model = 'demand' AND metric = 'rmse'`);
+    const latest = await warehouse(`SELECT DISTINCT window_end, as_of FROM monitoring_runs WHERE model = 'demand'`);
+    const isLatest = (row: Row): boolean => latest.some((run) => run['window_end'] === row['window_end'] && run['as_of'] === row['as_of']);
+    const earlier = evaluations.filter((row) => !isLatest(row));
+    assert.ok(earlier.length > 0, 'the demo re-evaluates windows as labels arrive');
+    const drawnEarlier = series(await drawn('chart-performance'), 'rmse, earlier evaluations') as [number, number, string][];
+    assert.deepEqual(drawnEarlier.map(([at, value, asOf]) => `${new Date(at).toISOString()} ${asOf} ${value}`).sort(), earlier.map((row) => `${String(row['window_end'])} ${String(row['as_of'])} ${Number(row['value'])}`).sort());
+    // The window with the most evaluations: its tooltip lists each of them.
+    const counts = new Map<string, number>();
+    for (const row of evaluations) counts.set(String(row['window_end']), (counts.get(String(row['window_end'])) ?? 0) + 1);
+    const [busiest, times] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+    const tooltip = await page.evaluate((at) => {
+      const chart = (globalThis as unknown as { vigilDashboard: { charts: Record<string, { getOption(): { tooltip: { formatter: (items: unknown[]) => string }[] } }> } }).vigilDashboard.charts['chart-performance'];
+      return chart?.getOption().tooltip[0]?.formatter([{ value: [Date.parse(at)] }]) ?? '';
+    }, busiest);
+    assert.equal(tooltip.match(/as of \d{4}-\d{2}-\d{2}/g)?.length, times, tooltip);
+  });
+
   it('puts the breach markers where the warehouse has breaches', async () => {
     const breached = (where: string): Promise<Row[]> => warehouse(`SELECT window_end, subject FROM monitoring_metrics WHERE model = 'demand' AND breached AND ${where}`);
     const performance = await breached(`group_name = 'performance' AND metric IN ('rmse', 'mae')`);

@@ -1,10 +1,12 @@
 // Records a window's results: its metrics in monitoring_metrics, its run row (with the summary the
 // drift trigger reads) in monitoring_runs, and its metrics on the metrics sink. A rerun of the
-// window replaces its rows.
+// window replaces its rows; its performance at this as-of also goes to performance_history, which
+// keeps each evaluation's (labels arrive after the window).
 import { encodeRunSummary, runSummary } from '../../domain/monitoring/run-summary.js';
-import type { PreparedWindow, WindowAnalysis } from '../../domain/monitoring/types.js';
+import type { MetricRecord, PreparedWindow, WindowAnalysis } from '../../domain/monitoring/types.js';
 import { windowLabel } from '../../domain/monitoring/windows.js';
 import type { Row } from '../../domain/sql/row.js';
+import type { MetricPoint } from '../../ports/metrics-sink.js';
 import { classified } from '../shared/activity-errors.js';
 import type { ActivityDeps } from '../shared/activity-deps.js';
 import { clockOf } from '../shared/clock.js';
@@ -49,6 +51,12 @@ export async function recordRun(deps: ActivityDeps, now: () => Date, args: Recor
     query_id: analysis?.queryIds.join(',') ?? null,
   }));
   await deps.warehouse.replaceRows('monitoring_metrics', key, metricRows);
+  const performance = metricRows.filter((row) => row['group_name'] === 'performance' && row['subject'] === 'window');
+  await deps.warehouse.replaceRows(
+    'performance_history',
+    { ...key, as_of: asOf },
+    performance.map((row) => ({ ...common, metric: row['metric'] ?? null, value: row['value'] ?? null, threshold: row['threshold'] ?? null, breached: row['breached'] ?? false, model_version: modelVersion })),
+  );
   const finished = now().toISOString();
   await deps.warehouse.replaceRows('monitoring_runs', key, [
     {
@@ -66,11 +74,12 @@ export async function recordRun(deps: ActivityDeps, now: () => Date, args: Recor
       summary: encodeRunSummary(runSummary(prepared, analysis)),
     },
   ]);
-  if (analysis !== undefined) {
-    await deps.metricsSink.publish(
-      analysis.metrics
-        .filter((metric) => metric.value !== null && Number.isFinite(metric.value))
-        .map((metric) => ({ model, subject: `${metric.group}:${metric.subject}`, metric: metric.metric, value: metric.value as number, timestamp: window.end })),
-    );
-  }
+  if (analysis !== undefined) await deps.metricsSink.publish(metricPoints(model, window.end, analysis.metrics));
+}
+
+/** A window's metrics as the sink takes them: subject `<group>:<subject>`, stamped with the window's end. */
+export function metricPoints(model: string, windowEnd: string, metrics: readonly MetricRecord[]): MetricPoint[] {
+  return metrics
+    .filter((metric) => metric.value !== null && Number.isFinite(metric.value))
+    .map((metric) => ({ model, subject: `${metric.group}:${metric.subject}`, metric: metric.metric, value: metric.value as number, timestamp: windowEnd }));
 }

@@ -22,7 +22,7 @@ export async function schedulesApply(configPath: string): Promise<void> {
   const loaded = await loadCliConfig(configPath);
   const applied = await withClient((client) => applySchedules(client, loaded));
   for (const entry of applied) console.log(`${entry.action} ${entry.scheduleId}`);
-  // The alarms follow the same config, so they change when the schedules do.
+  // The alarms and their dashboards follow the same config, so they change when the schedules do.
   if (loaded.config.mode === 'aws') console.log(alarmPlanText(await syncAlarms(loaded, { apply: true })));
 }
 

@@ -110,9 +110,23 @@ function renderPerformance(view) {
   series[0].markLine = { symbol: 'none', lineStyle: { color: colors.bad, type: 'dashed' }, label: { formatter: '{b}: {c}' }, data: limits };
   const breaches = points.flatMap((p) => p.breached.filter((metric) => metric === 'rmse' || metric === 'mae').map((metric) => [time(p.windowEnd), p[metric], metric]));
   series.push({ name: 'breach', type: 'scatter', data: breaches, color: colors.bad, symbolSize: 9, z: 5 });
+  // A window is evaluated again as its labels arrive: its earlier values stay visible beside the latest.
+  const earlier = points.flatMap((p) => p.history.filter((entry) => entry.asOf !== p.asOf && entry.rmse !== null).map((entry) => [time(p.windowEnd), entry.rmse, entry.asOf]));
+  series.push({ name: 'rmse, earlier evaluations', type: 'scatter', data: earlier, color: colors.rmse, symbol: 'emptyCircle', symbolSize: 5, itemStyle: { opacity: 0.6 } });
+  const byTime = new Map(points.map((p) => [time(p.windowEnd), p]));
+  const tooltip = {
+    trigger: 'axis',
+    formatter: (items) => {
+      const point = byTime.get(items[0]?.value?.[0]);
+      if (point === undefined) return '';
+      const evaluations = point.history.map((entry) => `as of ${day(entry.asOf)}: rmse ${num(entry.rmse)} · mae ${num(entry.mae)} · labels ${pct(entry.labelCoverage)}`);
+      return [`window ending ${day(point.windowEnd)}`, `rmse ${num(point.rmse)} · mae ${num(point.mae)} · labels ${pct(point.labelCoverage)}`, ...evaluations].join('<br/>');
+    },
+  };
   chart('chart-performance').setOption(
     {
       ...base(true),
+      tooltip,
       xAxis: timeAxis(),
       yAxis: [{ type: 'value', name: 'error', scale: true }, { type: 'value', name: 'coverage', min: 0, max: 1, axisLabel: { formatter: (v) => pct(v) } }],
       series,

@@ -47,6 +47,17 @@ export function modelMetricsSql(d: SqlDialect, model: string, range: WindowRange
   ].join('\n');
 }
 
+/** A model's performance at each evaluation of its windows in range (performance_history). */
+export function performanceHistorySql(d: SqlDialect, model: string, range: WindowRange): string {
+  const id = d.ident;
+  return [
+    `SELECT ${['window_start', 'window_end', 'as_of', 'metric', 'value'].map(id).join(', ')}`,
+    `FROM ${d.table('performance_history')}`,
+    `WHERE ${[`${id('model')} = ${d.string(model)}`, ...rangeFilter(d, range)].join(' AND ')}`,
+    `ORDER BY ${id('window_end')}, ${id('as_of')}, ${id('metric')}`,
+  ].join('\n');
+}
+
 /** Every model's runs (one row per window: a re-evaluation replaces the window's row). */
 export function runsSql(d: SqlDialect, range: WindowRange, model?: string): string {
   const id = d.ident;

@@ -31,6 +31,22 @@ export function decodeMetricRows(rows: readonly Row[]): MetricRow[] {
   }));
 }
 
+export interface PerformanceHistoryRow {
+  windowEnd: string;
+  asOf: string;
+  metric: string;
+  value: number | null;
+}
+
+export function decodePerformanceHistoryRows(rows: readonly Row[]): PerformanceHistoryRow[] {
+  return decodeRows(rows, 'performance_history', (row, at) => ({
+    windowEnd: textCell(row, 'window_end', at),
+    asOf: textCell(row, 'as_of', at),
+    metric: textCell(row, 'metric', at),
+    value: nullableNumber(row, 'value', at),
+  }));
+}
+
 export interface RunRow {
   model: string;
   windowStart: string;

@@ -2,7 +2,7 @@
 // thresholds and breaches the monitoring run recorded (never re-judged here).
 import type { AllowedRange } from '../stats/index.js';
 import type { BiasMetric, PerformanceMetric } from '../monitoring/policy.js';
-import type { MetricRow, RunRow } from './metric-rows.js';
+import type { MetricRow, PerformanceHistoryRow, RunRow } from './metric-rows.js';
 
 export interface WindowKey {
   windowStart: string;
@@ -39,6 +39,33 @@ export interface PerformancePoint extends WindowKey {
   labelledRows: number | null;
   /** Metrics whose allowed range this window left. */
   breached: string[];
+  /** The window at each evaluation, oldest first (the last is the point itself): labels arrive after the window. */
+  history: PerformanceAsOf[];
+}
+
+export interface PerformanceAsOf {
+  asOf: string;
+  rmse: number | null;
+  mae: number | null;
+  r2: number | null;
+  labelCoverage: number | null;
+  labelledRows: number | null;
+}
+
+function historyByWindow(rows: readonly PerformanceHistoryRow[]): Map<string, PerformanceAsOf[]> {
+  const windows = new Map<string, Map<string, PerformanceAsOf>>();
+  for (const row of rows) {
+    const evaluations = windows.get(row.windowEnd) ?? new Map<string, PerformanceAsOf>();
+    windows.set(row.windowEnd, evaluations);
+    const entry = evaluations.get(row.asOf) ?? { asOf: row.asOf, rmse: null, mae: null, r2: null, labelCoverage: null, labelledRows: null };
+    evaluations.set(row.asOf, entry);
+    if (row.metric === 'rmse') entry.rmse = row.value;
+    else if (row.metric === 'mae') entry.mae = row.value;
+    else if (row.metric === 'r2') entry.r2 = row.value;
+    else if (row.metric === 'label_coverage') entry.labelCoverage = row.value;
+    else if (row.metric === 'labelled_rows') entry.labelledRows = row.value;
+  }
+  return new Map([...windows].map(([window, evaluations]) => [window, [...evaluations.values()].sort((a, b) => a.asOf.localeCompare(b.asOf))]));
 }
 
 export interface PerformanceView {
@@ -46,7 +73,8 @@ export interface PerformanceView {
   ranges: Partial<Record<PerformanceMetric, AllowedRange>>;
 }
 
-export function performanceView(rows: readonly MetricRow[], ranges: Partial<Record<PerformanceMetric, AllowedRange>>): PerformanceView {
+export function performanceView(rows: readonly MetricRow[], ranges: Partial<Record<PerformanceMetric, AllowedRange>>, history: readonly PerformanceHistoryRow[] = []): PerformanceView {
+  const evaluations = historyByWindow(history);
   const points = [...byWindow(rows).values()].map((window): PerformancePoint => {
     const metric = (name: string): number | null => valueOf(find(window, 'performance', 'window', name));
     return {
@@ -57,6 +85,7 @@ export function performanceView(rows: readonly MetricRow[], ranges: Partial<Reco
       labelCoverage: metric('label_coverage'),
       labelledRows: metric('labelled_rows'),
       breached: window.filter((row) => row.group === 'performance' && row.breached).map((row) => row.metric),
+      history: evaluations.get(window[0]?.windowEnd ?? '') ?? [],
     };
   });
   return { points, ranges };

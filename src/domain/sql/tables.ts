@@ -23,6 +23,7 @@ export interface TableSpec {
 
 export const resultTableNames = [
   'monitoring_metrics',
+  'performance_history',
   'monitoring_runs',
   'quarantine',
   'scored_predictions',
@@ -57,6 +58,27 @@ export const resultTables: Readonly<Record<ResultTable, TableSpec>> = {
       text('model_version', true),
       text('config_hash'),
       text('query_id', true),
+      text('model'),
+      time('window_start'),
+    ],
+    partitionKeys: ['model', 'window_start'],
+  },
+  /**
+   * A window's performance at each evaluation: monitoring_metrics keeps a window's latest rows,
+   * while labels arriving later change its performance; each re-evaluation (another as_of) adds
+   * its rows here, a rerun at the same as_of replaces them.
+   */
+  performance_history: {
+    name: 'performance_history',
+    columns: [
+      time('window_end'),
+      time('as_of'),
+      text('run_id'),
+      text('metric'),
+      double('value', true),
+      double('threshold', true),
+      boolean('breached'),
+      text('model_version', true),
       text('model'),
       time('window_start'),
     ],

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudWatchClient, DescribeAlarmsCommand, ListTagsForResourceCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { stringify } from 'yaml';
+import { CloudWatchDashboards } from '../../../src/adapters/aws/cloudwatch/cloudwatch-dashboards.js';
 import { CloudWatchThresholdAlarms } from '../../../src/adapters/aws/cloudwatch/cloudwatch-threshold-alarms.js';
 import { syncAlarms } from '../../../src/client/alarms.js';
 import { loadConfig } from '../../../src/config/load.js';
@@ -131,7 +132,7 @@ describe('vigil alarms (moto)', function () {
 
     const loaded = await loadConfig(changed);
     const store = new CloudWatchThresholdAlarms({ client, namespace: 'VigilAlarmsTest' });
-    const [applied] = await syncAlarms(loaded, { apply: true, store });
+    const [applied] = await syncAlarms(loaded, { apply: true, store, dashboards: new CloudWatchDashboards({ client }) });
     assert.deepEqual(applied?.entries.filter((entry) => entry.action !== 'keep').map((entry) => [entry.action, entry.name.replace(model, 'M')]), [
       ['update', 'vigil-M-performance:window-rmse-max'],
       ['delete', 'vigil-M-performance:window-r2-min'],

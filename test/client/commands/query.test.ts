@@ -78,7 +78,7 @@ describe('vigil query', () => {
     const tables = await queryCommand('SHOW TABLES', { config: configPath });
     assert.deepEqual(
       tables.rows.map((row) => row['name']),
-      ['audit_events', 'deployments', 'monitoring_metrics', 'monitoring_runs', 'quarantine'],
+      ['audit_events', 'deployments', 'monitoring_metrics', 'monitoring_runs', 'performance_history', 'quarantine', 'vigil_bias_by_facet', 'vigil_drift_by_feature', 'vigil_events', 'vigil_metrics_daily'],
     );
     for (const sql of ['DESCRIBE monitoring_runs', 'SUMMARIZE monitoring_metrics', 'EXPLAIN SELECT * FROM quarantine']) {
       assert.ok((await queryCommand(sql, { config: configPath })).rows.length > 0, sql);
@@ -105,7 +105,7 @@ describe('vigil query', () => {
     assert.equal(await failure(queryCommand('SELEC 1', { config: configPath })), 'Parser Error: syntax error at or near "SELEC"');
     assert.equal(
       await failure(queryCommand('SELECT * FROM monitoring_metric', { config: configPath })),
-      'Catalog Error: Table with name monitoring_metric does not exist! (the result tables: monitoring_metrics, monitoring_runs, quarantine, deployments, audit_events)',
+      'Catalog Error: Table with name monitoring_metric does not exist! (the result tables: monitoring_metrics, performance_history, monitoring_runs, quarantine, deployments, audit_events; views: vigil_metrics_daily, vigil_drift_by_feature, vigil_bias_by_facet, vigil_events)',
     );
   });
 

@@ -107,6 +107,7 @@ export class CloudWatchThresholdAlarms implements ThresholdAlarmStore {
       actions: alarm.AlarmActions ?? [],
       description: alarm.AlarmDescription ?? '',
       ...(alarm.StateValue === undefined ? {} : { state: alarm.StateValue }),
+      ...(alarm.AlarmArn === undefined ? {} : { arn: alarm.AlarmArn }),
     };
   }
 }

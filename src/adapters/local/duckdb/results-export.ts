@@ -16,7 +16,7 @@ import { readerRows } from './warehouse-cells.js';
  * input, grows with every scored record and is appended a batch at a time, so re-exporting it
  * whole after each batch would cost more as it grows, for no reader.
  */
-export const snapshotTables = ['monitoring_metrics', 'monitoring_runs', 'quarantine', 'deployments', 'audit_events'] as const satisfies readonly ResultTable[];
+export const snapshotTables = ['monitoring_metrics', 'performance_history', 'monitoring_runs', 'quarantine', 'deployments', 'audit_events'] as const satisfies readonly ResultTable[];
 export type SnapshotTable = (typeof snapshotTables)[number];
 
 export function resultsSnapshotDir(dataDir: string): string {
@@ -78,12 +78,13 @@ export async function querySnapshots(snapshots: ReadonlyMap<SnapshotTable, strin
   const instance = await DuckDBInstance.create(':memory:');
   try {
     const connection = await instance.connect();
+    const views = createBiViewsSql(duckdbDialect, snapshots.keys());
     try {
       await connection.run(`SET TimeZone = 'UTC'`);
       for (const [table, path] of snapshots) {
         await connection.run(`CREATE VIEW ${duckdbDialect.ident(table)} AS SELECT * FROM read_parquet(${duckdbDialect.string(path)})`);
       }
-      for (const { sql: ddl } of createBiViewsSql(duckdbDialect, snapshots.keys())) await connection.run(ddl);
+      for (const { sql: ddl } of views) await connection.run(ddl);
       const statement = await readStatement(connection, sql);
       try {
         const reader = await statement.runAndReadAll();
@@ -92,7 +93,7 @@ export async function querySnapshots(snapshots: ReadonlyMap<SnapshotTable, strin
         statement.destroySync();
       }
     } catch (error) {
-      throw error instanceof NonRetryableError ? error : new NonRetryableError(sqlErrorLine(error, [...snapshots.keys()]), 'SQL_ERROR');
+      throw error instanceof NonRetryableError ? error : new NonRetryableError(sqlErrorLine(error, [...snapshots.keys()], views.map((view) => view.view)), 'SQL_ERROR');
     } finally {
       connection.closeSync();
     }
@@ -164,7 +165,7 @@ async function checkStatementType(connection: DuckDBConnection, type: StatementT
  * DuckDB's message on one line: without the node binding's wrapper or the LINE/caret excerpt, and
  * for an unknown table the tables there are (DuckDB's guess comes from its system catalog).
  */
-function sqlErrorLine(error: unknown, tables: readonly string[]): string {
+function sqlErrorLine(error: unknown, tables: readonly string[], views: readonly string[]): string {
   const text = messageOf(error)
     .replace(/^Failed to (?:extract statements|prepare statement|execute prepared statement): /, '')
     .split('\n')
@@ -173,7 +174,7 @@ function sqlErrorLine(error: unknown, tables: readonly string[]): string {
     .join(' ');
   const unknownTable = /^(Catalog Error: Table with name \S+ does not exist!)/.exec(text);
   if (unknownTable === null) return text;
-  return `${unknownTable[1]} (the result tables: ${tables.join(', ')})`;
+  return `${unknownTable[1]} (the result tables: ${tables.join(', ')}${views.length === 0 ? '' : `; views: ${views.join(', ')}`})`;
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -13,6 +13,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { keyObjectStem } from '../../../../src/adapters/aws/athena/result-layout.js';
 import { AthenaWarehouse } from '../../../../src/adapters/aws/athena/athena-warehouse.js';
 import { NonRetryableError } from '../../../../src/domain/errors.js';
+import { biViewNames } from '../../../../src/domain/dashboard/bi-views.js';
 import { resultTableNames } from '../../../../src/domain/sql/tables.js';
 import type { Row } from '../../../../src/domain/sql/row.js';
 import { awsClientConfig, motoEndpoint, MOTO_STARTUP_TIMEOUT_MS } from '../../../support/moto.js';
@@ -151,11 +152,15 @@ describe('AthenaWarehouse writes (moto)', function () {
   const metricsKey = { model: 'demand', window_start: windowStart };
   const metricsFolder = `monitoring_metrics/model=demand/${startFolder}/`;
 
-  it('ensureResultTables issues CREATE EXTERNAL TABLE for the seven result tables at the results location', async function () {
+  it('ensureResultTables issues CREATE EXTERNAL TABLE for each result table at the results location, then CREATE OR REPLACE VIEW for each BI view', async function () {
     const { warehouse, bucket, statements } = await rig();
     await warehouse.ensureResultTables();
     const ddl = await statements();
-    assert.equal(ddl.length, 7);
+    assert.equal(ddl.length, resultTableNames.length + biViewNames.length);
+    assert.deepEqual(
+      ddl.slice(resultTableNames.length).map((sql) => /^CREATE OR REPLACE VIEW "vigil"\."(\w+)" AS\n/.exec(sql)?.[1]),
+      [...biViewNames],
+    );
     resultTableNames.forEach((table, i) => {
       assert.ok(ddl[i]?.startsWith(`CREATE EXTERNAL TABLE IF NOT EXISTS \`vigil\`.\`${table}\``), ddl[i]);
       assert.ok(ddl[i]?.includes(`LOCATION 's3://${bucket}/results/${table}/'`), ddl[i]);
