@@ -1,7 +1,9 @@
 // The dashboard's data: each API answer built from the result tables' Parquet snapshots, read
 // fresh on every request (the worker rewrites them after each write; a reader never sees half a
 // file). Read-only: the snapshots are views in a throwaway in-memory database.
+import { join } from 'node:path';
 import { existingSnapshots, querySnapshots, resultsSnapshotDir } from '../adapters/local/duckdb/results-export.js';
+import { FileIncidentStore } from '../adapters/local/files/file-incident-store.js';
 import { resolvePath, type LoadedConfig } from '../config/load.js';
 import { auditEventsSql, deploymentsSql, modelMetricsSql, performanceHistorySql, quarantineReasonsSql, runsSql, type WindowRange } from '../domain/dashboard/dashboard-sql.js';
 import { servingVersion, timelineEvents, type TemporalUi, type TimelineEvent } from '../domain/dashboard/event-timeline.js';
@@ -22,6 +24,7 @@ import {
 } from '../domain/dashboard/views.js';
 import { duckdbDialect } from '../domain/sql/dialect.js';
 import type { Row } from '../domain/sql/row.js';
+import type { Incident } from '../ports/incident-store.js';
 import { decodeRows, numberCell, textCell } from '../domain/sql/decode.js';
 
 export class UnknownModelError extends Error {}
@@ -31,6 +34,8 @@ export class DashboardData {
     private readonly loaded: LoadedConfig,
     private readonly snapshotsDir: string,
     readonly temporal: TemporalUi,
+    /** The alert incidents still open (none where the store is not readable from here). */
+    private readonly openIncidents: () => Promise<readonly Incident[]> = () => Promise.resolve([]),
   ) {}
 
   models(): string[] {
@@ -38,7 +43,7 @@ export class DashboardData {
   }
 
   async overview(): Promise<ModelOverview[]> {
-    const [runs, deployments] = await Promise.all([this.rows('monitoring_runs', runsSql(duckdbDialect, {})), this.rows('deployments', deploymentsSql(duckdbDialect))]);
+    const [runs, deployments, incidents] = await Promise.all([this.rows('monitoring_runs', runsSql(duckdbDialect, {})), this.rows('deployments', deploymentsSql(duckdbDialect)), this.openIncidents()]);
     const decodedRuns = decodeRunRows(runs);
     const decodedDeployments = decodeDeploymentRows(deployments);
     return Promise.all(
@@ -46,7 +51,8 @@ export class DashboardData {
         const latest = decodedRuns.filter((run) => run.model === model).sort((a, b) => a.windowEnd.localeCompare(b.windowEnd)).at(-1);
         const metrics = latest === undefined ? [] : await this.metrics(model, { from: latest.windowEnd, to: latest.windowEnd });
         const coverage = metrics.find((row) => row.group === 'performance' && row.metric === 'label_coverage')?.value ?? null;
-        return modelOverview(model, decodedRuns, servingVersion(decodedDeployments, model), coverage);
+        const open = incidents.filter((incident) => incident.model === model).map(({ kind, openedAt, lastWindowEnd, occurrences }) => ({ kind, openedAt, lastWindowEnd, occurrences }));
+        return modelOverview(model, decodedRuns, servingVersion(decodedDeployments, model), coverage, open);
       }),
     );
   }
@@ -108,5 +114,7 @@ export function localDashboardData(loaded: LoadedConfig, namespace: string): Das
   if (loaded.config.mode !== 'local') {
     throw new Error('the dashboard reads local results; in aws mode the same views are Athena views and a QuickSight dashboard (see README)');
   }
-  return new DashboardData(loaded, resultsSnapshotDir(resolvePath(loaded.path, loaded.config.dataDir)), { uiUrl: loaded.config.temporal.uiUrl, namespace });
+  const dataDir = resolvePath(loaded.path, loaded.config.dataDir);
+  const incidents = new FileIncidentStore(join(dataDir, 'incidents.json'));
+  return new DashboardData(loaded, resultsSnapshotDir(dataDir), { uiUrl: loaded.config.temporal.uiUrl, namespace }, () => incidents.listOpen());
 }

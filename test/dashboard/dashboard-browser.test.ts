@@ -3,7 +3,7 @@
 // markers sit where the warehouse has breaches, and the event track links each run to its page
 // in the Temporal Web UI.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -83,6 +83,9 @@ describe('the dashboard in Chromium over the demo', function () {
     assert.ok(deployed !== undefined, JSON.stringify(demo.retrainings));
     assert.match(card, new RegExp(`serving\\s+${deployed}`));
     assert.match(card, /label coverage\s+\d+%/);
+    const incidents = JSON.parse(await readFile(join(dir, 'incidents.json'), 'utf8')) as { open: Record<string, { kind: string }> };
+    const open = Object.values(incidents.open);
+    assert.match(card, open.length === 0 ? /open incidents\s+none/ : new RegExp(`open incidents\\s+${open[0]?.kind ?? ''} since`));
   });
 
   it('draws every window the warehouse holds, in each chart', async () => {

@@ -72,6 +72,7 @@ function renderOverview(models) {
         ['last window', latest === null ? 'none yet' : `${day(latest.windowStart)} .. ${day(latest.windowEnd)}`],
         ['status', latest === null ? '–' : breaching ? `breaching: ${latest.breachKinds.join(', ')}` : latest.status],
         ['drifted', latest === null || latest.driftedFeatures.length === 0 ? '–' : latest.driftedFeatures.join(', ')],
+        ['open incidents', entry.openIncidents.length === 0 ? 'none' : entry.openIncidents.map((i) => `${i.kind} since ${day(i.openedAt)} (${i.occurrences} window${i.occurrences === 1 ? '' : 's'})`).join('; ')],
         ['serving', entry.serving === null ? '–' : entry.serving.version],
         ['label coverage', latest === null ? '–' : pct(latest.labelCoverage)],
         ['rmse', latest === null ? '–' : num(latest.rmse, 4)],
@@ -88,6 +89,7 @@ function renderOverview(models) {
         const dd = document.createElement('dd');
         dd.textContent = value;
         if (term === 'status') dd.className = breaching ? 'status-bad' : 'status-ok';
+        if (term === 'open incidents') dd.className = entry.openIncidents.length > 0 ? 'status-bad' : 'status-ok';
         list.append(dt, dd);
       }
       card.append(title, list);

@@ -246,9 +246,25 @@ export interface ModelOverview {
     rmse: number | null;
   } | null;
   serving: { version: string; since: string } | null;
+  /** Alert incidents still open: a breach kind seen window after window until a clean window closes it. */
+  openIncidents: OpenIncident[];
 }
 
-export function modelOverview(model: string, runs: readonly RunRow[], serving: { version: string; since: string } | null, labelCoverage: number | null): ModelOverview {
+export interface OpenIncident {
+  kind: string;
+  openedAt: string;
+  lastWindowEnd: string;
+  /** Windows it has been seen in. */
+  occurrences: number;
+}
+
+export function modelOverview(
+  model: string,
+  runs: readonly RunRow[],
+  serving: { version: string; since: string } | null,
+  labelCoverage: number | null,
+  openIncidents: readonly OpenIncident[] = [],
+): ModelOverview {
   const mine = runs.filter((run) => run.model === model).sort((a, b) => a.windowEnd.localeCompare(b.windowEnd));
   const last = mine.at(-1);
   return {
@@ -270,5 +286,6 @@ export function modelOverview(model: string, runs: readonly RunRow[], serving: {
             rmse: last.summary?.headline?.rmse ?? null,
           },
     serving,
+    openIncidents: [...openIncidents],
   };
 }

@@ -43,6 +43,11 @@ export class FileIncidentStore implements IncidentStore {
     return this.serial(async () => (await this.read()).closedThrough?.[key]);
   }
 
+  /** Every open incident, oldest first (the dashboard's overview reads them). */
+  listOpen(): Promise<Incident[]> {
+    return this.serial(async () => Object.values((await this.read()).open).sort((a, b) => a.openedAt.localeCompare(b.openedAt)));
+  }
+
   private serial<T>(work: () => Promise<T>): Promise<T> {
     const next = this.queue.then(work, work);
     this.queue = next.catch(() => undefined);
