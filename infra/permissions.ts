@@ -51,10 +51,11 @@ export const grants: readonly Grant[] = [
   {
     sid: 'GlueCatalogForAthena',
     who: 'worker',
-    actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:CreateTable', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition', 'glue:CreatePartition', 'glue:BatchCreatePartition'],
+    // UpdateTable: CREATE OR REPLACE VIEW rewrites the BI views in place.
+    actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:CreateTable', 'glue:UpdateTable', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition', 'glue:CreatePartition', 'glue:BatchCreatePartition'],
     resources: (scope) => [scope.arn('glue', 'catalog'), scope.arn('glue', `database/${scope.database}`), scope.arn('glue', `table/${scope.database}/*`)],
     calls: [],
-    why: 'Athena reads and registers tables and partitions in the Glue catalog as the caller',
+    why: 'Athena reads and registers tables, partitions and the BI views in the Glue catalog as the caller',
   },
   {
     sid: 'VigilObjects',

@@ -1,5 +1,6 @@
 // The smoke test of an endpoint: recent production rows sent to it, judged on format, latency,
 // sanity of the predictions and the version that answered.
+import { servingRow } from '../../domain/contract/serving-row.js';
 import type { SmokeReport } from '../../domain/deploy/types.js';
 import { smokeRequestRows, smokeTestVerdict, type SmokeResponse } from '../../domain/deploy/smoke-test.js';
 import { dialectFor } from '../../domain/sql/dialect.js';
@@ -29,8 +30,7 @@ export function createSmokeTestActivities(deps: ActivityDeps) {
         if (rows.length === 0) {
           return { passed: false, reasons: [`no valid production rows in ${sampleWindow.start} .. ${sampleWindow.end} to test with`], stats: {} };
         }
-        const order = contract.features.map((feature) => feature.name);
-        const requests = smokeRequestRows(rows.map((row) => order.map((name) => row.features[name] ?? null)), wanted, smoke.rowsPerRequest);
+        const requests = smokeRequestRows(rows.map((row) => servingRow(contract, row.features)), wanted, smoke.rowsPerRequest);
         const responses: SmokeResponse[] = [];
         const versions: (string | undefined)[] = [];
         for (const [index, request] of requests.entries()) {

@@ -1,5 +1,6 @@
 // Scores the window's valid rows that were logged without a prediction, through the production
 // endpoint, page by page; a retry resumes after the last page it heartbeated.
+import { servingRow } from '../../domain/contract/serving-row.js';
 import { windowLabel } from '../../domain/monitoring/windows.js';
 import { decodeRowsToScore, rowsToScoreSql, type MonitoringQueryInput } from '../../domain/sql/monitoring-queries.js';
 import type { Row } from '../../domain/sql/row.js';
@@ -16,8 +17,7 @@ type RowsToScore = ReturnType<typeof decodeRowsToScore>;
 
 /** One page through the endpoint, as rows of scored_predictions. */
 async function scorePage(deps: ActivityDeps, now: () => Date, model: string, endpoint: string, input: MonitoringQueryInput, rows: RowsToScore): Promise<Row[]> {
-  const order = input.contract.features.map((feature) => feature.name);
-  const result = await deps.modelHost.invoke(endpoint, rows.map((row) => order.map((name) => row.features[name] ?? null)));
+  const result = await deps.modelHost.invoke(endpoint, rows.map((row) => servingRow(input.contract, row.features)));
   if (result.predictions.length !== rows.length) {
     throw new Error(`endpoint ${endpoint} returned ${result.predictions.length} predictions for ${rows.length} rows`);
   }
