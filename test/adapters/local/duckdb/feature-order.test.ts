@@ -29,7 +29,7 @@ const contract = contractOf({
 const names = contract.features.map((feature) => feature.name);
 
 // As records arrive: text that needs trimming and parsing, typed JSON values, missing values with defaults.
-const records: Record<string, unknown>[] = [
+const records: Record<string, string | number | boolean>[] = [
   { record_id: 'r1', temperature: '21.50', store_type: 'mall', footfall: ' 7 ', promo: 'yes', price: 19.99 },
   { record_id: 'r2', temperature: 5, store_type: 'street', price: '20' },
   { record_id: 'r3', temperature: -3.25, store_type: 'mall', footfall: 12, promo: false, price: 0.5 },
