@@ -94,6 +94,7 @@ describe('the dashboard in Chromium over the demo', function () {
     const performance = await drawn('chart-performance');
     assert.deepEqual(xs(series(performance, 'rmse')), times(await metric('performance', 'window', 'rmse')));
     assert.deepEqual(xs(series(performance, 'label coverage')), times(await metric('performance', 'window', 'label_coverage')));
+    assert.deepEqual(xs(series(performance, 'r2')), times(await metric('performance', 'window', 'r2')));
 
     const thresholded = await warehouse(`SELECT count(*) AS n FROM monitoring_metrics WHERE model = 'demand' AND group_name IN ('feature', 'prediction') AND threshold IS NOT NULL`);
     assert.equal(series(await drawn('chart-drift'), 'drift').length, Number(thresholded[0]?.['n']));

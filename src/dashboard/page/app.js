@@ -104,6 +104,7 @@ function renderPerformance(view) {
     { name: 'rmse', type: 'line', data: points.map((p) => [time(p.windowEnd), p.rmse]), color: colors.rmse, showSymbol: false },
     { name: 'mae', type: 'line', data: points.map((p) => [time(p.windowEnd), p.mae]), color: colors.mae, showSymbol: false },
     { name: 'label coverage', type: 'bar', yAxisIndex: 1, data: points.map((p) => [time(p.windowEnd), p.labelCoverage]), color: colors.coverage, barMaxWidth: 8 },
+    { name: 'r2', type: 'line', yAxisIndex: 1, data: points.map((p) => [time(p.windowEnd), p.r2]), color: colors.r2, showSymbol: false, lineStyle: { type: 'dotted' } },
   ];
   const limits = [];
   for (const [metric, range] of Object.entries(view.ranges)) {
@@ -122,7 +123,7 @@ function renderPerformance(view) {
       const point = byTime.get(items[0]?.value?.[0]);
       if (point === undefined) return '';
       const evaluations = point.history.map((entry) => `as of ${day(entry.asOf)}: rmse ${num(entry.rmse)} · mae ${num(entry.mae)} · labels ${pct(entry.labelCoverage)}`);
-      return [`window ending ${day(point.windowEnd)}`, `rmse ${num(point.rmse)} · mae ${num(point.mae)} · labels ${pct(point.labelCoverage)}`, ...evaluations].join('<br/>');
+      return [`window ending ${day(point.windowEnd)}`, `rmse ${num(point.rmse)} · mae ${num(point.mae)} · R² ${num(point.r2)} · labels ${pct(point.labelCoverage)}`, ...evaluations].join('<br/>');
     },
   };
   chart('chart-performance').setOption(
@@ -130,7 +131,11 @@ function renderPerformance(view) {
       ...base(true),
       tooltip,
       xAxis: timeAxis(),
-      yAxis: [{ type: 'value', name: 'error', scale: true }, { type: 'value', name: 'coverage', min: 0, max: 1, axisLabel: { formatter: (v) => pct(v) } }],
+      // R² shares the 0..1 axis with label coverage; a model worse than the mean pulls it below 0.
+      yAxis: [
+        { type: 'value', name: 'error', scale: true },
+        { type: 'value', name: 'coverage · R²', min: Math.min(0, ...points.map((p) => p.r2 ?? 0)), max: 1 },
+      ],
       series,
     },
     true,
