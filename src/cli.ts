@@ -45,6 +45,22 @@ program
   });
 
 program
+  .command('train')
+  .description("the training pipeline's Train step as a SageMaker training job runs it (hyperparameters and channel labelled in, model.json out)")
+  .option('--ml-root <dir>', "SageMaker's job folder", '/opt/ml')
+  .action(async (options: { mlRoot: string }) => {
+    await (await import('./sagemaker-container/train-command.js')).trainCommand(options);
+  });
+
+program
+  .command('evaluate')
+  .description("the training pipeline's Evaluate step as a SageMaker processing job runs it (candidate and champion on the holdout, evaluation.json out)")
+  .option('--ml-root <dir>', "SageMaker's job folder", '/opt/ml')
+  .action(async (options: { mlRoot: string }) => {
+    await (await import('./sagemaker-container/evaluate-command.js')).evaluateCommand(options);
+  });
+
+program
   .command('dev')
   .description('start the Temporal dev server (SQLite under the data folder, Web UI on :8233) unless one is running')
   .option('--data-dir <path>', 'where the server keeps its database', '.vigil')

@@ -91,6 +91,7 @@ function athenaWarehouse(aws: AwsConfig, clients: Pick<AwsClients, 'athena' | 's
 function awsDeps(loaded: LoadedConfig, options: RuntimeOptions, aws: AwsConfig, clients: AwsClients, warehouse: AthenaWarehouse): ActivityDeps {
   const artifacts = artifactsOf(aws, clients.s3);
   const sources = new AthenaSourceCatalog(warehouse, Object.fromEntries(loaded.config.models.map((model) => [model.id, model.sources])));
+  const registry = new SageMakerModelRegistry({ client: clients.sagemaker, inferenceImage: aws.sagemaker.inferenceImage, tags: aws.tags });
   return {
     loaded,
     warehouse,
@@ -119,8 +120,10 @@ function awsDeps(loaded: LoadedConfig, options: RuntimeOptions, aws: AwsConfig, 
       contractFor: contractLookup(loaded),
       // The activities' catalog: each source is checked once.
       tablesFor: (contract) => sources.tablesFor(contract),
+      // The champion's artifact is staged for the Evaluate step, which cannot reach the registry.
+      artifactOf: async (model, version) => (await registry.get(model, version))?.artifactUri,
     }),
-    registry: new SageMakerModelRegistry({ client: clients.sagemaker, inferenceImage: aws.sagemaker.inferenceImage, tags: aws.tags }),
+    registry,
     audit: new WarehouseAuditLog(warehouse),
     ...channelsFor(loaded, options, aws.snsTopicArn === undefined ? [] : [new SnsNotifier({ topicArn: aws.snsTopicArn, client: clients.sns })]),
   };

@@ -21,6 +21,7 @@ import { parse, stringify } from 'yaml';
 import { pipelineInputsRoot } from '../../../src/adapters/aws/s3/artifact-layout.js';
 import { artifactPathFor } from '../../../src/adapters/local/model-host/local-model-host.js';
 import { LocalTrainingPipeline } from '../../../src/adapters/local/training/local-training-pipeline.js';
+import { isRowsObject } from '../../../src/adapters/shared/pipeline-inputs.js';
 import { parseCsv } from '../../../src/model-server/codec.js';
 import { pipelineDeployCommand } from '../../../src/client/commands/pipeline.js';
 import { loadConfig, type LoadedConfig } from '../../../src/config/load.js';
@@ -336,7 +337,8 @@ async function labelledRowCounts(
   if (uri !== expected) throw new Error(`LabelledRowsUri ${uri} is not ${expected}`);
   const [, bucket, prefix] = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri) ?? [];
   const listed = await context.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
-  const keys = (listed.Contents ?? []).map((object) => object.Key ?? '');
+  // The rows only: the contract and the champion's artifact are staged beside them.
+  const keys = (listed.Contents ?? []).map((object) => object.Key ?? '').filter((key) => isRowsObject(key.slice(prefix?.length ?? 0)));
   if (keys.length === 0) throw new Error(`StartPipelineExecution before the labelled rows were exported: nothing under ${uri}`);
   const folder = join(context.dir, 'exported', String(Date.now()));
   await mkdir(folder, { recursive: true });

@@ -65,14 +65,14 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  /** Copies an object within the bucket, encrypted like a put. */
-  async copy(from: string, to: string): Promise<void> {
+  /** Copies an object into the bucket (from it, unless `fromBucket` says another), encrypted like a put. */
+  async copy(from: string, to: string, fromBucket = this.options.bucket): Promise<void> {
     // CopySource is "bucket/key" URL-encoded; "/" stays as the separator.
-    const source = `${this.options.bucket}/${from.split('/').map(encodeURIComponent).join('/')}`;
+    const source = `${fromBucket}/${from.split('/').map(encodeURIComponent).join('/')}`;
     try {
       await this.client.send(new CopyObjectCommand({ Bucket: this.options.bucket, Key: to, CopySource: source, ...this.encryptionParams() }));
     } catch (error) {
-      throw classifyAwsError(error, `copy ${this.where(from)} to ${this.where(to)}`);
+      throw classifyAwsError(error, `copy s3://${fromBucket}/${from} to ${this.where(to)}`);
     }
   }
 

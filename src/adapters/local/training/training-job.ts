@@ -3,7 +3,8 @@
 // evaluate candidate and champion on the holdout rows. The steps match the in-worker job it
 // replaced, so progress and failure reasons read as before.
 import { type DuckDBConnection } from '@duckdb/node-api';
-import { parseContract } from '../../../domain/contract/contract.js';
+import { parseContract, type FeatureContract } from '../../../domain/contract/contract.js';
+import { type ModelArtifact } from '../../../domain/model/artifact.js';
 import { trainModel } from '../../../domain/model/train.js';
 import { isoUtc, normaliseWindow } from '../../../domain/sql/sql-text.js';
 import { type TrainingRow } from '../../../domain/sql/training-rows.js';
@@ -30,25 +31,56 @@ const labelled = (rows: readonly TrainingRow[]): { rows: TrainingRow['features']
   labels: rows.map((row) => row.label),
 });
 
-export async function runTrainingJob(job: TrainingJob, host: TrainerHost, connection: DuckDBConnection): Promise<TrainingResult> {
-  const contract = parseContract(job.contract, 'training job contract');
-  let training = await readTrainingRows(connection, job.files.training, contract);
-  if (training.length === 0) {
-    throw new StepFailure(`no labelled rows in the training window ${windowText(job.trainingWindow)} (labels as of ${isoUtc(job.asOf)})`);
-  }
-  const holdout = await readTrainingRows(connection, job.files.holdout, contract);
+export interface CandidateTraining {
+  contract: FeatureContract;
+  version: string;
+  trainingWindow: { start: string; end: string };
+  asOf: string;
+  alpha?: number;
+  training: readonly TrainingRow[];
+  holdout: readonly TrainingRow[];
+}
 
-  await host.step(`training on ${training.length} rows`);
-  const artifact = trainModel({
-    contract,
-    version: job.version,
+/**
+ * The candidate's artifact from its rows: the one training both the local pipeline and the
+ * SageMaker image's `vigil train` run, so the two modes give the same model from the same rows.
+ */
+export function trainCandidate(input: CandidateTraining): ModelArtifact {
+  const { training, holdout } = input;
+  if (training.length === 0) {
+    throw new StepFailure(`no labelled rows in the training window ${windowText(input.trainingWindow)} (labels as of ${isoUtc(input.asOf)})`);
+  }
+  return trainModel({
+    contract: input.contract,
+    version: input.version,
     // The request's instant, not the clock: a rerun writes the same artifact.
-    trainedAt: isoUtc(job.asOf),
-    ...(job.alpha === undefined ? {} : { alpha: job.alpha }),
+    trainedAt: isoUtc(input.asOf),
+    ...(input.alpha === undefined ? {} : { alpha: input.alpha }),
     ...labelled(training),
     ...(holdout.length === 0 ? {} : { holdout: labelled(holdout) }),
   });
-  await host.writeArtifact(`${JSON.stringify(artifact, null, 2)}\n`);
+}
+
+/** The artifact's file text, the same in both modes. */
+export function artifactText(artifact: ModelArtifact): string {
+  return `${JSON.stringify(artifact, null, 2)}\n`;
+}
+
+export async function runTrainingJob(job: TrainingJob, host: TrainerHost, connection: DuckDBConnection): Promise<TrainingResult> {
+  const contract = parseContract(job.contract, 'training job contract');
+  let training = await readTrainingRows(connection, job.files.training, contract);
+  const holdout = await readTrainingRows(connection, job.files.holdout, contract);
+  if (training.length > 0) await host.step(`training on ${training.length} rows`);
+  const artifact = trainCandidate({
+    contract,
+    version: job.version,
+    trainingWindow: job.trainingWindow,
+    asOf: job.asOf,
+    ...(job.alpha === undefined ? {} : { alpha: job.alpha }),
+    training,
+    holdout,
+  });
+  await host.writeArtifact(artifactText(artifact));
   await host.step('scoring the training rows');
   const scoredRowsUri = scoredRowsPathFor(job.artifactPath);
   await writeScoredTrainingRows(scoredRowsUri, artifact, training);

@@ -8,10 +8,8 @@ import type { BuiltQuery, MonitoringTables } from '../../../../domain/sql/query-
 import { stringLiteral } from '../../../../domain/sql/sql-text.js';
 import { trainingRowsSql, type TrainingRowsInput } from '../../../../domain/sql/training-rows.js';
 import type { TrainingRequest } from '../../../../ports/training-pipeline.js';
+import { PART_COLUMN } from '../../../shared/pipeline-inputs.js';
 import { parquetUnloadSql } from '../../athena/result-layout.js';
-
-/** 'training' or 'holdout': which step reads the row. */
-export const PART_COLUMN = 'part';
 
 export interface LabelledRowsExport {
   contract: FeatureContract;

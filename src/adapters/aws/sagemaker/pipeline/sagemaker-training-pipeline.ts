@@ -3,8 +3,11 @@
 // its most recent step (for heartbeats) and, once it succeeded, the evaluation report the
 // pipeline's Evaluate step wrote at <OutputPrefix>evaluation.json.
 //
-// Before it starts an execution, start exports the candidate's labelled rows with Athena (UNLOAD to
-// <inputs root>/<model>/<version>/, passed as LabelledRowsUri): the pipeline reads exactly the rows Vigil chose.
+// Before it starts an execution, start fills the execution's inputs folder (<inputs root>/<model>/
+// <version>/, passed as LabelledRowsUri; layout in src/adapters/shared/pipeline-inputs.ts): the
+// candidate's labelled rows exported with Athena (UNLOAD), the feature contract, and the
+// champion's registered artifact. The pipeline reads exactly the rows Vigil chose, and its jobs,
+// network-isolated, look nothing up.
 //
 // A retried start must not train twice. SageMaker dedupes on ClientRequestToken, derived here from
 // (pipeline, model, candidate, attempt); each execution also carries a display name derived from
@@ -31,6 +34,8 @@ import type { Warehouse } from '../../../../ports/warehouse.js';
 import { AWS_MAX_ATTEMPTS, classifyAwsError } from '../../errors.js';
 import { KeyedSerial } from '../../keyed-serial.js';
 import type { S3ObjectStore } from '../../s3/s3-object-store.js';
+import { CONTRACT_FILE } from '../../../shared/pipeline-inputs.js';
+import { championSource } from './pipeline-champion.js';
 import { labelledRowsUnloadSql } from './pipeline-input.js';
 import {
   EVALUATION_REPORT_NAME,
@@ -60,10 +65,15 @@ export interface SageMakerTrainingPipelineOptions {
   /** Where each execution writes (`<outputs>/<model>/<candidateVersion>/`) and where its labelled rows go; one bucket. */
   roots: PipelineRoots;
   /**
-   * An object store on the artifacts bucket: reads the evaluation reports, and empties the labelled
-   * rows' folder before an export (S3ObjectStore).
+   * An object store on the artifacts bucket: reads the evaluation reports, empties an execution's
+   * inputs folder before an export and stages the contract and the champion there (S3ObjectStore).
    */
   objectStore: PipelineObjectStore;
+  /**
+   * The registered artifact of a version (the registry's), staged for the Evaluate step when the
+   * version is the champion. Without it, or without an artifact, the champion is not evaluated.
+   */
+  artifactOf?(model: string, version: string): Promise<string | undefined>;
   /** Runs the UNLOAD of the labelled rows: Athena. */
   warehouse: Pick<Warehouse, 'dialect' | 'execute'>;
   contractFor(model: string): FeatureContract;
@@ -71,7 +81,7 @@ export interface SageMakerTrainingPipelineOptions {
   tablesFor(contract: FeatureContract): Promise<MonitoringTables>;
 }
 
-export type PipelineObjectStore = Pick<S3ObjectStore, 'get' | 'delete' | 'deletePrefix'>;
+export type PipelineObjectStore = Pick<S3ObjectStore, 'get' | 'put' | 'copy' | 'delete' | 'deletePrefix'>;
 
 type Parameter = { Name: string; Value: string };
 
@@ -141,7 +151,7 @@ export class SageMakerTrainingPipeline implements TrainingPipeline {
       }
       // None, or every one failed or stopped: the next attempt trains again, on freshly exported rows.
       const attempt = Math.max(0, ...executions.map((execution) => execution.attempt)) + 1;
-      await this.exportLabelledRows(request, contract, parameters);
+      await this.stageInputs(request, contract, parameters);
       // A failed attempt may have left its report: the one read must be this attempt's.
       if (attempt > 1) await this.options.objectStore.delete(this.reportKey(this.parameter(parameters, 'OutputPrefix')));
       return { executionId: await this.startExecution(attempt, request, parameters) };
@@ -204,11 +214,11 @@ export class SageMakerTrainingPipeline implements TrainingPipeline {
   }
 
   /**
-   * The labelled rows of the request's windows, UNLOADed to its LabelledRowsUri. The folder is
-   * emptied first: UNLOAD refuses a target holding objects, such as an earlier attempt's rows or
-   * an export whose start never happened.
+   * The execution's inputs folder: the labelled rows of the request's windows (UNLOAD), then the
+   * contract and the champion's artifact beside them. The folder is emptied first: UNLOAD refuses a
+   * target holding objects, such as an earlier attempt's inputs or an export whose start never happened.
    */
-  private async exportLabelledRows(request: TrainingRequest, contract: FeatureContract, parameters: Parameter[]): Promise<void> {
+  private async stageInputs(request: TrainingRequest, contract: FeatureContract, parameters: Parameter[]): Promise<void> {
     const target = this.parameter(parameters, 'LabelledRowsUri');
     const location = parseS3Uri(target, `labelled rows of ${request.model}/${request.candidateVersion}`);
     if (location.bucket !== this.bucket || location.key === '') {
@@ -218,6 +228,17 @@ export class SageMakerTrainingPipeline implements TrainingPipeline {
     const built = labelledRowsUnloadSql({ contract, tables, request, dialect: dialectFor(this.options.warehouse.dialect), target });
     await this.options.objectStore.deletePrefix(location.key);
     await this.options.warehouse.execute(built.sql, { label: built.label });
+    await this.options.objectStore.put(`${location.key}${CONTRACT_FILE}`, `${JSON.stringify(contract, null, 2)}\n`, 'application/json');
+    await this.stageChampion(request, location.key);
+  }
+
+  private async stageChampion(request: TrainingRequest, folderKey: string): Promise<void> {
+    const version = request.championVersion;
+    if (version === undefined || this.options.artifactOf === undefined) return;
+    const uri = await this.options.artifactOf(request.model, version);
+    if (uri === undefined) return;
+    const source = championSource(uri, `artifact of champion ${request.model}/${version}`);
+    await this.options.objectStore.copy(source.key, `${folderKey}${source.stagedAs}`, source.bucket);
   }
 
   /** This candidate's executions, the latest attempt first. */

@@ -244,7 +244,45 @@ describe('SageMakerTrainingPipeline (moto + shim)', function () {
     const holdout = trainingRowsSql({ contract: { ...contract, model }, tables, window: request(model).holdoutWindow, asOf, dialect: athenaDialect, split: split('holdout') });
     assert.ok(unload.includes(`SELECT training_rows.*, 'training' AS "part"\nFROM (\n${training.sql}\n) AS training_rows`), unload);
     assert.ok(unload.includes(`UNION ALL\nSELECT holdout_rows.*, 'holdout' AS "part"\nFROM (\n${holdout.sql}\n) AS holdout_rows`), unload);
-    assert.equal((await objects.list(`pipeline-inputs/${model}/v4/`)).length, 1);
+    // The rows Athena wrote and the contract beside them (no champion artifact known here).
+    assert.deepEqual(
+      (await objects.list(`pipeline-inputs/${model}/v4/`)).map((object) => object.key),
+      [`pipeline-inputs/${model}/v4/20260305_061200_00042_abcde_0`, `pipeline-inputs/${model}/v4/contract.json`],
+    );
+  });
+
+  it("stages the contract and the champion's registered artifact beside the rows, for jobs that can look nothing up", async () => {
+    const model = next('demand');
+    const asked: string[] = [];
+    const artifacts: Record<string, string> = {
+      v3: `s3://${bucket}/models/${model}/v3/pipelines-x-Train-1/output/model.tar.gz`,
+      v2: `s3://${bucket}/models/${model}/v2/model/`,
+    };
+    await objects.put(`models/${model}/v3/pipelines-x-Train-1/output/model.tar.gz`, 'a tarball');
+    await objects.put(`models/${model}/v2/model/model.json`, '{"version": "v2"}');
+    const staging = new SageMakerTrainingPipeline({
+      ...options(),
+      artifactOf: (name, version) => {
+        asked.push(`${name}/${version}`);
+        return Promise.resolve(artifacts[version]);
+      },
+    });
+    const folder = (version: string) => `pipeline-inputs/${model}/${version}/`;
+    await staging.start(request(model, { candidateVersion: 'v4', championVersion: 'v3' }));
+    await staging.start(request(model, { candidateVersion: 'v5', championVersion: 'v2' }));
+    await staging.start(request(model, { candidateVersion: 'v6', championVersion: 'v1' }));
+    await staging.start(request(model, { candidateVersion: 'v7', championVersion: undefined }));
+    assert.deepEqual(asked, [`${model}/v3`, `${model}/v2`, `${model}/v1`]);
+    const keys = async (version: string) => (await objects.list(folder(version))).map((object) => object.key.slice(folder(version).length)).sort();
+    assert.deepEqual(await keys('v4'), ['20260305_061200_00042_abcde_0', 'champion/model.tar.gz', 'contract.json']);
+    assert.equal(new TextDecoder().decode(await objects.get(`${folder('v4')}champion/model.tar.gz`)), 'a tarball');
+    assert.deepEqual(await keys('v5'), ['20260305_061200_00042_abcde_0', 'champion/model.json', 'contract.json']);
+    assert.equal(new TextDecoder().decode(await objects.get(`${folder('v5')}champion/model.json`)), '{"version": "v2"}');
+    // No artifact known, or no champion: the Evaluate step reports none.
+    assert.deepEqual(await keys('v6'), ['20260305_061200_00042_abcde_0', 'contract.json']);
+    assert.deepEqual(await keys('v7'), ['20260305_061200_00042_abcde_0', 'contract.json']);
+    const staged = parseContract(JSON.parse(new TextDecoder().decode(await objects.get(`${folder('v4')}contract.json`))));
+    assert.deepEqual(staged, { ...contract, model });
   });
 
   it('empties the rows folder an interrupted export left, since UNLOAD refuses a folder with objects', async () => {
@@ -253,7 +291,7 @@ describe('SageMakerTrainingPipeline (moto + shim)', function () {
     await pipeline.start(request(model));
     assert.deepEqual(
       (await objects.list(`pipeline-inputs/${model}/v4/`)).map((object) => object.key),
-      [`pipeline-inputs/${model}/v4/20260305_061200_00042_abcde_0`],
+      [`pipeline-inputs/${model}/v4/20260305_061200_00042_abcde_0`, `pipeline-inputs/${model}/v4/contract.json`],
     );
   });
 
@@ -292,7 +330,7 @@ describe('SageMakerTrainingPipeline (moto + shim)', function () {
     const sent = await client.send(new ListPipelineParametersForExecutionCommand({ PipelineExecutionArn: second.executionId }));
     assert.ok(sent.PipelineParameters?.some((p) => p.Name === 'AsOf' && p.Value === '2026-03-06T06:00:00.000Z'));
     assert.equal(warehouse.unloadsTo(`pipeline-inputs/${model}/`).length, 2, 'the rows are exported again for the new attempt');
-    assert.equal((await objects.list(`pipeline-inputs/${model}/v4/`)).length, 1, 'in place of the first attempt\'s');
+    assert.equal((await objects.list(`pipeline-inputs/${model}/v4/`)).length, 2, "rows and contract, in place of the first attempt's");
 
     // moto reports the new attempt Succeeded: it is joined by the same request, a conflict for another.
     assert.deepEqual(await pipeline.start(retry), second);
