@@ -3,12 +3,10 @@
 // metrics sink publishes for an evaluated window; a changed config updates it, an unchanged one
 // keeps it; local mode plans it and refuses to apply. The CLI runs in its own process.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudWatchClient, GetDashboardCommand, paginateDescribeAlarms, paginateListMetrics, type Dimension, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
-import { stringify } from 'yaml';
 import { metricPoints } from '../../../src/activities/monitoring/record-run.js';
 import { CloudWatchDashboards } from '../../../src/adapters/aws/cloudwatch/cloudwatch-dashboards.js';
 import { CloudWatchMetricsSink } from '../../../src/adapters/aws/cloudwatch/cloudwatch-metrics-sink.js';
@@ -16,8 +14,9 @@ import { CloudWatchThresholdAlarms } from '../../../src/adapters/aws/cloudwatch/
 import { syncAlarms } from '../../../src/client/alarms.js';
 import { loadConfig } from '../../../src/config/load.js';
 import type { DashboardBody, MetricWidget } from '../../../src/domain/alarms/dashboard-widgets.js';
-import { awsClientConfig, motoEndpoint, useMotoClient } from '../../support/moto.js';
+import { useMotoClient } from '../../support/moto.js';
 import { completeAnalysis } from '../../support/evaluated-window.js';
+import { vigilWithMoto, writeAlarmsConfig } from '../../support/alarms-cli.js';
 
 describe('vigil alarms: the model dashboard (moto)', function () {
   this.timeout(120_000);
@@ -42,38 +41,9 @@ describe('vigil alarms: the model dashboard (moto)', function () {
     },
   );
 
-  async function writeConfig(settings: Record<string, unknown>, mode: 'aws' | 'local' = 'aws'): Promise<string> {
-    const path = join(dir, `vigil.${mode}.yaml`);
-    const aws = {
-      region: 'us-east-1',
-      endpointUrl: await motoEndpoint(),
-      athena: { database: 'vigil', outputLocation: 's3://vigil-athena/results/' },
-      resultsLocation: 's3://vigil-results/tables/',
-      artifactsLocation: 's3://vigil-artifacts/',
-      sagemaker: { executionRoleArn: 'arn:aws:iam::123456789012:role/vigil', inferenceImage: 'vigil-serve:1' },
-      cloudwatch: { namespace },
-      snsTopicArn: 'arn:aws:sns:us-east-1:123456789012:vigil-alerts',
-    };
-    const source = mode === 'aws' ? { table: 't' } : { path: 'x.parquet' };
-    await writeFile(
-      path,
-      stringify({
-        mode,
-        ...(mode === 'aws' ? { aws } : {}),
-        models: [{ id: model, contract: 'contract.json', endpoints: { production: 'prod', staging: 'staging' }, sources: { productionLog: source, labels: source, baseline: source }, monitoring: settings }],
-      }),
-    );
-    return path;
-  }
+  const writeConfig = (settings: Record<string, unknown>, mode: 'aws' | 'local' = 'aws'): Promise<string> => writeAlarmsConfig({ dir, model, namespace, monitoring: settings, mode });
 
-  function vigil(args: string[]): { status: number | null; stdout: string; stderr: string } {
-    const { credentials } = awsClientConfig('');
-    const run = spawnSync(process.execPath, ['bin/vigil.mjs', ...args], {
-      encoding: 'utf8',
-      env: { ...process.env, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true' },
-    });
-    return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-  }
+  const vigil = vigilWithMoto;
 
   async function dashboard(): Promise<DashboardBody> {
     const answer = await client.send(new GetDashboardCommand({ DashboardName: `vigil-${model}` }));

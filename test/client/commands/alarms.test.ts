@@ -2,24 +2,23 @@
 // the right direction, statistic and SNS action; a changed config updates and deletes them; the
 // CLI runs as a user runs it (its own process, credentials from the environment).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudWatchClient, DescribeAlarmsCommand, ListTagsForResourceCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
-import { stringify } from 'yaml';
 import { CloudWatchDashboards } from '../../../src/adapters/aws/cloudwatch/cloudwatch-dashboards.js';
 import { CloudWatchThresholdAlarms } from '../../../src/adapters/aws/cloudwatch/cloudwatch-threshold-alarms.js';
 import { syncAlarms } from '../../../src/client/alarms.js';
 import { loadConfig } from '../../../src/config/load.js';
-import { awsClientConfig, motoEndpoint, useMotoClient } from '../../support/moto.js';
+import { useMotoClient } from '../../support/moto.js';
+import { alarmsTopicArn, vigilWithMoto, writeAlarmsConfig } from '../../support/alarms-cli.js';
 
 describe('vigil alarms (moto)', function () {
   this.timeout(120_000);
   let client: CloudWatchClient;
   let dir: string;
   const model = `alarms${process.pid}`;
-  const topicArn = 'arn:aws:sns:us-east-1:123456789012:vigil-alerts';
+  const topicArn = alarmsTopicArn;
   useMotoClient(
     (config) => new CloudWatchClient({ ...config, maxAttempts: 1 }),
     (made) => {
@@ -27,52 +26,15 @@ describe('vigil alarms (moto)', function () {
     },
   );
 
-  async function writeConfig(monitoring: Record<string, unknown>, mode: 'aws' | 'local' = 'aws'): Promise<string> {
-    const path = join(dir, `vigil.${mode}.yaml`);
-    const aws = {
-      region: 'us-east-1',
-      endpointUrl: await motoEndpoint(),
-      athena: { database: 'vigil', outputLocation: 's3://vigil-athena/results/' },
-      resultsLocation: 's3://vigil-results/tables/',
-      artifactsLocation: 's3://vigil-artifacts/',
-      sagemaker: { executionRoleArn: 'arn:aws:iam::123456789012:role/vigil', inferenceImage: 'vigil-serve:1' },
-      cloudwatch: { namespace: 'VigilAlarmsTest' },
-      snsTopicArn: topicArn,
-      tags: { team: 'forecasting' },
-    };
-    const source = mode === 'aws' ? { table: 't' } : { path: 'x.parquet' };
-    await writeFile(
-      path,
-      stringify({
-        mode,
-        ...(mode === 'aws' ? { aws } : {}),
-        models: [
-          {
-            id: model,
-            contract: 'contract.json',
-            endpoints: { production: 'prod', staging: 'staging' },
-            sources: { productionLog: source, labels: source, baseline: source },
-            monitoring: { relabelDays: 3, ...monitoring },
-          },
-        ],
-      }),
-    );
-    return path;
-  }
+  const writeConfig = (monitoring: Record<string, unknown>, mode: 'aws' | 'local' = 'aws'): Promise<string> =>
+    writeAlarmsConfig({ dir, model, namespace: 'VigilAlarmsTest', monitoring: { relabelDays: 3, ...monitoring }, mode, tags: { team: 'forecasting' } });
 
   async function alarms(): Promise<Map<string, MetricAlarm>> {
     const described = await client.send(new DescribeAlarmsCommand({ AlarmNamePrefix: `vigil-${model}-` }));
     return new Map((described.MetricAlarms ?? []).map((alarm) => [alarm.AlarmName ?? '', alarm]));
   }
 
-  function vigil(args: string[]): { status: number | null; stdout: string; stderr: string } {
-    const { credentials } = awsClientConfig('');
-    const run = spawnSync(process.execPath, ['bin/vigil.mjs', ...args], {
-      encoding: 'utf8',
-      env: { ...process.env, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true' },
-    });
-    return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-  }
+  const vigil = vigilWithMoto;
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'vigil-alarms-'));

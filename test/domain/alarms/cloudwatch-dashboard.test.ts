@@ -2,7 +2,7 @@
 // and the alarms watch, read with the alarm's statistic, annotated at the alarm's thresholds, laid
 // out within CloudWatch's limits, and the same text for the same config.
 import assert from 'node:assert/strict';
-import { configSchema, type MonitoringConfig } from '../../../src/config/schema.js';
+import type { MonitoringConfig } from '../../../src/config/schema.js';
 import { parseContract, type FeatureContract } from '../../../src/domain/contract/contract.js';
 import {
   cloudwatchDashboard,
@@ -17,23 +17,9 @@ import {
 import { GRID_WIDTH, type DashboardBody, type HorizontalAnnotation, type MetricWidget } from '../../../src/domain/alarms/dashboard-widgets.js';
 import { thresholdAlarms, worstStatistic, type ThresholdAlarmSpec } from '../../../src/domain/alarms/threshold-alarms.js';
 import { completeAnalysis, publishedSeries } from '../../support/evaluated-window.js';
+import { monitoringPolicy } from '../../support/monitoring-policy.js';
 
-function policy(monitoring: Record<string, unknown> = {}): MonitoringConfig {
-  const config = configSchema.parse({
-    models: [
-      {
-        id: 'demand',
-        contract: 'demand.json',
-        endpoints: { production: 'demand-production', staging: 'demand-staging' },
-        sources: { productionLog: { table: 'log' }, labels: { table: 'labels' }, baseline: { table: 'baseline' } },
-        monitoring,
-      },
-    ],
-  });
-  const model = config.models[0];
-  assert.ok(model !== undefined);
-  return model.monitoring;
-}
+const policy = monitoringPolicy;
 
 const contract = parseContract({
   model: 'demand',

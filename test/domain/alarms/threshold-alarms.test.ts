@@ -1,26 +1,11 @@
 // The alarms a monitoring config implies, and the plan that makes CloudWatch match them.
 import assert from 'node:assert/strict';
-import { configSchema, type MonitoringConfig } from '../../../src/config/schema.js';
 import { parseContract } from '../../../src/domain/contract/contract.js';
 import { dailyAlarmTiming, desiredAlarms, planAlarms, type ExistingAlarm } from '../../../src/domain/alarms/alarm-plan.js';
 import { thresholdAlarms, type ThresholdAlarmSpec } from '../../../src/domain/alarms/threshold-alarms.js';
+import { monitoringPolicy } from '../../support/monitoring-policy.js';
 
-function policy(monitoring: Record<string, unknown> = {}): MonitoringConfig {
-  const config = configSchema.parse({
-    models: [
-      {
-        id: 'demand',
-        contract: 'demand.json',
-        endpoints: { production: 'demand-production', staging: 'demand-staging' },
-        sources: { productionLog: { table: 'log' }, labels: { table: 'labels' }, baseline: { table: 'baseline' } },
-        monitoring,
-      },
-    ],
-  });
-  const model = config.models[0];
-  assert.ok(model !== undefined);
-  return model.monitoring;
-}
+const policy = monitoringPolicy;
 
 const contract = parseContract({
   model: 'demand',

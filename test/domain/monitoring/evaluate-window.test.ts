@@ -2,7 +2,6 @@
 // drift per method and threshold, p-values after Benjamini-Hochberg, data quality, performance
 // ranges and facet gaps.
 import assert from 'node:assert/strict';
-import { configSchema, type MonitoringConfig } from '../../../src/config/schema.js';
 import { parseContract, type FeatureContract } from '../../../src/domain/contract/contract.js';
 import type { WindowAggregates } from '../../../src/domain/monitoring/window-aggregates.js';
 import { evaluateWindow } from '../../../src/domain/monitoring/evaluate-window.js';
@@ -14,25 +13,11 @@ import type { FeatureQuality } from '../../../src/domain/sql/quality.js';
 import { ksAsymptoticPValue } from '../../../src/domain/stats/index.js';
 import { assertClose } from '../../support/assert-close.js';
 import { assertAlarmsAgree } from '../../support/alarm-agreement.js';
+import { monitoringPolicy } from '../../support/monitoring-policy.js';
 
 const tight = { absolute: 1e-12 };
 
-function policy(monitoring: Record<string, unknown> = {}): MonitoringConfig {
-  const config = configSchema.parse({
-    models: [
-      {
-        id: 'demand',
-        contract: 'demand.json',
-        endpoints: { production: 'demand-production', staging: 'demand-staging' },
-        sources: { productionLog: { table: 'log' }, labels: { table: 'labels' }, baseline: { table: 'baseline' } },
-        monitoring,
-      },
-    ],
-  });
-  const model = config.models[0];
-  assert.ok(model !== undefined);
-  return model.monitoring;
-}
+const policy = monitoringPolicy;
 
 function contractOf(features: { name: string; type: 'int' | 'float' | 'category' | 'bool' }[]): FeatureContract {
   return parseContract({ model: 'demand', feature_schema_version: 1, features });
