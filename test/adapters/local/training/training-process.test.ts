@@ -15,6 +15,7 @@ import { artifactPathFor } from '../../../../src/adapters/local/model-host/local
 import { LocalTrainingPipeline } from '../../../../src/adapters/local/training/local-training-pipeline.js';
 import { parseContract } from '../../../../src/domain/contract/contract.js';
 import { trainModel } from '../../../../src/domain/model/train.js';
+import type { ModelArtifact } from '../../../../src/domain/model/artifact.js';
 import { type MonitoringTables } from '../../../../src/domain/sql/query-input.js';
 import { decodeTrainingRows, trainingRowsSql, type TrainingRow } from '../../../../src/domain/sql/training-rows.js';
 import type { PipelineExecution, TrainingRequest } from '../../../../src/ports/training-pipeline.js';
@@ -101,6 +102,9 @@ describe('LocalTrainingPipeline in a training process', function () {
     let delayP99Ms: number;
     let delayMaxMs: number;
 
+    let inWorker: ModelArtifact;
+    let inWorkerStallMs: number;
+
     before(async () => {
       const delay = monitorEventLoopDelay({ resolution: 10 });
       const pipeline = pipelineFor();
@@ -109,6 +113,22 @@ describe('LocalTrainingPipeline in a training process', function () {
       delay.disable();
       delayP99Ms = delay.percentile(99) / 1e6;
       delayMaxMs = delay.max / 1e6;
+      // The same training in this process, timed: what the worker's loop would stall for. Measured
+      // in the same run, so a loaded machine slows both sides alike.
+      const rowsOf = async (window: { start: string; end: string }, part: 'training' | 'holdout'): Promise<TrainingRow[]> => {
+        const split = { holdoutWindow: benchWindow, share: 0.2, part };
+        const built = trainingRowsSql({ contract, tables, window, asOf: benchAsOf, dialect: warehouse.sql, split });
+        return decodeTrainingRows((await warehouse.query(built.sql)).rows, contract);
+      };
+      const labelled = (rows: TrainingRow[]): { rows: TrainingRow['features'][]; labels: number[] } => ({
+        rows: rows.map((row) => row.features),
+        labels: rows.map((row) => row.label),
+      });
+      const training = labelled(await rowsOf(benchWindow, 'training'));
+      const holdout = labelled(await rowsOf(benchWindow, 'holdout'));
+      const started = performance.now();
+      inWorker = trainModel({ contract, version: 'v2', trainedAt: '2026-03-18T00:00:00.000Z', ...training, holdout });
+      inWorkerStallMs = performance.now() - started;
     });
 
     it('trains in another process, which reports its pid and peak memory', async () => {
@@ -123,29 +143,14 @@ describe('LocalTrainingPipeline in a training process', function () {
 
     it("keeps the worker's event loop responsive while it trains", () => {
       assert.ok((execution.result?.trainingRows ?? 0) > 60_000, `${execution.result?.trainingRows} training rows`);
-      const delays = `event-loop delay p99 ${delayP99Ms.toFixed(1)} ms, max ${delayMaxMs.toFixed(1)} ms`;
-      assert.ok(delayP99Ms < 200, delays);
-      // Training these rows in the worker stalled its loop for over a second at once.
-      assert.ok(delayMaxMs < 500, delays);
+      const delays = `event-loop delay p99 ${delayP99Ms.toFixed(1)} ms, max ${delayMaxMs.toFixed(1)} ms; the same training in this process blocks it for ${inWorkerStallMs.toFixed(0)} ms`;
+      // Against the stall of training in the worker itself (over a second on a quiet machine), not
+      // a fixed time, so the check holds on a loaded machine too.
+      assert.ok(delayP99Ms < inWorkerStallMs / 4, delays);
+      assert.ok(delayMaxMs < inWorkerStallMs / 2, delays);
     });
 
     it('writes the artifact training in the worker would write, byte for byte', async () => {
-      const rowsOf = async (window: { start: string; end: string }, part: 'training' | 'holdout'): Promise<TrainingRow[]> => {
-        const split = { holdoutWindow: benchWindow, share: 0.2, part };
-        const built = trainingRowsSql({ contract, tables, window, asOf: benchAsOf, dialect: warehouse.sql, split });
-        return decodeTrainingRows((await warehouse.query(built.sql)).rows, contract);
-      };
-      const labelled = (rows: TrainingRow[]): { rows: TrainingRow['features'][]; labels: number[] } => ({
-        rows: rows.map((row) => row.features),
-        labels: rows.map((row) => row.label),
-      });
-      const inWorker = trainModel({
-        contract,
-        version: 'v2',
-        trainedAt: '2026-03-18T00:00:00.000Z',
-        ...labelled(await rowsOf(benchWindow, 'training')),
-        holdout: labelled(await rowsOf(benchWindow, 'holdout')),
-      });
       assert.equal(await readFile(artifactPathFor(dir, contract.model, 'v2'), 'utf8'), `${JSON.stringify(inWorker, null, 2)}\n`);
       assert.equal(execution.result?.champion?.basis, 'logged-predictions');
     });
