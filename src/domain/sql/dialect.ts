@@ -8,6 +8,7 @@ import {
   stringLiteral,
   tableNameParts,
 } from './sql-text.js';
+import { trinoDoubleText } from './trino-double-text.js';
 
 export type DialectName = 'duckdb' | 'athena';
 export type CastTarget = 'double' | 'bigint' | 'boolean' | 'varchar';
@@ -167,7 +168,10 @@ export const athenaDialect: SqlDialect = {
   string: stringLiteral,
   double: doubleLiteral,
   tryCast: (expr, target) => (target === 'boolean' ? portableBoolean(expr) : `TRY_CAST(${expr} AS ${sqlCastType(target)})`),
-  trimmedText: (expr) => `NULLIF(trim(TRY_CAST(${expr} AS VARCHAR)), '')`,
+  // A DOUBLE column's text as DuckDB writes it (Trino's own cast writes "4.17E1"); typeof is
+  // Trino's, and a DOUBLE's text needs no trimming.
+  trimmedText: (expr) =>
+    `(CASE WHEN typeof(${expr}) = 'double' THEN ${trinoDoubleText(expr)} ELSE NULLIF(trim(TRY_CAST(${expr} AS VARCHAR)), '') END)`,
   fullMatch: (expr, pattern) => `regexp_like(${expr}, ${stringLiteral(`^(?:${pattern})$`)})`,
   isFinite: (expr) => `is_finite(${expr})`,
   whenNumericColumn: (_source, _whenNumeric, fromText) => fromText,
@@ -191,10 +195,14 @@ export const athenaDialect: SqlDialect = {
   stddevSamp: (expr) => `stddev_samp(${expr})`,
   uniformHash: (expr) =>
     `(CAST(from_base(substr(to_hex(md5(to_utf8(CAST(${expr} AS VARCHAR)))), 1, 8), 16) AS DOUBLE) / ${twoTo32})`,
+  // CAST(MAP AS JSON) (and json_object) sort the keys, where DuckDB keeps them in the order given;
+  // one single-key map per entry, its braces cut off and the members joined, keeps that order.
   jsonObject: (entries) => {
-    const keys = entries.map(([key]) => stringLiteral(key)).join(', ');
-    const values = entries.map(([, value]) => `CAST(${value} AS VARCHAR)`).join(', ');
-    return `json_format(CAST(MAP(ARRAY[${keys}], ARRAY[${values}]) AS JSON))`;
+    const members = entries.map(([key, value]) => {
+      const one = `json_format(CAST(MAP(ARRAY[${stringLiteral(key)}], ARRAY[CAST(${value} AS VARCHAR)]) AS JSON))`;
+      return `substr(${one}, 2, length(${one}) - 2)`;
+    });
+    return `('{' || ${members.length === 0 ? "''" : members.join(" || ',' || ")} || '}')`;
   },
   jsonText: (expr, key) => `json_extract_scalar(${expr}, ${stringLiteral(`$.${assertIdentifier(key, 'JSON member')}`)})`,
   ddlIdent: (name) => `\`${assertIdentifier(name, 'column')}\``,

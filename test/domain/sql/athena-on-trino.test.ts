@@ -1,0 +1,133 @@
+// The Athena text of every monitoring query, executed by a real Trino (Athena's engine) over Parquet
+// copies of the rows, answers what the DuckDB text answers on DuckDB: the look-alike of
+// athena-on-duckdb.test.ts (DuckDB with Trino-named macros) checked against the engine itself.
+//
+// Quantiles: approx_percentile is Athena's on purpose (exactQuantiles is false; the twin's macro
+// makes it exact). Its columns (quality's p5/p50/p95, the bin edges' q_i) must lie between DuckDB's
+// exact quantiles at q - 0.05 and q + 0.05: loose on purpose, because on integer features Trino
+// interpolates between adjacent values (5.23 where the exact median is 5) and only a band reaching
+// the neighbouring values admits that. The distance query's quantiles are exact in both engines.
+// Every other column must agree to 1e-9 (doubles) or exactly (counts, text, booleans).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDbWarehouse } from '../../../src/adapters/local/duckdb/duckdb-warehouse.js';
+import { athenaDialect, duckdbDialect, type SqlDialect } from '../../../src/domain/sql/dialect.js';
+import { labelledDaysSql } from '../../../src/domain/sql/labelled-days.js';
+import { modelVersionsSql } from '../../../src/domain/sql/model-versions.js';
+import { type MonitoringQueryInput } from '../../../src/domain/sql/query-input.js';
+import { trainingRowsSql } from '../../../src/domain/sql/training-rows.js';
+import type { Row } from '../../../src/domain/sql/row.js';
+import { assertAnswersAgree } from '../../support/answers-agree.js';
+import { athenaFixtureBuilders, athenaFixtureContract, athenaFixtureTables, baselineRows, labelRows, productionRows } from '../../support/athena-fixture-rows.js';
+import { trinoOrSkip } from '../../support/trino.js';
+import { type TrinoClient } from '../../support/trino/client.js';
+import { mirrorToTrino } from '../../support/trino/parquet-tables.js';
+import { type QueryBuilder } from '../../support/query-builders.js';
+import { asOf, createSources, eventTime, load, testWindow } from '../../support/warehouse-fixtures.js';
+
+const contract = athenaFixtureContract;
+const tables = athenaFixtureTables;
+
+/** The monitoring queries, and the other SELECTs aws mode sends Athena over the same sources. */
+const builders: Record<string, QueryBuilder> = {
+  ...athenaFixtureBuilders,
+  'model-versions': modelVersionsSql,
+  'labelled-days': (input) => labelledDaysSql({ ...input, asOf }),
+  'training-rows': (input) => trainingRowsSql({ contract: input.contract, tables: input.tables, window: input.window, asOf, dialect: input.dialect }),
+  // The holdout's hash split: the same rows only if both engines hash record ids alike.
+  'holdout-rows': (input) =>
+    trainingRowsSql({ contract: input.contract, tables: input.tables, window: input.window, asOf, dialect: input.dialect, split: { holdoutWindow: input.window, share: 0.3, part: 'holdout' } }),
+};
+
+/** The columns Athena fills from approx_percentile (quality.ts, bins.ts). */
+const approximateColumns = new Set(['p5', 'p50', 'p95', ...Array.from({ length: 10 }, (_, i) => `q_${i + 1}`)]);
+/** Enough stages for the distance query as it stands (444 plus margin). */
+const distanceStages = 600;
+/** How far in rank (q) Trino's approx_percentile may stray from the exact quantile. */
+const rankError = 0.05;
+
+function shiftedQuantiles(shift: number): SqlDialect {
+  return { ...duckdbDialect, quantile: (expr, q) => duckdbDialect.quantile(expr, Math.min(1, Math.max(0, q + shift))) };
+}
+
+const minute = 60_000;
+const windowFrom = (index: number, rows: number): MonitoringQueryInput['window'] => ({
+  start: eventTime(index),
+  end: new Date(Date.parse(eventTime(index)) + rows * 9 * minute).toISOString(),
+});
+
+/** The window and sample rate of each case; `rows` says whether every query must return some. */
+const cases: { name: string; window: MonitoringQueryInput['window']; sampleRate: number; rows: boolean }[] = [
+  { name: 'the week', window: testWindow, sampleRate: 1, rows: true },
+  { name: 'the week sampled at 0.4', window: testWindow, sampleRate: 0.4, rows: false },
+  { name: 'an empty window', window: { start: '2024-07-01T00:00:00Z', end: '2024-07-02T00:00:00Z' }, sampleRate: 1, rows: false },
+  // Row r9 alone: a single value of every feature.
+  { name: 'a one-row window', window: windowFrom(9, 1), sampleRate: 1, rows: false },
+  // Row r0 alone: malformed price, NULL footfall, unknown region and promo, no logged prediction.
+  { name: 'a window of one malformed row', window: windowFrom(0, 1), sampleRate: 1, rows: false },
+];
+
+/** Scorings of some rows logged without a prediction, with a tie on scored_at broken by model_version (NULL last). */
+function scoredRows(): Row[] {
+  const rows: Row[] = [];
+  for (let i = 0; i < 1500; i += 100) {
+    const base = { record_id: `r${i * 9}`, endpoint: 'demand-endpoint', model: 'demand' };
+    rows.push({ ...base, prediction: 41 + i / 100, model_version: 'v1', scored_at: '2024-06-11T00:00:00.000Z' });
+    rows.push({ ...base, prediction: 52 + i / 100, model_version: i % 200 === 0 ? null : 'v2', scored_at: '2024-06-12T00:00:00.000Z' });
+    rows.push({ ...base, prediction: 63 + i / 100, model_version: 'v1', scored_at: '2024-06-12T00:00:00.000Z' });
+  }
+  rows.push({ record_id: 'r450', endpoint: 'other', model: 'other-model', prediction: 1, model_version: 'v1', scored_at: '2024-06-12T00:00:00.000Z' });
+  return rows;
+}
+
+describe('Athena SQL executed by Trino', () => {
+  let warehouse: DuckDbWarehouse;
+  let trino: TrinoClient;
+  let dir: string;
+  const timings: string[] = [];
+
+  before(async function () {
+    trino = await trinoOrSkip(this);
+    warehouse = await DuckDbWarehouse.open();
+    dir = await mkdtemp(join(tmpdir(), 'vigil-athena-on-trino-'));
+    await createSources(warehouse, contract);
+    await load(warehouse, tables.productionLog, productionRows());
+    await load(warehouse, tables.labels, labelRows());
+    await load(warehouse, tables.baseline, baselineRows());
+    await load(warehouse, tables.scoredPredictions, scoredRows());
+    const names = [tables.productionLog, tables.labels, tables.baseline, tables.scoredPredictions];
+    trino = await mirrorToTrino(warehouse, trino, names, { dir, catalog: 'hive', schema: 'vigil' });
+  });
+  after(async () => {
+    if (timings.length > 0) console.error(`Trino wall time per query (the week, all rows):\n  ${timings.join('\n  ')}`);
+    await warehouse?.close();
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+
+  for (const testCase of cases) {
+    for (const [name, build] of Object.entries(builders)) {
+      if (name === 'distance' && testCase !== cases[0]) continue;
+      it(`${name} over ${testCase.name}: the same answer as the DuckDB SQL`, async function () {
+        // See the pending test below: the distance query needs Trino's stage limit raised, and
+        // then takes over a minute on this data.
+        if (name === 'distance') this.timeout(600_000);
+        const engine = name === 'distance' ? trino.withSession({ properties: { query_max_stage_count: String(distanceStages) } }) : trino;
+        const input = (dialect: SqlDialect): MonitoringQueryInput => ({ contract, tables, window: testCase.window, sampleRate: testCase.sampleRate, dialect });
+        const duck = (await warehouse.query(build(input(duckdbDialect)).sql)).rows;
+        const started = Date.now();
+        const athena = (await engine.query(build(input(athenaDialect)).sql)).rows;
+        if (testCase.name === 'the week') timings.push(`${name}: ${Date.now() - started} ms`);
+        if (testCase.rows && duck.length === 0) throw new Error(`${name} returned no rows: the data does not exercise it`);
+        const low = (await warehouse.query(build(input(shiftedQuantiles(-rankError))).sql)).rows;
+        const high = (await warehouse.query(build(input(shiftedQuantiles(rankError))).sql)).rows;
+        assertAnswersAgree(athena, duck, { columns: approximateColumns, low, high }, name);
+      });
+    }
+  }
+
+  // Left open (issue 19): Trino inlines each reference to a WITH query, and the distance query's
+  // CTEs plan 444 stages, past the default limit of 150 (QUERY_HAS_TOO_MANY_STAGES), which Athena
+  // keeps too. Pending, not passing, until the query is restructured.
+  it.skip('distance within Trino\'s default limit of 150 stages');
+});
