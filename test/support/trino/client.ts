@@ -40,8 +40,24 @@ export class TrinoClient {
     return new TrinoClient(this.endpoint, { ...this.session, ...session });
   }
 
-  /** Runs one statement to its end and returns every row. */
+  /**
+   * Runs one statement to its end and returns every row. A one-node server on a loaded machine can
+   * miss its own announcement and briefly have no worker (NO_NODES_AVAILABLE): that statement is
+   * run again, for up to a minute, as a client of a real cluster would.
+   */
   async query(sql: string): Promise<TrinoResult> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        return await this.queryOnce(sql);
+      } catch (error) {
+        if (!(error instanceof TrinoQueryError && error.message.startsWith('NO_NODES_AVAILABLE')) || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+
+  private async queryOnce(sql: string): Promise<TrinoResult> {
     const headers: Record<string, string> = { 'X-Trino-User': this.session.user ?? 'vigil-test' };
     if (this.session.catalog !== undefined) headers['X-Trino-Catalog'] = this.session.catalog;
     if (this.session.schema !== undefined) headers['X-Trino-Schema'] = this.session.schema;
