@@ -7,7 +7,8 @@ import type { Construct } from 'constructs';
 import { lifecycleRules, type StorageRule } from '../src/domain/cleanup/lifecycle.js';
 import { biViewNames, biViews } from '../src/domain/dashboard/bi-views.js';
 import { resultTableNames, resultTables } from '../src/domain/sql/tables.js';
-import { glueViewInput } from './glue-views.js';
+import type { DdlType } from '../src/domain/sql/dialect.js';
+import { glueViewInput, hiveType } from './glue-views.js';
 import { resourceNames, type InstallSettings } from './settings.js';
 
 /** Where the stacks put Vigil's objects; the config's aws.* locations must name the same. */
@@ -16,7 +17,6 @@ export const layout = { resultsPrefix: 'tables/', athenaOutputPrefix: 'output/',
 /** The lifecycle days Vigil's config defaults to (aws.lifecycle). */
 const lifecycleDays = { athenaOutputDays: 7, quarantineDays: 90, trainingInputDays: 30, resultsInfrequentAccessDays: 90 };
 
-const glueType = { text: 'string', double: 'double', bigint: 'bigint', boolean: 'boolean' } as const;
 
 export class VigilDataStack extends Stack {
   readonly key: kms.Key;
@@ -101,7 +101,7 @@ export class VigilDataStack extends Stack {
     const tables = new Map<string, glue.CfnTable>();
     for (const table of resultTableNames) {
       const spec = resultTables[table];
-      const column = (c: { name: string; type: keyof typeof glueType }) => ({ name: c.name, type: glueType[c.type] });
+      const column = (c: { name: string; type: DdlType }) => ({ name: c.name, type: hiveType[c.type] });
       const created = new glue.CfnTable(this, `Table-${table}`, {
         catalogId: this.account,
         databaseName: names.database,

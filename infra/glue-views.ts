@@ -11,8 +11,8 @@ import { athenaDialect } from '../src/domain/sql/dialect.js';
 
 /** Trino's name of each column type, as Athena records it in the view definition. */
 const trinoType: Readonly<Record<BiColumnType, string>> = { text: 'varchar', double: 'double', bigint: 'bigint', boolean: 'boolean', date: 'date', timestamp: 'timestamp(3)' };
-/** Hive's name of each column type, as Glue lists the view's columns. */
-const hiveType: Readonly<Record<BiColumnType, string>> = { text: 'string', double: 'double', bigint: 'bigint', boolean: 'boolean', date: 'date', timestamp: 'timestamp' };
+/** Hive's name of each column type, as Glue lists a table's or view's columns. */
+export const hiveType: Readonly<Record<BiColumnType, string>> = { text: 'string', double: 'double', bigint: 'bigint', boolean: 'boolean', date: 'date', timestamp: 'timestamp' };
 
 export function glueViewInput(name: BiViewName, database: string): glue.CfnTable.TableInputProperty {
   const view = biViews[name];

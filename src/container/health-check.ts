@@ -1,13 +1,15 @@
 // The Vigil image's HEALTHCHECK (Docker runs it inside the container; exit 0 healthy, 1 not). What
 // is checked follows what the container runs, read from PID 1's arguments:
 //   serve        GET /ping on SAGEMAKER_BIND_TO_PORT (or 8080) answers 200: the model is loaded
-//   worker       the Temporal frontend (TEMPORAL_ADDRESS, or localhost:7233) accepts a connection:
+//   worker       the Temporal frontend (as the worker finds it: TEMPORAL_ADDRESS, a profile, or
+//                localhost:7233) accepts a connection:
 //                a worker that cannot reach it polls nothing
 //   otherwise    (train, evaluate, one-off commands) nothing: they end on their own
 // SageMaker ignores HEALTHCHECK: it probes endpoints on /ping itself and judges jobs by exit code.
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { pathToFileURL } from 'node:url';
+import { temporalTarget } from '../temporal/connection.js';
 
 export type ContainerRole = 'serve' | 'worker' | 'other';
 
@@ -50,7 +52,8 @@ function reachTemporal(address: string, timeoutMs: number): Promise<string | und
 /** Undefined when healthy, else what is wrong. */
 export function checkHealth(role: ContainerRole, env: NodeJS.ProcessEnv, timeoutMs = defaultTimeoutMs): Promise<string | undefined> {
   if (role === 'serve') return pingServe(env.SAGEMAKER_BIND_TO_PORT || '8080', timeoutMs);
-  if (role === 'worker') return reachTemporal(env.TEMPORAL_ADDRESS || 'localhost:7233', timeoutMs);
+  // The address the worker itself connects to: TEMPORAL_ADDRESS, a profile, or localhost:7233.
+  if (role === 'worker') return reachTemporal(temporalTarget(env).address, timeoutMs);
   return Promise.resolve(undefined);
 }
 

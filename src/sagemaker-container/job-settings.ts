@@ -2,6 +2,7 @@
 // variables), checked field by field: a bad one fails the job with one line naming the field and
 // the value it had, which is what SageMaker then shows as the job's failure reason.
 import { z } from 'zod';
+import { isDecimalText } from '../domain/contract/decimal-text.js';
 import { isoUtc } from '../domain/sql/sql-text.js';
 import { JobInputError } from './job-failure.js';
 
@@ -20,17 +21,15 @@ export const instantText = z.string().transform((value, context) => {
   }
 });
 
-const decimal = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
-
 export const shareText = z
   .string()
-  .regex(decimal, 'must be a number in (0, 1]')
+  .refine(isDecimalText, 'must be a number in (0, 1]')
   .transform(Number)
   .refine((share) => share > 0 && share <= 1, 'must be a number in (0, 1]');
 
 export const alphaText = z
   .string()
-  .regex(decimal, 'must be a number >= 0')
+  .refine(isDecimalText, 'must be a number >= 0')
   .transform(Number)
   .refine((alpha) => Number.isFinite(alpha) && alpha >= 0, 'must be a finite number >= 0');
 

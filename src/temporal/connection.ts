@@ -9,8 +9,10 @@ export interface TemporalTarget {
   address: string;
 }
 
-export function temporalTarget(): TemporalTarget {
-  const loaded = loadClientConnectConfig();
+/** From `env` (default the process's) and the Temporal config file it points to. */
+export function temporalTarget(env: NodeJS.ProcessEnv = process.env): TemporalTarget {
+  const overrideEnvVars = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const loaded = loadClientConnectConfig({ overrideEnvVars });
   const address = loaded.connectionOptions.address ?? 'localhost:7233';
   return {
     connectionOptions: { ...loaded.connectionOptions, address },

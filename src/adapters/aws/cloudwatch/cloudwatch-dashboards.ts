@@ -1,7 +1,6 @@
 // Vigil's per-model CloudWatch dashboards (`vigil-<model>`): the body the config implies is put
 // whole; a body CloudWatch finds fault with fails the apply with CloudWatch's own messages rather
 // than leaving a dashboard that does not render.
-import { createHash } from 'node:crypto';
 import {
   type CloudWatchClient,
   DashboardInvalidInputError,
@@ -13,6 +12,7 @@ import {
 import { NonRetryableError } from '../../../domain/errors.js';
 import type { DashboardStore } from '../../../ports/dashboard-store.js';
 import { classifyAwsError } from '../errors.js';
+import { fittedName } from './fitted-name.js';
 
 /** Dashboard names are 1..255 characters of A-Z, a-z, 0-9, - and _. */
 const MAX_DASHBOARD_NAME = 255;
@@ -24,10 +24,7 @@ export interface CloudWatchDashboardsOptions {
 /** `vigil-<model>`; where the model id needs altering to fit, a short hash of it keeps distinct ids apart. */
 export function dashboardName(model: string): string {
   const raw = `vigil-${model}`;
-  const cleaned = raw.replace(/[^A-Za-z0-9_-]/g, '_');
-  if (cleaned === raw && raw.length <= MAX_DASHBOARD_NAME) return raw;
-  const hash = createHash('sha256').update(raw).digest('hex').slice(0, 10);
-  return `${cleaned.slice(0, MAX_DASHBOARD_NAME - hash.length - 1)}-${hash}`;
+  return fittedName(raw, raw.replace(/[^A-Za-z0-9_-]/g, '_'), MAX_DASHBOARD_NAME);
 }
 
 /** GetDashboard and DeleteDashboards answer ResourceNotFound for a dashboard that does not exist. */

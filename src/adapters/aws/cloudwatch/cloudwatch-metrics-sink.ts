@@ -1,6 +1,5 @@
 // Publishes monitoring values as CloudWatch custom metrics, one metric per monitored statistic with
 // Model/Subject/Metric dimensions: the series the threshold alarms (cloudwatch-threshold-alarms.ts) watch.
-import { createHash } from 'node:crypto';
 import {
   CloudWatchClient,
   PutMetricDataCommand,
@@ -12,6 +11,7 @@ import { NonRetryableError } from '../../../domain/errors.js';
 import { dayMs, hourMs } from '../../../domain/time.js';
 import type { MetricPoint, MetricsSink, PublishSummary } from '../../../ports/metrics-sink.js';
 import { AWS_MAX_ATTEMPTS, classifyAwsError } from '../errors.js';
+import { fittedName } from './fitted-name.js';
 
 export const DEFAULT_NAMESPACE = 'Vigil';
 
@@ -52,10 +52,7 @@ export function metricDimensions(model: string, subject: string, metric: string)
 export function alarmName(model: string, subject: string, metric: string): string {
   const raw = `vigil-${model}-${subject}-${metric}`;
   // Printable ASCII only: other characters are legal but awkward in consoles and CLIs.
-  const cleaned = raw.replace(/[^\x20-\x7e]/g, '_').trim();
-  if (cleaned === raw && raw.length <= MAX_ALARM_NAME) return raw;
-  const hash = createHash('sha256').update(raw).digest('hex').slice(0, 10);
-  return `${cleaned.slice(0, MAX_ALARM_NAME - hash.length - 1)}-${hash}`;
+  return fittedName(raw, raw.replace(/[^\x20-\x7e]/g, '_').trim(), MAX_ALARM_NAME);
 }
 
 export class CloudWatchMetricsSink implements MetricsSink {
