@@ -22,6 +22,12 @@
 // end, it cannot hold the KS maximum. Only buckets that fail either test, or hold a quantile's
 // rank, are sorted, their values' counts offset by the counts before them. The answers are the
 // same whatever the buckets: KS and the quantiles to the bit, W1 to rounding.
+//
+// Trino (Athena's engine) plans every reference to a WITH query anew, re-reading the tables under
+// it, and refuses a plan of over 150 stages. So every part is read once, except the values (for
+// the totals, then placed in buckets) and the bucketed values (counted, then joined back for the
+// sorted buckets): the counts n and m ride along with the buckets instead of being joined again,
+// and one aggregate over the points gives KS, W1 and the ranks' values (81 stages for 3 subjects).
 import { type SqlDialect } from './dialect.js';
 import { type NumericSubject } from './query-input.js';
 import { SqlBuildError } from './sql-text.js';
@@ -46,7 +52,7 @@ const spreadsCovered = 6;
 /** Slack on the KS bound, far above rounding and far below any difference that matters. */
 const boundSlack = 1e-12;
 
-const cteParts = ['subjects', 'values', 'totals', 'bucketed', 'counted', 'bounds', 'marked', 'exact', 'exactPoints', 'points', 'sums', 'ranked', 'inside', 'result'] as const;
+const cteParts = ['subjects', 'values', 'totals', 'bucketed', 'counted', 'bounds', 'marked', 'joined', 'points', 'sums', 'result'] as const;
 
 /** What every part of the query shares: names and expression helpers. */
 class DistanceSql {
@@ -61,7 +67,7 @@ class DistanceSql {
     suffix: string,
   ) {
     this.id = d.ident;
-    this.names = Object.fromEntries(cteParts.map((part) => [part, `distance_${part.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}${suffix}`])) as Record<(typeof cteParts)[number], string>;
+    this.names = Object.fromEntries(cteParts.map((part) => [part, `distance_${part}${suffix}`])) as Record<(typeof cteParts)[number], string>;
   }
 
   dbl(expr: string): string {
@@ -70,12 +76,12 @@ class DistanceSql {
 
   /** A running total per subject in `key` order; ROWS, since keys are distinct or ties are resolved elsewhere. */
   running(key: string): string {
-    return `OVER (${this.perSubject()}ORDER BY ${this.id(key)} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+    return `OVER (${this.perSubject()}ORDER BY ${this.id(key)} NULLS LAST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
   }
 
   /** A window in `key` order per subject. */
   ordered(key: string): string {
-    return `OVER (${this.perSubject()}ORDER BY ${this.id(key)})`;
+    return `OVER (${this.perSubject()}ORDER BY ${this.id(key)} NULLS LAST)`;
   }
 
   /** A window over each subject's rows. */
@@ -101,12 +107,13 @@ class DistanceSql {
   }
 
   // Over at least 1: an empty side leaves every figure finite (its statistics are then withheld).
+  // n and m are columns of every row from the bucket counts on.
   perN(expr: string): string {
-    return `${this.dbl(expr)} / greatest(t.${this.id('n')}, 1)`;
+    return `${this.dbl(expr)} / greatest(${this.id('n')}, 1)`;
   }
 
   perM(expr: string): string {
-    return `${this.dbl(expr)} / greatest(t.${this.id('m')}, 1)`;
+    return `${this.dbl(expr)} / greatest(${this.id('m')}, 1)`;
   }
 
   gap(cb: string, cc: string): string {
@@ -119,24 +126,32 @@ class DistanceSql {
     return `${from} AS ${alias}\n  JOIN ${this.names.totals} AS t ON t.${this.id('s')} = ${alias}.${this.id('s')}`;
   }
 
-  /** The ends of every quantile's rank interval, as columns of totals. */
-  rankEnds(): { q: QuantileSpec; column: string }[] {
-    return this.quantiles.flatMap((q) => (['low', 'high'] as const).map((end) => ({ q, column: `${q.name}_${end}` })));
+  /** h = (count - 1) p: the quantile lies between the values of rank floor(h) + 1 and ceil(h) + 1. */
+  private h(q: QuantileSpec): string {
+    return `(CAST(${this.id(q.count)} - 1 AS DOUBLE) * ${this.d.double(q.p)})`;
+  }
+
+  /** Every quantile's two ranks, each with the running count that reaches it, over a row with n and m. */
+  rankEnds(): { q: QuantileSpec; end: 'low' | 'high'; rank: string }[] {
+    return this.quantiles.flatMap((q) => [
+      { q, end: 'low' as const, rank: `floor(${this.h(q)}) + 1` },
+      { q, end: 'high' as const, rank: `ceil(${this.h(q)}) + 1` },
+    ]);
+  }
+
+  /** How far the quantile lies from its low rank's value towards its high rank's. */
+  weight(q: QuantileSpec): string {
+    return `${this.h(q)} - floor(${this.h(q)})`;
   }
 }
 
 const indent = (lines: readonly string[], depth = 4): string => lines.map((line) => `${' '.repeat(depth)}${line}`).join(',\n');
 
-/** The subjects, the values of both sides, their counts and moments, the quantiles' ranks and the buckets' span. */
+/** The subjects, the values of both sides, their counts and moments, the quantiles' weights and the buckets' span. */
 function totalsCtes(s: DistanceSql): string[] {
   const { d, id, names } = s;
   const sideValue = (b: 0 | 1): string => `(CASE WHEN ${id('b')} = ${b} THEN ${id('v')} END)`;
-  const h = (q: QuantileSpec): string => `(CAST(${id(q.count)} - 1 AS DOUBLE) * ${d.double(q.p)})`;
-  const rankColumns = s.quantiles.flatMap((q) => [
-    `floor(${h(q)}) + 1 AS ${id(`${q.name}_low`)}`,
-    `ceil(${h(q)}) + 1 AS ${id(`${q.name}_high`)}`,
-    `${h(q)} - floor(${h(q)}) AS ${id(`${q.name}_weight`)}`,
-  ]);
+  const weights = s.quantiles.map((q) => `${s.weight(q)} AS ${id(`${q.name}_weight`)}`);
   const bucketCount =
     s.buckets === undefined
       ? `least(${maxBuckets}, greatest(${minBuckets}, CAST(power(2, ceil(ln(${s.dbl(`greatest(${id('n')} + ${id('m')}, 1)`)} / ${valuesPerBucket}) / ln(2))) AS BIGINT)))`
@@ -178,14 +193,18 @@ function totalsCtes(s: DistanceSql): string[] {
     `${names.values} AS (\n  ${values.join('\n  UNION ALL\n  ')}\n)`,
     `${names.totals} AS (\n  SELECT\n${indent([
       '*',
-      ...rankColumns,
+      ...weights,
       `CASE WHEN ${high} > ${low} THEN ${low} ELSE coalesce(${id('low_value')}, 0) END AS ${id('start')}`,
       `CASE WHEN ${high} > ${low} THEN (${high} - ${low}) / ${id('buckets')} ELSE 1 END AS ${id('width')}`,
     ])}\n  FROM (\n    SELECT *, ${bucketCount} AS ${id('buckets')}\n    FROM (\n${momentsRows}    ) AS moments\n  ) AS sized\n)`,
   ];
 }
 
-/** Each value's bucket, and per bucket in value order: its counts, extremes and sums, and the counts before it. */
+/**
+ * Each value's bucket and the bucket's start, and per bucket in value order: its counts, extremes
+ * and sums, the counts before it, and the subject's counts n and m (carried from here on, so that
+ * no later part joins the totals again: Trino plans each reference to a WITH query anew).
+ */
 function bucketCtes(s: DistanceSql): string[] {
   const { d, id, names } = s;
   // Buckets of equal width over [start, start + width * buckets); values beyond go to the end ones.
@@ -193,6 +212,7 @@ function bucketCtes(s: DistanceSql): string[] {
   const perBucket = [
     ...s.keyed([]),
     id('k'),
+    `min(${id('ref')}) AS ${id('ref')}`,
     `sum(${id('b')}) AS ${id('nb')}`,
     `count(*) - sum(${id('b')}) AS ${id('nc')}`,
     `min(${id('v')}) AS ${id('lo')}`,
@@ -202,18 +222,19 @@ function bucketCtes(s: DistanceSql): string[] {
     `sum(${id('v')} - ${id('ref')}) - sum(${id('b')} * (${id('v')} - ${id('ref')})) AS ${id('sc')}`,
   ];
   return [
-    `${names.bucketed} AS (\n  SELECT ${s.keyed([`x.${id('v')}`, `x.${id('b')}`, `${bucketOf} AS ${id('k')}`], 'x.').join(', ')}\n  FROM ${s.withTotals(names.values, 'x')}\n)`,
+    `${names.bucketed} AS (\n  SELECT ${s.keyed([id('v'), id('b'), id('k'), `${id('start')} + ${id('k')} * ${id('width')} AS ${id('ref')}`]).join(', ')}\n` +
+      `  FROM (\n    SELECT ${s.keyed([`x.${id('v')}`, `x.${id('b')}`, `${bucketOf} AS ${id('k')}`, `t.${id('start')}`, `t.${id('width')}`], 'x.').join(', ')}\n` +
+      `    FROM ${s.withTotals(names.values, 'x')}\n  ) AS placed\n)`,
     `${names.counted} AS (\n  SELECT\n${indent([
       '*',
       `sum(${id('nb')}) ${s.running('k')} - ${id('nb')} AS ${id('cb0')}`,
       `sum(${id('nc')}) ${s.running('k')} - ${id('nc')} AS ${id('cc0')}`,
       `lead(${id('lo')}) ${s.ordered('k')} AS ${id('next_lo')}`,
-    ])}\n  FROM (\n    SELECT\n${indent(perBucket, 6)}\n` +
-      `    FROM (\n      SELECT g.*, t.${id('start')} + g.${id('k')} * t.${id('width')} AS ${id('ref')}\n` +
-      `      FROM ${s.withTotals(names.bucketed, 'g')}\n    ) AS referenced\n    GROUP BY ${s.keyed([id('k')]).join(', ')}\n  ) AS per_bucket\n)`,
+      `sum(${id('nb')}) ${s.whole()} AS ${id('n')}`,
+      `sum(${id('nc')}) ${s.whole()} AS ${id('m')}`,
+    ])}\n  FROM (\n    SELECT\n${indent(perBucket, 6)}\n    FROM ${names.bucketed}\n    GROUP BY ${s.keyed([id('k')]).join(', ')}\n  ) AS per_bucket\n)`,
   ];
 }
-
 /**
  * Which buckets are sorted: those of several values where D may change sign, where |D| may exceed
  * every bucket end's gap, or where a quantile's rank falls; e0 and eb0 count the sorted values
@@ -221,28 +242,37 @@ function bucketCtes(s: DistanceSql): string[] {
  */
 function selectionCtes(s: DistanceSql): string[] {
   const { d, id, names } = s;
-  const c = (col: string): string => `c.${id(col)}`;
   // A bucket holds rank r of a side when that side's count before it is < r and after it >= r.
-  const holdsRank = s.rankEnds().map(({ q, column }) => {
+  const holdsRank = s.rankEnds().map(({ q, rank }) => {
     const [before, inside] = q.running === 'cc' ? ['cc0', 'nc'] : ['cb0', 'nb'];
-    const rank = `t.${id(column)}`;
-    return `(${c(before)} < ${rank} AND ${c(before)} + ${c(inside)} >= ${rank})`;
+    return `(${id(before)} < ${rank} AND ${id(before)} + ${id(inside)} >= ${rank})`;
   });
   const sortedShare = (count: string): string => `sum(CASE WHEN ${id('sorted')} THEN ${count} ELSE 0 END) ${s.running('k')} - CASE WHEN ${id('sorted')} THEN ${count} ELSE 0 END`;
+  const [cb0, cc0, nb, nc] = ['cb0', 'cc0', 'nb', 'nc'].map(id) as [string, string, string, string];
+  // Where D keeps one sign inside a bucket, |integral of D| over it, from the bucket's sums.
+  const insideArea =
+    `abs((${id('hi')} - ${id('lo')}) * ${id('d0')} + (${id('hi')} - ${id('ref')}) * (${id('share_b')} - ${id('share_c')})` +
+    ` - ${s.perN(id('sb'))} + ${s.perM(id('sc'))})`;
   return [
     `${names.bounds} AS (\n  SELECT\n${indent([
-      'c.*',
-      `t.${id('start')} + ${c('k')} * t.${id('width')} AS ${id('ref')}`,
-      `${s.perN(c('cb0'))} - ${s.perM(c('cc0'))} AS ${id('d0')}`,
+      '*',
+      `${s.perN(cb0)} - ${s.perM(cc0)} AS ${id('d0')}`,
       // D inside the bucket stays within [d_low, d_high].
-      `${s.perN(c('cb0'))} - ${s.perM(`${c('cc0')} + ${c('nc')}`)} AS ${id('d_low')}`,
-      `${s.perN(`${c('cb0')} + ${c('nb')}`)} - ${s.perM(c('cc0'))} AS ${id('d_high')}`,
-      `${s.gap(`${c('cb0')} + ${c('nb')}`, `${c('cc0')} + ${c('nc')}`)} AS ${id('end_gap')}`,
-      `${s.perN(c('nb'))} AS ${id('share_b')}`,
-      `${s.perM(c('nc'))} AS ${id('share_c')}`,
+      `${s.perN(cb0)} - ${s.perM(`${cc0} + ${nc}`)} AS ${id('d_low')}`,
+      `${s.perN(`${cb0} + ${nb}`)} - ${s.perM(cc0)} AS ${id('d_high')}`,
+      `${s.gap(`${cb0} + ${nb}`, `${cc0} + ${nc}`)} AS ${id('end_gap')}`,
+      `${s.perN(nb)} AS ${id('share_b')}`,
+      `${s.perM(nc)} AS ${id('share_c')}`,
       `${holdsRank.length === 0 ? 'FALSE' : holdsRank.join(' OR ')} AS ${id('holds_rank')}`,
-    ])}\n  FROM ${s.withTotals(names.counted, 'c')}\n)`,
-    `${names.marked} AS (\n  SELECT\n${indent(['*', `${sortedShare(`${id('nb')} + ${id('nc')}`)} AS ${id('e0')}`, `${sortedShare(id('nb'))} AS ${id('eb0')}`])}\n` +
+    ])}\n  FROM ${names.counted}\n)`,
+    // What the points need of each bucket, and no more: the sorted buckets' rows are repeated per value.
+    `${names.marked} AS (\n  SELECT\n${indent([
+      ...s.keyed(['n', 'm', 'holds_rank', 'sorted', 'hi', 'cb0', 'cc0', 'nb', 'nc', 'next_lo'].map(id)),
+      `CASE WHEN NOT ${id('sorted')} AND ${id('lo')} < ${id('hi')} THEN ${insideArea} END AS ${id('inside_area')}`,
+      `${sortedShare(`${nb} + ${nc}`)} AS ${id('e0')}`,
+      `${sortedShare(nb)} AS ${id('eb0')}`,
+      `CASE WHEN ${id('sorted')} THEN ${id('k')} END AS ${id('sorted_k')}`,
+    ])}\n` +
       `  FROM (\n    SELECT\n      *,\n      ${id('lo')} < ${id('hi')} AND (\n` +
       `        (${id('d_low')} < 0 AND ${id('d_high')} > 0)\n` +
       `        OR greatest(abs(${id('d_low')}), abs(${id('d_high')})) + ${d.double(boundSlack)} > max(${id('end_gap')}) ${s.whole()}\n` +
@@ -250,58 +280,62 @@ function selectionCtes(s: DistanceSql): string[] {
   ];
 }
 
-/** The points where an ECDF moves (within sorted buckets) or may move (the end of any other bucket). */
+/**
+ * The points where an ECDF moves (each value of a sorted bucket) or may move (the end of any other
+ * bucket), one row each. Every bucket is joined to its values only when sorted, so an unsorted
+ * bucket keeps one row with no value: it stands for its end point and for its inside.
+ */
 function pointCtes(s: DistanceSql): string[] {
   const { id, names } = s;
-  const exactColumns = ['cb0', 'cc0', 'e0', 'eb0', 'next_lo', 'holds_rank'].map((col) => `m.${id(col)}`);
   const inOrder = s.ordered('v');
+  // An equality on the sorted buckets' key, so that both engines hash-join (a condition on the
+  // bucket alone would make DuckDB compare every bucket with every value).
+  const keys = [...s.keyed([]).map((c) => `x.${c} = bucket.${c}`), `x.${id('k')} = bucket.${id('sorted_k')}`].join(' AND ');
+  const col = (name: string): string => id(name);
+  const whenSorted = (sorted: string, otherwise: string): string => `CASE WHEN ${col('sorted')} THEN ${sorted} ELSE ${otherwise} END`;
   return [
-    `${names.exact} AS (\n  SELECT ${s.keyed([`x.${id('v')}`, `x.${id('b')}`, ...exactColumns, `m.${id('nb')} + m.${id('nc')} AS ${id('size')}`], 'x.').join(', ')}\n` +
-      `  FROM ${names.bucketed} AS x\n  JOIN ${names.marked} AS m ON ${s.keyed([id('k')]).map((c) => `x.${c} = m.${c}`).join(' AND ')}\n  WHERE m.${id('sorted')}\n)`,
-    // A subject's sorted buckets never share a value, so one sort orders them all: a value's
-    // running counts less what came before its bucket are its counts inside the bucket.
-    `${names.exactPoints} AS (\n  SELECT\n${indent([
+    `${names.joined} AS (\n  SELECT bucket.*, x.${id('v')}, x.${id('b')}\n  FROM ${names.bucketed} AS x\n` +
+      `  RIGHT JOIN ${names.marked} AS bucket ON ${keys}\n)`,
+    // A subject's sorted buckets never share a value, so one sort orders them all (the unsorted
+    // buckets' rows, with no value, come last): a value's running counts less what came before its
+    // bucket are its counts inside the bucket.
+    `${names.points} AS (\n  SELECT\n${indent([
       ...s.keyed([]),
-      id('v'),
-      `${id('cb0')} + ${id('rb')} - ${id('eb0')} AS ${id('cb')}`,
-      `${id('cc0')} + (${id('r')} - ${id('e0')}) - (${id('rb')} - ${id('eb0')}) AS ${id('cc')}`,
-      `CASE WHEN ${id('r')} - ${id('e0')} = ${id('size')} THEN ${id('next_lo')} ELSE ${id('lead_v')} END AS ${id('next_v')}`,
+      id('n'),
+      id('m'),
       id('holds_rank'),
+      `${whenSorted(col('v'), col('hi'))} AS ${id('at')}`,
+      `${whenSorted(`${col('cb0')} + ${col('rb')} - ${col('eb0')}`, `${col('cb0')} + ${col('nb')}`)} AS ${id('cb')}`,
+      `${whenSorted(`${col('cc0')} + (${col('r')} - ${col('e0')}) - (${col('rb')} - ${col('eb0')})`, `${col('cc0')} + ${col('nc')}`)} AS ${id('cc')}`,
+      `${whenSorted(`CASE WHEN ${col('r')} - ${col('e0')} = ${col('nb')} + ${col('nc')} THEN ${col('next_lo')} ELSE ${col('lead_v')} END`, col('next_lo'))} AS ${id('next_at')}`,
+      id('inside_area'),
     ])}\n  FROM (\n    SELECT\n${indent(['*', `sum(${id('b')}) ${s.running('v')} AS ${id('rb')}`, `row_number() ${inOrder} AS ${id('r')}`, `lead(${id('v')}) ${inOrder} AS ${id('lead_v')}`], 6)}\n` +
-      `    FROM ${names.exact}\n  ) AS running\n)`,
-    `${names.points} AS (\n  SELECT ${s.keyed(['v', 'cb', 'cc', 'next_v', 'holds_rank'].map(id)).join(', ')} FROM ${names.exactPoints}\n  UNION ALL\n` +
-      `  SELECT ${s.keyed(['hi', 'cb0 + nb', 'cc0 + nc', 'next_lo', 'holds_rank'].map((col) => col.split(' + ').map(id).join(' + '))).join(', ')} FROM ${names.marked} WHERE NOT ${id('sorted')}\n)`,
+      `    FROM ${names.joined}\n  ) AS running\n)`,
   ];
 }
 
-/** KS, W1 and the quantiles per subject from the points, and the unsorted buckets' insides. */
+/** KS, W1 and the quantiles per subject from the points, beside the subject's totals. */
 function resultCtes(s: DistanceSql): string[] {
   const { id, names } = s;
-  const p = (col: string): string => `p.${id(col)}`;
-  const u = (col: string): string => `u.${id(col)}`;
-  const rankedValues = s.rankEnds().map(({ q, column }) => `min(CASE WHEN ${p(q.running)} >= t.${id(column)} THEN ${p('v')} END) AS ${id(column)}`);
+  const p = (col: string): string => id(col);
+  // A rank's value is in the bucket holding it, and no point of another bucket before or after
+  // it reaches the rank with a smaller value, so only those buckets' points are read for it.
+  const rankedValues = s.rankEnds().map(
+    ({ q, end, rank }) => `min(CASE WHEN ${p('holds_rank')} AND ${p(q.running)} >= ${rank} THEN ${p('at')} END) AS ${id(`${q.name}_${end}`)}`,
+  );
   const interpolated = s.quantiles.map((q) => {
-    const [low, high] = [`r.${id(`${q.name}_low`)}`, `r.${id(`${q.name}_high`)}`];
+    const [low, high] = [`sm.${id(`${q.name}_low`)}`, `sm.${id(`${q.name}_high`)}`];
     return `CASE WHEN t.${id(q.count)} > 0 THEN ${low} + (${high} - ${low}) * t.${id(`${q.name}_weight`)} END AS ${id(q.name)}`;
   });
   const both = `t.${id('n')} > 0 AND t.${id('m')} > 0`;
-  // No GROUP BY for one subject: one row even when it has no values (then every aggregate is NULL).
-  const perSubject = (alias: string): string => (s.shared ? `\n  GROUP BY ${alias}.${id('s')}` : '');
-  // Where D keeps one sign inside a bucket, |integral of D| over it, from the bucket's sums.
-  const insideArea =
-    `abs((${u('hi')} - ${u('lo')}) * ${u('d0')} + (${u('hi')} - ${u('ref')}) * (${u('share_b')} - ${u('share_c')})` +
-    ` - ${s.perN(u('sb'))} + ${s.perM(u('sc'))})`;
   return [
+    // No GROUP BY for one subject: one row even when it has no values (then every aggregate is NULL).
     `${names.sums} AS (\n  SELECT\n${indent([
-      ...s.keyed([], 'p.'),
-      `max(CASE WHEN ${p('next_v')} IS DISTINCT FROM ${p('v')} THEN ${s.gap(p('cb'), p('cc'))} END) AS ${id('max_gap')}`,
-      `sum(${s.gap(p('cb'), p('cc'))} * coalesce(${p('next_v')} - ${p('v')}, 0)) AS ${id('area')}`,
-    ])}\n  FROM ${s.withTotals(names.points, 'p')}${perSubject('p')}\n)`,
-    // A rank's value is in the bucket holding it, and no point of another bucket before or after
-    // it reaches the rank with a smaller value, so only those buckets' points are read for it.
-    `${names.ranked} AS (\n  SELECT\n${indent([...s.keyed([], 'p.'), ...rankedValues])}\n  FROM ${s.withTotals(names.points, 'p')}\n  WHERE ${p('holds_rank')}${perSubject('p')}\n)`,
-    `${names.inside} AS (\n  SELECT ${s.keyed([`sum(${insideArea}) AS ${id('area')}`], 'u.').join(', ')}\n  FROM ${s.withTotals(names.marked, 'u')}\n` +
-      `  WHERE NOT ${u('sorted')} AND ${u('lo')} < ${u('hi')}${perSubject('u')}\n)`,
+      ...s.keyed([]),
+      `max(CASE WHEN ${p('next_at')} IS DISTINCT FROM ${p('at')} THEN ${s.gap(p('cb'), p('cc'))} END) AS ${id('max_gap')}`,
+      `sum(${s.gap(p('cb'), p('cc'))} * coalesce(${p('next_at')} - ${p('at')}, 0)) + coalesce(sum(${p('inside_area')}), 0) AS ${id('area')}`,
+      ...rankedValues,
+    ])}\n  FROM ${names.points}${s.shared ? `\n  GROUP BY ${id('s')}` : ''}\n)`,
     `${names.result} AS (\n  SELECT\n${indent([
       `t.${id('s')}`,
       `t.${id('subject')}`,
@@ -309,20 +343,16 @@ function resultCtes(s: DistanceSql): string[] {
       `t.${id('m')}`,
       // No statistic when either sample is empty.
       `CASE WHEN ${both} THEN sm.${id('max_gap')} END AS ${id('ks_statistic')}`,
-      `CASE WHEN ${both} THEN coalesce(sm.${id('area')}, 0) + coalesce(i.${id('area')}, 0) END AS ${id('wasserstein')}`,
+      `CASE WHEN ${both} THEN coalesce(sm.${id('area')}, 0) END AS ${id('wasserstein')}`,
       ...['baseline_mean', 'baseline_std', 'current_mean', 'current_std'].map((col) => `t.${id(col)}`),
       ...interpolated,
     ])}\n  FROM ${names.totals} AS t\n` +
-      // One row each for one subject (aggregates without GROUP BY); a row per subject with values otherwise.
-      ['sm', 'r', 'i']
-        .map((alias, index) => {
-          const cte = [names.sums, names.ranked, names.inside][index] ?? '';
-          return s.shared ? `  LEFT JOIN ${cte} AS ${alias} ON ${alias}.${id('s')} = t.${id('s')}` : `  CROSS JOIN ${cte} AS ${alias}`;
-        })
-        .join('\n') +
+      // One row for one subject (aggregates without GROUP BY); a row per subject with values otherwise.
+      (s.shared ? `  LEFT JOIN ${names.sums} AS sm ON sm.${id('s')} = t.${id('s')}` : `  CROSS JOIN ${names.sums} AS sm`) +
       `\n)`,
   ];
 }
+
 
 /**
  * The CTEs of the given subjects' distances (each with its position, `s`); `result` names the CTE

@@ -42,8 +42,6 @@ const builders: Record<string, QueryBuilder> = {
 
 /** The columns Athena fills from approx_percentile (quality.ts, bins.ts). */
 const approximateColumns = new Set(['p5', 'p50', 'p95', ...Array.from({ length: 10 }, (_, i) => `q_${i + 1}`)]);
-/** Enough stages for the distance query as it stands (444 plus margin). */
-const distanceStages = 600;
 /** How far in rank (q) Trino's approx_percentile may stray from the exact quantile. */
 const rankError = 0.05;
 
@@ -107,18 +105,11 @@ describe('Athena SQL executed by Trino', () => {
 
   for (const testCase of cases) {
     for (const [name, build] of Object.entries(builders)) {
-      if (name === 'distance' && testCase !== cases[0]) continue;
       it(`${name} over ${testCase.name}: the same answer as the DuckDB SQL`, async function () {
-        // Left open (issue 19): Trino inlines each reference to a WITH query, and the distance
-        // query's CTEs plan 444 stages, past the default limit of 150 (QUERY_HAS_TOO_MANY_STAGES),
-        // which Athena keeps too. Until it is restructured it runs here with the limit raised, and
-        // takes over a minute on this data.
-        if (name === 'distance') this.timeout(600_000);
-        const engine = name === 'distance' ? trino.withSession({ properties: { query_max_stage_count: String(distanceStages) } }) : trino;
         const input = (dialect: SqlDialect): MonitoringQueryInput => ({ contract, tables, window: testCase.window, sampleRate: testCase.sampleRate, dialect });
         const duck = (await warehouse.query(build(input(duckdbDialect)).sql)).rows;
         const started = Date.now();
-        const athena = (await engine.query(build(input(athenaDialect)).sql)).rows;
+        const athena = (await trino.query(build(input(athenaDialect)).sql)).rows;
         if (testCase.name === 'the week') timings.push(`${name}: ${Date.now() - started} ms`);
         if (testCase.rows && duck.length === 0) throw new Error(`${name} returned no rows: the data does not exercise it`);
         const low = (await warehouse.query(build(input(shiftedQuantiles(-rankError))).sql)).rows;
