@@ -23,6 +23,7 @@ import type { retrainingWorkflow } from '../../src/workflows/retraining/retraini
 import type { cleanupWorkflow } from '../../src/workflows/cleanup/cleanup.js';
 import { cleanupWorkflowId } from '../../src/workflows/shared/workflow-ids.js';
 import { athenaMinimumBytes, loopDatabase, loopRegion, MOTO_STARTUP_TIMEOUT_MS, startAwsLoopRig, type AwsLoopRig } from '../support/aws-loop/aws-loop-rig.js';
+import { TrinoAthena } from '../support/athena-twin/trino-athena.js';
 import { maybeRecordHistory } from '../support/histories.js';
 import { motoState } from '../support/moto.js';
 import { addDays } from '../support/monitoring-rig.js';
@@ -152,6 +153,14 @@ describe('the monitoring -> retrain -> deploy loop in aws mode (moto)', function
       assert.ok(deployActions.includes(action), `${action} in ${deployActions.join(',')}`);
     }
     assert.ok(rig.feeder.counts.athena > 0 && rig.feeder.counts.invocations > 0 && rig.feeder.counts.pipelines === 1, JSON.stringify(rig.feeder.counts));
+    // Every SELECT and view ran on Trino; the twin answered only what Athena adds to Trino.
+    if (rig.athena instanceof TrinoAthena) {
+      const { trino, twinOnly } = rig.athena.counts;
+      console.error(`Athena statements of the loop: ${trino} on Trino (SELECT, WITH, CREATE VIEW); twin only: ${JSON.stringify(twinOnly)}`);
+      assert.ok(trino > 0);
+      assert.deepEqual(Object.keys(twinOnly).filter((kind) => !['UNLOAD', 'CREATE EXTERNAL TABLE', 'ALTER TABLE'].includes(kind)), []);
+      assert.equal(trino + Object.values(twinOnly).reduce((sum, n) => sum + n, 0), rig.feeder.counts.athena);
+    }
 
     // The BI views the worker created in Athena tell the same story (what QuickSight reads).
     const daily = await rig.twin.answer(`SELECT window_end, breaches FROM "${loopDatabase}"."vigil_metrics_daily" WHERE model = 'demand'`);

@@ -54,7 +54,10 @@ const duckType = { text: 'VARCHAR', double: 'DOUBLE', bigint: 'BIGINT', boolean:
 export class AthenaTwin {
   private readonly catalog = new Map<string, CatalogTable>();
   private readonly etags = new Map<string, string>();
+  private readonly bodies = new Map<string, string>();
   private unloads = 0;
+  /** Per result table, a number that grows whenever its rows may have changed (for copies elsewhere). */
+  readonly resultVersions = new Map<ResultTable, number>();
 
   private constructor(
     readonly warehouse: DuckDbWarehouse,
@@ -143,8 +146,10 @@ export class AthenaTwin {
       if (spec === undefined) continue;
       const partitions = spec.partitionKeys.length === 0 ? [{ values: {}, location: entry.location }] : [...entry.partitions.values()];
       const selects: string[] = [];
+      let fetched = false;
       for (const partition of partitions) {
-        const files = await this.mirror(partition.location);
+        const { files, changed } = await this.mirror(partition.location);
+        fetched ||= changed;
         if (files.length === 0) continue;
         const list = files.map((file) => `'${file.replaceAll("'", "''")}'`).join(', ');
         const columns = spec.columns.map((c) =>
@@ -156,15 +161,18 @@ export class AthenaTwin {
       }
       const empty = `SELECT ${spec.columns.map((c) => `CAST(NULL AS ${duckType[c.type]}) AS "${c.name}"`).join(', ')} WHERE false`;
       const body = selects.length === 0 ? empty : selects.join('\nUNION ALL\n');
+      if (fetched || this.bodies.get(name) !== body) this.resultVersions.set(name as ResultTable, (this.resultVersions.get(name as ResultTable) ?? 0) + 1);
+      this.bodies.set(name, body);
       await this.warehouse.execute(`CREATE OR REPLACE VIEW "main"."${name}" AS ${body}`);
       await this.warehouse.execute(`CREATE OR REPLACE VIEW "${this.options.database}"."${name}" AS SELECT * FROM "main"."${name}"`);
     }
   }
 
   /** Downloads the objects under an S3 prefix that changed since the last look; returns local paths. */
-  private async mirror(location: string): Promise<string[]> {
+  private async mirror(location: string): Promise<{ files: string[]; changed: boolean }> {
     const { bucket, prefix } = parseS3(location);
     const files: string[] = [];
+    let changed = false;
     let token: string | undefined;
     do {
       const page = await this.options.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix.replace(/\/?$/, '/'), ContinuationToken: token }));
@@ -178,12 +186,13 @@ export class AthenaTwin {
           await mkdir(dirname(local), { recursive: true });
           await writeFile(local, await (body.Body?.transformToByteArray() ?? Promise.resolve(new Uint8Array())));
           this.etags.set(local, tag);
+          changed = true;
         }
         files.push(local);
       }
       token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
     } while (token !== undefined);
-    return files;
+    return { files, changed };
   }
 }
 

@@ -4,7 +4,9 @@
 //   adapters --HTTP--> feeder (fills moto's answer queues) --> SageMaker shim --> moto
 //
 // What moto cannot do is played by local parts, each through moto's own extension points:
-//   - Athena queries: answered by the Athena twin (the same SQL text, run on DuckDB);
+//   - Athena queries: SELECTs and views run by a real Trino (Athena's engine) over copies of the
+//     tables; the catalogue (CREATE EXTERNAL TABLE, ADD PARTITION) and UNLOAD by the Athena twin
+//     on DuckDB (see trino-athena.ts). Without Java 24+ the twin answers everything, and says so;
 //   - endpoint invocations: the served model's artifact, read from (moto's) S3, applied to the rows;
 //   - the pipeline's training and evaluation steps: Vigil's reference trainer, writing the model and
 //     the evaluation report to the execution's output prefix, as the pipeline's steps would.
@@ -31,6 +33,9 @@ import { predict } from '../../../src/domain/model/predict.js';
 import type { TrainingRequest } from '../../../src/ports/training-pipeline.js';
 import { composeRuntime, type Runtime } from '../../../src/worker/compose-runtime.js';
 import { AthenaTwin } from '../athena-twin/athena-twin.js';
+import { TrinoAthena } from '../athena-twin/trino-athena.js';
+import { sharedTrino } from '../trino.js';
+import { TrinoUnavailableError } from '../trino/server.js';
 import { smallScenario } from '../monitoring-rig.js';
 import { MOTO_STARTUP_TIMEOUT_MS, motoEndpoint } from '../moto.js';
 import { sageMakerEndpointShim, type EndpointShimControl } from '../sagemaker-shim-endpoints.js';
@@ -75,6 +80,8 @@ export interface AwsLoopRig {
   endpoints: EndpointShimControl;
   feeder: MotoFeeder;
   twin: AthenaTwin;
+  /** What answered Athena's statements: Trino for SELECTs and views, or the twin alone without Java 24+. */
+  athena: TrinoAthena | AthenaTwin;
   alerts: string[];
   driftDate: string;
   /** A client of the given kind pointed at moto directly (for assertions). */
@@ -131,6 +138,7 @@ export async function startAwsLoopRig(): Promise<AwsLoopRig> {
     await twin.defineSource('demand_production_log', `SELECT * FROM read_parquet('${join(data, 'production_log', '*', '*.parquet')}', union_by_name = true)`);
     await twin.defineSource('demand_labels', `SELECT * FROM read_parquet('${join(data, 'labels.parquet')}')`);
     await twin.defineSource('demand_baseline', `SELECT * FROM read_parquet('${join(data, 'baseline.parquet')}')`);
+    const athenaEngine = await trinoAthenaOrTwin(twin, { dir: join(dir, 'trino'), database: loopDatabase, sources: ['demand_production_log', 'demand_labels', 'demand_baseline'] });
 
     const local = await loadConfig(localConfigPath);
     const trainer = new LocalTrainingPipeline({
@@ -159,7 +167,7 @@ export async function startAwsLoopRig(): Promise<AwsLoopRig> {
       // Athena bills at least 10 MB a query; each reports that, so a run's total is known.
       bytesScannedPerQuery: athenaMinimumBytes,
       hooks: {
-        athenaQuery: (sql) => twin.answer(sql),
+        athenaQuery: (sql) => athenaEngine.answer(sql),
         invokeEndpoint: async (endpoint, body) => {
           const described = await sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpoint }));
           const config = await sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: described.EndpointConfigName }));
@@ -212,6 +220,7 @@ export async function startAwsLoopRig(): Promise<AwsLoopRig> {
       endpoints: endpointShim.control,
       feeder,
       twin,
+      athena: athenaEngine,
       alerts,
       driftDate: new Date(start + scenario.driftFromDay * 86_400_000).toISOString().slice(0, 10),
       s3,
@@ -220,6 +229,17 @@ export async function startAwsLoopRig(): Promise<AwsLoopRig> {
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+/** Athena's statements answered with Trino where Java 24+ is present; otherwise by the twin, with the reason printed. */
+async function trinoAthenaOrTwin(twin: AthenaTwin, options: Parameters<typeof TrinoAthena.open>[2]): Promise<TrinoAthena | AthenaTwin> {
+  try {
+    return await TrinoAthena.open(twin, (await sharedTrino()).client, options);
+  } catch (error) {
+    if (!(error instanceof TrinoUnavailableError)) throw error;
+    console.error(`Athena's SELECTs answered by the DuckDB twin, not Trino: ${error.message}`);
+    return twin;
   }
 }
 

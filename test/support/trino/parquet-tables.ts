@@ -13,6 +13,9 @@ const trinoTypes: Readonly<Record<string, string>> = {
   BIGINT: 'bigint',
   INTEGER: 'integer',
   BOOLEAN: 'boolean',
+  // Athena's tables name it so too; the Hive connector reads it at millisecond precision.
+  TIMESTAMP: 'timestamp',
+  DATE: 'date',
 };
 
 /**
@@ -32,7 +35,7 @@ export async function mirrorToTrino(
     await mkdir(folder, { recursive: true });
     await duck.execute(`COPY (SELECT * FROM "${table}") TO '${join(folder, 'data.parquet')}' (FORMAT PARQUET)`);
     const { rows } = await duck.query(
-      `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '${table}' ORDER BY ordinal_position`,
+      `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '${table}' AND table_schema = current_schema() ORDER BY ordinal_position`,
     );
     const columns = rows.map((row) => {
       const type = trinoTypes[String(row['data_type'])];
