@@ -6,7 +6,6 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDbWarehouse } from '../src/adapters/local/duckdb/duckdb-warehouse.js';
-import { configSchema, type MonitoringConfig } from '../src/config/schema.js';
 import { parseContract } from '../src/domain/contract/contract.js';
 import { collectWindowAggregates } from '../src/activities/monitoring/collect-aggregates.js';
 import { evaluateWindow } from '../src/domain/monitoring/evaluate-window.js';
@@ -14,7 +13,8 @@ import { dialectFor } from '../src/domain/sql/dialect.js';
 import { type MonitoringQueryInput } from '../src/domain/sql/monitoring-queries.js';
 import { prepareInWarehouse } from '../src/activities/monitoring/prepare-queries.js';
 import { analysisWindows } from '../src/activities/monitoring/window-query.js';
-import { benchAsOf, benchContract, benchModel, benchWindow, dataFiles } from './generate-data.js';
+import { benchAsOf, benchContract, benchWindow, dataFiles } from './generate-data.js';
+import { benchMonitoringDefaults } from './bench-policy.js';
 
 export interface WindowResult {
   rows: number;
@@ -42,27 +42,6 @@ export interface WindowResult {
 const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
 /** resourceUsage().maxRSS is in kilobytes. */
 const maxRssMb = (): number => Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
-
-/**
- * The monitoring policy with every default, as a deployment config without overrides yields it,
- * and the warehouse connections a worker opens by default.
- */
-function defaults(sampleRate: number): { policy: MonitoringConfig; connections: number } {
-  const config = configSchema.parse({
-    models: [
-      {
-        id: benchModel,
-        contract: 'contract.json',
-        endpoints: { production: 'bench-production', staging: 'bench-staging' },
-        sources: { productionLog: { table: 'log' }, labels: { table: 'labels' }, baseline: { table: 'baseline' } },
-        monitoring: { sampleRate },
-      },
-    ],
-  });
-  const model = config.models[0];
-  if (model === undefined) throw new Error('the bench config has no model');
-  return { policy: model.monitoring, connections: config.local.warehouseConnections };
-}
 
 /** Bytes in DuckDB's spill folder now (absent until DuckDB first spills). */
 function folderBytes(dir: string): number {
@@ -154,7 +133,7 @@ async function main(): Promise<void> {
   const sampleRate = Number(values['sample-rate']);
   const files = dataFiles(values.dir, rows);
   const contract = parseContract(benchContract(), 'bench contract');
-  const { policy, connections } = defaults(sampleRate);
+  const { policy, connections } = benchMonitoringDefaults(sampleRate);
   const run = `${rows}-${sampleRate}`;
   const spillDir = join(values.dir, `spill-${run}`);
 

@@ -173,11 +173,19 @@ function totalsCtes(s: DistanceSql): string[] {
     `max(${id('v')}) AS ${id('high_value')}`,
   ];
   const subjectRows = s.subjects.map(({ subject, position }) => `(${position}, ${d.string(subject.subject)})`).join(', ');
-  const key = (value: string): string[] => (s.shared ? [value] : []);
-  const values = s.subjects.flatMap(({ subject: { column }, position }) => [
-    `SELECT ${[...key(`${position} AS ${id('s')}`), `${id(column)} AS ${id('v')}`, `1 AS ${id('b')}`].join(', ')} FROM baseline_rows WHERE ${id(column)} IS NOT NULL`,
-    `SELECT ${[...key(String(position)), id(column), '0'].join(', ')} FROM window_rows WHERE ${id('is_valid')} AND ${id(column)} IS NOT NULL`,
-  ]);
+  // Several subjects: each side read once, a row per subject (cross join with their positions),
+  // where a SELECT per subject would make Trino read and convert the side once per subject.
+  const positions = s.subjects.map(({ position }) => `(${position})`).join(', ');
+  const valueOf = `CASE p.${id('s')} ${s.subjects.map(({ subject, position }) => `WHEN ${position} THEN ${s.dbl(id(subject.column))}`).join(' ')} END`;
+  const side = (rows: string, b: 0 | 1, where: string): string =>
+    s.shared
+      ? `SELECT ${id('s')}, ${id('v')}, ${b} AS ${id('b')} FROM (
+    SELECT p.${id('s')}, ${valueOf} AS ${id('v')}
+    FROM ${rows} CROSS JOIN (VALUES ${positions}) AS p (${id('s')})${where === '' ? '' : `
+    WHERE ${where}`}
+  ) AS unpivoted WHERE ${id('v')} IS NOT NULL`
+      : `SELECT ${id(s.subjects[0]?.subject.column ?? '')} AS ${id('v')}, ${b} AS ${id('b')} FROM ${rows} WHERE ${where === '' ? '' : `${where} AND `}${id(s.subjects[0]?.subject.column ?? '')} IS NOT NULL`;
+  const values = [side('baseline_rows', 1, ''), side('window_rows', 0, id('is_valid'))];
   // Every subject has a row, values or none (then its counts are 0 and its statistics NULL).
   const counted = ['n', 'm'].map((col) => `coalesce(a.${id(col)}, 0) AS ${id(col)}`);
   const carried = ['baseline_mean', 'baseline_std', 'current_mean', 'current_std', 'centre', 'low_value', 'high_value'].map((col) => `a.${id(col)}`);

@@ -15,6 +15,8 @@ const trinoTypes: Readonly<Record<string, string>> = {
   BOOLEAN: 'boolean',
   // Athena's tables name it so too; the Hive connector reads it at millisecond precision.
   TIMESTAMP: 'timestamp',
+  // Hive tables (Athena's too) have no zoned timestamps: Parquet's UTC instants read as UTC.
+  'TIMESTAMP WITH TIME ZONE': 'timestamp',
   DATE: 'date',
 };
 

@@ -38,7 +38,7 @@ export async function startTrino(options: StartTrinoOptions = {}): Promise<Trino
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const scratch = await mkdtemp(join(tmpdir(), 'vigil-trino-'));
-  const configPath = await writeConfig(scratch, trino.home, port);
+  const configPath = await writeConfig(scratch, trino.home, port, queryMemory(options.heap ?? '1G'));
   const args = [
     `-Xmx${options.heap ?? '1G'}`,
     '-XX:+UseG1GC',
@@ -93,7 +93,15 @@ export async function startTrino(options: StartTrinoOptions = {}): Promise<Trino
   return { endpoint, client, startMs, stop };
 }
 
-async function writeConfig(scratch: string, home: string, port: number): Promise<string> {
+/** What one query may hold: 40% of the heap (Trino keeps about 30% as headroom), e.g. 400MB of 1G. */
+function queryMemory(heap: string): string {
+  const match = /^(\d+)([gGmM])$/.exec(heap);
+  if (match === null) throw new Error(`heap: "${heap}" is not a size such as 1G or 512M`);
+  const mb = Number(match[1]) * (/[gG]/.test(match[2] ?? '') ? 1000 : 1);
+  return `${Math.floor(mb * 0.4)}MB`;
+}
+
+async function writeConfig(scratch: string, home: string, port: number, memory: string): Promise<string> {
   const etc = join(scratch, 'etc');
   await mkdir(join(etc, 'catalog'), { recursive: true });
   await mkdir(join(scratch, 'metastore'), { recursive: true });
@@ -110,9 +118,8 @@ async function writeConfig(scratch: string, home: string, port: number): Promise
       'discovery.uri': `http://127.0.0.1:${port}`,
       'plugin.dir': join(home, 'plugin'),
       'catalog.config-dir': join(etc, 'catalog'),
-      // Within the 1G heap less Trino's 30% headroom.
-      'query.max-memory': '400MB',
-      'query.max-memory-per-node': '400MB',
+      'query.max-memory': memory,
+      'query.max-memory-per-node': memory,
     }),
   );
   await writeFile(join(etc, 'log.properties'), 'io.trino=WARN\n');

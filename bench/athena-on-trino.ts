@@ -1,0 +1,131 @@
+// `npm run bench:trino`: the preview of aws mode's cost. Each monitoring query's Athena text runs on
+// a real Trino (Athena's engine: Trino 476, one node, the Hive connector on Parquet, as in the tests)
+// over the bench's window, beside the DuckDB text of the same query on DuckDB over the same files,
+// and the two answers are compared as the Trino suite compares them. Prints a line per query.
+// Options: --dir DIR (default: a scratch folder)   --rows N (default 1M)   --heap 4G   --threads 2
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DuckDbWarehouse } from '../src/adapters/local/duckdb/duckdb-warehouse.js';
+import { analysisWindows } from '../src/activities/monitoring/window-query.js';
+import { parseContract } from '../src/domain/contract/contract.js';
+import { edgesFromQuantiles } from '../src/domain/sql/bins.js';
+import { athenaDialect, duckdbDialect, type SqlDialect } from '../src/domain/sql/dialect.js';
+import { baselineQuantilesOf, decodeNumericDistance } from '../src/domain/sql/distance.js';
+import {
+  type BuiltQuery,
+  baselineQuantilesSql,
+  binCountsSql,
+  categoryCountsSql,
+  facetSql,
+  numericDistanceSql,
+  performanceSql,
+  qualitySql,
+  quarantineSql,
+  rowsToScoreSql,
+  windowSummarySql,
+} from '../src/domain/sql/monitoring-queries.js';
+import { type MonitoringQueryInput } from '../src/domain/sql/query-input.js';
+import { trainingRowsSql } from '../src/domain/sql/training-rows.js';
+import { assertAnswersAgree } from '../test/support/answers-agree.js';
+import { startTrino } from '../test/support/trino/server.js';
+import { mirrorToTrino } from '../test/support/trino/parquet-tables.js';
+import { benchMonitoringDefaults } from './bench-policy.js';
+import { benchAsOf, benchContract, benchWindow, dataFiles, generateData } from './generate-data.js';
+
+const { values } = parseArgs({
+  options: {
+    dir: { type: 'string' },
+    rows: { type: 'string', default: '1000000' },
+    heap: { type: 'string', default: '4G' },
+    threads: { type: 'string', default: '2' },
+  },
+});
+const rows = Number(values.rows);
+if (!(rows > 0)) throw new Error(`--rows: "${values.rows}" is not a positive row count`);
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/** Columns Athena fills from approx_percentile: checked against DuckDB's exact quantiles at q ± rankError. */
+const approximateColumns = new Set(['p5', 'p50', 'p95', ...Array.from({ length: 10 }, (_, i) => `q_${i + 1}`)]);
+const rankError = 0.05;
+const shifted = (shift: number): SqlDialect => ({ ...duckdbDialect, quantile: (expr, q) => duckdbDialect.quantile(expr, Math.min(1, Math.max(0, q + shift))) });
+
+const scratch = values.dir === undefined ? await mkdtemp(join(tmpdir(), 'vigil-bench-trino-')) : undefined;
+const dir = values.dir ?? scratch ?? '';
+const files = dataFiles(dir, rows);
+if (!existsSync(files.productionLog) || !existsSync(files.baseline)) {
+  await generateData({ dir, baselineRows: 200_000, windowSizes: [rows], threads: Number(values.threads), log });
+}
+const warehouse = await DuckDbWarehouse.open({ settings: { threads: values.threads ?? '2', preserve_insertion_order: 'false' } });
+const trinoDir = join(dir, `trino-${rows}`);
+await mkdir(trinoDir, { recursive: true });
+log(`starting Trino (heap ${values.heap ?? '4G'})...`);
+const server = await startTrino({ heap: values.heap ?? '4G', onProgress: log });
+try {
+  const contract = parseContract(benchContract(), 'bench contract');
+  const tables = await warehouse.registerFileSources({
+    contract,
+    productionLog: { path: files.productionLog, format: 'parquet' },
+    labels: { path: files.labels, format: 'parquet' },
+    baseline: { path: files.baseline, format: 'parquet' },
+  });
+  await warehouse.ensureResultTables();
+  log('copying the window, labels and baseline to Trino external tables...');
+  const trino = await mirrorToTrino(warehouse, server.client, [tables.productionLog, tables.labels, tables.baseline, tables.scoredPredictions], {
+    dir: trinoDir,
+    catalog: 'hive',
+    schema: 'bench',
+  });
+  const { policy } = benchMonitoringDefaults(1);
+  const { facets, facetWindow } = analysisWindows(policy, benchWindow);
+  const input = (dialect: SqlDialect): MonitoringQueryInput => ({ contract, tables, window: { ...benchWindow }, sampleRate: 1, dialect });
+  const distances = decodeNumericDistance((await warehouse.query(numericDistanceSql(input(duckdbDialect), policy.bins).sql)).rows, policy.bins);
+  const edges = edgesFromQuantiles(baselineQuantilesOf(distances));
+  const builders: Record<string, (input: MonitoringQueryInput) => BuiltQuery> = {
+    summary: windowSummarySql,
+    quality: qualitySql,
+    distance: (q) => numericDistanceSql(q, policy.bins),
+    'bin-edges': (q) => baselineQuantilesSql(q, policy.bins),
+    'bin-counts': (q) => binCountsSql(q, edges),
+    categories: categoryCountsSql,
+    performance: (q) => performanceSql(q, { asOf: benchAsOf }),
+    facets: (q) => facetSql({ ...q, window: facetWindow }, { asOf: benchAsOf, facets }),
+    quarantine: (q) => quarantineSql(q, { quarantinedAt: benchAsOf }).select,
+    'rows-to-score': (q) => rowsToScoreSql(q, { limit: 500 }),
+    'training-rows': (q) => trainingRowsSql({ contract, tables, window: q.window, asOf: benchAsOf, dialect: q.dialect }),
+  };
+  const lines: string[] = [];
+  let trinoTotal = 0;
+  let duckTotal = 0;
+  for (const [name, build] of Object.entries(builders)) {
+    let started = performance.now();
+    const duck = (await warehouse.query(build(input(duckdbDialect)).sql)).rows;
+    const duckMs = performance.now() - started;
+    started = performance.now();
+    const athena = (await trino.query(build(input(athenaDialect)).sql)).rows;
+    const trinoMs = performance.now() - started;
+    const low = (await warehouse.query(build(input(shifted(-rankError))).sql)).rows;
+    const high = (await warehouse.query(build(input(shifted(rankError))).sql)).rows;
+    let agreement = 'same answer';
+    try {
+      assertAnswersAgree(athena, duck, { columns: approximateColumns, low, high }, name);
+    } catch (error) {
+      agreement = `DIFFERS: ${(error instanceof Error ? error.message : String(error)).split('\n')[0] ?? ''}`;
+    }
+    trinoTotal += trinoMs;
+    duckTotal += duckMs;
+    const line = `${name.padEnd(14)} Trino ${(trinoMs / 1000).toFixed(2).padStart(7)} s   DuckDB ${(duckMs / 1000).toFixed(2).padStart(6)} s   ${String(duck.length).padStart(7)} rows   ${agreement}`;
+    lines.push(line);
+    log(line);
+  }
+  console.log(`Athena's SQL on Trino 476 beside DuckDB's, ${rows.toLocaleString('en-US')}-row window, 200,000-row baseline (one node, ${values.threads ?? '2'} DuckDB threads)`);
+  for (const line of lines) console.log(`  ${line}`);
+  console.log(`  ${'total'.padEnd(14)} Trino ${(trinoTotal / 1000).toFixed(2).padStart(7)} s   DuckDB ${(duckTotal / 1000).toFixed(2).padStart(6)} s`);
+} finally {
+  await warehouse.close();
+  await server.stop();
+  if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+  else await rm(trinoDir, { recursive: true, force: true });
+}
