@@ -45,40 +45,61 @@ function outOfRange(d: SqlDialect, feature: FeatureSpec): string {
   return 'FALSE';
 }
 
-function qualitySelect(d: SqlDialect, feature: FeatureSpec, withQuantiles: boolean): string {
+/** The aggregates of one feature, named `{position}_{figure}` in the one pass over the window. */
+function qualityAggregates(d: SqlDialect, feature: FeatureSpec, position: number, withQuantiles: boolean): [string, string][] {
   const id = d.ident;
   const count = (condition: string): string => `coalesce(sum(CASE WHEN ${condition} THEN 1 ELSE 0 END), 0)`;
   const valid = `(CASE WHEN ${id('is_valid')} THEN ${id(fc.value(feature.name))} END)`;
   const numeric = isNumeric(feature);
   const stat = (expr: string): string => (numeric ? expr : 'CAST(NULL AS DOUBLE)');
   const quantile = (p: number): string => (withQuantiles ? stat(d.quantile(valid, p)) : 'CAST(NULL AS DOUBLE)');
-  return [
-    `SELECT`,
-    `  ${d.string(feature.name)} AS ${id('feature')},`,
-    `  ${d.string(feature.type)} AS ${id('feature_type')},`,
-    `  count(*) AS ${id('row_count')},`,
-    `  ${count(id('is_valid'))} AS ${id('valid_rows')},`,
-    `  ${count(id(fc.missing(feature.name)))} AS ${id('missing')},`,
-    `  ${count(id(fc.typeError(feature.name)))} AS ${id('type_errors')},`,
-    `  ${count(`${id('is_valid')} AND ${outOfRange(d, feature)}`)} AS ${id('out_of_range')},`,
-    `  ${stat(`avg(${valid})`)} AS ${id('mean')},`,
-    `  ${stat(d.stddevSamp(valid))} AS ${id('std')},`,
-    `  ${quantile(0.05)} AS ${id('p5')},`,
-    `  ${quantile(0.5)} AS ${id('p50')},`,
-    `  ${quantile(0.95)} AS ${id('p95')}`,
-    `FROM window_rows`,
-  ].join('\n');
+  const figures: [string, string][] = [
+    ['missing', count(id(fc.missing(feature.name)))],
+    ['type_errors', count(id(fc.typeError(feature.name)))],
+    ['out_of_range', count(`${id('is_valid')} AND ${outOfRange(d, feature)}`)],
+    ['mean', stat(`avg(${valid})`)],
+    ['std', stat(d.stddevSamp(valid))],
+    ['p5', quantile(0.05)],
+    ['p50', quantile(0.5)],
+    ['p95', quantile(0.95)],
+  ];
+  return figures.map(([figure, expr]) => [figure, `${expr} AS ${id(`f${position}_${figure}`)}`]);
 }
 
 /**
  * One row per feature, in contract order. Features in `quantilesElsewhere` get NULL quantiles: the
  * distance query sorts their values anyway and reports them (see withWindowQuantiles).
+ *
+ * Every figure of every feature comes from one aggregate over the window, turned into a row per
+ * feature by a cross join with the features' positions: a SELECT per feature would make Trino
+ * (Athena) read and convert the window once per feature.
  */
 export function qualitySql(input: MonitoringQueryInput, options: { quantilesElsewhere?: ReadonlySet<string> } = {}): BuiltQuery {
   const checked = checkInput(input);
   const d = checked.dialect;
+  const id = d.ident;
   const elsewhere = options.quantilesElsewhere ?? new Set<string>();
-  const body = checked.contract.features.map((feature) => qualitySelect(d, feature, !elsewhere.has(feature.name))).join('\nUNION ALL\n');
+  const features = checked.contract.features.map((feature, position) => ({ feature, position, figures: qualityAggregates(d, feature, position, !elsewhere.has(feature.name)) }));
+  const aggregates = [
+    `count(*) AS ${id('row_count')}`,
+    `coalesce(sum(CASE WHEN ${id('is_valid')} THEN 1 ELSE 0 END), 0) AS ${id('valid_rows')}`,
+    ...features.flatMap(({ figures }) => figures.map(([, expr]) => expr)),
+  ];
+  const perFeature = (figure: string): string =>
+    `CASE p.${id('position')} ${features.map(({ position }) => `WHEN ${position} THEN w.${id(`f${position}_${figure}`)}`).join(' ')} END AS ${id(figure)}`;
+  const text = (pick: (feature: FeatureSpec) => string, name: string): string =>
+    `CASE p.${id('position')} ${features.map(({ feature, position }) => `WHEN ${position} THEN ${d.string(pick(feature))}`).join(' ')} END AS ${id(name)}`;
+  const positions = features.map(({ position }) => `(${position})`).join(', ');
+  const body = [
+    `SELECT`,
+    `  ${text((feature) => feature.name, 'feature')},`,
+    `  ${text((feature) => feature.type, 'feature_type')},`,
+    `  w.${id('row_count')}, w.${id('valid_rows')},`,
+    `  ${['missing', 'type_errors', 'out_of_range', 'mean', 'std', 'p5', 'p50', 'p95'].map(perFeature).join(',\n  ')}`,
+    `FROM (\n  SELECT\n    ${aggregates.join(',\n    ')}\n  FROM window_rows\n) AS w`,
+    `CROSS JOIN (VALUES ${positions}) AS p (${id('position')})`,
+    `ORDER BY p.${id('position')}`,
+  ].join('\n');
   return { sql: withCtes([windowRowsCte(checked)], body), label: `quality:${checked.contract.model}` };
 }
 

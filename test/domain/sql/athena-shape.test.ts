@@ -69,9 +69,9 @@ describe('Athena SQL of the monitoring queries', () => {
 
   it('quality: approximate quantiles and sample standard deviation over valid rows', () => {
     const sql = athena('quality');
-    assert.ok(sql.includes(`approx_percentile((CASE WHEN "is_valid" THEN "f_price" END), 0.05) AS "p5"`));
-    assert.ok(sql.includes(`stddev_samp((CASE WHEN "is_valid" THEN "f_price" END)) AS "std"`));
-    assert.ok(sql.includes(`coalesce(sum(CASE WHEN "is_valid" AND ("f_price" < 0e+0) THEN 1 ELSE 0 END), 0) AS "out_of_range"`));
+    assert.ok(sql.includes(`approx_percentile((CASE WHEN "is_valid" THEN "f_price" END), 0.05) AS "f0_p5"`));
+    assert.ok(sql.includes(`stddev_samp((CASE WHEN "is_valid" THEN "f_price" END)) AS "f0_std"`));
+    assert.ok(sql.includes(`coalesce(sum(CASE WHEN "is_valid" AND ("f_price" < 0e+0) THEN 1 ELSE 0 END), 0) AS "f0_out_of_range"`));
     assert.ok(sql.includes(`"f_region" NOT IN ('north', 'south')`));
   });
 
