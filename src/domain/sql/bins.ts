@@ -1,6 +1,7 @@
 // Binned distributions for PSI and Jensen-Shannon: baseline quantiles at i/B become the bin edges
 // (deduplicated in Node by binEdgesFromQuantiles), then both samples are counted per bin, where a
 // value's bin is the number of edges strictly below it: (-inf, e1], (e1, e2], ..., (e_last, +inf).
+import { byPosition, crossWithPositions } from './unpivot.js';
 import { type Row } from './row.js';
 import { binEdgesFromQuantiles, edgeProbabilities } from '../stats/bins.js';
 import { type SqlDialect } from './dialect.js';
@@ -93,23 +94,34 @@ export function binCountsSql(input: MonitoringQueryInput, edges: ReadonlyMap<str
   const id = d.ident;
   const subjects = checkedEdges(numericSubjects(checked.contract), edges);
   if (subjects.length === 0) throw new SqlBuildError('bin counts need edges for at least one subject');
-  // Counted per (subject, side) on the bin alone, then put together: grouping every value on
-  // (subject, bin) at once made one large hash table of the subject's text.
-  const selects = subjects.flatMap(({ subject, column }) => {
-    const bin = binExpression(d, column, binEdgesFromQuantiles(edges.get(subject) ?? []));
-    const counted = (from: string, where: string, side: 'b' | 'c'): string =>
-      `  SELECT ${d.string(subject)} AS ${id('subject')}, ${id('bin')}, ` +
-      `${side === 'b' ? `count(*) AS ${id('nb')}, 0 AS ${id('nc')}` : `0 AS ${id('nb')}, count(*) AS ${id('nc')}`}\n` +
-      `  FROM (SELECT ${bin} AS ${id('bin')} FROM ${from} WHERE ${where}) AS ${side === 'b' ? 'baseline_bins' : 'window_bins'}\n  GROUP BY ${id('bin')}`;
-    return [
-      counted('baseline_rows', `${id(column)} IS NOT NULL`, 'b'),
-      counted('window_rows', `${id('is_valid')} AND ${id(column)} IS NOT NULL`, 'c'),
-    ];
-  });
-  const ctes = [windowRowsCte(checked), baselineRowsCte(checked), `binned AS (\n${selects.join('\n  UNION ALL\n')}\n)`];
+  // Counted per (subject's position, side) on the bin, then put together by position: grouping
+  // on the subject's text made one large hash table of it. Where the engine reads window_rows once
+  // whatever the number of reads, a SELECT per subject counts fastest (DuckDB: 0.43 s for the bench
+  // window against 0.7 s crossed with the positions); otherwise each side is read once (unpivot.ts).
+  const positions = subjects.map((_, position) => position);
+  const binOf = ({ subject, column }: NumericSubject): string => binExpression(d, column, binEdgesFromQuantiles(edges.get(subject) ?? []));
+  const counts = (side: 'b' | 'c'): string => (side === 'b' ? `count(*) AS ${id('nb')}, 0 AS ${id('nc')}` : `0 AS ${id('nb')}, count(*) AS ${id('nc')}`);
+  const counted = (rows: string, where: string, side: 'b' | 'c'): string => {
+    if (d.computesWithQueriesOnce) {
+      return subjects
+        .map((subject, position) => `  SELECT ${position} AS ${id('position')}, ${binOf(subject)} AS ${id('bin')}, ${counts(side)}\n  FROM ${rows} WHERE ${where}${id(subject.column)} IS NOT NULL\n  GROUP BY 1, 2`)
+        .join('\n  UNION ALL\n');
+    }
+    const pick = (expr: (subject: NumericSubject) => string): string => byPosition(d, subjects.map((subject, position) => [position, expr(subject)]));
+    return (
+      `  SELECT p.${id('position')} AS ${id('position')}, ${pick(binOf)} AS ${id('bin')}, ${counts(side)}\n` +
+      `  FROM ${rows} ${crossWithPositions(d, positions)}\n  WHERE ${where}${pick(({ column }) => `${id(column)} IS NOT NULL`)}\n  GROUP BY 1, 2`
+    );
+  };
+  const ctes = [
+    windowRowsCte(checked),
+    baselineRowsCte(checked),
+    `binned AS (\n${counted('baseline_rows', '', 'b')}\n  UNION ALL\n${counted('window_rows', `${id('is_valid')} AND `, 'c')}\n)`,
+  ];
+  const subjectText = byPosition(d, subjects.map(({ subject }, position) => [position, d.string(subject)]), 'binned');
   const body =
-    `SELECT ${id('subject')}, ${id('bin')}, sum(${id('nb')}) AS ${id('baseline_count')}, sum(${id('nc')}) AS ${id('current_count')}\n` +
-    `FROM binned\nGROUP BY ${id('subject')}, ${id('bin')}\nORDER BY ${id('subject')}, ${id('bin')}`;
+    `SELECT ${subjectText} AS ${id('subject')}, ${id('bin')}, sum(${id('nb')}) AS ${id('baseline_count')}, sum(${id('nc')}) AS ${id('current_count')}\n` +
+    `FROM binned\nGROUP BY 1, ${id('bin')}\nORDER BY 1, ${id('bin')}`;
   return { sql: withCtes(ctes, body), label: `bin-counts:${checked.contract.model}` };
 }
 

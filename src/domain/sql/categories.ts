@@ -14,6 +14,7 @@ import {
   featureColumn as fc,
   withCtes,
 } from './query-input.js';
+import { byPosition, crossWithPositions } from './unpivot.js';
 import { baselineRowsCte, windowRowsCte } from './source-rows.js';
 import { SqlBuildError } from './sql-text.js';
 
@@ -24,21 +25,25 @@ export function categoryCountsSql(input: MonitoringQueryInput): BuiltQuery {
   const features = countedFeatures(checked.contract);
   if (features.length === 0) throw new SqlBuildError(`contract of ${checked.contract.model} has no categorical features`);
   const withDays = features.some((feature) => feature.calendar !== undefined);
-  const selects = features.flatMap((feature) => {
-    const column = id(fc.value(feature.name));
-    // Int values are whole (the quarantine sees to it) but the rows carry them as DOUBLE: '3', not '3.0'.
-    const category =
-      feature.type === 'bool' ? `(CASE WHEN ${column} THEN 'true' ELSE 'false' END)` : feature.type === 'int' ? `CAST(CAST(${column} AS BIGINT) AS VARCHAR)` : column;
-    // Both engines cast a timestamp to its (UTC) date the same way.
-    const day = feature.calendar === undefined ? 'CAST(NULL AS DATE)' : `CAST(${id('event_time')} AS DATE)`;
-    const dayColumn = withDays ? `, ${day} AS ${id('day')}` : '';
-    const daySelect = withDays ? `, ${day}` : '';
-    return [
-      `  SELECT ${d.string(feature.name)} AS ${id('subject')}, 'b' AS ${id('side')}, ${category} AS ${id('category')}${dayColumn}\n` +
-        `  FROM baseline_rows WHERE ${column} IS NOT NULL`,
-      `  SELECT ${d.string(feature.name)}, 'c', ${category}${daySelect}\n  FROM window_rows WHERE ${id('is_valid')} AND ${column} IS NOT NULL`,
-    ];
-  });
+  // Each side read once, a row per feature (see unpivot.ts).
+  const positions = features.map((_, position) => position);
+  const pick = (expr: (feature: (typeof features)[number]) => string): string => byPosition(d, features.map((feature, position) => [position, expr(feature)]));
+  const column = (feature: (typeof features)[number]): string => id(fc.value(feature.name));
+  // Int values are whole (the quarantine sees to it) but the rows carry them as DOUBLE: '3', not '3.0'.
+  const category = pick((feature) =>
+    feature.type === 'bool'
+      ? `(CASE WHEN ${column(feature)} THEN 'true' ELSE 'false' END)`
+      : feature.type === 'int'
+        ? `CAST(CAST(${column(feature)} AS BIGINT) AS VARCHAR)`
+        : `CAST(${column(feature)} AS VARCHAR)`,
+  );
+  // Both engines cast a timestamp to its (UTC) date the same way.
+  const day = pick((feature) => (feature.calendar === undefined ? 'CAST(NULL AS DATE)' : `CAST(${id('event_time')} AS DATE)`));
+  const present = pick((feature) => `${column(feature)} IS NOT NULL`);
+  const side = (rows: string, name: 'b' | 'c', where: string): string =>
+    `  SELECT ${pick((feature) => d.string(feature.name))} AS ${id('subject')}, '${name}' AS ${id('side')}, ${category} AS ${id('category')}` +
+    `${withDays ? `, ${day} AS ${id('day')}` : ''}\n  FROM ${rows} ${crossWithPositions(d, positions)}\n  WHERE ${where}${present}`;
+  const selects = [side('baseline_rows', 'b', ''), side('window_rows', 'c', `${id('is_valid')} AND `)];
   const count = (side: string): string => `coalesce(sum(CASE WHEN ${id('side')} = '${side}' THEN 1 ELSE 0 END), 0)`;
   const days = (side: string): string =>
     withDays ? `count(DISTINCT CASE WHEN ${id('side')} = '${side}' THEN ${id('day')} END)` : '0';

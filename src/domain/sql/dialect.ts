@@ -22,6 +22,13 @@ export interface SqlDialect {
    * approx_percentile, so on Athena bin edges and p5/p50/p95 are approximate.
    */
   readonly exactQuantiles: boolean;
+  /**
+   * Whether a WITH query read by several parts of a statement is computed once (DuckDB keeps it)
+   * or planned anew for each read (Trino re-reads and re-converts its tables every time, and each
+   * read adds stages towards its limit of 150). Where it is not, rows per item come from one read
+   * crossed with the items' positions (unpivot.ts).
+   */
+  readonly computesWithQueriesOnce: boolean;
   /** A quoted identifier for queries (both engines use double quotes in DML). */
   ident: (name: string) => string;
   /** A table reference, optionally schema-qualified ("db.table"). */
@@ -113,6 +120,7 @@ const exactDoubleTypes = ['DOUBLE', 'BIGINT', 'INTEGER', 'SMALLINT', 'TINYINT', 
 export const duckdbDialect: SqlDialect = {
   name: 'duckdb',
   exactQuantiles: true,
+  computesWithQueriesOnce: true,
   ident: quoteDouble,
   table: (name) => tableNameParts(name).map(quoteDouble).join('.'),
   string: stringLiteral,
@@ -163,6 +171,7 @@ export const duckdbDialect: SqlDialect = {
 export const athenaDialect: SqlDialect = {
   name: 'athena',
   exactQuantiles: false,
+  computesWithQueriesOnce: false,
   ident: quoteDouble,
   table: (name) => tableNameParts(name).map(quoteDouble).join('.'),
   string: stringLiteral,

@@ -31,6 +31,7 @@
 import { type SqlDialect } from './dialect.js';
 import { type NumericSubject } from './query-input.js';
 import { SqlBuildError } from './sql-text.js';
+import { byPosition, crossWithPositions } from './unpivot.js';
 
 /** One quantile of one side: the ranks to read, from that side's count. */
 export interface QuantileSpec {
@@ -173,17 +174,12 @@ function totalsCtes(s: DistanceSql): string[] {
     `max(${id('v')}) AS ${id('high_value')}`,
   ];
   const subjectRows = s.subjects.map(({ subject, position }) => `(${position}, ${d.string(subject.subject)})`).join(', ');
-  // Several subjects: each side read once, a row per subject (cross join with their positions),
-  // where a SELECT per subject would make Trino read and convert the side once per subject.
-  const positions = s.subjects.map(({ position }) => `(${position})`).join(', ');
-  const valueOf = `CASE p.${id('s')} ${s.subjects.map(({ subject, position }) => `WHEN ${position} THEN ${s.dbl(id(subject.column))}`).join(' ')} END`;
+  // Several subjects: each side read once, a row per subject (see unpivot.ts).
+  const positions = s.subjects.map(({ position }) => position);
+  const valueOf = byPosition(d, s.subjects.map(({ subject, position }) => [position, s.dbl(id(subject.column))]), 'p', 's');
   const side = (rows: string, b: 0 | 1, where: string): string =>
     s.shared
-      ? `SELECT ${id('s')}, ${id('v')}, ${b} AS ${id('b')} FROM (
-    SELECT p.${id('s')}, ${valueOf} AS ${id('v')}
-    FROM ${rows} CROSS JOIN (VALUES ${positions}) AS p (${id('s')})${where === '' ? '' : `
-    WHERE ${where}`}
-  ) AS unpivoted WHERE ${id('v')} IS NOT NULL`
+      ? `SELECT ${id('s')}, ${id('v')}, ${b} AS ${id('b')} FROM (\n    SELECT p.${id('s')}, ${valueOf} AS ${id('v')}\n    FROM ${rows} ${crossWithPositions(d, positions, 'p', 's')}${where === '' ? '' : `\n    WHERE ${where}`}\n  ) AS unpivoted WHERE ${id('v')} IS NOT NULL`
       : `SELECT ${id(s.subjects[0]?.subject.column ?? '')} AS ${id('v')}, ${b} AS ${id('b')} FROM ${rows} WHERE ${where === '' ? '' : `${where} AND `}${id(s.subjects[0]?.subject.column ?? '')} IS NOT NULL`;
   const values = [side('baseline_rows', 1, ''), side('window_rows', 0, id('is_valid'))];
   // Every subject has a row, values or none (then its counts are 0 and its statistics NULL).

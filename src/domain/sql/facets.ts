@@ -1,6 +1,7 @@
 // Per-group sums for bias drift across facets, in the window (labels as of a time) and in the
 // baseline: `weekend` (ISO day 6-7 of event_time, in UTC, vs weekdays) and any categorical or bool
 // feature named in the config. src/domain/stats/facet-gaps.ts turns them into gaps.
+import { byPosition, crossWithPositions } from './unpivot.js';
 import { type Row } from './row.js';
 import { type FacetGroupSums } from '../stats/facet-gaps.js';
 import { type SqlDialect } from './dialect.js';
@@ -86,17 +87,17 @@ export function facetSql(input: MonitoringQueryInput, options: { asOf: string; f
     `  FROM window_rows AS wr\n  LEFT JOIN labels_as_of AS la ON la.${id('record_id')} = wr.${id('record_id')}\n` +
     `  WHERE wr.${id('is_valid')}\n  UNION ALL\n` +
     `  SELECT 'baseline', ${baselineColumns.join(', ')}\n  FROM baseline_rows\n)`;
-  const facetRows = specs.map(
-    (s) =>
-      `  SELECT ${id('scope')}, ${d.string(s.name)} AS ${id('facet')}, ${s.group(d)} AS ${id('facet_group')}, ` +
-      `${id('prediction')}, ${id('label')}, ${id('prediction')} - ${id('label')} AS ${id('err')}\n  FROM facet_base`,
-  );
+  // facet_base read once, a row per facet (see unpivot.ts).
+  const facetRows =
+    `  SELECT ${id('scope')}, ${byPosition(d, specs.map((s, position) => [position, d.string(s.name)]))} AS ${id('facet')}, ` +
+    `${byPosition(d, specs.map((s, position) => [position, s.group(d)]))} AS ${id('facet_group')}, ` +
+    `${id('prediction')}, ${id('label')}, ${id('prediction')} - ${id('label')} AS ${id('err')}\n  FROM facet_base ${crossWithPositions(d, specs.map((_, position) => position))}`;
   const ctes = [
     windowRowsCte(checked),
     baselineRowsCte(checked),
     labelsAsOfCte(checked, options.asOf),
     facetBase,
-    `facet_rows AS (\n${facetRows.join('\n  UNION ALL\n')}\n)`,
+    `facet_rows AS (\n${facetRows}\n)`,
   ];
   const labelled = (expr: string): string => `sum(CASE WHEN ${id('err')} IS NOT NULL THEN ${expr} END)`;
   const body = [

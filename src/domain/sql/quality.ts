@@ -6,6 +6,7 @@ import { type SqlDialect } from './dialect.js';
 import { countCell, decodeRows, nullableNumber, textCell, RowDecodeError } from './decode.js';
 import { type BuiltQuery, type MonitoringQueryInput, checkInput, featureColumn as fc, withCtes } from './query-input.js';
 import { windowRowsCte } from './source-rows.js';
+import { byPosition, crossWithPositions } from './unpivot.js';
 import { type NumericDistance } from './distance.js';
 
 export interface FeatureQuality {
@@ -71,8 +72,7 @@ function qualityAggregates(d: SqlDialect, feature: FeatureSpec, position: number
  * distance query sorts their values anyway and reports them (see withWindowQuantiles).
  *
  * Every figure of every feature comes from one aggregate over the window, turned into a row per
- * feature by a cross join with the features' positions: a SELECT per feature would make Trino
- * (Athena) read and convert the window once per feature.
+ * feature (see unpivot.ts).
  */
 export function qualitySql(input: MonitoringQueryInput, options: { quantilesElsewhere?: ReadonlySet<string> } = {}): BuiltQuery {
   const checked = checkInput(input);
@@ -85,11 +85,8 @@ export function qualitySql(input: MonitoringQueryInput, options: { quantilesElse
     `coalesce(sum(CASE WHEN ${id('is_valid')} THEN 1 ELSE 0 END), 0) AS ${id('valid_rows')}`,
     ...features.flatMap(({ figures }) => figures.map(([, expr]) => expr)),
   ];
-  const perFeature = (figure: string): string =>
-    `CASE p.${id('position')} ${features.map(({ position }) => `WHEN ${position} THEN w.${id(`f${position}_${figure}`)}`).join(' ')} END AS ${id(figure)}`;
-  const text = (pick: (feature: FeatureSpec) => string, name: string): string =>
-    `CASE p.${id('position')} ${features.map(({ feature, position }) => `WHEN ${position} THEN ${d.string(pick(feature))}`).join(' ')} END AS ${id(name)}`;
-  const positions = features.map(({ position }) => `(${position})`).join(', ');
+  const perFeature = (figure: string): string => `${byPosition(d, features.map(({ position }) => [position, `w.${id(`f${position}_${figure}`)}`]))} AS ${id(figure)}`;
+  const text = (pick: (feature: FeatureSpec) => string, name: string): string => `${byPosition(d, features.map(({ feature, position }) => [position, d.string(pick(feature))]))} AS ${id(name)}`;
   const body = [
     `SELECT`,
     `  ${text((feature) => feature.name, 'feature')},`,
@@ -97,7 +94,7 @@ export function qualitySql(input: MonitoringQueryInput, options: { quantilesElse
     `  w.${id('row_count')}, w.${id('valid_rows')},`,
     `  ${['missing', 'type_errors', 'out_of_range', 'mean', 'std', 'p5', 'p50', 'p95'].map(perFeature).join(',\n  ')}`,
     `FROM (\n  SELECT\n    ${aggregates.join(',\n    ')}\n  FROM window_rows\n) AS w`,
-    `CROSS JOIN (VALUES ${positions}) AS p (${id('position')})`,
+    crossWithPositions(d, features.map(({ position }) => position)),
     `ORDER BY p.${id('position')}`,
   ].join('\n');
   return { sql: withCtes([windowRowsCte(checked)], body), label: `quality:${checked.contract.model}` };

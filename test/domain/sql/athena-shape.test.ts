@@ -105,9 +105,11 @@ describe('Athena SQL of the monitoring queries', () => {
     assert.ok(athena('bin-edges').includes(`approx_percentile("f_price", 0.1) AS "q_1"`));
     assert.ok(athena('bin-edges').includes(`approx_percentile("f_price", 0.9) AS "q_9"`));
     const counts = athena('bin-counts');
-    assert.ok(counts.includes(`(CASE WHEN "f_price" > 1e+0 THEN 1 ELSE 0 END + CASE WHEN "f_price" > 2.5e+0 THEN 1 ELSE 0 END) AS "bin"`));
-    assert.ok(counts.includes(`SELECT 'prediction' AS "subject", "bin", count(*) AS "nb", 0 AS "nc"`));
-    assert.ok(counts.includes(`FROM (SELECT 0 AS "bin" FROM baseline_rows WHERE "prediction" IS NOT NULL) AS baseline_bins`));
+    assert.ok(counts.includes(`(CASE WHEN "f_price" > 1e+0 THEN 1 ELSE 0 END + CASE WHEN "f_price" > 2.5e+0 THEN 1 ELSE 0 END) WHEN 1 THEN 0 END AS "bin"`));
+    assert.ok(counts.includes(`FROM baseline_rows CROSS JOIN (VALUES (0)`), 'the baseline read once for every subject');
+    assert.ok(counts.includes(`FROM window_rows CROSS JOIN (VALUES (0)`), 'the window read once for every subject');
+    assert.ok(counts.includes(`GROUP BY 1, 2`), 'counted per subject position and bin');
+    assert.ok(counts.includes(`SELECT CASE binned."position" WHEN 0 THEN 'price'`), 'named by position at the end');
     assert.ok(counts.includes(`sum("nb") AS "baseline_count", sum("nc") AS "current_count"`));
   });
 
@@ -115,6 +117,7 @@ describe('Athena SQL of the monitoring queries', () => {
     const sql = athena('categories');
     assert.ok(sql.includes(`(CASE WHEN "f_promo" THEN 'true' ELSE 'false' END)`));
     assert.ok(sql.includes(`GROUP BY "subject", "category"`));
+    assert.ok(sql.includes(`FROM window_rows CROSS JOIN (VALUES (0), (1)) AS p ("position")`), 'the window read once for both features');
   });
 
   it('performance and facets: the latest label as of the time, weekend by ISO day of week', () => {
@@ -124,6 +127,7 @@ describe('Athena SQL of the monitoring queries', () => {
     assert.ok(performance.includes(`sum(CASE WHEN p."err" IS NOT NULL AND p."label" <> 0 THEN abs(p."err") / abs(p."label") END) AS "sum_abs_percent_error"`));
     const facets = athena('facets');
     assert.ok(facets.includes(`WHEN day_of_week("event_time") IN (6, 7) THEN 'weekend' ELSE 'weekday' END`));
+    assert.ok(facets.includes(`FROM facet_base CROSS JOIN (VALUES (0), (1), (2)) AS p ("position")`), 'one read of the rows for every facet');
   });
 
   it('quarantine: reasons by concatenation, the raw record as a JSON map of text', () => {
