@@ -3,6 +3,7 @@
 // over the bench's window, beside the DuckDB text of the same query on DuckDB over the same files,
 // and the two answers are compared as the Trino suite compares them. Prints a line per query.
 // Options: --dir DIR (default: a scratch folder)   --rows N (default 1M)   --heap 4G   --threads 2
+//          --only quality,distance (some queries only)
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -41,6 +42,7 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '1000000' },
     heap: { type: 'string', default: '4G' },
     threads: { type: 'string', default: '2' },
+    only: { type: 'string' },
   },
 });
 const rows = Number(values.rows);
@@ -63,6 +65,12 @@ const trinoDir = join(dir, `trino-${rows}`);
 await mkdir(trinoDir, { recursive: true });
 log(`starting Trino (heap ${values.heap ?? '4G'})...`);
 const server = await startTrino({ heap: values.heap ?? '4G', onProgress: log });
+// Ctrl-C (or a kill) still stops the JVM, which runs in a process group of its own.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void server.stop().finally(() => process.exit(130));
+  });
+}
 try {
   const contract = parseContract(benchContract(), 'bench contract');
   const tables = await warehouse.registerFileSources({
@@ -99,7 +107,10 @@ try {
   const lines: string[] = [];
   let trinoTotal = 0;
   let duckTotal = 0;
-  for (const [name, build] of Object.entries(builders)) {
+  const only = values.only?.split(',').map((name) => name.trim());
+  const unknown = (only ?? []).filter((name) => !(name in builders));
+  if (unknown.length > 0) throw new Error(`--only: no query named ${unknown.join(', ')} (there are ${Object.keys(builders).join(', ')})`);
+  for (const [name, build] of Object.entries(builders).filter(([name]) => only === undefined || only.includes(name))) {
     let started = performance.now();
     const duck = (await warehouse.query(build(input(duckdbDialect)).sql)).rows;
     const duckMs = performance.now() - started;

@@ -131,6 +131,11 @@ function contractColumns(d: SqlDialect, contract: FeatureContract, alias: string
   return { columns, valid: `NOT (${problems.join(' OR ')})` };
 }
 
+/** The condition on a window_source row that the deterministic sample keeps it; none without sampling. */
+export function inSample(checked: CheckedInput): string | undefined {
+  return checked.sampleRate < 1 ? `${checked.dialect.ident('sample_u')} < ${checked.dialect.double(checked.sampleRate)}` : undefined;
+}
+
 /**
  * window_raw, window_cast, scored, window_source and window_rows: the production rows with
  * event_time in [start, end), the prediction (logged, else the latest scored one), every feature
@@ -141,7 +146,8 @@ function contractColumns(d: SqlDialect, contract: FeatureContract, alias: string
 export function windowRowsCte(input: MonitoringQueryInput): string {
   const checked = checkInput(input);
   const { dialect: d, contract, tables, window } = checked;
-  const sample = checked.sampleRate < 1 ? `\n  WHERE ${d.ident('sample_u')} < ${d.double(checked.sampleRate)}` : '';
+  const kept = inSample(checked);
+  const sample = kept === undefined ? '' : `\n  WHERE ${kept}`;
   const rows = `window_rows AS (\n  SELECT * FROM window_source${sample}\n)`;
   const staged = checked.staged?.windowSource;
   if (staged !== undefined) {

@@ -3,7 +3,7 @@
 import { type Row } from './row.js';
 import { countCell, singleRow } from './decode.js';
 import { type BuiltQuery, type MonitoringQueryInput, checkInput, withCtes } from './query-input.js';
-import { windowRowsCte } from './source-rows.js';
+import { inSample, windowRowsCte } from './source-rows.js';
 import { streamQuarantineInWindow } from './stream-quarantine.js';
 
 export interface WindowSummary {
@@ -31,26 +31,26 @@ export function windowSummarySql(input: MonitoringQueryInput): BuiltQuery {
   const stream = streamQuarantineInWindow(checked);
   // Records the stream refused are rows of the window too (never sampled: they have no features).
   const plusStream = stream === undefined ? '' : ` + (SELECT count(*) ${stream})`;
+  // Every count from one read of window_source: window_rows is its sample, so the sampled counts
+  // are those of rows the sample keeps (Trino would convert the window once per read).
+  const sampled = inSample(checked);
+  const inSampled = (condition: string): string => count(sampled === undefined ? condition : `${sampled} AND ${condition}`);
   const body = [
     `SELECT`,
     `  t.${id('total_rows')}${plusStream} AS ${id('total_rows')}, t.${id('invalid_rows')}${plusStream} AS ${id('invalid_rows')}, t.${id('covered_days')},`,
-    `  s.${id('sampled_rows')}, s.${id('sampled_valid_rows')}, s.${id('prediction_rows')},`,
-    `  s.${id('scored_prediction_rows')}, s.${id('missing_prediction_rows')}`,
+    `  t.${id('sampled_rows')}, t.${id('sampled_valid_rows')}, t.${id('prediction_rows')},`,
+    `  t.${id('scored_prediction_rows')}, t.${id('missing_prediction_rows')}`,
     `FROM (`,
     `  SELECT count(*) AS ${id('total_rows')}, ${count(`NOT ${valid}`)} AS ${id('invalid_rows')},`,
     // Both engines cast a timestamp to its (UTC) date the same way.
-    `    count(DISTINCT CAST(${id('event_time')} AS DATE)) AS ${id('covered_days')}`,
+    `    count(DISTINCT CAST(${id('event_time')} AS DATE)) AS ${id('covered_days')},`,
+    `    ${sampled === undefined ? 'count(*)' : count(sampled)} AS ${id('sampled_rows')},`,
+    `    ${inSampled(valid)} AS ${id('sampled_valid_rows')},`,
+    `    ${inSampled(`${valid} AND ${id('prediction')} IS NOT NULL`)} AS ${id('prediction_rows')},`,
+    `    ${inSampled(`${valid} AND ${id('prediction_from_scoring')}`)} AS ${id('scored_prediction_rows')},`,
+    `    ${inSampled(`${valid} AND ${id('prediction')} IS NULL`)} AS ${id('missing_prediction_rows')}`,
     `  FROM window_source`,
     `) AS t`,
-    `CROSS JOIN (`,
-    `  SELECT`,
-    `    count(*) AS ${id('sampled_rows')},`,
-    `    ${count(valid)} AS ${id('sampled_valid_rows')},`,
-    `    ${count(`${valid} AND ${id('prediction')} IS NOT NULL`)} AS ${id('prediction_rows')},`,
-    `    ${count(`${valid} AND ${id('prediction_from_scoring')}`)} AS ${id('scored_prediction_rows')},`,
-    `    ${count(`${valid} AND ${id('prediction')} IS NULL`)} AS ${id('missing_prediction_rows')}`,
-    `  FROM window_rows`,
-    `) AS s`,
   ].join('\n');
   return { sql: withCtes([windowRowsCte(checked)], body), label: `summary:${checked.contract.model}` };
 }
