@@ -15,26 +15,15 @@ import { parseContract } from '../src/domain/contract/contract.js';
 import { edgesFromQuantiles } from '../src/domain/sql/bins.js';
 import { athenaDialect, duckdbDialect, type SqlDialect } from '../src/domain/sql/dialect.js';
 import { baselineQuantilesOf, decodeNumericDistance } from '../src/domain/sql/distance.js';
-import {
-  type BuiltQuery,
-  baselineQuantilesSql,
-  binCountsSql,
-  categoryCountsSql,
-  facetSql,
-  numericDistanceSql,
-  performanceSql,
-  qualitySql,
-  quarantineSql,
-  rowsToScoreSql,
-  windowSummarySql,
-} from '../src/domain/sql/monitoring-queries.js';
+import { numericDistanceSql } from '../src/domain/sql/monitoring-queries.js';
 import { type MonitoringQueryInput } from '../src/domain/sql/query-input.js';
 import { trainingRowsSql } from '../src/domain/sql/training-rows.js';
 import { assertAnswersAgree } from '../test/support/answers-agree.js';
+import { monitoringQueryBuilders, type QueryBuilder } from '../test/support/query-builders.js';
 import { startTrino } from '../test/support/trino/server.js';
 import { mirrorToTrino } from '../test/support/trino/parquet-tables.js';
 import { benchMonitoringDefaults } from './bench-policy.js';
-import { benchAsOf, benchContract, benchWindow, dataFiles, generateData } from './generate-data.js';
+import { benchAsOf, benchContract, benchWindow, dataFiles, generateData, registerBenchSources } from './generate-data.js';
 
 const { values } = parseArgs({
   options: {
@@ -73,12 +62,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 try {
   const contract = parseContract(benchContract(), 'bench contract');
-  const tables = await warehouse.registerFileSources({
-    contract,
-    productionLog: { path: files.productionLog, format: 'parquet' },
-    labels: { path: files.labels, format: 'parquet' },
-    baseline: { path: files.baseline, format: 'parquet' },
-  });
+  const tables = await registerBenchSources(warehouse, contract, files);
   await warehouse.ensureResultTables();
   log('copying the window, labels and baseline to Trino external tables...');
   const trino = await mirrorToTrino(warehouse, server.client, [tables.productionLog, tables.labels, tables.baseline, tables.scoredPredictions], {
@@ -91,17 +75,8 @@ try {
   const input = (dialect: SqlDialect): MonitoringQueryInput => ({ contract, tables, window: { ...benchWindow }, sampleRate: 1, dialect });
   const distances = decodeNumericDistance((await warehouse.query(numericDistanceSql(input(duckdbDialect), policy.bins).sql)).rows, policy.bins);
   const edges = edgesFromQuantiles(baselineQuantilesOf(distances));
-  const builders: Record<string, (input: MonitoringQueryInput) => BuiltQuery> = {
-    summary: windowSummarySql,
-    quality: qualitySql,
-    distance: (q) => numericDistanceSql(q, policy.bins),
-    'bin-edges': (q) => baselineQuantilesSql(q, policy.bins),
-    'bin-counts': (q) => binCountsSql(q, edges),
-    categories: categoryCountsSql,
-    performance: (q) => performanceSql(q, { asOf: benchAsOf }),
-    facets: (q) => facetSql({ ...q, window: facetWindow }, { asOf: benchAsOf, facets }),
-    quarantine: (q) => quarantineSql(q, { quarantinedAt: benchAsOf }).select,
-    'rows-to-score': (q) => rowsToScoreSql(q, { limit: 500 }),
+  const builders: Record<string, QueryBuilder> = {
+    ...monitoringQueryBuilders(edges, { asOf: benchAsOf, facets, bins: policy.bins, facetWindow }),
     'training-rows': (q) => trainingRowsSql({ contract, tables, window: q.window, asOf: benchAsOf, dialect: q.dialect }),
   };
   const lines: string[] = [];

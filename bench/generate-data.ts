@@ -4,7 +4,9 @@
 // thread count.
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { FeatureContractJson } from '../src/domain/contract/contract.js';
+import type { FeatureContract, FeatureContractJson } from '../src/domain/contract/contract.js';
+import type { DuckDbWarehouse } from '../src/adapters/local/duckdb/duckdb-warehouse.js';
+import type { MonitoringTables } from '../src/domain/sql/query-input.js';
 
 export const benchModel = 'bench';
 
@@ -53,6 +55,16 @@ export function dataFiles(dir: string, rows: number): DataFiles {
     productionLog: join(dir, `log-${rows}.parquet`),
     labels: join(dir, `labels-${rows}.parquet`),
   };
+}
+
+/** The generated files as the model's sources in `warehouse`, as a local config would name them. */
+export function registerBenchSources(warehouse: DuckDbWarehouse, contract: FeatureContract, files: DataFiles): Promise<MonitoringTables> {
+  return warehouse.registerFileSources({
+    contract,
+    productionLog: { path: files.productionLog, format: 'parquet' },
+    labels: { path: files.labels, format: 'parquet' },
+    baseline: { path: files.baseline, format: 'parquet' },
+  });
 }
 
 export interface GenerateOptions {

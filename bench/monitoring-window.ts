@@ -13,7 +13,7 @@ import { dialectFor } from '../src/domain/sql/dialect.js';
 import { type MonitoringQueryInput } from '../src/domain/sql/monitoring-queries.js';
 import { prepareInWarehouse } from '../src/activities/monitoring/prepare-queries.js';
 import { analysisWindows } from '../src/activities/monitoring/window-query.js';
-import { benchAsOf, benchContract, benchWindow, dataFiles } from './generate-data.js';
+import { benchAsOf, benchContract, benchWindow, dataFiles, registerBenchSources } from './generate-data.js';
 import { benchMonitoringDefaults } from './bench-policy.js';
 
 export interface WindowResult {
@@ -146,12 +146,7 @@ async function main(): Promise<void> {
     connections,
   });
   try {
-    const tables = await warehouse.registerFileSources({
-      contract,
-      productionLog: { path: files.productionLog, format: 'parquet' },
-      labels: { path: files.labels, format: 'parquet' },
-      baseline: { path: files.baseline, format: 'parquet' },
-    });
+    const tables = await registerBenchSources(warehouse, contract, files);
     await warehouse.ensureResultTables();
     const settings = (await warehouse.query(`SELECT current_setting('memory_limit') AS m, current_setting('threads') AS t`)).rows[0];
     const duckdb = { memoryLimit: String(settings?.['m']), threads: String(settings?.['t']) };

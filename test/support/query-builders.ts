@@ -17,18 +17,33 @@ import { asOf } from './warehouse-fixtures.js';
 
 export type QueryBuilder = (input: MonitoringQueryInput) => BuiltQuery;
 
+/** What the builders' extra arguments default to: the fixtures' (warehouse-fixtures.ts). */
+export interface BuilderSettings {
+  asOf: string;
+  facets: readonly string[];
+  bins: number;
+  /** Where rows-to-score pages start (after this record id). */
+  afterRecordId?: string;
+  /** The window facets are measured over, when not the window itself. */
+  facetWindow?: MonitoringQueryInput['window'];
+}
+
+const fixtureSettings: BuilderSettings = { asOf, facets: ['weekend', 'region', 'promo'], bins: 10, afterRecordId: 'r9' };
+
 /** The builders with their extra arguments fixed; `binEdges` are the edges per subject the bin counts use. */
-export function monitoringQueryBuilders(binEdges: Map<string, number[]>): Record<string, QueryBuilder> {
+export function monitoringQueryBuilders(binEdges: ReadonlyMap<string, readonly number[]>, settings: BuilderSettings = fixtureSettings): Record<string, QueryBuilder> {
+  const { facets, bins, afterRecordId, facetWindow } = settings;
+  const at = settings.asOf;
   return {
     summary: windowSummarySql,
     quality: qualitySql,
-    distance: numericDistanceSql,
-    'bin-edges': (input) => baselineQuantilesSql(input, 10),
+    distance: (input) => numericDistanceSql(input, bins),
+    'bin-edges': (input) => baselineQuantilesSql(input, bins),
     'bin-counts': (input) => binCountsSql(input, binEdges),
     categories: categoryCountsSql,
-    performance: (input) => performanceSql(input, { asOf }),
-    facets: (input) => facetSql(input, { asOf, facets: ['weekend', 'region', 'promo'] }),
-    quarantine: (input) => quarantineSql(input, { quarantinedAt: asOf }).select,
-    'rows-to-score': (input) => rowsToScoreSql(input, { limit: 500, afterRecordId: 'r9' }),
+    performance: (input) => performanceSql(input, { asOf: at }),
+    facets: (input) => facetSql(facetWindow === undefined ? input : { ...input, window: facetWindow }, { asOf: at, facets }),
+    quarantine: (input) => quarantineSql(input, { quarantinedAt: at }).select,
+    'rows-to-score': (input) => rowsToScoreSql(input, { limit: 500, ...(afterRecordId === undefined ? {} : { afterRecordId }) }),
   };
 }
