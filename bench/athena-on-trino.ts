@@ -19,6 +19,7 @@ import { numericDistanceSql } from '../src/domain/sql/monitoring-queries.js';
 import { type MonitoringQueryInput } from '../src/domain/sql/query-input.js';
 import { trainingRowsSql } from '../src/domain/sql/training-rows.js';
 import { assertAnswersAgree } from '../test/support/answers-agree.js';
+import { quantileBands } from '../test/support/quantile-bands.js';
 import { monitoringQueryBuilders, type QueryBuilder } from '../test/support/query-builders.js';
 import { startTrino } from '../test/support/trino/server.js';
 import { mirrorToTrino } from '../test/support/trino/parquet-tables.js';
@@ -37,11 +38,6 @@ const { values } = parseArgs({
 const rows = Number(values.rows);
 if (!(rows > 0)) throw new Error(`--rows: "${values.rows}" is not a positive row count`);
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
-
-/** Columns Athena fills from approx_percentile: checked against DuckDB's exact quantiles at q ± rankError. */
-const approximateColumns = new Set(['p5', 'p50', 'p95', ...Array.from({ length: 10 }, (_, i) => `q_${i + 1}`)]);
-const rankError = 0.05;
-const shifted = (shift: number): SqlDialect => ({ ...duckdbDialect, quantile: (expr, q) => duckdbDialect.quantile(expr, Math.min(1, Math.max(0, q + shift))) });
 
 const scratch = values.dir === undefined ? await mkdtemp(join(tmpdir(), 'vigil-bench-trino-')) : undefined;
 const dir = values.dir ?? scratch ?? '';
@@ -92,11 +88,10 @@ try {
     started = performance.now();
     const athena = (await trino.query(build(input(athenaDialect)).sql)).rows;
     const trinoMs = performance.now() - started;
-    const low = (await warehouse.query(build(input(shifted(-rankError))).sql)).rows;
-    const high = (await warehouse.query(build(input(shifted(rankError))).sql)).rows;
+    const bands = await quantileBands(warehouse, (dialect) => build(input(dialect)).sql);
     let agreement = 'same answer';
     try {
-      assertAnswersAgree(athena, duck, { columns: approximateColumns, low, high }, name);
+      assertAnswersAgree(athena, duck, bands, name);
     } catch (error) {
       agreement = `DIFFERS: ${(error instanceof Error ? error.message : String(error)).split('\n')[0] ?? ''}`;
     }

@@ -1,13 +1,14 @@
 // A model as a processing input holds it: the model.tar.gz SageMaker made of the training job's
 // /opt/ml/model (the candidate), or a model.json as registered (a champion). Either way the result
 // is a folder holding model.json, as `vigil serve` reads it from /opt/ml/model.
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { extract } from 'tar';
 import { messageOf } from '../domain/errors.js';
 import { artifactFileName } from './container-server.js';
 import { JobInputError } from './job-failure.js';
+import { pathExists } from '../adapters/shared/path-exists.js';
 
 export interface ModelFolder {
   /** Holds model.json; undefined when the input holds no model. */
@@ -27,12 +28,6 @@ async function namesIn(folder: string): Promise<string[] | undefined> {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
 
 /** Extracts only model.json (at the archive's top, as SageMaker tars the model folder) into a new temporary folder. */
 async function extractModel(file: string, what: string): Promise<ModelFolder> {
@@ -53,7 +48,7 @@ async function extractModel(file: string, what: string): Promise<ModelFolder> {
     await cleanup();
     throw new JobInputError(`${what} ${file} is not a readable model.tar.gz: ${messageOf(error)}`);
   }
-  if (!(await exists(join(dir, artifactFileName)))) {
+  if (!(await pathExists(join(dir, artifactFileName)))) {
     await cleanup();
     const shown = entries.length === 0 ? 'nothing' : entries.slice(0, 10).join(', ');
     throw new JobInputError(`${what} ${file} holds no ${artifactFileName} at its top (it holds ${shown})`);

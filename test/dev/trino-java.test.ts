@@ -2,26 +2,19 @@
 // the newest JDK under the JVM folder; with none, a reason naming what was tried, which the Trino
 // suites skip with. Uses the JDKs installed on the machine.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findTrinoJava, TRINO_MIN_JAVA } from '../support/trino/java.js';
+import { pathExists } from '../../src/adapters/shared/path-exists.js';
 
 const java17 = '/usr/lib/jvm/java-17-openjdk-amd64';
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('the Java that runs Trino', () => {
   let empty: string;
   before(async function () {
-    if (!(await exists(join(java17, 'bin', 'java')))) {
+    if (!(await pathExists(join(java17, 'bin', 'java')))) {
       console.error(`skipping: needs a Java 17 at ${java17} to stand for a JDK too old for Trino`);
       this.skip();
     }

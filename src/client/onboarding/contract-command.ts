@@ -1,7 +1,8 @@
 // `vigil contract infer --from FILE`: prints (or writes) the feature contract of a data file.
 import type { FeatureContractJson } from '../../domain/contract/contract.js';
 import { inferContract } from './infer-contract.js';
-import { exists, writeNewFile } from './write-files.js';
+import { writeNewFile } from './write-files.js';
+import { pathExists } from '../../adapters/shared/path-exists.js';
 import type { ReservedColumns } from './reserved-columns.js';
 
 export interface ColumnFlags {
@@ -49,7 +50,7 @@ export function contractText(contract: FeatureContractJson): string {
 export async function contractInferCommand(options: ContractInferOptions): Promise<FeatureContractJson> {
   const maxCategories = parseMaxCategories(options.maxCategories);
   // Refused before the file is read, so the refusal is the only line printed.
-  if (options.out !== undefined && options.force !== true && (await exists(options.out))) throw new Error(`${options.out} already exists (--force replaces it)`);
+  if (options.out !== undefined && options.force !== true && (await pathExists(options.out))) throw new Error(`${options.out} already exists (--force replaces it)`);
   const contract = await inferContract({
     from: options.from,
     ...(options.model === undefined ? {} : { model: options.model }),

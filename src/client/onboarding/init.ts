@@ -13,7 +13,8 @@ import { columnNames, openDataFile } from './data-files.js';
 import { inferFromOpenFile } from './infer-contract.js';
 import { reservedRoles, roleFlags, roleWords } from './reserved-columns.js';
 import { reservedColumnHints, type SourceFiles } from './source-hints.js';
-import { exists, writeNewFile } from './write-files.js';
+import { writeNewFile } from './write-files.js';
+import { pathExists } from '../../adapters/shared/path-exists.js';
 
 export interface InitOptions extends ColumnFlags {
   model: string;
@@ -50,7 +51,7 @@ export async function initCommand(options: InitOptions): Promise<InitResult> {
   const contractPath = join(dir, `${options.model}.contract.json`);
   const configPath = join(dir, 'vigil.config.yaml');
   if (options.force !== true) {
-    for (const path of [contractPath, configPath]) if (await exists(path)) throw new Error(`${path} already exists (--force replaces it)`);
+    for (const path of [contractPath, configPath]) if (await pathExists(path)) throw new Error(`${path} already exists (--force replaces it)`);
   }
   const note = options.onNote ?? ((line: string) => console.error(`vigil init: ${line}`));
   const { contract, lastDay } = await inspectFiles(options, maxCategories, note);

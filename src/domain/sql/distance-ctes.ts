@@ -174,18 +174,24 @@ function totalsCtes(s: DistanceSql): string[] {
     `max(${id('v')}) AS ${id('high_value')}`,
   ];
   const subjectRows = s.subjects.map(({ subject, position }) => `(${position}, ${d.string(subject.subject)})`).join(', ');
-  // Several subjects: each side read once, a row per subject (see unpivot.ts).
+  // Several subjects: each side read once, a row per subject (see unpivot.ts); one: its column.
+  const only = s.subjects[0];
   const positions = s.subjects.map(({ position }) => position);
   const valueOf = byPosition(d, s.subjects.map(({ subject, position }) => [position, s.dbl(id(subject.column))]), 'p', 's');
-  const side = (rows: string, b: 0 | 1, where: string): string =>
-    s.shared
-      ? `SELECT ${id('s')}, ${id('v')}, ${b} AS ${id('b')} FROM (\n    SELECT p.${id('s')}, ${valueOf} AS ${id('v')}\n    FROM ${rows} ${crossWithPositions(d, positions, 'p', 's')}${where === '' ? '' : `\n    WHERE ${where}`}\n  ) AS unpivoted WHERE ${id('v')} IS NOT NULL`
-      : `SELECT ${id(s.subjects[0]?.subject.column ?? '')} AS ${id('v')}, ${b} AS ${id('b')} FROM ${rows} WHERE ${where === '' ? '' : `${where} AND `}${id(s.subjects[0]?.subject.column ?? '')} IS NOT NULL`;
+  const side = (rows: string, b: 0 | 1, where: string): string => {
+    if (s.shared) {
+      return (
+        `SELECT ${id('s')}, ${id('v')}, ${b} AS ${id('b')} FROM (\n    SELECT p.${id('s')}, ${valueOf} AS ${id('v')}\n` +
+        `    FROM ${rows} ${crossWithPositions(d, positions, 'p', 's')}${where === '' ? '' : `\n    WHERE ${where}`}\n  ) AS unpivoted WHERE ${id('v')} IS NOT NULL`
+      );
+    }
+    const column = id(only?.subject.column ?? '');
+    return `SELECT ${column} AS ${id('v')}, ${b} AS ${id('b')} FROM ${rows} WHERE ${where === '' ? '' : `${where} AND `}${column} IS NOT NULL`;
+  };
   const values = [side('baseline_rows', 1, ''), side('window_rows', 0, id('is_valid'))];
   // Every subject has a row, values or none (then its counts are 0 and its statistics NULL).
   const counted = ['n', 'm'].map((col) => `coalesce(a.${id(col)}, 0) AS ${id(col)}`);
   const carried = ['baseline_mean', 'baseline_std', 'current_mean', 'current_std', 'centre', 'low_value', 'high_value'].map((col) => `a.${id(col)}`);
-  const only = s.subjects[0];
   // One subject: its moments over all its values (one row, values or none); several: per subject.
   const momentsRows =
     !s.shared && only !== undefined

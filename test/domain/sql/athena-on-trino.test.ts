@@ -19,6 +19,7 @@ import { type MonitoringQueryInput } from '../../../src/domain/sql/query-input.j
 import { trainingRowsSql } from '../../../src/domain/sql/training-rows.js';
 import type { Row } from '../../../src/domain/sql/row.js';
 import { assertAnswersAgree } from '../../support/answers-agree.js';
+import { quantileBands } from '../../support/quantile-bands.js';
 import { athenaFixtureBuilders, athenaFixtureContract, athenaFixtureTables, baselineRows, labelRows, productionRows } from '../../support/athena-fixture-rows.js';
 import { trinoOrSkip } from '../../support/trino.js';
 import { type TrinoClient } from '../../support/trino/client.js';
@@ -39,15 +40,6 @@ const builders: Record<string, QueryBuilder> = {
   'holdout-rows': (input) =>
     trainingRowsSql({ contract: input.contract, tables: input.tables, window: input.window, asOf, dialect: input.dialect, split: { holdoutWindow: input.window, share: 0.3, part: 'holdout' } }),
 };
-
-/** The columns Athena fills from approx_percentile (quality.ts, bins.ts). */
-const approximateColumns = new Set(['p5', 'p50', 'p95', ...Array.from({ length: 10 }, (_, i) => `q_${i + 1}`)]);
-/** How far in rank (q) Trino's approx_percentile may stray from the exact quantile. */
-const rankError = 0.05;
-
-function shiftedQuantiles(shift: number): SqlDialect {
-  return { ...duckdbDialect, quantile: (expr, q) => duckdbDialect.quantile(expr, Math.min(1, Math.max(0, q + shift))) };
-}
 
 const minute = 60_000;
 const windowFrom = (index: number, rows: number): MonitoringQueryInput['window'] => ({
@@ -112,9 +104,7 @@ describe('Athena SQL executed by Trino', () => {
         const athena = (await trino.query(build(input(athenaDialect)).sql)).rows;
         if (testCase.name === 'the week') timings.push(`${name}: ${Date.now() - started} ms`);
         if (testCase.rows && duck.length === 0) throw new Error(`${name} returned no rows: the data does not exercise it`);
-        const low = (await warehouse.query(build(input(shiftedQuantiles(-rankError))).sql)).rows;
-        const high = (await warehouse.query(build(input(shiftedQuantiles(rankError))).sql)).rows;
-        assertAnswersAgree(athena, duck, { columns: approximateColumns, low, high }, name);
+        assertAnswersAgree(athena, duck, await quantileBands(warehouse, (dialect) => build(input(dialect)).sql), name);
       });
     }
   }

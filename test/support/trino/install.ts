@@ -6,6 +6,7 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findOnPath, isExecutable, vigilCacheDir } from '../../../src/dev/go-tool.js';
 import { runWithProgress } from '../../../src/dev/run-command.js';
+import { pathExists } from '../../../src/adapters/shared/path-exists.js';
 
 export const TRINO_VERSION = '476';
 /** An unpacked distribution to use instead of the cached one (the folder holding bin/ and lib/). */
@@ -35,17 +36,9 @@ export function trinoDir(cacheDir: string): string {
 }
 
 async function isDistribution(home: string): Promise<boolean> {
-  return (await isExecutable(join(home, 'bin', 'launcher'))) && (await exists(join(home, 'plugin', 'hive')));
+  return (await isExecutable(join(home, 'bin', 'launcher'))) && (await pathExists(join(home, 'plugin', 'hive')));
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The distribution: from TRINO_HOME, the cache, or a fresh download (about 820 MB, once). */
 export async function resolveTrino(options: TrinoInstallOptions = {}): Promise<ResolvedTrino> {

@@ -1,7 +1,7 @@
 // Snapshots of the local result tables as Parquet files, <dataDir>/results/<table>.parquet, and the
 // read-only queries over them (`vigil query`). They exist because DuckDB lets no other process open
 // the database file while the worker holds it read-write; a Parquet file anyone may read any time.
-import { access, mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBPreparedStatement, StatementType } from '@duckdb/node-api';
 import { messageOf, NonRetryableError, RetryableError } from '../../../domain/errors.js';
@@ -10,6 +10,7 @@ import { duckdbDialect } from '../../../domain/sql/dialect.js';
 import { type Row } from '../../../domain/sql/row.js';
 import { type ResultTable } from '../../../domain/sql/tables.js';
 import { readerRows } from './warehouse-cells.js';
+import { pathExists } from '../../shared/path-exists.js';
 
 /**
  * The tables worth reading while the worker runs. scored_predictions is left out: it is training's
@@ -58,7 +59,7 @@ export async function existingSnapshots(dir: string): Promise<Map<SnapshotTable,
   const found = new Map<SnapshotTable, string>();
   for (const table of snapshotTables) {
     const path = snapshotPath(dir, table);
-    if (await exists(path)) found.set(table, path);
+    if (await pathExists(path)) found.set(table, path);
   }
   return found;
 }
@@ -177,11 +178,3 @@ function sqlErrorLine(error: unknown, tables: readonly string[], views: readonly
   return `${unknownTable[1]} (the result tables: ${tables.join(', ')}${views.length === 0 ? '' : `; views: ${views.join(', ')}`})`;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -14,6 +14,7 @@ import type { EndpointDescription, InvokeResult, ModelHost, ModelVersionRef, Poi
 import { csvBatches } from '../../shared/csv-payload.js';
 import { modelVersionHeader } from '../../../model-server/model-server.js';
 import { modelServerStateDir, readAdminToken } from '../../../model-server/token.js';
+import { pathExists } from '../../shared/path-exists.js';
 
 export interface LocalModelHostOptions {
   /** Base URL of the local model server, e.g. http://127.0.0.1:8080. */
@@ -56,14 +57,6 @@ function metaPathFor(artifactPath: string): string {
   return artifactPath.replace(/\.json$/, '.meta.json');
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function writeAtomically(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
@@ -106,7 +99,7 @@ export class LocalModelHost implements ModelHost {
   async createModelVersion(ref: ModelVersionRef, tags: Record<string, string>): Promise<void> {
     const target = artifactPathFor(this.options.dataDir, ref.model, ref.version);
     // Idempotent by version name: the artifact is written last, so its presence means done.
-    if (await exists(target)) return;
+    if (await pathExists(target)) return;
     const source = sourcePath(ref.artifactUri);
     let text: string;
     try {
@@ -131,7 +124,7 @@ export class LocalModelHost implements ModelHost {
   /** The server always switches at once (blue/green, no traffic steps): the traffic option has nothing to choose. */
   async pointEndpoint(endpoint: string, ref: ModelVersionRef, tags: Record<string, string>, _options?: PointOptions): Promise<EndpointMove> {
     const artifactPath = artifactPathFor(this.options.dataDir, ref.model, ref.version);
-    if (!(await exists(artifactPath))) {
+    if (!(await pathExists(artifactPath))) {
       throw new NonRetryableError(
         `endpoint "${endpoint}": model version ${ref.model}/${ref.version} does not exist (create it first)`,
         'NOT_FOUND',
