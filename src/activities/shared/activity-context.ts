@@ -32,6 +32,11 @@ export function keepAlive(progress: unknown): void {
   context.heartbeat(typeof last === 'object' && last !== null && !Array.isArray(last) ? { ...last, progress } : { progress });
 }
 
+/** What the running activity last heartbeated itself (undefined until it has). */
+export function lastReportedDetails(context: Context): unknown {
+  return lastDetails.get(context);
+}
+
 export function cancellationSignal(): AbortSignal | undefined {
   return current()?.cancellationSignal;
 }

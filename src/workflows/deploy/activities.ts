@@ -2,7 +2,7 @@
 // worker's activities, so a step it does not declare cannot be called from here.
 import { proxyActivities } from '@temporalio/workflow';
 import type { DeployActivities } from '../../activities/deploy/index.js';
-import { endpointMoveRetry, stepRetry } from '../shared/activity-retry.js';
+import { endpointMoveRetry, stepRetry, workerLossTimeout } from '../shared/activity-retry.js';
 
 export type DeploySteps = Pick<
   DeployActivities,
@@ -16,7 +16,7 @@ export type DeployEndpoints = Awaited<ReturnType<DeploySteps['deployTargets']>>[
 
 export const steps = proxyActivities<DeploySteps>({
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: workerLossTimeout,
   retry: stepRetry,
 });
 
@@ -24,6 +24,6 @@ export const steps = proxyActivities<DeploySteps>({
 // old fleet for the termination wait, which can take an hour. The adapter heartbeats meanwhile.
 export const endpointSteps = proxyActivities<DeployEndpointSteps>({
   startToCloseTimeout: '2 hours',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: workerLossTimeout,
   retry: endpointMoveRetry,
 });

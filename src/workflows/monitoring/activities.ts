@@ -4,7 +4,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { MonitoringActivities } from '../../activities/monitoring/index.js';
 import type { RetrainingActivities } from '../../activities/retraining/index.js';
 import type { RunAuditActivities } from '../../activities/shared/audit-activities.js';
-import { dailyStepRetry, longStepRetry, stepRetry } from '../shared/activity-retry.js';
+import { dailyStepRetry, longStepRetry, stepRetry, workerLossTimeout } from '../shared/activity-retry.js';
 
 /** The daily run: plan the windows, then decide (and audit) a retraining. */
 export type DailyMonitoringSteps = Pick<MonitoringActivities, 'planMonitoringWindows'> &
@@ -19,16 +19,18 @@ export type WindowLongSteps = Pick<MonitoringActivities, 'prepareWindow' | 'scor
 
 export const dailySteps = proxyActivities<DailyMonitoringSteps>({
   startToCloseTimeout: '1 minute',
+  heartbeatTimeout: workerLossTimeout,
   retry: dailyStepRetry,
 });
 
 export const windowSteps = proxyActivities<WindowSteps>({
   startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: workerLossTimeout,
   retry: stepRetry,
 });
 
 export const windowLongSteps = proxyActivities<WindowLongSteps>({
   startToCloseTimeout: '2 hours',
-  heartbeatTimeout: '2 minutes',
+  heartbeatTimeout: workerLossTimeout,
   retry: longStepRetry,
 });

@@ -3,7 +3,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { RetrainingActivities } from '../../activities/retraining/index.js';
 import type { RunAuditActivities } from '../../activities/shared/audit-activities.js';
-import { stepRetry, trainingWaitRetry } from '../shared/activity-retry.js';
+import { stepRetry, trainingWaitRetry, workerLossTimeout } from '../shared/activity-retry.js';
 
 export type RetrainingSteps = Pick<
   RetrainingActivities,
@@ -21,12 +21,13 @@ export type GateVerdict = Awaited<ReturnType<RetrainingSteps['championChallenger
 
 export const steps = proxyActivities<RetrainingSteps>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: workerLossTimeout,
   retry: stepRetry,
 });
 
 export const longSteps = proxyActivities<RetrainingLongSteps>({
   startToCloseTimeout: '6 hours',
-  heartbeatTimeout: '2 minutes',
+  heartbeatTimeout: workerLossTimeout,
   retry: trainingWaitRetry,
 });
 
@@ -35,5 +36,6 @@ export type RegistryEditSteps = Pick<RetrainingActivities, 'registerExternalMode
 
 export const registryEditSteps = proxyActivities<RegistryEditSteps>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: workerLossTimeout,
   retry: stepRetry,
 });

@@ -17,3 +17,10 @@ export const trainingWaitRetry: RetryPolicy = { ...longStepRetry, maximumAttempt
 
 /** The daily run's own lookups: it runs again tomorrow, so a few quick attempts do. */
 export const dailyStepRetry: RetryPolicy = { maximumAttempts: 3 };
+
+/**
+ * The heartbeat timeout of every step. The worker heartbeats each running activity every second
+ * (src/worker/activity-pulse.ts), so a step whose worker died (killed, out of memory, host lost) is
+ * retried on another worker after this long, whatever its start-to-close timeout.
+ */
+export const workerLossTimeout = '10 seconds';

@@ -1,0 +1,124 @@
+// Kills the worker inside activities, as the run's schedule says: it watches the task queue's
+// running workflows and, for each kill, lets `skip` activities pass and kills the worker in the
+// next one seen in flight (started on a worker and heartbeating), then starts a new worker after
+// the kill's down time. Once, after a kill, it restarts the Temporal server instead of waiting.
+import type { Client } from '@temporalio/client';
+import proto from '@temporalio/proto';
+import type { FaultSchedule } from './schedule.js';
+import type { WorkerSupervisor } from './worker-supervisor.js';
+
+export interface InjectedFault {
+  fault: 'kill worker' | 'restart Temporal server' | 'decision while no worker runs';
+  /** workflow type / activity type, or what was going on. */
+  where: string;
+  /** The activity the worker died in, to find how it ended in the workflow's history. */
+  activity?: { workflowId: string; runId: string; activityId: string; attempt: number };
+}
+
+export interface FaultInjector {
+  /** Resolves when every kill of the schedule happened or the loop ended. */
+  run(): Promise<InjectedFault[]>;
+  /** The loop is over: no more faults. */
+  stop(): void;
+  /** Records a fault the loop injected itself. */
+  record(fault: InjectedFault): void;
+}
+
+export interface InjectorParts {
+  client: Client;
+  taskQueue: string;
+  workers: WorkerSupervisor;
+  schedule: FaultSchedule;
+  restartServer: (downMs: number) => Promise<void>;
+}
+
+interface InFlight {
+  key: string;
+  workflowType: string;
+  activityType: string;
+  workflowId: string;
+  runId: string;
+  activityId: string;
+  attempt: number;
+}
+
+const pollMs = 100;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function faultInjector(parts: InjectorParts): FaultInjector {
+  const faults: InjectedFault[] = [];
+  const seen = new Set<string>();
+  let stopped = false;
+
+  /** The next activity execution seen running and heartbeating that was not seen before. */
+  const nextInFlight = async (): Promise<InFlight | undefined> => {
+    while (!stopped) {
+      for (const activity of await inFlight(parts.client, parts.taskQueue)) {
+        if (seen.has(activity.key)) continue;
+        seen.add(activity.key);
+        return activity;
+      }
+      await sleep(pollMs);
+    }
+    return undefined;
+  };
+
+  return {
+    record: (fault) => faults.push(fault),
+    stop: () => {
+      stopped = true;
+    },
+    async run() {
+      for (const [index, kill] of parts.schedule.kills.entries()) {
+        let target: InFlight | undefined;
+        for (let passed = 0; passed <= kill.skip; passed += 1) target = await nextInFlight();
+        if (target === undefined || stopped) break;
+        await sleep(kill.afterMs);
+        const killed = await parts.workers.exclusive(async (locked) => {
+          if (stopped || !parts.workers.running()) return false;
+          await locked.kill();
+          return true;
+        });
+        if (!killed) continue;
+        faults.push({
+          fault: 'kill worker',
+          where: `${target.workflowType}/${target.activityType} (attempt ${target.attempt})`,
+          activity: { workflowId: target.workflowId, runId: target.runId, activityId: target.activityId, attempt: target.attempt },
+        });
+        await sleep(kill.downMs);
+        if (index === parts.schedule.serverRestartAfterKill) {
+          await parts.restartServer(parts.schedule.serverDownMs);
+          faults.push({ fault: 'restart Temporal server', where: `while no worker ran, down ${parts.schedule.serverDownMs} ms` });
+        }
+        await parts.workers.start();
+      }
+      return faults;
+    },
+  };
+}
+
+/** Activities of the queue's running workflows that a worker has started and that heartbeat. */
+async function inFlight(client: Client, taskQueue: string): Promise<InFlight[]> {
+  const found: InFlight[] = [];
+  try {
+    for await (const execution of client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` })) {
+      const description = await client.workflow.getHandle(execution.workflowId, execution.runId).describe();
+      for (const pending of description.raw.pendingActivities ?? []) {
+        if (pending.state !== proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED || pending.lastHeartbeatTime == null) continue;
+        const attempt = pending.attempt ?? 1;
+        found.push({
+          key: `${execution.runId}/${pending.activityId}/${attempt}`,
+          workflowType: execution.type,
+          activityType: pending.activityType?.name ?? '?',
+          workflowId: execution.workflowId,
+          runId: execution.runId,
+          activityId: pending.activityId ?? '',
+          attempt,
+        });
+      }
+    }
+  } catch {
+    // A workflow closed between the listing and its description, or the server is restarting: look again.
+  }
+  return found;
+}

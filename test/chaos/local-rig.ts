@@ -1,0 +1,101 @@
+// One chaos run's world in local mode, all of it its own: a workspace with the small demo
+// scenario, a Temporal dev server on its own ports and SQLite file (so it can be restarted), a
+// Slack stand-in recording every message, and `vigil worker` processes, each serving the local
+// model server in-process, so a kill takes the model server down with the worker.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { parse, stringify } from 'yaml';
+import { artifactPathFor, LocalModelHost } from '../../src/adapters/local/model-host/local-model-host.js';
+import { prepareDemoWorkspace } from '../../src/demo/run-demo.js';
+import { demoApprover } from '../../src/demo/demo-config.js';
+import { ensureDevServer, type DevServerHandle } from '../../src/dev/dev-server.js';
+import { freePort } from '../support/free-port.js';
+import { addDays, smallScenario } from '../support/monitoring-rig.js';
+import { slackStandIn, type SlackStandIn } from './slack-stand-in.js';
+import { workerSupervisor, type WorkerSupervisor } from './worker-supervisor.js';
+import { chaosModelSettings } from './model-settings.js';
+
+export interface LocalChaosRig {
+  dir: string;
+  client: Client;
+  taskQueue: string;
+  workers: WorkerSupervisor;
+  slack: SlackStandIn;
+  modelHost: LocalModelHost;
+  driftDate: string;
+  approver: string;
+  ports: { temporal: number; ui: number; modelServer: number };
+  restartServer(downMs: number): Promise<void>;
+  /** Stops the worker, the server and the stand-ins; removes the workspace unless `keep`. */
+  close(options?: { keep?: boolean }): Promise<void>;
+}
+
+const slackTokenVariable = 'VIGIL_CHAOS_SLACK_TOKEN';
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function startLocalChaosRig(runKey: string): Promise<LocalChaosRig> {
+  const dir = await mkdtemp(join(tmpdir(), 'vigil-chaos-'));
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const closer of closers.reverse()) await closer().catch(() => undefined);
+  };
+  try {
+    const { configPath: demoConfig } = await prepareDemoWorkspace(dir, smallScenario);
+    const ports = { temporal: await freePort(), ui: await freePort(), modelServer: await freePort() };
+    const slack = await slackStandIn();
+    closers.push(() => slack.close());
+    const taskQueue = `chaos-${runKey}`;
+    const config = parse(await readFile(demoConfig, 'utf8')) as Record<string, unknown> & { models: Record<string, unknown>[] };
+    config['temporal'] = { taskQueue };
+    config['local'] = { modelServerPort: ports.modelServer };
+    config['slack'] = { botToken: `env:${slackTokenVariable}`, channel: 'C0CHAOS', apiUrl: `${slack.origin}/api/` };
+    config.models = config.models.map(chaosModelSettings);
+    const configPath = join(dir, 'vigil.chaos.yaml');
+    await writeFile(configPath, stringify(config));
+
+    const serverOptions = { dataDir: join(dir, 'temporal'), port: ports.temporal, uiPort: ports.ui };
+    let server: DevServerHandle = await ensureDevServer(serverOptions);
+    closers.push(() => server.stop());
+    const connection = await Connection.connect({ address: server.address });
+    closers.push(() => connection.close());
+    const client = new Client({ connection });
+
+    const workers = workerSupervisor({ configPath, temporalAddress: server.address, env: { [slackTokenVariable]: 'xoxb-chaos' } });
+    closers.push(() => workers.stop());
+    await workers.start();
+
+    // v1 serves production, as a first deployment would have left it.
+    const modelHost = new LocalModelHost({ serverUrl: `http://127.0.0.1:${ports.modelServer}`, dataDir: dir });
+    const v1 = { model: 'demand', version: 'v1', artifactUri: artifactPathFor(dir, 'demand', 'v1') };
+    const tags = { 'vigil:model': 'demand', 'vigil:version': 'v1', 'vigil:env': 'chaos' };
+    await modelHost.createModelVersion(v1, tags);
+    await modelHost.pointEndpoint('demand-production', v1, tags);
+
+    return {
+      dir,
+      client,
+      taskQueue,
+      workers,
+      slack,
+      modelHost,
+      driftDate: addDays(smallScenario.startDate, smallScenario.driftFromDay),
+      approver: demoApprover,
+      ports,
+      async restartServer(downMs) {
+        await server.stop();
+        await sleep(downMs);
+        server = await ensureDevServer(serverOptions);
+      },
+      async close(options = {}) {
+        await closeAll();
+        if (options.keep !== true) await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await closeAll();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}

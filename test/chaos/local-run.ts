@@ -1,0 +1,88 @@
+// One chaos run in local mode: the rig, the loop under the schedule's faults, then every invariant.
+import { join } from 'node:path';
+import { DuckDbWarehouse } from '../../src/adapters/local/duckdb/duckdb-warehouse.js';
+import { isListening } from '../../src/dev/dev-server.js';
+import { faultInjector, type InjectedFault } from './fault-injector.js';
+import { faultOutcome } from './fault-outcomes.js';
+import { deployAudited, expectedOutcomes, noOrphans, rowsOnce, slackOnce, workflowsCompleted, type InvariantCheck } from './invariants.js';
+import { driveLoop, type LoopOutcome } from './loop.js';
+import { startLocalChaosRig } from './local-rig.js';
+import type { FaultSchedule } from './schedule.js';
+
+export interface ChaosRunReport {
+  mode: 'local' | 'aws';
+  seed: number;
+  faults: (InjectedFault & { outcome: string })[];
+  checks: InvariantCheck[];
+  /** Every check held. */
+  held: boolean;
+  seconds: number;
+  /** Why the run could not finish, when it could not (then `held` is false). */
+  error?: string;
+  /** Where the run's workspace was kept (a failed run keeps it). */
+  keptAt?: string;
+}
+
+export async function localChaosRun(schedule: FaultSchedule, options: { keep?: boolean } = {}): Promise<ChaosRunReport> {
+  const started = Date.now();
+  const runKey = `${schedule.seed}-${process.pid}-${started.toString(36)}`;
+  const rig = await startLocalChaosRig(runKey);
+  const faults = faultInjector({ client: rig.client, taskQueue: rig.taskQueue, workers: rig.workers, schedule, restartServer: (ms) => rig.restartServer(ms) });
+  const checks: InvariantCheck[] = [];
+  let error: string | undefined;
+  let injected: InjectedFault[] = [];
+  let outcome: LoopOutcome | undefined;
+  try {
+    const injecting = faults.run();
+    try {
+      outcome = await driveLoop({
+        client: rig.client,
+        taskQueue: rig.taskQueue,
+        model: 'demand',
+        approver: rig.approver,
+        driftDate: rig.driftDate,
+        runKey,
+        workers: rig.workers,
+        faults,
+        decisionWhileWorkerAway: schedule.decisionWhileWorkerAway,
+      });
+    } finally {
+      faults.stop();
+      injected = await injecting;
+    }
+    checks.push(expectedOutcomes(outcome));
+    const candidate = outcome.retraining?.candidate;
+    const production = await rig.modelHost.describeEndpoint('demand-production');
+    const staging = await rig.modelHost.describeEndpoint('demand-staging');
+    checks.push({
+      name: 'production serves the approved candidate',
+      held: candidate !== undefined && production?.currentVersion === candidate && staging === undefined,
+      detail: `production ${production?.currentVersion ?? '-'}, staging ${staging?.currentVersion ?? 'retired'}`,
+    });
+    await rig.workers.stop();
+    checks.push(await workflowsCompleted(rig.client, rig.taskQueue));
+    const versions = (await rig.modelHost.listModelVersions('demand')).map((entry) => entry.version).sort();
+    const expectedVersions = ['v1', ...(candidate === undefined ? [] : [candidate])].sort();
+    checks.push({ name: 'model versions created once', held: JSON.stringify(versions) === JSON.stringify(expectedVersions), detail: versions.join(', ') });
+    const warehouse = await DuckDbWarehouse.open({ path: join(rig.dir, 'warehouse.duckdb') });
+    try {
+      checks.push(...(await rowsOnce(warehouse)));
+      if (candidate !== undefined) checks.push(await deployAudited(warehouse, `vigil-deploy-demand-${candidate}`));
+    } finally {
+      await warehouse.close();
+    }
+    checks.push(...slackOnce(rig.slack.calls()));
+  } catch (caught) {
+    error = caught instanceof Error ? caught.message : String(caught);
+  }
+  {
+    const report = await Promise.all(injected.map(async (fault) => ({ ...fault, outcome: await faultOutcome(rig.client, fault).catch(() => '?') })));
+    const workerLog = rig.workers.log();
+    const keep = options.keep === true || error !== undefined || checks.some((entry) => !entry.held);
+    await rig.close({ keep });
+    checks.push(await noOrphans(rig.workers.pids(), [rig.ports.modelServer, rig.ports.temporal], (port) => isListening('127.0.0.1', port)));
+    const held = error === undefined && checks.every((entry) => entry.held);
+    if (!held && error !== undefined) error = `${error}\n  worker log (last lines): ${workerLog.split('\n').slice(-8).join('\n    ')}`;
+    return { mode: 'local', seed: schedule.seed, faults: report, checks, held, seconds: Math.round((Date.now() - started) / 1000), ...(error === undefined ? {} : { error }), ...(keep ? { keptAt: rig.dir } : {}) };
+  }
+}

@@ -1,0 +1,40 @@
+// `npm run chaos -- --seed S --runs N [--mode local|aws|both] [--kills 20] [--keep]`: N runs of the
+// whole loop per mode, each under its own fault schedule (seed S, S+1, ...), printed as they end,
+// then one line: how many runs held every invariant. Exits 1 when any did not.
+import { parseArgs } from 'node:util';
+import { localChaosRun, type ChaosRunReport } from './local-run.js';
+import { finalLine, runLines } from './report.js';
+import { faultSchedule } from './schedule.js';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      seed: { type: 'string', default: '1' },
+      runs: { type: 'string', default: '1' },
+      mode: { type: 'string', default: 'local' },
+      kills: { type: 'string', default: '20' },
+      keep: { type: 'boolean', default: false },
+    },
+  });
+  const seed = Number(values.seed);
+  const runs = Number(values.runs);
+  const kills = Number(values.kills);
+  for (const [name, value] of [['--seed', seed], ['--runs', runs], ['--kills', kills]] as const) {
+    if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got ${String(value)}`);
+  }
+  if (values.mode !== 'local') throw new Error(`--mode must be local, got ${values.mode}`);
+  const reports: ChaosRunReport[] = [];
+  for (let index = 0; index < runs; index += 1) {
+    const schedule = faultSchedule(seed + index, { kills, serverRestart: true, awsFaultKinds: [] });
+    const report = await localChaosRun(schedule, { keep: values.keep });
+    reports.push(report);
+    console.log(runLines(report, index, runs).join('\n'));
+  }
+  console.log(finalLine(reports));
+  if (reports.some((report) => !report.held)) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(`vigil chaos: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});
