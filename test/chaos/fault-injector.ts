@@ -33,7 +33,10 @@ export interface InjectorParts {
 }
 
 interface InFlight {
+  /** One attempt of one step. */
   key: string;
+  /** The step, whatever the attempt. */
+  step: string;
   workflowType: string;
   activityType: string;
   workflowId: string;
@@ -42,12 +45,16 @@ interface InFlight {
   attempt: number;
 }
 
-const pollMs = 100;
+const pollMs = 50;
+/** A step may be attempted five times (the retry policies): two kills leave it three. */
+const maxKillsPerStep = 2;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function faultInjector(parts: InjectorParts): FaultInjector {
   const faults: InjectedFault[] = [];
   const seen = new Set<string>();
+  /** Kills per step (run and activity id): a step is killed at most twice, so the kills spread over the loop. */
+  const killsPerStep = new Map<string, number>();
   let stopped = false;
 
   /** The next activity execution seen running and heartbeating that was not seen before. */
@@ -56,6 +63,7 @@ export function faultInjector(parts: InjectorParts): FaultInjector {
       for (const activity of await inFlight(parts.client, parts.taskQueue)) {
         if (seen.has(activity.key)) continue;
         seen.add(activity.key);
+        if ((killsPerStep.get(activity.step) ?? 0) >= maxKillsPerStep) continue;
         return activity;
       }
       await sleep(pollMs);
@@ -80,6 +88,7 @@ export function faultInjector(parts: InjectorParts): FaultInjector {
           return true;
         });
         if (!killed) continue;
+        killsPerStep.set(target.step, (killsPerStep.get(target.step) ?? 0) + 1);
         faults.push({
           fault: 'kill worker',
           where: `${target.workflowType}/${target.activityType} (attempt ${target.attempt})`,
@@ -108,6 +117,7 @@ async function inFlight(client: Client, taskQueue: string): Promise<InFlight[]> 
         const attempt = pending.attempt ?? 1;
         found.push({
           key: `${execution.runId}/${pending.activityId}/${attempt}`,
+          step: `${execution.runId}/${pending.activityId}`,
           workflowType: execution.type,
           activityType: pending.activityType?.name ?? '?',
           workflowId: execution.workflowId,

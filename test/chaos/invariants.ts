@@ -1,6 +1,5 @@
 // What must hold after a chaos run, whatever the faults: each check names what it counted.
 import type { Client } from '@temporalio/client';
-import type { Warehouse } from '../../src/ports/warehouse.js';
 import type { LoopOutcome } from './loop.js';
 import type { SlackCall } from './slack-stand-in.js';
 
@@ -9,6 +8,9 @@ export interface InvariantCheck {
   held: boolean;
   detail: string;
 }
+
+/** Runs a query over the result tables (DuckDB in local mode, Athena's tables in aws mode). */
+export type ResultReader = (sql: string) => Promise<{ rows: Record<string, unknown>[] }>;
 
 const check = (name: string, held: boolean, detail: string): InvariantCheck => ({ name, held, detail });
 
@@ -41,7 +43,7 @@ export function expectedOutcomes(outcome: LoopOutcome): InvariantCheck {
 }
 
 /** Rows that must exist once per key, counted in the result tables. */
-export async function rowsOnce(warehouse: Warehouse): Promise<InvariantCheck[]> {
+export async function rowsOnce(read: ResultReader): Promise<InvariantCheck[]> {
   const keyed: [string, string, string][] = [
     ['metric rows once per (window, metric)', 'monitoring_metrics', 'model, window_start, group_name, subject, metric'],
     ['performance rows once per (window, as-of, metric)', 'performance_history', 'model, window_start, as_of, metric'],
@@ -51,17 +53,17 @@ export async function rowsOnce(warehouse: Warehouse): Promise<InvariantCheck[]> 
   ];
   const checks: InvariantCheck[] = [];
   for (const [name, table, key] of keyed) {
-    const total = Number((await warehouse.query(`SELECT count(*) AS n FROM ${table}`)).rows[0]?.['n'] ?? 0);
-    const twice = await warehouse.query(`SELECT ${key}, count(*) AS n FROM ${table} GROUP BY ALL HAVING count(*) > 1`);
+    const total = Number((await read(`SELECT count(*) AS n FROM ${table}`)).rows[0]?.['n'] ?? 0);
+    const twice = await read(`SELECT ${key}, count(*) AS n FROM ${table} GROUP BY ALL HAVING count(*) > 1`);
     checks.push(check(name, twice.rows.length === 0 && total > 0, twice.rows.length === 0 ? `${total} rows` : `${twice.rows.length} keys more than once, e.g. ${JSON.stringify(twice.rows[0])}`));
   }
   return checks;
 }
 
 /** The deploy's audit trail is whole: every step it took is there. */
-export async function deployAudited(warehouse: Warehouse, deployWorkflowId: string): Promise<InvariantCheck> {
+export async function deployAudited(read: ResultReader, deployWorkflowId: string): Promise<InvariantCheck> {
   const expected = ['deploy.creating', 'deploy.staging', 'deploy.smoke-staging', 'deploy.production', 'deploy.verify-production', 'deploy.done'];
-  const { rows } = await warehouse.query(`SELECT DISTINCT action FROM audit_events WHERE workflow_id = '${deployWorkflowId.replaceAll("'", "''")}'`);
+  const { rows } = await read(`SELECT DISTINCT action FROM audit_events WHERE workflow_id = '${deployWorkflowId.replaceAll("'", "''")}'`);
   const actions = new Set(rows.map((row) => String(row['action'])));
   const missing = expected.filter((action) => !actions.has(action));
   return check('every deploy step audited', missing.length === 0, missing.length === 0 ? `${expected.length} steps` : `missing ${missing.join(', ')}`);

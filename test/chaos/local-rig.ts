@@ -13,29 +13,17 @@ import { demoApprover } from '../../src/demo/demo-config.js';
 import { ensureDevServer, type DevServerHandle } from '../../src/dev/dev-server.js';
 import { freePort } from '../support/free-port.js';
 import { addDays, smallScenario } from '../support/monitoring-rig.js';
-import { slackStandIn, type SlackStandIn } from './slack-stand-in.js';
-import { workerSupervisor, type WorkerSupervisor } from './worker-supervisor.js';
+import { DuckDbWarehouse } from '../../src/adapters/local/duckdb/duckdb-warehouse.js';
+import type { ChaosRig } from './chaos-rig.js';
+import { deployAudited, rowsOnce } from './invariants.js';
+import { slackStandIn } from './slack-stand-in.js';
+import { workerSupervisor } from './worker-supervisor.js';
 import { chaosModelSettings } from './model-settings.js';
-
-export interface LocalChaosRig {
-  dir: string;
-  client: Client;
-  taskQueue: string;
-  workers: WorkerSupervisor;
-  slack: SlackStandIn;
-  modelHost: LocalModelHost;
-  driftDate: string;
-  approver: string;
-  ports: { temporal: number; ui: number; modelServer: number };
-  restartServer(downMs: number): Promise<void>;
-  /** Stops the worker, the server and the stand-ins; removes the workspace unless `keep`. */
-  close(options?: { keep?: boolean }): Promise<void>;
-}
 
 const slackTokenVariable = 'VIGIL_CHAOS_SLACK_TOKEN';
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function startLocalChaosRig(runKey: string): Promise<LocalChaosRig> {
+export async function startLocalChaosRig(runKey: string): Promise<ChaosRig> {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-chaos-'));
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async (): Promise<void> => {
@@ -74,6 +62,7 @@ export async function startLocalChaosRig(runKey: string): Promise<LocalChaosRig>
     await modelHost.pointEndpoint('demand-production', v1, tags);
 
     return {
+      mode: 'local',
       dir,
       client,
       taskQueue,
@@ -82,7 +71,18 @@ export async function startLocalChaosRig(runKey: string): Promise<LocalChaosRig>
       modelHost,
       driftDate: addDays(smallScenario.startDate, smallScenario.driftFromDay),
       approver: demoApprover,
-      ports,
+      ports: [ports.modelServer, ports.temporal],
+      startAwsFaults: () => undefined,
+      injectedBesidesKills: () => [],
+      async checksAfterStop(candidate) {
+        const warehouse = await DuckDbWarehouse.open({ path: join(dir, 'warehouse.duckdb') });
+        try {
+          const read = (sql: string) => warehouse.query(sql);
+          return [...(await rowsOnce(read)), ...(candidate === undefined ? [] : [await deployAudited(read, `vigil-deploy-demand-${candidate}`)])];
+        } finally {
+          await warehouse.close();
+        }
+      },
       async restartServer(downMs) {
         await server.stop();
         await sleep(downMs);

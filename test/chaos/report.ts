@@ -1,6 +1,6 @@
 // The chaos table: for each run its faults (fault, where, outcome), then its invariant checks, then
 // one line per run; the last line says how many runs held every invariant.
-import type { ChaosRunReport } from './local-run.js';
+import type { ChaosRunReport } from './chaos-run.js';
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));

@@ -2,9 +2,12 @@
 // whole loop per mode, each under its own fault schedule (seed S, S+1, ...), printed as they end,
 // then one line: how many runs held every invariant. Exits 1 when any did not.
 import { parseArgs } from 'node:util';
-import { localChaosRun, type ChaosRunReport } from './local-run.js';
+import { startAwsChaosRig } from './aws-rig.js';
+import { chaosRun, type ChaosRunReport } from './chaos-run.js';
+import { startLocalChaosRig } from './local-rig.js';
 import { finalLine, runLines } from './report.js';
-import { faultSchedule } from './schedule.js';
+import { awsFaultKinds, faultSchedule } from './schedule.js';
+import { teardownAll } from '../support/teardown.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -22,19 +25,25 @@ async function main(): Promise<void> {
   for (const [name, value] of [['--seed', seed], ['--runs', runs], ['--kills', kills]] as const) {
     if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got ${String(value)}`);
   }
-  if (values.mode !== 'local') throw new Error(`--mode must be local, got ${values.mode}`);
+  const modes = values.mode === 'both' ? (['local', 'aws'] as const) : values.mode === 'local' || values.mode === 'aws' ? [values.mode] : undefined;
+  if (modes === undefined) throw new Error(`--mode must be local, aws or both, got ${values.mode}`);
   const reports: ChaosRunReport[] = [];
-  for (let index = 0; index < runs; index += 1) {
-    const schedule = faultSchedule(seed + index, { kills, serverRestart: true, awsFaultKinds: [] });
-    const report = await localChaosRun(schedule, { keep: values.keep });
-    reports.push(report);
-    console.log(runLines(report, index, runs).join('\n'));
+  for (const mode of modes) {
+    for (let index = 0; index < runs; index += 1) {
+      const schedule = faultSchedule(seed + index, { kills, serverRestart: true, awsFaultKinds: mode === 'aws' ? awsFaultKinds : [] });
+      const report = await chaosRun(mode === 'aws' ? startAwsChaosRig : startLocalChaosRig, schedule, { keep: values.keep });
+      reports.push(report);
+      console.log(runLines(report, index, runs).join('\n'));
+    }
   }
   console.log(finalLine(reports));
   if (reports.some((report) => !report.held)) process.exitCode = 1;
 }
 
-main().catch((error: unknown) => {
-  console.error(`vigil chaos: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
-});
+main()
+  .catch((error: unknown) => {
+    console.error(`vigil chaos: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  })
+  // moto and Trino, shared by the aws runs, are stopped here.
+  .finally(() => teardownAll());

@@ -45,7 +45,7 @@ export interface ScheduleOptions {
 export function faultSchedule(seed: number, options: ScheduleOptions): FaultSchedule {
   const rng = xoroshiro128plus(seed);
   const between = (from: number, to: number): number => uniformInt(rng, from, to);
-  const kills = Array.from({ length: options.kills }, () => ({ skip: between(0, 2), afterMs: between(0, 400), downMs: between(100, 2_000) }));
+  const kills = Array.from({ length: options.kills }, () => ({ skip: between(0, 1), afterMs: between(0, 200), downMs: between(100, 2_000) }));
   return {
     seed,
     kills,

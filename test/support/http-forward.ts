@@ -14,11 +14,17 @@ export function signedRegion(request: IncomingMessage): string {
   return /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(request.headers.authorization ?? ''))?.[1] ?? 'us-east-1';
 }
 
+/** What an answer is written to: the response, or a sink that drops it. */
+export interface AnswerSink {
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  end(body: Buffer): unknown;
+}
+
 /** Sends the request on to `upstream` as it came (plus `extraHeaders`) and copies the answer back. */
 export async function forwardRequest(
   request: IncomingMessage,
   body: Buffer,
-  response: ServerResponse,
+  response: AnswerSink,
   upstream: string,
   extraHeaders: Record<string, string> = {},
   /** Changes the answer's body before it is sent back (a front standing in for a figure moto does not keep). */

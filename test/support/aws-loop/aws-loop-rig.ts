@@ -68,13 +68,12 @@ const workgroup = 'vigil-loop';
 
 export { MOTO_STARTUP_TIMEOUT_MS };
 
-export interface AwsLoopRig {
-  client: Client;
+/** The AWS side of the loop, with no worker: moto and its stand-ins, the config, an in-process runtime. */
+export interface AwsWorld {
+  dir: string;
   loaded: LoadedConfig;
   configPath: string;
   runtime: Runtime;
-  worker: Worker;
-  taskQueue: string;
   motoUrl: string;
   topicArn: string;
   endpoints: EndpointShimControl;
@@ -89,8 +88,35 @@ export interface AwsLoopRig {
   close(): Promise<void>;
 }
 
+/** The world with an in-process worker on the shared dev server, on a queue of its own. */
+export interface AwsLoopRig extends AwsWorld {
+  client: Client;
+  worker: Worker;
+  taskQueue: string;
+}
+
 export async function startAwsLoopRig(): Promise<AwsLoopRig> {
   const env = await testEnv();
+  const world = await startAwsWorld();
+  try {
+    const { worker, taskQueue, stop } = await startTestWorker(env, world.runtime.deps, 'aws-loop');
+    return {
+      ...world,
+      client: env.client,
+      worker,
+      taskQueue,
+      close: async () => {
+        await stop();
+        await world.close();
+      },
+    };
+  } catch (error) {
+    await world.close();
+    throw error;
+  }
+}
+
+export async function startAwsWorld(): Promise<AwsWorld> {
   const motoUrl = await motoEndpoint();
   const dir = await mkdtemp(join(tmpdir(), 'vigil-aws-loop-'));
   const closers: (() => Promise<void>)[] = [() => rm(dir, { recursive: true, force: true })];
@@ -205,16 +231,12 @@ export async function startAwsLoopRig(): Promise<AwsLoopRig> {
     await runtime.deps.registry.register({ ...v1, metrics: {}, origin: { reason: 'initial deployment', workflowId: 'setup' }, registeredAt: `${scenario.startDate}T00:00:00.000Z` });
     await runtime.deps.registry.setStatus('demand', 'v1', 'Approved', 'setup', 'initial deployment');
 
-    const { worker, taskQueue, stop } = await startTestWorker(env, runtime.deps, 'aws-loop');
-    closers.push(stop);
     const start = Date.parse(`${scenario.startDate}T00:00:00Z`);
     return {
-      client: env.client,
+      dir,
       loaded,
       configPath,
       runtime,
-      worker,
-      taskQueue,
       motoUrl,
       topicArn,
       endpoints: endpointShim.control,

@@ -1,18 +1,16 @@
-// One chaos run in local mode: the rig, the loop under the schedule's faults, then every invariant.
-import { join } from 'node:path';
-import { DuckDbWarehouse } from '../../src/adapters/local/duckdb/duckdb-warehouse.js';
+// One chaos run: the loop under the schedule's faults on a rig of either mode, then every invariant.
 import { isListening } from '../../src/dev/dev-server.js';
+import type { ChaosRig } from './chaos-rig.js';
 import { faultInjector, type InjectedFault } from './fault-injector.js';
 import { faultOutcome } from './fault-outcomes.js';
-import { deployAudited, expectedOutcomes, noOrphans, rowsOnce, slackOnce, workflowsCompleted, type InvariantCheck } from './invariants.js';
+import { expectedOutcomes, noOrphans, slackOnce, workflowsCompleted, type InvariantCheck } from './invariants.js';
 import { driveLoop, type LoopOutcome } from './loop.js';
-import { startLocalChaosRig } from './local-rig.js';
 import type { FaultSchedule } from './schedule.js';
 
 export interface ChaosRunReport {
   mode: 'local' | 'aws';
   seed: number;
-  faults: (InjectedFault & { outcome: string })[];
+  faults: { fault: string; where: string; outcome: string }[];
   checks: InvariantCheck[];
   /** Every check held. */
   held: boolean;
@@ -23,17 +21,22 @@ export interface ChaosRunReport {
   keptAt?: string;
 }
 
-export async function localChaosRun(schedule: FaultSchedule, options: { keep?: boolean } = {}): Promise<ChaosRunReport> {
+export async function chaosRun(
+  startRig: (runKey: string, schedule: FaultSchedule) => Promise<ChaosRig>,
+  schedule: FaultSchedule,
+  options: { keep?: boolean } = {},
+): Promise<ChaosRunReport> {
   const started = Date.now();
   const runKey = `${schedule.seed}-${process.pid}-${started.toString(36)}`;
-  const rig = await startLocalChaosRig(runKey);
+  const rig = await startRig(runKey, schedule);
   const faults = faultInjector({ client: rig.client, taskQueue: rig.taskQueue, workers: rig.workers, schedule, restartServer: (ms) => rig.restartServer(ms) });
   const checks: InvariantCheck[] = [];
   let error: string | undefined;
   let injected: InjectedFault[] = [];
-  let outcome: LoopOutcome | undefined;
   try {
+    rig.startAwsFaults();
     const injecting = faults.run();
+    let outcome: LoopOutcome;
     try {
       outcome = await driveLoop({
         client: rig.client,
@@ -62,27 +65,31 @@ export async function localChaosRun(schedule: FaultSchedule, options: { keep?: b
     await rig.workers.stop();
     checks.push(await workflowsCompleted(rig.client, rig.taskQueue));
     const versions = (await rig.modelHost.listModelVersions('demand')).map((entry) => entry.version).sort();
-    const expectedVersions = ['v1', ...(candidate === undefined ? [] : [candidate])].sort();
-    checks.push({ name: 'model versions created once', held: JSON.stringify(versions) === JSON.stringify(expectedVersions), detail: versions.join(', ') });
-    const warehouse = await DuckDbWarehouse.open({ path: join(rig.dir, 'warehouse.duckdb') });
-    try {
-      checks.push(...(await rowsOnce(warehouse)));
-      if (candidate !== undefined) checks.push(await deployAudited(warehouse, `vigil-deploy-demand-${candidate}`));
-    } finally {
-      await warehouse.close();
-    }
+    const expected = ['v1', ...(candidate === undefined ? [] : [candidate])].sort();
+    checks.push({ name: 'model versions created once', held: JSON.stringify(versions) === JSON.stringify(expected), detail: versions.join(', ') });
+    checks.push(...(await rig.checksAfterStop(candidate)));
     checks.push(...slackOnce(rig.slack.calls()));
   } catch (caught) {
     error = caught instanceof Error ? caught.message : String(caught);
   }
-  {
-    const report = await Promise.all(injected.map(async (fault) => ({ ...fault, outcome: await faultOutcome(rig.client, fault).catch(() => '?') })));
-    const workerLog = rig.workers.log();
-    const keep = options.keep === true || error !== undefined || checks.some((entry) => !entry.held);
-    await rig.close({ keep });
-    checks.push(await noOrphans(rig.workers.pids(), [rig.ports.modelServer, rig.ports.temporal], (port) => isListening('127.0.0.1', port)));
-    const held = error === undefined && checks.every((entry) => entry.held);
-    if (!held && error !== undefined) error = `${error}\n  worker log (last lines): ${workerLog.split('\n').slice(-8).join('\n    ')}`;
-    return { mode: 'local', seed: schedule.seed, faults: report, checks, held, seconds: Math.round((Date.now() - started) / 1000), ...(error === undefined ? {} : { error }), ...(keep ? { keptAt: rig.dir } : {}) };
-  }
+  const report = [
+    ...(await Promise.all(injected.map(async (fault) => ({ fault: fault.fault, where: fault.where, outcome: await faultOutcome(rig.client, fault).catch(() => '?') })))),
+    ...rig.injectedBesidesKills(),
+  ];
+  const workerLog = rig.workers.log();
+  const keep = options.keep === true || error !== undefined || checks.some((entry) => !entry.held);
+  await rig.close({ keep });
+  checks.push(await noOrphans(rig.workers.pids(), rig.ports, (port) => isListening('127.0.0.1', port)));
+  const held = error === undefined && checks.every((entry) => entry.held);
+  if (error !== undefined) error = `${error}\n    worker log (last lines):\n      ${workerLog.split('\n').slice(-8).join('\n      ')}`;
+  return {
+    mode: rig.mode,
+    seed: schedule.seed,
+    faults: report,
+    checks,
+    held,
+    seconds: Math.round((Date.now() - started) / 1000),
+    ...(error === undefined ? {} : { error }),
+    ...(keep ? { keptAt: rig.dir } : {}),
+  };
 }

@@ -1,0 +1,133 @@
+// One chaos run's world in aws mode: the aws loop's moto world (SageMaker shim, Athena on Trino or
+// its twin, the pipeline's steps played locally), with the worker as its own process reaching AWS
+// through a fault front, a Temporal dev server of the run's own (so it can be restarted) and the
+// Slack stand-in. The front throttles, fails, resets and slows a seeded share of the worker's calls.
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { parse, stringify } from 'yaml';
+import { demoApprover } from '../../src/demo/demo-config.js';
+import { ensureDevServer, type DevServerHandle } from '../../src/dev/dev-server.js';
+import { startAwsWorld } from '../support/aws-loop/aws-loop-rig.js';
+import { startFaultFront, type FrontFault } from '../support/fault-front.js';
+import { freePort } from '../support/free-port.js';
+import { motoState } from '../support/moto.js';
+import type { ChaosRig } from './chaos-rig.js';
+import { deployAudited, rowsOnce, type InvariantCheck } from './invariants.js';
+import type { AwsFaultKind, FaultSchedule } from './schedule.js';
+import { slackStandIn } from './slack-stand-in.js';
+import { workerSupervisor } from './worker-supervisor.js';
+
+const slackTokenVariable = 'VIGIL_CHAOS_SLACK_TOKEN';
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function startAwsChaosRig(runKey: string, schedule: FaultSchedule): Promise<ChaosRig> {
+  const world = await startAwsWorld();
+  const closers: (() => Promise<void>)[] = [() => world.close()];
+  const closeAll = async (): Promise<void> => {
+    for (const closer of closers.reverse()) await closer().catch(() => undefined);
+  };
+  try {
+    const front = await startFaultFront(world.feeder.endpoint);
+    closers.push(() => front.stop());
+    const slack = await slackStandIn();
+    closers.push(() => slack.close());
+    const ports = { temporal: await freePort(), ui: await freePort() };
+    const taskQueue = `chaos-aws-${runKey}`;
+    const config = parse(await readFile(world.configPath, 'utf8')) as Record<string, unknown> & { aws: Record<string, unknown> };
+    config['temporal'] = { taskQueue };
+    config.aws = { ...config.aws, endpointUrl: front.endpoint };
+    config['slack'] = { botToken: `env:${slackTokenVariable}`, channel: 'C0CHAOS', apiUrl: `${slack.origin}/api/` };
+    const configPath = join(world.dir, 'vigil.chaos.yaml');
+    await writeFile(configPath, stringify(config));
+
+    const serverOptions = { dataDir: join(world.dir, 'temporal'), port: ports.temporal, uiPort: ports.ui };
+    let server: DevServerHandle = await ensureDevServer(serverOptions);
+    closers.push(() => server.stop());
+    const connection = await Connection.connect({ address: server.address });
+    closers.push(() => connection.close());
+    const client = new Client({ connection });
+    const workers = workerSupervisor({ configPath, temporalAddress: server.address, env: { [slackTokenVariable]: 'xoxb-chaos' } });
+    closers.push(() => workers.stop());
+    await workers.start();
+
+    const rng = xoroshiro128plus(schedule.seed);
+    const decide = (request: IncomingMessage): FrontFault | undefined => {
+      const athena = String(request.headers['x-amz-target'] ?? '').startsWith('AmazonAthena.');
+      if (schedule.aws.kinds.length > 0 && uniformInt(rng, 1, 10_000) <= schedule.aws.share * 10_000) {
+        const kind: AwsFaultKind = schedule.aws.kinds[uniformInt(rng, 0, schedule.aws.kinds.length - 1)] ?? 'throttling';
+        return kind === 'connection-reset' ? { kind, afterForwarding: uniformInt(rng, 0, 1) === 1 } : { kind };
+      }
+      return athena && schedule.aws.athenaDelayMs > 0 ? { kind: 'delay', ms: schedule.aws.athenaDelayMs } : undefined;
+    };
+
+    return {
+      mode: 'aws',
+      dir: world.dir,
+      client,
+      taskQueue,
+      workers,
+      slack,
+      modelHost: world.runtime.deps.modelHost,
+      driftDate: world.driftDate,
+      approver: demoApprover,
+      ports: [ports.temporal],
+      startAwsFaults: () => front.inject(decide),
+      injectedBesidesKills: () => {
+        const counts = front.counts();
+        const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+        const kinds = Object.entries(counts).map(([kind, n]) => `${n} ${kind}`).join(', ');
+        return [
+          {
+            fault: 'AWS faults',
+            where: `${total} of ${front.requests()} calls (${Math.round(schedule.aws.share * 100)} % asked): ${kinds || 'none'}; Athena slowed by ${schedule.aws.athenaDelayMs} ms`,
+            outcome: 'retried by the SDK or the activity',
+          },
+        ];
+      },
+      async restartServer(downMs) {
+        await server.stop();
+        await sleep(downMs);
+        server = await ensureDevServer(serverOptions);
+      },
+      async checksAfterStop(candidate) {
+        front.inject(undefined);
+        const read = (sql: string) => world.twin.answer(sql);
+        const checks: InvariantCheck[] = [...(await rowsOnce(read))];
+        if (candidate !== undefined) checks.push(await deployAudited(read, `vigil-deploy-demand-${candidate}`));
+        const packages = (await world.runtime.deps.registry.list('demand')).map((entry) => entry.version);
+        checks.push({ name: 'model packages registered once', held: new Set(packages).size === packages.length && candidate !== undefined && packages.includes(candidate), detail: packages.sort().join(', ') });
+        checks.push(await snsOnce(world.motoUrl, world.topicArn));
+        return checks;
+      },
+      async close(options = {}) {
+        await closeAll();
+        if (options.keep !== true) await rm(world.dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+/** One SNS notification per incident update: no idempotency key published twice. */
+async function snsOnce(motoUrl: string, topicArn: string): Promise<InvariantCheck> {
+  const state = await motoState(motoUrl);
+  const topic = (state['sns']?.['Topic'] ?? []).find((entry) => entry['arn'] === topicArn);
+  const sent = (topic?.['sent_notifications'] ?? []) as unknown[];
+  const keys = new Map<string, number>();
+  for (const notification of sent) {
+    const key = JSON.stringify(notification).match(/"idempotencyKey":\{[^}]*"Value":"([^"]+)"/)?.[1] ?? JSON.stringify(notification);
+    keys.set(key, (keys.get(key) ?? 0) + 1);
+  }
+  const repeated = [...keys].filter(([, n]) => n > 1);
+  return {
+    name: 'one SNS notification per incident update',
+    held: sent.length > 0 && repeated.length === 0,
+    detail: repeated.length === 0 ? `${sent.length} notifications` : repeated.map(([key, n]) => `${key} x${n}`).join(', '),
+  };
+}
