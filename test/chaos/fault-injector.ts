@@ -91,7 +91,7 @@ export function faultInjector(parts: InjectorParts): FaultInjector {
         killsPerStep.set(target.step, (killsPerStep.get(target.step) ?? 0) + 1);
         faults.push({
           fault: 'kill worker',
-          where: `${target.workflowType}/${target.activityType} (attempt ${target.attempt})`,
+          where: `${target.workflowType} ${target.workflowId}: ${target.activityType} (attempt ${target.attempt})`,
           activity: { workflowId: target.workflowId, runId: target.runId, activityId: target.activityId, attempt: target.attempt },
         });
         await sleep(kill.downMs);
