@@ -5,24 +5,20 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { parse, stringify } from 'yaml';
 import { demoApprover } from '../../src/demo/demo-config.js';
-import { ensureDevServer, type DevServerHandle } from '../../src/dev/dev-server.js';
 import { startAwsWorld } from '../support/aws-loop/aws-loop-rig.js';
 import { startFaultFront, type FrontFault } from '../support/fault-front.js';
-import { freePort } from '../support/free-port.js';
 import { motoState } from '../support/moto.js';
 import type { ChaosRig } from './chaos-rig.js';
 import { deployAudited, rowsOnce, type InvariantCheck } from './invariants.js';
 import type { AwsFaultKind, FaultSchedule } from './schedule.js';
 import { slackStandIn } from './slack-stand-in.js';
 import { workerSupervisor } from './worker-supervisor.js';
+import { slackTokenVariable, startChaosTemporal } from './chaos-temporal.js';
 
-const slackTokenVariable = 'VIGIL_CHAOS_SLACK_TOKEN';
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startAwsChaosRig(runKey: string, schedule: FaultSchedule): Promise<ChaosRig> {
   const world = await startAwsWorld();
@@ -35,7 +31,6 @@ export async function startAwsChaosRig(runKey: string, schedule: FaultSchedule):
     closers.push(() => front.stop());
     const slack = await slackStandIn();
     closers.push(() => slack.close());
-    const ports = { temporal: await freePort(), ui: await freePort() };
     const taskQueue = `chaos-aws-${runKey}`;
     const config = parse(await readFile(world.configPath, 'utf8')) as Record<string, unknown> & { aws: Record<string, unknown> };
     config['temporal'] = { taskQueue };
@@ -44,13 +39,9 @@ export async function startAwsChaosRig(runKey: string, schedule: FaultSchedule):
     const configPath = join(world.dir, 'vigil.chaos.yaml');
     await writeFile(configPath, stringify(config));
 
-    const serverOptions = { dataDir: join(world.dir, 'temporal'), port: ports.temporal, uiPort: ports.ui };
-    let server: DevServerHandle = await ensureDevServer(serverOptions);
-    closers.push(() => server.stop());
-    const connection = await Connection.connect({ address: server.address });
-    closers.push(() => connection.close());
-    const client = new Client({ connection });
-    const workers = workerSupervisor({ configPath, temporalAddress: server.address, env: { [slackTokenVariable]: 'xoxb-chaos' } });
+    const temporal = await startChaosTemporal(world.dir);
+    closers.push(() => temporal.close());
+    const workers = workerSupervisor({ configPath, temporalAddress: temporal.address, env: { [slackTokenVariable]: 'xoxb-chaos' } });
     closers.push(() => workers.stop());
     await workers.start();
 
@@ -67,14 +58,14 @@ export async function startAwsChaosRig(runKey: string, schedule: FaultSchedule):
     return {
       mode: 'aws',
       dir: world.dir,
-      client,
+      client: temporal.client,
       taskQueue,
       workers,
       slack,
       modelHost: world.runtime.deps.modelHost,
       driftDate: world.driftDate,
       approver: demoApprover,
-      ports: [ports.temporal],
+      ports: [temporal.port],
       startAwsFaults: () => front.inject(decide),
       injectedBesidesKills: () => {
         const counts = front.counts();
@@ -88,11 +79,7 @@ export async function startAwsChaosRig(runKey: string, schedule: FaultSchedule):
           },
         ];
       },
-      async restartServer(downMs) {
-        await server.stop();
-        await sleep(downMs);
-        server = await ensureDevServer(serverOptions);
-      },
+      restartServer: (downMs) => temporal.restart(downMs),
       async checksAfterStop(candidate) {
         front.inject(undefined);
         const read = (sql: string) => world.twin.answer(sql);

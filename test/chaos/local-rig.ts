@@ -5,12 +5,10 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { parse, stringify } from 'yaml';
 import { artifactPathFor, LocalModelHost } from '../../src/adapters/local/model-host/local-model-host.js';
 import { prepareDemoWorkspace } from '../../src/demo/run-demo.js';
 import { demoApprover } from '../../src/demo/demo-config.js';
-import { ensureDevServer, type DevServerHandle } from '../../src/dev/dev-server.js';
 import { freePort } from '../support/free-port.js';
 import { addDays, smallScenario } from '../support/monitoring-rig.js';
 import { DuckDbWarehouse } from '../../src/adapters/local/duckdb/duckdb-warehouse.js';
@@ -18,10 +16,9 @@ import type { ChaosRig } from './chaos-rig.js';
 import { deployAudited, rowsOnce } from './invariants.js';
 import { slackStandIn } from './slack-stand-in.js';
 import { workerSupervisor } from './worker-supervisor.js';
+import { slackTokenVariable, startChaosTemporal } from './chaos-temporal.js';
 import { chaosModelSettings } from './model-settings.js';
 
-const slackTokenVariable = 'VIGIL_CHAOS_SLACK_TOKEN';
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startLocalChaosRig(runKey: string): Promise<ChaosRig> {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-chaos-'));
@@ -31,31 +28,26 @@ export async function startLocalChaosRig(runKey: string): Promise<ChaosRig> {
   };
   try {
     const { configPath: demoConfig } = await prepareDemoWorkspace(dir, smallScenario);
-    const ports = { temporal: await freePort(), ui: await freePort(), modelServer: await freePort() };
+    const modelServerPort = await freePort();
     const slack = await slackStandIn();
     closers.push(() => slack.close());
     const taskQueue = `chaos-${runKey}`;
     const config = parse(await readFile(demoConfig, 'utf8')) as Record<string, unknown> & { models: Record<string, unknown>[] };
     config['temporal'] = { taskQueue };
-    config['local'] = { modelServerPort: ports.modelServer };
+    config['local'] = { modelServerPort };
     config['slack'] = { botToken: `env:${slackTokenVariable}`, channel: 'C0CHAOS', apiUrl: `${slack.origin}/api/` };
     config.models = config.models.map(chaosModelSettings);
     const configPath = join(dir, 'vigil.chaos.yaml');
     await writeFile(configPath, stringify(config));
 
-    const serverOptions = { dataDir: join(dir, 'temporal'), port: ports.temporal, uiPort: ports.ui };
-    let server: DevServerHandle = await ensureDevServer(serverOptions);
-    closers.push(() => server.stop());
-    const connection = await Connection.connect({ address: server.address });
-    closers.push(() => connection.close());
-    const client = new Client({ connection });
-
-    const workers = workerSupervisor({ configPath, temporalAddress: server.address, env: { [slackTokenVariable]: 'xoxb-chaos' } });
+    const temporal = await startChaosTemporal(dir);
+    closers.push(() => temporal.close());
+    const workers = workerSupervisor({ configPath, temporalAddress: temporal.address, env: { [slackTokenVariable]: 'xoxb-chaos' } });
     closers.push(() => workers.stop());
     await workers.start();
 
     // v1 serves production, as a first deployment would have left it.
-    const modelHost = new LocalModelHost({ serverUrl: `http://127.0.0.1:${ports.modelServer}`, dataDir: dir });
+    const modelHost = new LocalModelHost({ serverUrl: `http://127.0.0.1:${modelServerPort}`, dataDir: dir });
     const v1 = { model: 'demand', version: 'v1', artifactUri: artifactPathFor(dir, 'demand', 'v1') };
     const tags = { 'vigil:model': 'demand', 'vigil:version': 'v1', 'vigil:env': 'chaos' };
     await modelHost.createModelVersion(v1, tags);
@@ -64,14 +56,14 @@ export async function startLocalChaosRig(runKey: string): Promise<ChaosRig> {
     return {
       mode: 'local',
       dir,
-      client,
+      client: temporal.client,
       taskQueue,
       workers,
       slack,
       modelHost,
       driftDate: addDays(smallScenario.startDate, smallScenario.driftFromDay),
       approver: demoApprover,
-      ports: [ports.modelServer, ports.temporal],
+      ports: [modelServerPort, temporal.port],
       startAwsFaults: () => undefined,
       injectedBesidesKills: () => [],
       async checksAfterStop(candidate) {
@@ -83,11 +75,7 @@ export async function startLocalChaosRig(runKey: string): Promise<ChaosRig> {
           await warehouse.close();
         }
       },
-      async restartServer(downMs) {
-        await server.stop();
-        await sleep(downMs);
-        server = await ensureDevServer(serverOptions);
-      },
+      restartServer: (downMs) => temporal.restart(downMs),
       async close(options = {}) {
         await closeAll();
         if (options.keep !== true) await rm(dir, { recursive: true, force: true });

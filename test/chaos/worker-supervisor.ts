@@ -13,8 +13,7 @@ export interface WorkerSupervisor {
   running(): boolean;
   /** Stops the worker the gentle way (SIGTERM, then SIGKILL after 20 s). */
   stop(): Promise<void>;
-  /** Workers started so far, and the pids of all of them (for the orphan check). */
-  started(): number;
+  /** The pids of every worker started (for the orphan check). */
   pids(): number[];
   /** The last lines the workers wrote to stderr (for a failed run's report). */
   log(): string;
@@ -93,7 +92,6 @@ export function workerSupervisor(command: WorkerCommand): WorkerSupervisor {
         await exited(child);
         clearTimeout(timer);
       }),
-    started: () => all.length,
     pids: () => all.map((child) => child.pid).filter((pid): pid is number => pid !== undefined),
     log: () => stderr,
   };
