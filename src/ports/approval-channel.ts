@@ -1,6 +1,7 @@
 // Where a human is asked to approve a deployment, and told the outcome: the console (with the
 // CLI command to answer) always, Slack (Approve / Reject buttons) when configured.
 import type { Approver } from '../domain/retraining/approval-check.js';
+import type { DeliveryOptions } from './notifier.js';
 
 export interface ApprovalRequest {
   /** The retraining run waiting for the decision; buttons and commands carry all three ids. */
@@ -36,7 +37,7 @@ export interface ApprovalChannel {
    * Posts the request once and returns a reference to edit later. Given the reference of an
    * earlier attempt (an activity retry), it updates that message instead of posting another.
    */
-  requestApproval(request: ApprovalRequest, previousRef?: string): Promise<{ messageRef?: string }>;
+  requestApproval(request: ApprovalRequest, previousRef?: string, options?: DeliveryOptions): Promise<{ messageRef?: string }>;
   /** Edits the request to show the outcome and who decided. */
   recordOutcome(request: ApprovalRequest, messageRef: string | undefined, outcome: ApprovalOutcome): Promise<void>;
 }

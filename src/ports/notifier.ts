@@ -10,8 +10,17 @@ export interface NotifyResult {
   updated: boolean;
 }
 
+/** How a delivery is made. */
+export interface DeliveryOptions {
+  /**
+   * An earlier attempt of this delivery may have gone out without its result being kept (the step
+   * is a retry): a channel that can tell what it already received (Slack's history) checks first.
+   */
+  mayRepeat?: boolean;
+}
+
 export interface Notifier {
   readonly channel: string;
   /** Posts a new alert, or updates the message of `previousRef` when the incident is still open. */
-  notify(alert: Alert, previousRef?: string): Promise<NotifyResult>;
+  notify(alert: Alert, previousRef?: string, options?: DeliveryOptions): Promise<NotifyResult>;
 }

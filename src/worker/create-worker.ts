@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { workflowsPath } from './workflows-path.js';
-import { ActivityPulse } from './activity-pulse.js';
+import { activityPulseWorkerOptions } from './activity-pulse.js';
 
 /** Written by `npm run build` (bin/bundle-workflows.mjs). */
 export const prebuiltBundlePath = fileURLToPath(new URL('../../dist/workflow-bundle.js', import.meta.url));
@@ -31,9 +31,7 @@ export async function createVigilWorker(options: CreateWorkerOptions): Promise<W
     // Sized from the config (temporal.maxConcurrentActivities): the daily runs of every model start
     // together, and an activity mostly waits on the warehouse, whose connections bound the real work.
     maxConcurrentActivityTaskExecutions: options.deps.loaded.config.temporal.maxConcurrentActivities,
-    // Every activity heartbeats while it runs (workerLossTimeout): sent at least every 3 s, well
-    // inside the 10 s timeout even when the server or the event loop is slow for a moment.
-    interceptors: { activity: [(context) => ({ inbound: new ActivityPulse(context) })] },
-    maxHeartbeatThrottleInterval: '3 seconds',
+    // Every activity heartbeats while it runs, so a lost worker's steps are retried in seconds.
+    ...activityPulseWorkerOptions,
   });
 }

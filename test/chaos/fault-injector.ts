@@ -1,6 +1,6 @@
 // Kills the worker inside activities, as the run's schedule says: it watches the task queue's
 // running workflows and, for each kill, lets `skip` activities pass and kills the worker in the
-// next one seen in flight (started on a worker and heartbeating), then starts a new worker after
+// next one seen in flight (started on a worker), then starts a new worker after
 // the kill's down time. Once, after a kill, it restarts the Temporal server instead of waiting.
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
@@ -57,7 +57,7 @@ export function faultInjector(parts: InjectorParts): FaultInjector {
   const killsPerStep = new Map<string, number>();
   let stopped = false;
 
-  /** The next activity execution seen running and heartbeating that was not seen before. */
+  /** The next activity execution seen running that was not seen before. */
   const nextInFlight = async (): Promise<InFlight | undefined> => {
     while (!stopped) {
       for (const activity of await inFlight(parts.client, parts.taskQueue)) {
@@ -106,14 +106,14 @@ export function faultInjector(parts: InjectorParts): FaultInjector {
   };
 }
 
-/** Activities of the queue's running workflows that a worker has started and that heartbeat. */
+/** Activities of the queue's running workflows that a worker has started: their calls are in flight. */
 async function inFlight(client: Client, taskQueue: string): Promise<InFlight[]> {
   const found: InFlight[] = [];
   try {
     for await (const execution of client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` })) {
       const description = await client.workflow.getHandle(execution.workflowId, execution.runId).describe();
       for (const pending of description.raw.pendingActivities ?? []) {
-        if (pending.state !== proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED || pending.lastHeartbeatTime == null) continue;
+        if (pending.state !== proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED) continue;
         const attempt = pending.attempt ?? 1;
         found.push({
           key: `${execution.runId}/${pending.activityId}/${attempt}`,

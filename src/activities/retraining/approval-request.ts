@@ -1,5 +1,6 @@
 // The human approval of a candidate on every approval channel: the request, then its outcome.
 import type { ApprovalOutcome, ApprovalRequest } from '../../ports/approval-channel.js';
+import { isRetryAttempt } from '../shared/activity-context.js';
 import { DeliveryLedger } from '../shared/delivery-ledger.js';
 import type { ActivityDeps } from '../shared/activity-deps.js';
 import { runLink } from '../shared/run-events.js';
@@ -19,7 +20,7 @@ export function createApprovalActivities(deps: ActivityDeps) {
       for (const channel of deps.approvals) {
         const previous = ledger.get(channel.channel);
         try {
-          const { messageRef } = await channel.requestApproval(withLink, previous === '' ? undefined : previous);
+          const { messageRef } = await channel.requestApproval(withLink, previous === '' ? undefined : previous, { mayRepeat: isRetryAttempt() });
           if (messageRef !== undefined) refs[channel.channel] = messageRef;
           ledger.record(channel.channel, messageRef);
         } catch (error) {

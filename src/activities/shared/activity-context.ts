@@ -45,6 +45,11 @@ export function namespaceOf(): string {
   return current()?.info.workflowNamespace ?? 'default';
 }
 
+/** This run of the activity is a retry: an earlier attempt may have done part of its work unrecorded. */
+export function isRetryAttempt(): boolean {
+  return (current()?.info.attempt ?? 1) > 1;
+}
+
 export function heartbeatDetails<T>(): T | undefined {
   return current()?.info.heartbeatDetails as T | undefined;
 }

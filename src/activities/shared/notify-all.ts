@@ -3,6 +3,7 @@
 // twice), and the failures are returned for the caller to fail the step once it is done.
 import type { Alert } from '../../domain/alerts/alert.js';
 import type { Notifier } from '../../ports/notifier.js';
+import { isRetryAttempt } from './activity-context.js';
 import type { DeliveryLedger } from './delivery-ledger.js';
 
 export interface FanOut {
@@ -26,7 +27,7 @@ export async function notifyAll(notifiers: readonly Notifier[], alert: Alert, le
     const delivery = fanOut.deliveryKey(notifier.channel);
     if (ledger.get(delivery) !== undefined) continue;
     try {
-      const result = await notifier.notify(alert, fanOut.refs[notifier.channel]);
+      const result = await notifier.notify(alert, fanOut.refs[notifier.channel], { mayRepeat: isRetryAttempt() });
       if (result.messageRef !== undefined) fanOut.refs[notifier.channel] = result.messageRef;
       ledger.record(delivery, result.messageRef);
       delivered += 1;

@@ -184,3 +184,48 @@ describe('SlackApprovalChannel against a stand-in Web API', function () {
     assert.ok(!call.blocks.some((block) => block.type === 'actions'));
   });
 });
+
+describe('SlackApprovalChannel, a retried request (its earlier attempt may have posted)', () => {
+  let slack: RecordingServer;
+  let history: unknown[] = [];
+
+  before(async () => {
+    slack = await startRecordingServer((recorded) => {
+      const method = recorded.path.replace(/^\/api\//, '');
+      const body =
+        method === 'conversations.history'
+          ? { ok: true, messages: history }
+          : method === 'chat.postMessage'
+            ? { ok: true, channel: 'C0APPROVE', ts: '1714564800.000900', message: {} }
+            : { ok: true };
+      return { status: 200, contentType: 'application/json', body: JSON.stringify(body) };
+    });
+  });
+  after(async () => {
+    await slack.close();
+  });
+  beforeEach(() => {
+    slack.requests.length = 0;
+  });
+
+  const methods = (): string[] => slack.requests.map((recorded) => recorded.path.replace(/^\/api\//, ''));
+  // A channel given by id needs no lookup by name.
+  const channel = (): SlackApprovalChannel => new SlackApprovalChannel({ token: 'xoxb-test', channel: 'C0APPROVE', apiUrl: `${slack.origin}/api/` });
+
+  it("edits the request's message found in the channel's history instead of posting a second set of buttons", async () => {
+    history = [
+      { ts: '1714564800.000300', metadata: { event_type: 'vigil_approval_request', event_payload: { workflow_id: request.workflowId, run_id: 'run-0', request_id: request.requestId } } },
+      { ts: '1714564800.000200', metadata: { event_type: 'vigil_approval_request', event_payload: { workflow_id: request.workflowId, run_id: request.runId, request_id: request.requestId } } },
+    ];
+    const posted = await channel().requestApproval(request, undefined, { mayRepeat: true });
+    assert.deepEqual(posted, { messageRef: 'C0APPROVE:1714564800.000200' });
+    assert.deepEqual(methods(), ['conversations.history', 'chat.update']);
+  });
+
+  it('posts when no message of that request is in the history', async () => {
+    history = [{ ts: '1714564800.000300', metadata: { event_type: 'vigil_approval_request', event_payload: { run_id: request.runId, request_id: 'v7-00000000' } } }];
+    const posted = await channel().requestApproval(request, undefined, { mayRepeat: true });
+    assert.deepEqual(posted, { messageRef: 'C0APPROVE:1714564800.000900' });
+    assert.deepEqual(methods(), ['conversations.history', 'chat.postMessage']);
+  });
+});

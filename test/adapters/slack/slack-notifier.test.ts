@@ -117,4 +117,60 @@ describe('SlackNotifier', () => {
     await assert.rejects(notifier.notify(alert), /channel_not_found/);
     assert.equal(calls.length, 1, 'a Slack error is not retried');
   });
+  describe('a retried delivery (its earlier attempt may have posted)', () => {
+    const keyed = { ...alert, idempotencyKey: 'run-1/4/demand:drift' };
+    // Each test resolves the channel's id anew (a notifier looks it up once).
+    beforeEach(() => {
+      notifier = new SlackNotifier({ token: 'xoxb-test', channel: '#ml-alerts', apiUrl: `${slack.origin}/api/` });
+    });
+    const history = (messages: unknown[]) => (method: string) =>
+      method === 'conversations.list'
+        ? { ok: true, channels: [{ id: 'C0OTHER1', name: 'other' }, { id: 'C0ALERTS', name: 'ml-alerts' }], response_metadata: { next_cursor: '' } }
+        : method === 'conversations.history'
+          ? { ok: true, messages }
+          : method === 'chat.postMessage'
+            ? { ok: true, channel: 'C0ALERTS', ts: '1700000000.000900' }
+            : { ok: true };
+
+    it("edits the message found in the channel's history by its idempotency key instead of posting again", async () => {
+      answer = history([
+        { ts: '1700000000.000300', metadata: { event_type: 'vigil_alert', event_payload: { idempotency_key: 'run-0/4/demand:drift' } } },
+        { ts: '1700000000.000200', metadata: { event_type: 'vigil_alert', event_payload: { incident_key: 'demand:drift', idempotency_key: keyed.idempotencyKey } } },
+      ]);
+      const result = await notifier.notify(keyed, undefined, { mayRepeat: true });
+      assert.deepEqual(result, { channel: 'slack', messageRef: 'C0ALERTS:1700000000.000200', updated: false });
+      assert.deepEqual(calls.map((call) => call.method), ['conversations.list', 'conversations.history', 'chat.update']);
+      assert.equal(calls[1]?.params.get('channel'), 'C0ALERTS');
+      assert.equal(calls[1]?.params.get('include_all_metadata'), 'true');
+      assert.equal(calls[2]?.params.get('ts'), '1700000000.000200');
+    });
+
+    it('posts when the history holds no message of that key', async () => {
+      answer = history([{ ts: '1700000000.000300', metadata: { event_type: 'vigil_approval_request', event_payload: { idempotency_key: keyed.idempotencyKey } } }, { ts: '1700000000.000400' }]);
+      const result = await notifier.notify(keyed, undefined, { mayRepeat: true });
+      assert.equal(result.messageRef, 'C0ALERTS:1700000000.000900');
+      assert.deepEqual(calls.map((call) => call.method), ['conversations.list', 'conversations.history', 'chat.postMessage']);
+      await notifier.notify(keyed, undefined, { mayRepeat: true });
+      assert.deepEqual(calls.slice(3).map((call) => call.method), ['conversations.history', 'chat.postMessage'], 'the channel id is looked up once');
+    });
+
+    it('posts when the history cannot be read (a missing scope)', async () => {
+      answer = (method) => (method === 'chat.postMessage' ? { ok: true, channel: 'C1', ts: '1700000000.000500' } : { ok: false, error: 'missing_scope' });
+      const warnings: unknown[] = [];
+      const warn = console.warn;
+      console.warn = (...args: unknown[]) => warnings.push(args);
+      try {
+        const result = await notifier.notify(keyed, undefined, { mayRepeat: true });
+        assert.equal(result.messageRef, 'C1:1700000000.000500');
+      } finally {
+        console.warn = warn;
+      }
+      assert.match(String(warnings[0]), /missing_scope/);
+    });
+
+    it('a first attempt does not read the history', async () => {
+      await notifier.notify(keyed);
+      assert.deepEqual(calls.map((call) => call.method), ['chat.postMessage']);
+    });
+  });
 });
