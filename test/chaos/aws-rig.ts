@@ -5,6 +5,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { parse, stringify } from 'yaml';
@@ -12,10 +13,12 @@ import { demoApprover } from '../../src/demo/demo-config.js';
 import { startAwsWorld } from '../support/aws-loop/aws-loop-rig.js';
 import { startFaultFront, type FrontFault } from '../support/fault-front.js';
 import { motoState } from '../support/moto.js';
+import { addDays, smallScenario } from '../support/monitoring-rig.js';
 import type { ChaosRig } from './chaos-rig.js';
 import { deployAudited, rowsOnce, type InvariantCheck } from './invariants.js';
 import type { AwsFaultKind, FaultSchedule } from './schedule.js';
 import { slackStandIn } from './slack-stand-in.js';
+import { oldRegisteredAt, oldVersions } from './model-settings.js';
 import { workerSupervisor } from './worker-supervisor.js';
 import { slackTokenVariable, startChaosTemporal } from './chaos-temporal.js';
 
@@ -32,12 +35,24 @@ export async function startAwsChaosRig(runKey: string, schedule: FaultSchedule):
     const slack = await slackStandIn();
     closers.push(() => slack.close());
     const taskQueue = `chaos-aws-${runKey}`;
-    const config = parse(await readFile(world.configPath, 'utf8')) as Record<string, unknown> & { aws: Record<string, unknown> };
+    const config = parse(await readFile(world.configPath, 'utf8')) as Record<string, unknown> & { aws: Record<string, unknown>; models: Record<string, unknown>[] };
     config['temporal'] = { taskQueue };
+    config.models = config.models.map((model) => ({ ...model, retention: { keepVersions: 2 } }));
     config.aws = { ...config.aws, endpointUrl: front.endpoint };
     config['slack'] = { botToken: `env:${slackTokenVariable}`, channel: 'C0CHAOS', apiUrl: `${slack.origin}/api/` };
     const configPath = join(world.dir, 'vigil.chaos.yaml');
     await writeFile(configPath, stringify(config));
+
+    // Old versions for the cleanup: each a SageMaker Model, an S3 artifact and an approved package.
+    for (const [index, version] of oldVersions.entries()) {
+      const key = `models/demand/${version}/model.tar.gz`;
+      await world.s3.send(new PutObjectCommand({ Bucket: 'vigil-loop-artifacts', Key: key, Body: 'artifact' }));
+      const artifactUri = `s3://vigil-loop-artifacts/${key}`;
+      await world.runtime.deps.modelHost.createModelVersion({ model: 'demand', version, artifactUri }, { 'vigil:model': 'demand', 'vigil:version': version });
+      const registeredAt = oldRegisteredAt(addDays(world.driftDate, -smallScenario.driftFromDay), index);
+      await world.runtime.deps.registry.register({ model: 'demand', version, artifactUri, metrics: {}, origin: { reason: 'older', workflowId: `wf-${version}` }, registeredAt });
+      await world.runtime.deps.registry.setStatus('demand', version, 'Approved', 'setup', 'older');
+    }
 
     const temporal = await startChaosTemporal(world.dir);
     closers.push(() => temporal.close());

@@ -3,7 +3,8 @@ import { isListening } from '../../src/dev/dev-server.js';
 import type { ChaosRig } from './chaos-rig.js';
 import { faultInjector, type InjectedFault } from './fault-injector.js';
 import { faultOutcome } from './fault-outcomes.js';
-import { expectedOutcomes, noOrphans, slackOnce, workflowsCompleted, type InvariantCheck } from './invariants.js';
+import { expectedOutcomes, noOrphans, oldVersionsDeletedOnce, slackOnce, workflowsCompleted, type InvariantCheck } from './invariants.js';
+import { oldVersions } from './model-settings.js';
 import { driveLoop, type LoopOutcome } from './loop.js';
 import type { FaultSchedule } from './schedule.js';
 
@@ -54,6 +55,7 @@ export async function chaosRun(
       injected = await injecting;
     }
     checks.push(expectedOutcomes(outcome));
+    checks.push(oldVersionsDeletedOnce(outcome, oldVersions));
     const candidate = outcome.retraining?.candidate;
     const production = await rig.modelHost.describeEndpoint('demand-production');
     const staging = await rig.modelHost.describeEndpoint('demand-staging');

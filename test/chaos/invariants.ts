@@ -42,6 +42,15 @@ export function expectedOutcomes(outcome: LoopOutcome): InvariantCheck {
   return check('expected outcomes', problems.length === 0, problems.length === 0 ? summary : problems.join('; '));
 }
 
+/** The cleanup deleted every old version, each once. */
+export function oldVersionsDeletedOnce(outcome: LoopOutcome, old: readonly string[]): InvariantCheck {
+  const deleted = (outcome.cleanup?.applied ?? []).map((entry) => entry.version);
+  const twice = deleted.filter((version, index) => deleted.indexOf(version) !== index);
+  const missing = old.filter((version) => !deleted.includes(version));
+  const held = outcome.cleanup !== undefined && twice.length === 0 && missing.length === 0;
+  return check('old versions deleted once', held, held ? `${deleted.length} deleted: ${deleted.join(', ')}` : `missing ${missing.join(', ') || '-'}; twice ${twice.join(', ') || '-'}`);
+}
+
 /** Rows that must exist once per key, counted in the result tables. */
 export async function rowsOnce(read: ResultReader): Promise<InvariantCheck[]> {
   const keyed: [string, string, string][] = [

@@ -17,8 +17,8 @@ import { deployAudited, rowsOnce } from './invariants.js';
 import { slackStandIn } from './slack-stand-in.js';
 import { workerSupervisor } from './worker-supervisor.js';
 import { slackTokenVariable, startChaosTemporal } from './chaos-temporal.js';
-import { chaosModelSettings } from './model-settings.js';
-
+import { chaosModelSettings, oldRegisteredAt, oldVersions } from './model-settings.js';
+import { FileModelRegistry } from '../../src/adapters/local/files/file-model-registry.js';
 
 export async function startLocalChaosRig(runKey: string): Promise<ChaosRig> {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-chaos-'));
@@ -52,6 +52,16 @@ export async function startLocalChaosRig(runKey: string): Promise<ChaosRig> {
     const tags = { 'vigil:model': 'demand', 'vigil:version': 'v1', 'vigil:env': 'chaos' };
     await modelHost.createModelVersion(v1, tags);
     await modelHost.pointEndpoint('demand-production', v1, tags);
+    // Old versions for the cleanup: each an artifact on the host and an approved registry entry.
+    const registry = new FileModelRegistry(dir);
+    const v1Artifact = JSON.parse(await readFile(v1.artifactUri, 'utf8')) as Record<string, unknown>;
+    for (const [index, version] of oldVersions.entries()) {
+      const artifactUri = join(dir, `${version}.json`);
+      await writeFile(artifactUri, JSON.stringify({ ...v1Artifact, version }));
+      await modelHost.createModelVersion({ model: 'demand', version, artifactUri }, { ...tags, 'vigil:version': version });
+      await registry.register({ model: 'demand', version, artifactUri, metrics: {}, origin: { reason: 'older', workflowId: `wf-${version}` }, registeredAt: oldRegisteredAt(smallScenario.startDate, index) });
+      await registry.setStatus('demand', version, 'Approved', 'setup', 'older');
+    }
 
     return {
       mode: 'local',
