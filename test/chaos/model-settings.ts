@@ -1,21 +1,9 @@
-// The demo model's settings for a chaos run: one re-evaluated window a day and a trigger of 2
-// breaching days in 3, so the loop reaches a retraining in a few days (as the aws loop does), and
-// loose gates, since the small scenario's holdout is noisy: a chaos run tests durability, not the
-// gates. Two versions kept, so the cleanup deletes the old versions a run starts with.
+// The demo model's settings for a chaos run: the quick loop's (a retraining within a few days),
+// keeping two versions, so the cleanup deletes the old versions a run starts with.
+import { quickLoopModel } from '../support/loop-model-settings.js';
+
 export function chaosModelSettings(model: Record<string, unknown>): Record<string, unknown> {
-  const monitoring = (model['monitoring'] ?? {}) as Record<string, unknown>;
-  const retraining = (model['retraining'] ?? {}) as Record<string, unknown>;
-  return {
-    ...model,
-    monitoring: { ...monitoring, relabelDays: 1 },
-    retraining: {
-      ...retraining,
-      trigger: { k: 2, n: 3, on: ['drift', 'performance'], cooldown: '14d' },
-      tolerance: 1,
-      smoke: { p50Ms: 5000, p95Ms: 10000, maxMs: 20000 },
-    },
-    retention: { keepVersions: 2 },
-  };
+  return { ...quickLoopModel(model), retention: { keepVersions: 2 } };
 }
 
 /** The old versions a chaos run starts with (older than v1), which its cleanup must delete, each once. */

@@ -37,6 +37,7 @@ import { TrinoAthena } from '../athena-twin/trino-athena.js';
 import { sharedTrino } from '../trino.js';
 import { TrinoUnavailableError } from '../trino/server.js';
 import { smallScenario } from '../monitoring-rig.js';
+import { quickLoopModel } from '../loop-model-settings.js';
 import { MOTO_STARTUP_TIMEOUT_MS, motoEndpoint } from '../moto.js';
 import { sageMakerEndpointShim, type EndpointShimControl } from '../sagemaker-shim-endpoints.js';
 import { createPipelineStepsShim } from '../sagemaker-shim-pipelines.js';
@@ -268,8 +269,6 @@ async function trinoAthenaOrTwin(twin: AthenaTwin, options: Parameters<typeof Tr
 /** The demo's config turned to mode "aws": Athena tables for sources, every client at the feeder. */
 function awsConfig(local: Record<string, unknown>, endpointUrl: string, topicArn: string): Record<string, unknown> {
   const [model] = local['models'] as Record<string, unknown>[];
-  const monitoring = (model?.['monitoring'] ?? {}) as Record<string, unknown>;
-  const retraining = (model?.['retraining'] ?? {}) as Record<string, unknown>;
   return {
     ...local,
     mode: 'aws',
@@ -301,17 +300,8 @@ function awsConfig(local: Record<string, unknown>, endpointUrl: string, topicArn
     },
     models: [
       {
-        ...model,
+        ...quickLoopModel(model ?? {}),
         sources: { productionLog: { table: 'demand_production_log' }, labels: { table: 'demand_labels' }, baseline: { table: 'demand_baseline' } },
-        // One re-evaluated window per run keeps the query count small; the trigger needs 2 of 3.
-        monitoring: { ...monitoring, relabelDays: 1 },
-        retraining: {
-          ...retraining,
-          trigger: { k: 2, n: 3, on: ['drift', 'performance'], cooldown: '14d' },
-          // The small data set gives a noisy holdout: the gate is tested on its own elsewhere.
-          tolerance: 1,
-          smoke: { p50Ms: 5000, p95Ms: 10000, maxMs: 20000 },
-        },
       },
     ],
   };
