@@ -1,10 +1,11 @@
 // Kills the worker inside activities, as the run's schedule says: it watches the task queue's
-// running workflows and, for each kill, lets `skip` activities pass and kills the worker in the
-// next one seen in flight (started on a worker), then starts a new worker after
-// the kill's down time. Once, after a kill, it restarts the Temporal server instead of waiting.
+// running workflows and, for each kill, lets `skip` activities of the kill's phase pass (or of a
+// later phase, once the loop has moved on) and kills the worker in the next one seen in flight
+// (started on a worker), then starts a new worker after the kill's down time. Once, while no
+// worker runs after a kill, it also restarts the Temporal server.
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import type { FaultSchedule } from './schedule.js';
+import { loopPhases, type FaultSchedule, type LoopPhase } from './schedule.js';
 import type { WorkerSupervisor } from './worker-supervisor.js';
 
 export interface InjectedFault {
@@ -57,11 +58,11 @@ export function faultInjector(parts: InjectorParts): FaultInjector {
   const killsPerStep = new Map<string, number>();
   let stopped = false;
 
-  /** The next activity execution seen running that was not seen before. */
-  const nextInFlight = async (): Promise<InFlight | undefined> => {
+  /** The next activity execution of `phase` (or a later one) seen running that was not seen before. */
+  const nextInFlight = async (phase: LoopPhase): Promise<InFlight | undefined> => {
     while (!stopped) {
       for (const activity of await inFlight(parts.client, parts.taskQueue)) {
-        if (seen.has(activity.key)) continue;
+        if (seen.has(activity.key) || loopPhases.indexOf(phaseOf(activity.workflowType)) < loopPhases.indexOf(phase)) continue;
         seen.add(activity.key);
         if ((killsPerStep.get(activity.step) ?? 0) >= maxKillsPerStep) continue;
         return activity;
@@ -79,7 +80,7 @@ export function faultInjector(parts: InjectorParts): FaultInjector {
     async run() {
       for (const [index, kill] of parts.schedule.kills.entries()) {
         let target: InFlight | undefined;
-        for (let passed = 0; passed <= kill.skip; passed += 1) target = await nextInFlight();
+        for (let passed = 0; passed <= kill.skip; passed += 1) target = await nextInFlight(kill.phase);
         if (target === undefined || stopped) break;
         await sleep(kill.afterMs);
         const killed = await parts.workers.exclusive(async (locked) => {
@@ -104,6 +105,14 @@ export function faultInjector(parts: InjectorParts): FaultInjector {
       return faults;
     },
   };
+}
+
+/** The phase of the loop a workflow type belongs to. */
+function phaseOf(workflowType: string): LoopPhase {
+  if (workflowType === 'retrainingWorkflow') return 'retraining';
+  if (workflowType === 'deployWorkflow') return 'deploy';
+  if (workflowType === 'cleanupWorkflow') return 'cleanup';
+  return 'monitoring';
 }
 
 /** Activities of the queue's running workflows that a worker has started: their calls are in flight. */

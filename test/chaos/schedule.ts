@@ -4,7 +4,16 @@
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 
+/** The loop's phases, in the order it goes through them. */
+export const loopPhases = ['monitoring', 'retraining', 'deploy', 'cleanup'] as const;
+export type LoopPhase = (typeof loopPhases)[number];
+
+/** How the kills spread over the phases beyond one each: monitoring has the most steps, cleanup the fewest. */
+const phaseWeights: Record<LoopPhase, number> = { monitoring: 4, retraining: 2, deploy: 3, cleanup: 1 };
+
 export interface WorkerKill {
+  /** The phase whose steps this kill waits for (a later one when the loop has moved on). */
+  phase: LoopPhase;
   /** Activities seen in flight to let pass before this kill's. */
   skip: number;
   /** How long after the activity was seen running (its first heartbeat) the worker dies. */
@@ -45,7 +54,14 @@ export interface ScheduleOptions {
 export function faultSchedule(seed: number, options: ScheduleOptions): FaultSchedule {
   const rng = xoroshiro128plus(seed);
   const between = (from: number, to: number): number => uniformInt(rng, from, to);
-  const kills = Array.from({ length: options.kills }, () => ({ skip: between(0, 1), afterMs: between(0, 200), downMs: between(100, 2_000) }));
+  // One kill in each phase first, then the rest by weight; in loop order.
+  const weighted = loopPhases.flatMap((phase) => Array.from({ length: phaseWeights[phase] }, () => phase));
+  const kills = Array.from({ length: options.kills }, (_, index) => ({
+    phase: index < loopPhases.length ? loopPhases[index] ?? 'monitoring' : weighted[between(0, weighted.length - 1)] ?? 'monitoring',
+    skip: between(0, 1),
+    afterMs: between(0, 200),
+    downMs: between(100, 2_000),
+  })).sort((a, b) => loopPhases.indexOf(a.phase) - loopPhases.indexOf(b.phase));
   return {
     seed,
     kills,
