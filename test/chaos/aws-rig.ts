@@ -12,7 +12,7 @@ import { parse, stringify } from 'yaml';
 import { demoApprover } from '../../src/demo/demo-config.js';
 import { startAwsWorld } from '../support/aws-loop/aws-loop-rig.js';
 import { startFaultFront, type FrontFault } from '../support/fault-front.js';
-import { motoState } from '../support/moto.js';
+import { motoEndpoint, motoState } from '../support/moto.js';
 import { addDays, smallScenario } from '../support/monitoring-rig.js';
 import type { ChaosRig } from './chaos-rig.js';
 import { deployAudited, rowsOnce, type InvariantCheck } from './invariants.js';
@@ -23,9 +23,19 @@ import { workerSupervisor } from './worker-supervisor.js';
 import { slackTokenVariable, startChaosTemporal } from './chaos-temporal.js';
 
 
+/**
+ * moto forgets everything: each run's world starts from nothing (the loop's buckets, models and
+ * packages have fixed names), and leaves nothing to the suites after it.
+ */
+async function resetMoto(): Promise<void> {
+  const answer = await fetch(`${await motoEndpoint()}/moto-api/reset`, { method: 'POST' });
+  if (!answer.ok) throw new Error(`moto-api/reset answered ${answer.status}`);
+}
+
 export async function startAwsChaosRig(runKey: string, schedule: FaultSchedule): Promise<ChaosRig> {
+  await resetMoto();
   const world = await startAwsWorld();
-  const closers: (() => Promise<void>)[] = [() => world.close()];
+  const closers: (() => Promise<void>)[] = [resetMoto, () => world.close()];
   const closeAll = async (): Promise<void> => {
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
   };
