@@ -2,7 +2,7 @@
 // the day before the drift until the trigger starts a retraining, the approval (sent while no
 // worker runs), the staged deploy it leads to, then the cleanup. Every call survives the faults:
 // queries and starts are retried while no worker or no server answers.
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import { applyDecision, type DecisionOutcome } from '../../src/temporal/approvals.js';
 import type { DailyMonitoringResult, dailyMonitoringWorkflow } from '../../src/workflows/monitoring/daily-monitoring.js';
 import { retrainingStatusQuery, type RetrainingResult } from '../../src/workflows/retraining/messages.js';
@@ -34,17 +34,24 @@ export interface LoopOutcome {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Retries `call` while the server restarts or no worker answers a query (up to `ms`). */
+/** Retries `call` while the server restarts or no worker answers a query (up to `ms`); a failed workflow is final. */
 async function patiently<T>(what: string, call: () => Promise<T>, ms = 300_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     try {
       return await call();
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+      if (error instanceof WorkflowFailedError || Date.now() > deadline) throw new Error(`${what}: ${failureText(error)}`);
       await sleep(250);
     }
   }
+}
+
+/** An error's message with its causes (a failed workflow's says which step failed, and why). */
+function failureText(error: unknown): string {
+  const parts: string[] = [];
+  for (let current: unknown = error; current instanceof Error && parts.length < 4; current = current.cause) parts.push(current.message);
+  return parts.length === 0 ? String(error) : parts.join(': ');
 }
 
 export async function driveLoop(parts: LoopParts): Promise<LoopOutcome> {
