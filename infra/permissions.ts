@@ -217,6 +217,15 @@ export const grants: readonly Grant[] = [
     why: '`vigil alarms apply` and `vigil schedules apply`: each model’s dashboard vigil-<model> follows its alarms',
   },
   {
+    sid: 'FindRemovedDashboards',
+    who: 'operator',
+    actions: ['cloudwatch:ListDashboards'],
+    // ListDashboards has no resource-level permissions.
+    resources: () => ['*'],
+    calls: ['CloudWatch.ListDashboards'],
+    why: '`vigil alarms apply` over the whole config: finds the dashboards of models taken out of it',
+  },
+  {
     sid: 'CostByModel',
     who: 'operator',
     actions: ['ce:GetCostAndUsage'],

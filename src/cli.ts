@@ -303,7 +303,7 @@ for (const [verb, apply] of [
     .command(verb)
     .description(apply ? 'create, update and delete alarms (and put the dashboard) until they match the config' : 'show the alarms and dashboard the config implies and what applying would change')
     .addOption(configOption())
-    .option('-m, --model <id>', 'one model (default: every model of the config)')
+    .option('-m, --model <id>', 'one model (default: every model of the config, and the alarms and dashboards of models no longer in it are deleted)')
     .option('--all', 'list unchanged alarms too')
     .option('--json', 'print the plans as JSON')
     .action(async (options: { config: string; model?: string; all?: boolean; json?: boolean }) => {

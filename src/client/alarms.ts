@@ -1,6 +1,7 @@
 // Makes each model's CloudWatch alarms follow its config: the alarms its thresholds imply are
 // created or updated, the ones it no longer implies deleted; then its dashboard (the alarms'
-// status and the series they watch) is put where it changed. `vigil alarms plan|apply` and
+// status and the series they watch) is put where it changed. Over the whole config, the alarms
+// and dashboards of models taken out of it are deleted too. `vigil alarms plan|apply` and
 // `vigil schedules apply` (aws mode) run it.
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { awsClientSettings } from '../adapters/aws/client-settings.js';
@@ -14,14 +15,17 @@ import { thresholdAlarms } from '../domain/alarms/threshold-alarms.js';
 import type { DashboardStore } from '../ports/dashboard-store.js';
 import type { ThresholdAlarmStore } from '../ports/threshold-alarm-store.js';
 import { ModelDashboard, type DashboardTarget } from './model-dashboard.js';
+import { applyRemovedModelPlans, removedModelPlans } from './removed-model-alarms.js';
 
 export interface ModelAlarmPlan {
   model: string;
   entries: AlarmPlanEntry[];
-  /** The model's dashboard: the alarms' status and the series they watch. */
-  dashboard: DashboardPlanEntry;
+  /** The model's dashboard: the alarms' status and the series they watch (absent for a removed model that has none). */
+  dashboard?: DashboardPlanEntry;
   /** False for a plan only, or where there is no CloudWatch to apply it to (local mode). */
   applied: boolean;
+  /** The model is no longer in the config: what it left in CloudWatch is deleted. */
+  removed?: boolean;
 }
 
 export interface SyncAlarmsOptions {
@@ -60,6 +64,11 @@ export async function syncAlarms(loaded: LoadedConfig, options: SyncAlarmsOption
         dashboardEntry = await dashboard.apply(await store.list(model.id));
       }
       plans.push({ model: model.id, entries, dashboard: dashboardEntry, applied: options.apply && store !== undefined });
+    }
+    if (options.model === undefined && aws !== undefined) {
+      const removed = await removedModelPlans(new Set(config.models.map((model) => model.id)), aws.cloudwatch.namespace, store, dashboards);
+      if (options.apply && store !== undefined) await applyRemovedModelPlans(removed, store, dashboards);
+      plans.push(...removed.map((plan) => ({ ...plan, applied: options.apply && store !== undefined, removed: true })));
     }
     return plans;
   } finally {

@@ -5,6 +5,7 @@ import {
   ScheduleNotFoundError,
   ScheduleOverlapPolicy,
   type Client,
+  type ScheduleDescription,
   type ScheduleOptions,
   type ScheduleSummary,
 } from '@temporalio/client';
@@ -101,7 +102,46 @@ export interface AppliedSchedule {
   action: 'created' | 'updated' | 'deleted';
 }
 
-/** Creates missing schedules and updates existing ones to match the config. */
+/** Each kind of schedule Vigil keeps per model: its id's prefix and the workflow it starts. */
+const scheduleKinds = [
+  { prefix: monitoringScheduleId(''), workflowType: 'dailyMonitoringWorkflow' },
+  { prefix: retrainingScheduleId(''), workflowType: 'retrainingWorkflow' },
+  { prefix: cleanupScheduleId(''), workflowType: 'cleanupWorkflow' },
+] as const;
+
+/**
+ * The schedules of models the config no longer has: a schedule is one when its id is one Vigil
+ * gives a model, it starts that kind's workflow for that model, and on this config's task queue
+ * (so the schedules of another Vigil sharing the namespace are not touched).
+ */
+export async function removedModelSchedules(client: Client, loaded: LoadedConfig): Promise<string[]> {
+  const configured = new Set(loaded.config.models.map((model) => model.id));
+  const removed: string[] = [];
+  for (const summary of await listVigilSchedules(client)) {
+    const kind = scheduleKinds.find((candidate) => summary.scheduleId.startsWith(candidate.prefix));
+    const model = kind === undefined ? undefined : summary.scheduleId.slice(kind.prefix.length);
+    if (kind === undefined || model === undefined || model === '' || configured.has(model)) continue;
+    let action: ScheduleDescription['action'];
+    try {
+      action = (await client.schedule.getHandle(summary.scheduleId).describe()).action;
+    } catch (error) {
+      if (error instanceof ScheduleNotFoundError) continue; // deleted since it was listed
+      throw error;
+    }
+    const input: unknown = action.type === 'startWorkflow' ? (action.args as unknown[] | undefined)?.[0] : undefined;
+    const forModel = typeof input === 'object' && input !== null && 'model' in input && input.model === model;
+    if (action.type === 'startWorkflow' && action.workflowType === kind.workflowType && action.taskQueue === loaded.config.temporal.taskQueue && forModel) {
+      removed.push(summary.scheduleId);
+    }
+  }
+  return removed.sort();
+}
+
+/**
+ * Creates missing schedules and updates existing ones to match the config, and deletes those of
+ * models taken out of it (a removed model would otherwise be monitored, retrained and cleaned up
+ * for ever, each run failing on a model the worker no longer knows).
+ */
 export async function applySchedules(client: Client, loaded: LoadedConfig): Promise<AppliedSchedule[]> {
   const applied: AppliedSchedule[] = [];
   for (const model of loaded.config.models) {
@@ -117,6 +157,14 @@ export async function applySchedules(client: Client, loaded: LoadedConfig): Prom
     }
     for (const options of [monitoringSchedule(loaded, model), ...(retraining === undefined ? [] : [retraining]), cleanupSchedule(loaded, model)]) {
       applied.push(await applyOne(client, options));
+    }
+  }
+  for (const scheduleId of await removedModelSchedules(client, loaded)) {
+    try {
+      await client.schedule.getHandle(scheduleId).delete();
+      applied.push({ scheduleId, action: 'deleted' });
+    } catch (error) {
+      if (!(error instanceof ScheduleNotFoundError)) throw error;
     }
   }
   return applied;

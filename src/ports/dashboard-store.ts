@@ -2,6 +2,8 @@
 // config beside the alarms it shows.
 
 export interface DashboardStore {
+  /** The names of the dashboards that start with `prefix`. */
+  list(prefix: string): Promise<string[]>;
   /** The dashboard's body, or undefined where there is no dashboard of that name. */
   get(name: string): Promise<string | undefined>;
   /** Creates or replaces the dashboard of that name; fails when the store refuses the body. */

@@ -14,8 +14,11 @@ export interface StoredAlarm extends ExistingAlarm {
 export type AlarmToStore = Omit<StoredAlarm, 'state' | 'arn'>;
 
 export interface ThresholdAlarmStore {
-  /** Vigil's alarms on the model's series (found by name prefix, confirmed by the Model dimension). */
-  list(model: string): Promise<StoredAlarm[]>;
+  /**
+   * Vigil's alarms on the model's series (found by name prefix, confirmed by the Model dimension),
+   * or, without a model, on every model's series in Vigil's namespace.
+   */
+  list(model?: string): Promise<StoredAlarm[]>;
   /** Creates or replaces the alarm of that name. */
   put(alarm: AlarmToStore): Promise<void>;
   /** Deletes alarms by name; a missing one is not an error. */

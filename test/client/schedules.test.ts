@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { validateConfig, type LoadedConfig } from '../../src/config/load.js';
-import { applySchedules, cleanupScheduleId, listVigilSchedules, monitoringScheduleId, retrainingScheduleId } from '../../src/client/schedules.js';
+import { applySchedules, cleanupScheduleId, listVigilSchedules, monitoringScheduleId, monitoringSchedule, retrainingScheduleId } from '../../src/client/schedules.js';
 import { testEnv, uniqueId } from '../support/temporal.js';
 
 describe('monitoring schedules on the dev server', function () {
@@ -109,5 +109,40 @@ describe('monitoring schedules on the dev server', function () {
     assert.equal(retraining.policies.overlap, ScheduleOverlapPolicy.SKIP);
     const removed = await applySchedules(client, await configWith('0 6 * * *'));
     assert.ok(removed.some((entry) => entry.scheduleId === retrainingScheduleId(model) && entry.action === 'deleted'));
+  });
+
+  it('deletes the schedules of a model taken out of the config, and leaves another task queue’s alone', async () => {
+    const gone = `${model}_gone`;
+    const loaded = await configWith('0 6 * * *');
+    const [kept] = loaded.config.models;
+    assert.ok(kept !== undefined);
+    const both: LoadedConfig = { ...loaded, config: { ...loaded.config, models: [kept, { ...kept, id: gone }] } };
+    await applySchedules(client, both);
+    // Another Vigil on its own task queue, monitoring a model of the same name.
+    const elsewhere = monitoringSchedule({ ...loaded, config: { ...loaded.config, temporal: { ...loaded.config.temporal, taskQueue: `${model}-elsewhere` } } }, { ...kept, id: `${gone}_elsewhere` });
+    await client.schedule.create(elsewhere);
+    const goneIds = [monitoringScheduleId(gone), cleanupScheduleId(gone)];
+    try {
+      // Schedules are listed from the server's visibility store, which may lag a create.
+      const deadline = Date.now() + 15_000;
+      const listedIds = async (): Promise<string[]> => (await listVigilSchedules(client)).map((summary) => summary.scheduleId);
+      while (Date.now() < deadline) {
+        const listed = await listedIds();
+        if ([...goneIds, elsewhere.scheduleId].every((id) => listed.includes(id))) break;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      const applied = await applySchedules(client, loaded);
+      assert.deepEqual(applied, [
+        { scheduleId: monitoringScheduleId(model), action: 'updated' },
+        { scheduleId: cleanupScheduleId(model), action: 'updated' },
+        ...goneIds.sort().map((scheduleId) => ({ scheduleId, action: 'deleted' })),
+      ]);
+      for (const id of goneIds) await assert.rejects(client.schedule.getHandle(id).describe(), { name: 'ScheduleNotFoundError' });
+      assert.equal((await client.schedule.getHandle(elsewhere.scheduleId).describe()).scheduleId, elsewhere.scheduleId, 'another task queue’s schedule is not this config’s');
+      assert.deepEqual((await applySchedules(client, loaded)).filter((entry) => entry.action === 'deleted'), [], 'nothing left to delete');
+    } finally {
+      await client.schedule.getHandle(elsewhere.scheduleId).delete().catch(() => undefined);
+      for (const id of goneIds) await client.schedule.getHandle(id).delete().catch(() => undefined);
+    }
   });
 });

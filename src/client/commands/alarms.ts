@@ -11,11 +11,21 @@ export interface AlarmsCommandOptions {
   all?: boolean;
 }
 
+function withoutBody<T extends { body?: string }>({ body: _body, ...rest }: T): Omit<T, 'body'> {
+  return rest;
+}
+
 export async function alarmsCommand(apply: boolean, options: AlarmsCommandOptions): Promise<ModelAlarmPlan[]> {
   const loaded = await loadCliConfig(options.config);
   const plans = await syncAlarms(loaded, { apply, ...(options.model === undefined ? {} : { model: options.model }) });
   if (options.json === true) {
-    const shown = plans.map(({ model, entries, dashboard: { body: _body, ...dashboard }, applied }) => ({ model, applied, alarms: entries.map(({ desired: _desired, ...entry }) => entry), dashboard }));
+    const shown = plans.map(({ model, entries, dashboard, applied, removed }) => ({
+      model,
+      applied,
+      ...(removed === true ? { removed } : {}),
+      alarms: entries.map(({ desired: _desired, ...entry }) => entry),
+      ...(dashboard === undefined ? {} : { dashboard: withoutBody(dashboard) }),
+    }));
     console.log(JSON.stringify(shown));
   } else {
     console.log(alarmPlanText(plans, { all: options.all === true || loaded.config.mode !== 'aws' }));

@@ -1,9 +1,9 @@
 // What `vigil alarms apply` does to a model's dashboard: create it, replace its body where the
-// config (or an alarm's ARN) moved it, or keep it. Bodies are compared as JSON, not as text, so a
+// config (or an alarm's ARN) moved it, keep it, or delete it once its model left the config. Bodies are compared as JSON, not as text, so a
 // store that re-spaces or re-orders keys does not cause an update every run.
 import { canonicalJson } from '../contract/canonical-json.js';
 
-export type DashboardAction = 'create' | 'update' | 'keep';
+export type DashboardAction = 'create' | 'update' | 'keep' | 'delete';
 
 export interface DashboardPlanEntry {
   action: DashboardAction;
@@ -14,6 +14,35 @@ export interface DashboardPlanEntry {
   widgets?: number;
   /** The body to put, for create and update. */
   body?: string;
+}
+
+/**
+ * The model whose series a Vigil dashboard body draws from `namespace` (the Model dimension of its
+ * metric lines); undefined for a body that is not one (another tool's dashboard, another
+ * namespace's, or lines of several models): such a dashboard is never Vigil's to delete.
+ */
+export function modelShownBy(body: string, namespace: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || !('widgets' in parsed) || !Array.isArray(parsed.widgets)) return undefined;
+  const models = new Set<string>();
+  let foreign = false;
+  for (const widget of parsed.widgets as unknown[]) {
+    const metrics = (widget as { properties?: { metrics?: unknown } } | null)?.properties?.metrics;
+    if (!Array.isArray(metrics)) continue;
+    for (const line of metrics as unknown[]) {
+      if (!Array.isArray(line)) continue;
+      const [lineNamespace, , dimension, model] = line as unknown[];
+      if (lineNamespace === namespace && dimension === 'Model' && typeof model === 'string') models.add(model);
+      else foreign = true;
+    }
+  }
+  const [only] = models;
+  return models.size === 1 && !foreign ? only : undefined;
 }
 
 /** The widget titles a body holds, in order (a widget without a title by its type); undefined when it is not a dashboard body. */

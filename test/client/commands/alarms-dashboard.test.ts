@@ -149,8 +149,56 @@ describe('vigil alarms: the model dashboard (moto)', function () {
       store: new CloudWatchThresholdAlarms({ client, namespace }),
       dashboards: new CloudWatchDashboards({ client }),
     });
-    assert.equal(kept?.dashboard.action, 'keep');
+    assert.equal(kept?.dashboard?.action, 'keep');
     assert.deepEqual(await dashboard(), after);
+  });
+
+  it('a model taken out of the config: apply over the whole config deletes its alarms and dashboard, and leaves a copy, another namespace and -m alone', async () => {
+    // The suite's model has its alarms and dashboard from the tests above; a config of another model replaces it.
+    const other = `kept${process.pid}`;
+    const otherDir = await mkdtemp(join(tmpdir(), 'vigil-alarms-removed-'));
+    const copyName = `vigil-${model}-copy`;
+    const foreign = new CloudWatchThresholdAlarms({ client, namespace: 'VigilOtherNamespace' });
+    const foreignAlarm = `vigil-${model}-feature:price-psi`;
+    try {
+      await writeFile(join(otherDir, 'contract.json'), JSON.stringify({ model: other, feature_schema_version: 1, features: [{ name: 'price', type: 'float' }] }));
+      const config = await writeAlarmsConfig({ dir: otherDir, model: other, namespace, monitoring: { performance: { rmse: { max: 9 } } } });
+      const body = JSON.stringify(await dashboard());
+      await new CloudWatchDashboards({ client }).put(copyName, body);
+      await foreign.put({ name: foreignAlarm, model, subject: 'feature:price', metric: 'psi', comparison: 'GreaterThanOrEqualToThreshold', threshold: 0.2, statistic: 'Maximum', description: 'another namespace', periodSeconds: 86_400, evaluationPeriods: 1, datapointsToAlarm: 1, actions: [] });
+      const before = (await alarms()).filter((alarm) => alarm.Namespace === namespace).length;
+      assert.ok(before >= 20, `${before} alarms`);
+
+      const plan = vigil(['alarms', 'plan', '-c', config]);
+      assert.equal(plan.status, 0, plan.stderr);
+      assert.match(plan.stdout, new RegExp(`${model}: no longer in the config; planned: 0 create, 0 update, 0 keep, ${before} delete`));
+      assert.match(plan.stdout, new RegExp(`${model}: dashboard vigil-${model} planned: delete \\(its model is no longer in the config\\)`));
+      assert.doesNotMatch(plan.stdout, /-copy/);
+      assert.equal((await alarms()).length, before + 1, 'plan deletes nothing');
+
+      const one = vigil(['alarms', 'apply', '-c', config, '-m', other]);
+      assert.equal(one.status, 0, one.stderr);
+      assert.doesNotMatch(one.stdout, new RegExp(`${model}:`), '-m applies to that model alone');
+
+      const apply = vigil(['alarms', 'apply', '-c', config, '--json']);
+      assert.equal(apply.status, 0, apply.stderr);
+      const applied = (JSON.parse(apply.stdout) as { model: string; removed?: boolean; alarms: { action: string }[]; dashboard?: { action: string } }[]).find((entry) => entry.model === model);
+      assert.equal(applied?.removed, true);
+      assert.equal(applied?.alarms.filter((alarm) => alarm.action === 'delete').length, before);
+      assert.equal(applied?.dashboard?.action, 'delete');
+      assert.deepEqual((await alarms()).map((alarm) => [alarm.AlarmName, alarm.Namespace]), [[foreignAlarm, 'VigilOtherNamespace']]);
+      const dashboards = new CloudWatchDashboards({ client });
+      assert.equal(await dashboards.get(`vigil-${model}`), undefined);
+      assert.equal(await dashboards.get(copyName), body, 'a copy under another name is the user’s');
+
+      const again = vigil(['alarms', 'apply', '-c', config]);
+      assert.doesNotMatch(again.stdout, new RegExp(`${model}:`), 'nothing is left to delete');
+    } finally {
+      await new CloudWatchDashboards({ client }).remove([copyName, `vigil-${other}`]);
+      await foreign.remove([foreignAlarm]);
+      await new CloudWatchThresholdAlarms({ client, namespace }).remove((await new CloudWatchThresholdAlarms({ client, namespace }).list(other)).map((alarm) => alarm.name));
+      await rm(otherDir, { recursive: true, force: true });
+    }
   });
 
   it('in local mode, plan names the dashboard aws mode would create, and apply says why it cannot', async () => {

@@ -1,7 +1,8 @@
-// The dashboard's plan entry (create, keep, update and what changed) and the alarm ARNs its status
-// widget is planned with before the alarms exist.
+// The dashboard's plan entry (create, keep, update and what changed), the alarm ARNs its status
+// widget is planned with before the alarms exist, and which model a stored body is Vigil's for.
 import assert from 'node:assert/strict';
-import { alarmArns, planDashboard } from '../../../src/domain/alarms/dashboard-plan.js';
+import { cloudwatchDashboardBody } from '../../../src/domain/alarms/cloudwatch-dashboard.js';
+import { alarmArns, modelShownBy, planDashboard } from '../../../src/domain/alarms/dashboard-plan.js';
 
 const widget = (title: string, value: number): Record<string, unknown> => ({ type: 'metric', x: 0, y: 0, width: 6, height: 6, properties: { title, value } });
 const body = (...widgets: Record<string, unknown>[]): string => JSON.stringify({ start: '-P30D', periodOverride: 'inherit', widgets });
@@ -39,5 +40,24 @@ describe('alarmArns', () => {
   it('leaves out what it cannot know: with no alarm listed, the account', () => {
     assert.deepEqual(alarmArns(['vigil-a-x'], []), []);
     assert.deepEqual(alarmArns(['vigil-a-x'], [{ name: 'vigil-a-x' }]), []);
+  });
+});
+
+describe('modelShownBy', () => {
+  const vigilBody = cloudwatchDashboardBody({ model: 'demand', namespace: 'Vigil', region: 'us-east-1', specs: [], alarmArns: [] });
+  const graph = (...metrics: unknown[][]): Record<string, unknown> => ({ type: 'metric', x: 0, y: 0, width: 6, height: 6, properties: { title: 'g', metrics } });
+
+  it('reads the model a body Vigil built draws, in its namespace only', () => {
+    assert.equal(modelShownBy(vigilBody, 'Vigil'), 'demand');
+    assert.equal(modelShownBy(vigilBody, 'OtherNamespace'), undefined);
+  });
+
+  it('is undefined for what is not one model’s Vigil dashboard: another tool’s lines, two models, no graphs, not JSON', () => {
+    const line = (model: string): unknown[] => ['Vigil', 'rmse', 'Model', model, 'Subject', 'performance:window', 'Metric', 'rmse', {}];
+    assert.equal(modelShownBy(body(graph(line('demand'), ['AWS/SageMaker', 'Invocations', 'EndpointName', 'demand'])), 'Vigil'), undefined);
+    assert.equal(modelShownBy(body(graph(line('demand')), graph(line('churn'))), 'Vigil'), undefined);
+    assert.equal(modelShownBy(body(graph(line('demand'), line('demand'))), 'Vigil'), 'demand');
+    assert.equal(modelShownBy(body({ type: 'text', properties: { markdown: 'x' } }), 'Vigil'), undefined);
+    assert.equal(modelShownBy('not json', 'Vigil'), undefined);
   });
 });

@@ -6,6 +6,7 @@ import {
   DashboardInvalidInputError,
   DeleteDashboardsCommand,
   GetDashboardCommand,
+  paginateListDashboards,
   PutDashboardCommand,
   type DashboardValidationMessage,
 } from '@aws-sdk/client-cloudwatch';
@@ -41,6 +42,18 @@ function refused(name: string, messages: readonly DashboardValidationMessage[], 
 
 export class CloudWatchDashboards implements DashboardStore {
   constructor(private readonly options: CloudWatchDashboardsOptions) {}
+
+  async list(prefix: string): Promise<string[]> {
+    const names: string[] = [];
+    try {
+      for await (const page of paginateListDashboards({ client: this.options.client }, { DashboardNamePrefix: prefix })) {
+        for (const entry of page.DashboardEntries ?? []) if (entry.DashboardName !== undefined) names.push(entry.DashboardName);
+      }
+    } catch (error) {
+      throw classifyAwsError(error, `ListDashboards ${prefix}*`);
+    }
+    return names;
+  }
 
   async get(name: string): Promise<string | undefined> {
     try {

@@ -32,18 +32,19 @@ export function thresholdAlarmName(spec: Pick<ThresholdAlarmSpec, 'model' | 'sub
 export class CloudWatchThresholdAlarms implements ThresholdAlarmStore {
   constructor(private readonly options: CloudWatchThresholdAlarmsOptions) {}
 
-  async list(model: string): Promise<StoredAlarm[]> {
+  async list(model?: string): Promise<StoredAlarm[]> {
+    const prefix = model === undefined ? 'vigil-' : `vigil-${model}-`;
     const alarms: StoredAlarm[] = [];
     try {
-      for await (const page of paginateDescribeAlarms({ client: this.options.client }, { AlarmNamePrefix: `vigil-${model}-`, AlarmTypes: ['MetricAlarm'] })) {
+      for await (const page of paginateDescribeAlarms({ client: this.options.client }, { AlarmNamePrefix: prefix, AlarmTypes: ['MetricAlarm'] })) {
         for (const alarm of page.MetricAlarms ?? []) {
           const stored = this.storedAlarm(alarm);
           // A prefix also finds a model whose id extends this one (vigil-a- for a-b); the dimension tells.
-          if (stored !== undefined && stored.model === model) alarms.push(stored);
+          if (stored !== undefined && (model === undefined || stored.model === model)) alarms.push(stored);
         }
       }
     } catch (error) {
-      throw classifyAwsError(error, `DescribeAlarms vigil-${model}-*`);
+      throw classifyAwsError(error, `DescribeAlarms ${prefix}*`);
     }
     return alarms;
   }
