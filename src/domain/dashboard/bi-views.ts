@@ -110,7 +110,8 @@ export const biViews: Readonly<Record<BiViewName, BiView>> = {
   },
   vigil_events: {
     name: 'vigil_events',
-    description: 'Retraining, approvals (who), deploys, rollbacks, cleanup and drifted windows in one log, each linked to its Temporal run',
+    description:
+      'Retraining, approvals (who), deploys, rollbacks, cleanup and drifted windows in one log, each linked to its Temporal run; event_at is when it happened (a drift: when its run found it), window_end the window a drift is about',
     reads: ['audit_events', 'deployments', 'monitoring_runs'],
     columns: [
       col('model', 'text'),
@@ -124,6 +125,7 @@ export const biViews: Readonly<Record<BiViewName, BiView>> = {
       col('stage', 'text'),
       col('status', 'text'),
       col('detail', 'text'),
+      col('window_end', 'text'),
       col('workflow_id', 'text'),
       col('run_id', 'text'),
       col('temporal_url', 'text'),
@@ -284,6 +286,7 @@ function eventsSql(d: SqlDialect, table: (name: string) => string, options: BiVi
     stage: 'NULL',
     status: 'NULL',
     detail: d.jsonText(id('detail'), 'reason'),
+    window_end: 'NULL',
     workflow_id: id('workflow_id'),
     run_id: id('run_id'),
     temporal_url: temporalUrlSql(d, options, id('workflow_id'), id('run_id')),
@@ -300,14 +303,18 @@ function eventsSql(d: SqlDialect, table: (name: string) => string, options: BiVi
     stage: id('stage'),
     status: id('status'),
     detail: id('endpoint'),
+    window_end: 'NULL',
     workflow_id: id('workflow_id'),
     run_id: id('run_id'),
     temporal_url: temporalUrlSql(d, options, id('workflow_id'), id('run_id')),
   });
+  // A drift happened when its run found it (every other event is stamped with the wall clock too;
+  // a replay or backfill finds weeks-old windows today), and is about its window.
+  const foundAt = `coalesce(${id('finished_at')}, ${id('started_at')})`;
   const drifted = selectList(d, view, {
     model: id('model'),
-    event_at: id('window_end'),
-    event_time: timestampOf(id('window_end')),
+    event_at: foundAt,
+    event_time: timestampOf(foundAt),
     kind: `'drift'`,
     action: `'monitoring.drifted'`,
     actor: `'vigil-monitoring'`,
@@ -316,6 +323,7 @@ function eventsSql(d: SqlDialect, table: (name: string) => string, options: BiVi
     stage: 'NULL',
     status: id('status'),
     detail: id('drifted_features'),
+    window_end: id('window_end'),
     workflow_id: 'NULL',
     run_id: id('run_id'),
     temporal_url: 'NULL',

@@ -224,7 +224,11 @@ for (const dialect of [duckdbDialect, athenaDialect] as SqlDialect[]) {
       assert.equal(audit.find((r) => r['action'] === 'approval.approved')?.['detail'], 'looks right');
       const deployments = rows.filter((r) => String(r['action']).startsWith('deployments.'));
       assert.deepEqual(deployments.map((r) => [r['kind'], r['version'], r['previous_version'], r['stage'], r['status']]), [['deploy', 'v2', 'v1', 'production', 'deployed'], ['rollback', 'v1', 'v2', 'production', 'deployed']]);
-      assert.deepEqual(rows.filter((r) => r['kind'] === 'drift').map((r) => [r['event_at'], r['detail']]), [[windows[1]?.window_end, 'price,region'], [windows[2]?.window_end, 'price,region']]);
+      const drifts = rows.filter((r) => r['kind'] === 'drift');
+      assert.deepEqual(drifts.map((r) => [r['window_end'], r['detail']]), [[windows[1]?.window_end, 'price,region'], [windows[2]?.window_end, 'price,region']]);
+      const runsOf = runRows();
+      assert.deepEqual(drifts.map((r) => r['event_at']), [1, 2].map((w) => runsOf.find((run) => run['window_end'] === windows[w]?.window_end)?.['finished_at']), 'found when its run finished');
+      assert.ok(rows.filter((r) => r['kind'] !== 'drift').every((r) => r['window_end'] === null));
       for (const row of rows) {
         const workflowId = row['workflow_id'];
         const runId = row['run_id'];
@@ -232,7 +236,7 @@ for (const dialect of [duckdbDialect, athenaDialect] as SqlDialect[]) {
         assert.equal(row['temporal_url'], expected, `${String(row['action'])}: link`);
       }
       assert.equal(rows.find((r) => r['action'] === 'deploy.done')?.['temporal_url'], null);
-      assert.equal(String(rows[0]?.['event_time']), '2026-10-02T00:00:00.000Z', 'the instant as a TIMESTAMP');
+      assert.equal(String(rows[0]?.['event_time']), '2026-10-02T01:00:00.000Z', 'the instant as a TIMESTAMP');
     });
   });
 }
