@@ -10,7 +10,8 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { parse, stringify } from 'yaml';
 import { demoApprover } from '../../src/demo/demo-config.js';
-import { startAwsWorld } from '../support/aws-loop/aws-loop-rig.js';
+import { loopRegion, startAwsWorld } from '../support/aws-loop/aws-loop-rig.js';
+import { awsResourcesAccounted } from './aws-resources.js';
 import { startFaultFront, type FrontFault } from '../support/fault-front.js';
 import { motoEndpoint, motoState } from '../support/moto.js';
 import { addDays, smallScenario } from '../support/monitoring-rig.js';
@@ -21,7 +22,6 @@ import { slackStandIn } from './slack-stand-in.js';
 import { oldRegisteredAt, oldVersions } from './model-settings.js';
 import { workerSupervisor } from './worker-supervisor.js';
 import { slackTokenVariable, startChaosTemporal } from './chaos-temporal.js';
-
 
 /**
  * moto forgets everything: each run's world starts from nothing (the loop's buckets, models and
@@ -112,6 +112,9 @@ export async function startAwsChaosRig(runKey: string, schedule: FaultSchedule):
         if (candidate !== undefined) checks.push(await deployAudited(read, `vigil-deploy-demand-${candidate}`));
         const packages = (await world.runtime.deps.registry.list('demand')).map((entry) => entry.version);
         checks.push({ name: 'model packages registered once', held: new Set(packages).size === packages.length && candidate !== undefined && packages.includes(candidate), detail: packages.sort().join(', ') });
+        const endpoints = world.loaded.config.models.flatMap((model) => [model.endpoints.production, model.endpoints.staging]);
+        const live = packages.filter((version) => !oldVersions.includes(version));
+        checks.push(await awsResourcesAccounted(world.motoUrl, loopRegion, world.s3, { model: 'demand', live, deleted: oldVersions, endpoints, artifactsBucket: 'vigil-loop-artifacts' }));
         checks.push(await snsOnce(world.motoUrl, world.topicArn));
         return checks;
       },

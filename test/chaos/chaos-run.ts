@@ -37,9 +37,12 @@ export async function chaosRun(
   try {
     rig.startAwsFaults();
     const injecting = faults.run();
+    // A failed injection (a worker that would not start again) ends the run at once, with its
+    // reason; the loop it leaves behind stops on its own once the rig is closed.
+    const injectionFailed = injecting.then(() => new Promise<never>(() => undefined));
     let outcome: LoopOutcome;
     try {
-      outcome = await driveLoop({
+      const driving = driveLoop({
         client: rig.client,
         taskQueue: rig.taskQueue,
         model: 'demand',
@@ -50,9 +53,11 @@ export async function chaosRun(
         faults,
         decisionWhileWorkerAway: schedule.decisionWhileWorkerAway,
       });
+      driving.catch(() => undefined);
+      outcome = await Promise.race([driving, injectionFailed]);
     } finally {
       faults.stop();
-      injected = await injecting;
+      injected = await injecting.catch(() => []);
     }
     checks.push(expectedOutcomes(outcome));
     checks.push(oldVersionsDeletedOnce(outcome, oldVersions));
@@ -77,6 +82,7 @@ export async function chaosRun(
   const report = [
     ...(await Promise.all(injected.map(async (fault) => ({ fault: fault.fault, where: fault.where, outcome: await faultOutcome(rig.client, fault).catch(() => '?') })))),
     ...rig.injectedBesidesKills(),
+    ...(rig.workers.failedStarts() > 0 ? [{ fault: 'worker exited before it polled', where: `${rig.workers.failedStarts()} starts`, outcome: 'started again' }] : []),
   ];
   const workerLog = rig.workers.log();
   const keep = options.keep === true || error !== undefined || checks.some((entry) => !entry.held);

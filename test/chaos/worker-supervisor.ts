@@ -17,6 +17,8 @@ export interface WorkerSupervisor {
   pids(): number[];
   /** The last lines the workers wrote to stderr (for a failed run's report). */
   log(): string;
+  /** Workers that exited before they polled and were started again. */
+  failedStarts(): number;
 }
 
 export interface LockedWorker {
@@ -32,10 +34,13 @@ export interface WorkerCommand {
 
 const readyLine = /vigil: worker on task queue/;
 const startTimeoutMs = 180_000;
+/** Starts in a row before a worker that keeps exiting fails the run. */
+const startAttempts = 3;
 
 export function workerSupervisor(command: WorkerCommand): WorkerSupervisor {
   let current: ChildProcess | undefined;
   const all: ChildProcess[] = [];
+  let failedStarts = 0;
   let stderr = '';
   let lock: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(work: (locked: LockedWorker) => Promise<T>): Promise<T> => {
@@ -45,8 +50,8 @@ export function workerSupervisor(command: WorkerCommand): WorkerSupervisor {
     return next;
   };
 
-  const startNow = async (): Promise<void> => {
-    if (current !== undefined && alive(current)) return;
+  /** One worker process, resolved once it polls; rejected when it exits first or takes too long. */
+  const startOnce = async (): Promise<void> => {
     const child = spawn(process.execPath, ['bin/vigil.mjs', 'worker', '-c', command.configPath], {
       env: { ...process.env, ...command.env, TEMPORAL_ADDRESS: command.temporalAddress, TEMPORAL_NAMESPACE: 'default' },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -66,9 +71,25 @@ export function workerSupervisor(command: WorkerCommand): WorkerSupervisor {
       });
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
-        reject(new Error(`the worker exited (${signal ?? code}) before it polled:\n${stderr.slice(-2000)}`));
+        reject(new Error(`the worker exited (${signal ?? code}) before it polled:\n${own.slice(-2000)}`));
       });
     });
+  };
+
+  // A worker that exits before it polls is started again, as a process manager would, a few times
+  // in a row; then the start fails with what the last one wrote.
+  const startNow = async (): Promise<void> => {
+    if (current !== undefined && alive(current)) return;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await startOnce();
+        return;
+      } catch (error) {
+        if (current !== undefined && alive(current)) current.kill('SIGKILL');
+        if (attempt >= startAttempts) throw error;
+        failedStarts += 1;
+      }
+    }
   };
 
   const killNow = async (): Promise<void> => {
@@ -94,6 +115,7 @@ export function workerSupervisor(command: WorkerCommand): WorkerSupervisor {
       }),
     pids: () => all.map((child) => child.pid).filter((pid): pid is number => pid !== undefined),
     log: () => stderr,
+    failedStarts: () => failedStarts,
   };
 }
 
