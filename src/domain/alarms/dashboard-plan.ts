@@ -16,12 +16,8 @@ export interface DashboardPlanEntry {
   body?: string;
 }
 
-/**
- * The model whose series a Vigil dashboard body draws from `namespace` (the Model dimension of its
- * metric lines); undefined for a body that is not one (another tool's dashboard, another
- * namespace's, or lines of several models): such a dashboard is never Vigil's to delete.
- */
-export function modelShownBy(body: string, namespace: string): string | undefined {
+/** The widgets of a dashboard body; undefined when it is not one (not JSON, or no widget list). */
+function parsedWidgets(body: string): unknown[] | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -29,9 +25,20 @@ export function modelShownBy(body: string, namespace: string): string | undefine
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null || !('widgets' in parsed) || !Array.isArray(parsed.widgets)) return undefined;
+  return parsed.widgets as unknown[];
+}
+
+/**
+ * The model whose series a Vigil dashboard body draws from `namespace` (the Model dimension of its
+ * metric lines); undefined for a body that is not one (another tool's dashboard, another
+ * namespace's, or lines of several models): such a dashboard is never Vigil's to delete.
+ */
+export function modelShownBy(body: string, namespace: string): string | undefined {
+  const widgets = parsedWidgets(body);
+  if (widgets === undefined) return undefined;
   const models = new Set<string>();
   let foreign = false;
-  for (const widget of parsed.widgets as unknown[]) {
+  for (const widget of widgets) {
     const metrics = (widget as { properties?: { metrics?: unknown } } | null)?.properties?.metrics;
     if (!Array.isArray(metrics)) continue;
     for (const line of metrics as unknown[]) {
@@ -47,14 +54,7 @@ export function modelShownBy(body: string, namespace: string): string | undefine
 
 /** The widget titles a body holds, in order (a widget without a title by its type); undefined when it is not a dashboard body. */
 function widgetTitles(body: string): string[] | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null || !('widgets' in parsed) || !Array.isArray(parsed.widgets)) return undefined;
-  return (parsed.widgets as unknown[]).map((widget) => {
+  return parsedWidgets(body)?.map((widget) => {
     if (typeof widget !== 'object' || widget === null) return '?';
     const properties = 'properties' in widget && typeof widget.properties === 'object' && widget.properties !== null ? widget.properties : {};
     if ('title' in properties && typeof properties.title === 'string') return properties.title;
