@@ -12,7 +12,11 @@
 // interrupted (local mode runs one worker per data folder: the DuckDB file admits one writer), and
 // start() or describe() resumes it from its stored request. Training is deterministic (same rows,
 // same artifact), so a rerun is safe; after maxAttempts interruptions the execution is Failed
-// instead, so a job that brings the worker down does not loop for ever. A training process that
+// instead, so a job that brings the worker down does not loop for ever. The heavy part runs in a
+// child process, so an interruption is almost always the worker's own end (a deploy, a crash, a
+// kill): the job gets as many runs as a long step gets attempts (longStepRetry, 10), since every
+// worker death costs the step that waits on it one attempt too (the chaos suite, local seed 8,
+// failed a retraining on the third kill during one job when the limit was 3). A training process that
 // dies fails the run with what it last wrote; close() stops the processes and leaves their
 // executions to be resumed.
 //
@@ -36,12 +40,15 @@ import { exportTrainingRows } from './training-export.js';
 import { runTrainer, TrainerStopped } from './training-process.js';
 import { resultSchema, type TrainingJob, type TrainingResult } from './training-protocol.js';
 
+/** Runs of one execution by default: as many as a long step's attempts (see the header). */
+const defaultMaxAttempts = 10;
+
 export interface LocalTrainingPipelineOptions {
   warehouse: Warehouse;
   dataDir: string;
   contractFor(model: string): FeatureContract;
   tablesFor(contract: FeatureContract): Promise<MonitoringTables>;
-  /** Runs of one execution (the first and each resume after an interruption). Default 3. */
+  /** Runs of one execution (the first and each resume after an interruption). Default 10. */
   maxAttempts?: number;
   /**
    * Heap limit of the training process in MB (V8's --max-old-space-size); Node's default when
@@ -130,7 +137,7 @@ export class LocalTrainingPipeline implements TrainingPipeline {
 
   constructor(private readonly options: LocalTrainingPipelineOptions) {
     this.dataDir = resolve(options.dataDir);
-    this.maxAttempts = options.maxAttempts ?? 3;
+    this.maxAttempts = options.maxAttempts ?? defaultMaxAttempts;
   }
 
   async start(request: TrainingRequest): Promise<{ executionId: string }> {

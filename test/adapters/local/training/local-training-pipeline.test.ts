@@ -409,5 +409,16 @@ describe('LocalTrainingPipeline', () => {
       assert.equal(execution.status, 'Failed');
       assert.match(execution.failureReason ?? '', /^interrupted 3 time\(s\) while training on 700 rows/);
     });
+
+    it('by default resumes as often as a long step is attempted: a third interruption is resumed, a tenth is not', async () => {
+      await interrupted('v33', 3);
+      const pipeline = pipelineFor();
+      assert.equal((await pipeline.describe('local-demand-v33')).status, 'Executing');
+      assert.equal((await finished(pipeline, 'local-demand-v33')).status, 'Succeeded');
+      await interrupted('v34', 10);
+      const execution = await pipelineFor().describe('local-demand-v34');
+      assert.equal(execution.status, 'Failed');
+      assert.match(execution.failureReason ?? '', /^interrupted 10 time\(s\)/);
+    });
   });
 });
