@@ -2,6 +2,7 @@
 // the table's partition folders, named so that a rerun overwrites or removes exactly its key's
 // objects (see athena-result-layout.ts); each partition is then registered with the table, once
 // per process. Nothing here is atomic: a step that fails midway is completed by its retry.
+import { randomUUID } from 'node:crypto';
 import { posix } from 'node:path';
 import type { TableSpec } from '../../../domain/sql/tables.js';
 import type { StoredObject } from '../../../ports/object-store.js';
@@ -80,23 +81,23 @@ export class AthenaResultWriter {
     const what = `replace of ${table} ${JSON.stringify(key)}`;
     const run = (target: string): Promise<QueryResult> =>
       execute(unloadSql(spec, selectSql, key, layout.url(target)), { ...options, label: options.label ?? `unload:${table}` });
-    let result: QueryResult;
-    if (isWholePartition(spec, key)) {
-      // UNLOAD refuses a target that holds objects: empty the partition first.
-      await objects.deletePrefix(prefix);
-      result = await run(prefix);
-    } else {
-      // A narrower key shares its partition with other keys' rows: UNLOAD to a staging folder,
-      // then move the files in under the key's stem, replacing the key's earlier objects.
-      const stem = keyObjectStem(key);
-      const staging = layout.stagingPrefix(table, stem);
-      await objects.deletePrefix(staging);
-      result = await run(staging);
-      const unloaded = keysOf(await objects.list(staging));
-      await objects.deletePrefix(`${prefix}${stem}`);
-      for (const name of unloaded) await objects.copy(name, `${prefix}${stem}-${posix.basename(name)}`);
-      await objects.deleteKeys(unloaded, what);
-    }
+    // UNLOAD writes to a folder of its own call, then its files move in under the key. Athena runs
+    // a query to its end whoever waits for it, so an UNLOAD of an earlier attempt whose worker died
+    // may still be writing: into its own folder, never into this call's (UNLOAD refuses a target
+    // that holds objects) nor into the table (where its rows would count twice). What earlier
+    // attempts left under the key's staging folder is deleted first.
+    const stem = keyObjectStem(key);
+    const keyStaging = layout.stagingPrefix(table, stem);
+    await objects.deletePrefix(keyStaging);
+    const staging = `${keyStaging}${randomUUID()}/`;
+    const result = await run(staging);
+    const unloaded = keysOf(await objects.list(staging));
+    // A whole partition is the key's alone; a narrower key shares its partition with other keys'
+    // rows, so only its own objects (named by its stem) are replaced.
+    const whole = isWholePartition(spec, key);
+    await objects.deletePrefix(whole ? prefix : `${prefix}${stem}`);
+    for (const name of unloaded) await objects.copy(name, whole ? `${prefix}${posix.basename(name)}` : `${prefix}${stem}-${posix.basename(name)}`);
+    await objects.deleteKeys(unloaded, what);
     await this.register(spec, partition);
     return result;
   }

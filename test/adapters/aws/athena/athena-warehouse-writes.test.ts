@@ -62,7 +62,10 @@ describe('AthenaWarehouse writes (moto)', function () {
     athena.middlewareStack.add(
       (next, context) => async (args) => {
         const input = args.input as { QueryString?: string };
-        if (context.commandName === 'StartQueryExecutionCommand' && input.QueryString?.startsWith('UNLOAD') === true) await emulateUnload(input.QueryString);
+        if (context.commandName === 'StartQueryExecutionCommand' && input.QueryString?.startsWith('UNLOAD') === true) {
+          await beforeUnload?.(input.QueryString);
+          await emulateUnload(input.QueryString);
+        }
         return next(args);
       },
       { step: 'initialize', name: 'emulateUnload' },
@@ -76,6 +79,11 @@ describe('AthenaWarehouse writes (moto)', function () {
     duckdb?.closeSync();
     if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
   });
+
+  /** Runs as an UNLOAD starts (a test's stand-in for a query of an earlier attempt still writing). */
+  let beforeUnload: ((sql: string) => Promise<void>) | undefined;
+
+  const unloadTarget = (sql: string): string => /\) TO 's3:\/\/[^/]+\/(.*)' WITH/.exec(sql)?.[1] ?? '';
 
   /** Athena writes the UNLOAD's files at its target, and refuses a target that holds objects. */
   async function emulateUnload(sql: string): Promise<void> {
@@ -278,7 +286,7 @@ describe('AthenaWarehouse writes (moto)', function () {
     assert.deepEqual(await statements(), []);
   });
 
-  it('replaceFromQuery empties the partition, then UNLOADs the data columns to its folder and registers it', async function () {
+  it('replaceFromQuery UNLOADs the data columns to a folder of its own, then moves the files into the emptied partition and registers it', async function () {
     const { warehouse, bucket, objects, statements } = await rig();
     const key = { model: 'demand', window_start: windowStart };
     const folder = `quarantine/model=demand/${startFolder}/`;
@@ -289,12 +297,13 @@ describe('AthenaWarehouse writes (moto)', function () {
     const select = 'SELECT * FROM checked_rows';
     const result = await warehouse.replaceFromQuery('quarantine', key, select, { label: 'quarantine:demand' });
     assert.deepEqual(await objects(), [`${folder}20240502_060000_00001_unload_0`, `${folder}20240502_060000_00001_unload_1`]);
+    assert.deepEqual(await objects('_unload/'), [], 'the staging folder is emptied');
     const sql = await statements();
     const unload = sql.find((statement) => statement.startsWith('UNLOAD'));
     assert.ok(unload !== undefined);
     assert.match(unload, /^UNLOAD \(\nSELECT\n {2}CAST\("window_end" AS VARCHAR\) AS "window_end",\n[^]*CAST\("quarantined_at" AS VARCHAR\) AS "quarantined_at"\nFROM \(\nSELECT \* FROM checked_rows\n\) AS replacement\n/);
     assert.doesNotMatch(unload.split('FROM (')[0] ?? '', /"model"|"window_start"/, 'partition columns are not in the files');
-    assert.ok(unload.endsWith(`) TO 's3://${bucket}/results/${folder}' WITH (format = 'PARQUET', compression = 'SNAPPY')`), unload);
+    assert.match(unload, new RegExp(`\\) TO 's3://${bucket}/results/_unload/quarantine/${keyObjectStem(key)}/[0-9a-f-]{36}/' WITH \\(format = 'PARQUET', compression = 'SNAPPY'\\)$`));
     const executions = (await athena.send(new ListQueryExecutionsCommand({ WorkGroup: warehouse.workgroup }))).QueryExecutionIds ?? [];
     assert.ok(executions.includes(result.queryId), 'the UNLOAD is the query returned');
     assert.deepEqual(result.rows, []);
@@ -322,8 +331,28 @@ describe('AthenaWarehouse writes (moto)', function () {
     assert.deepEqual(await objects('_unload/'), [], 'the staging folder is emptied');
     const unload = (await statements()).find((statement) => statement.startsWith('UNLOAD')) ?? '';
     assert.match(unload, /WHERE "model" = 'demand' AND "window_start" = '2024-05-01T00:00:00.000Z' AND "window_end" = '2024-05-02T00:00:00.000Z'\n/);
-    assert.ok(unload.includes(`TO 's3://${bucket}/results/_unload/quarantine/${stem}/'`), unload);
+    assert.match(unload, new RegExp(`TO 's3://${bucket}/results/_unload/quarantine/${stem}/[0-9a-f-]{36}/'`));
     await assert.rejects(warehouse.replaceFromQuery('quarantine', { model: 'demand' }, 'SELECT 1'), /needs the partition column window_start in its key/);
+  });
+
+  it('replaceFromQuery is not disturbed by an UNLOAD of an earlier attempt still writing: its files stay out of the table', async function () {
+    const { warehouse, bucket, objects, statements } = await rig();
+    const key = { model: 'demand', window_start: windowStart };
+    const folder = `quarantine/model=demand/${startFolder}/`;
+    await warehouse.replaceFromQuery('quarantine', key, 'SELECT * FROM checked_rows');
+    const first = unloadTarget((await statements()).find((statement) => statement.startsWith('UNLOAD')) ?? '');
+    // The earlier attempt's query, outliving its worker, writes to its target after the retry's cleanup.
+    beforeUnload = async () => {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${first}20240502_050000_00009_unload_0`, Body: 'PAR1' }));
+    };
+    try {
+      await warehouse.replaceFromQuery('quarantine', key, 'SELECT * FROM checked_rows');
+    } finally {
+      beforeUnload = undefined;
+    }
+    const targets = (await statements()).filter((statement) => statement.startsWith('UNLOAD')).map(unloadTarget);
+    assert.equal(new Set(targets).size, 2, 'each call UNLOADs to its own folder');
+    assert.deepEqual((await objects(folder)), [`${folder}20240502_060000_00001_unload_0`, `${folder}20240502_060000_00001_unload_1`], 'the late files are not in the partition');
   });
 
   it('appendRows writes one object per partition named by its rows, so a retry adds nothing', async function () {
