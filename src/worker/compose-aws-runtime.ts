@@ -1,8 +1,7 @@
 // AWS mode of the composition root: one SDK client per service (region and credentials from the
 // standard chain, `aws.endpointUrl` when set), and the adapters that speak to Athena, S3,
 // SageMaker, CloudWatch and SNS behind the same ports local mode fills.
-import { biViewLinks } from './bi-view-links.js';
-import { retryingAtStartup } from './startup-retry.js';
+import { prepareResultTables } from './startup-retry.js';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -64,7 +63,7 @@ export async function composeAwsRuntime(loaded: LoadedConfig, options: RuntimeOp
     }
   };
   try {
-    await retryingAtStartup('preparing the result tables and views', () => warehouse.ensureResultTables(biViewLinks(loaded)));
+    await prepareResultTables(warehouse, loaded);
     return { deps: awsDeps(loaded, options, aws, clients, warehouse), close };
   } catch (error) {
     await close();

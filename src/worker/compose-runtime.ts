@@ -1,8 +1,7 @@
 // The one composition root: builds the adapters for the configured mode and hands the activities
 // ports. Nothing else knows which mode runs. Local mode is built here, AWS mode in
 // compose-aws-runtime.ts; the alert and approval channels both share are in compose-channels.ts.
-import { biViewLinks } from './bi-view-links.js';
-import { retryingAtStartup } from './startup-retry.js';
+import { prepareResultTables } from './startup-retry.js';
 import { join } from 'node:path';
 import type { ActivityDeps } from '../activities/index.js';
 import type { Runtime, RuntimeOptions } from './runtime-options.js';
@@ -43,7 +42,7 @@ export async function composeRuntime(loaded: LoadedConfig, options: RuntimeOptio
     },
   });
   try {
-    await retryingAtStartup('preparing the result tables and views', () => warehouse.ensureResultTables(biViewLinks(loaded)));
+    await prepareResultTables(warehouse, loaded);
     const sources: Record<string, ModelSources> = Object.fromEntries(loaded.config.models.map((model) => [model.id, model.sources]));
     const sourceCatalog = new LocalSourceCatalog(warehouse, sources, (path) => resolvePath(loaded.path, path));
     const training = new LocalTrainingPipeline({

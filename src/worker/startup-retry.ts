@@ -4,7 +4,10 @@
 // unpolled until something restarts the worker; a failure that will not pass (a refused
 // statement, a missing permission) still stops the start at once, with its message.
 import pRetry from 'p-retry';
+import type { LoadedConfig } from '../config/load.js';
+import type { BiViewOptions } from '../domain/dashboard/bi-views.js';
 import { isRetryable, messageOf } from '../domain/errors.js';
+import { biViewLinks } from './bi-view-links.js';
 
 export interface StartupRetryOptions {
   /** Tries after the first (default 6: about a minute and a half of waiting in all). */
@@ -29,4 +32,9 @@ export function retryingAtStartup<T>(what: string, work: () => Promise<T>, optio
       if (isRetryable(error) && retriesLeft > 0) report(`vigil: ${what} failed on try ${attemptNumber} (${messageOf(error)}); trying again`);
     },
   });
+}
+
+/** The result tables and BI views the worker writes and serves, made or brought up to date before it polls. */
+export function prepareResultTables(warehouse: { ensureResultTables(views: BiViewOptions): Promise<void> }, loaded: LoadedConfig): Promise<void> {
+  return retryingAtStartup('preparing the result tables and views', () => warehouse.ensureResultTables(biViewLinks(loaded)));
 }

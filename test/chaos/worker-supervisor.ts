@@ -2,6 +2,7 @@
 // Every operation takes a lock, so the fault injector and the loop (which takes the worker away
 // to send a decision) never start two workers or kill one that is starting.
 import { spawn, type ChildProcess } from 'node:child_process';
+import pRetry from 'p-retry';
 
 export interface WorkerSupervisor {
   /** Starts a worker and resolves once it polls its task queue. */
@@ -80,16 +81,14 @@ export function workerSupervisor(command: WorkerCommand): WorkerSupervisor {
   // in a row; then the start fails with what the last one wrote.
   const startNow = async (): Promise<void> => {
     if (current !== undefined && alive(current)) return;
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await startOnce();
-        return;
-      } catch (error) {
+    await pRetry(startOnce, {
+      retries: startAttempts - 1,
+      minTimeout: 0,
+      onFailedAttempt: ({ retriesLeft }) => {
         if (current !== undefined && alive(current)) current.kill('SIGKILL');
-        if (attempt >= startAttempts) throw error;
-        failedStarts += 1;
-      }
-    }
+        if (retriesLeft > 0) failedStarts += 1;
+      },
+    });
   };
 
   const killNow = async (): Promise<void> => {
