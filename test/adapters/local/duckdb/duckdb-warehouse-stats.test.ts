@@ -23,6 +23,7 @@ import {
   withWindowQuantiles,
 } from '../../../../src/domain/sql/monitoring-queries.js';
 import { regressionPerformance } from '../../../../src/domain/stats/regression-performance.js';
+import { binIndex } from '../../../../src/domain/stats/bins.js';
 import { type Row } from '../../../../src/domain/sql/row.js';
 import {
   type ColumnKind,
@@ -102,6 +103,27 @@ describe('monitoring SQL on DuckDB: statistics', function () {
       const edges = new Map([['x', [2, 3, 3]]]);
       const counts = decodeBinCounts(await rowsOf(warehouse, binCountsSql(inputOf(numericContract), edges)), edges);
       assert.deepEqual(counts.get('x'), { edges: [2, 3], baseline: [2, 1, 1], current: [3, 0, 1] });
+    });
+
+    it('bins agree with the binary search of the domain for every number of edges from 0 to 12', async () => {
+      // Values on every edge, between each pair, and beyond both ends: each branch of the SQL's
+      // comparison tree is taken.
+      const values = Array.from({ length: 29 }, (_, i) => i / 2 - 0.5);
+      await loadNumeric(warehouse, values, values.map((v) => -v), 'DOUBLE');
+      for (let size = 0; size <= 12; size += 1) {
+        const edges = new Map([['x', Array.from({ length: size }, (_, i) => i + 1)]]);
+        const counts = decodeBinCounts(await rowsOf(warehouse, binCountsSql(inputOf(numericContract), edges)), edges).get('x');
+        const expected = (sample: number[]): number[] => {
+          const bins = new Array<number>(size + 1).fill(0);
+          for (const v of sample) {
+            const bin = binIndex(v, edges.get('x') ?? []);
+            bins[bin] = (bins[bin] ?? 0) + 1;
+          }
+          return bins;
+        };
+        assert.deepEqual(counts?.baseline, expected(values), `${size} edges: baseline`);
+        assert.deepEqual(counts?.current, expected(values.map((v) => -v)), `${size} edges: window`);
+      }
     });
 
     it('performance uses the latest label known as of the time, and ignores later ones', async () => {
