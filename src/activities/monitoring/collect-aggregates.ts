@@ -88,10 +88,13 @@ async function collectFromStaged(
   // Over staged rows a distance query reads no source, so splitting it costs nothing and lets its
   // parts run side by side; over the sources each part would scan the window again.
   const staged = input.staged?.windowSource !== undefined;
-  const distanceParts = staged ? roundRobin(subjects, stagedDistanceParts) : [subjects];
   // Planning a set of CTEs per subject costs ~0.3 s, which only a large window repays. Over the
   // sources (Athena) one shared set also keeps the statement far below the engine's length limit.
   const layout = staged && (options.windowRows === undefined || options.windowRows >= sharedLayoutBelowRows) ? 'per-subject' : 'shared';
+  // A large window's distance runs a query per subject: the engine materialises each subject's
+  // CTEs for the whole statement, so subjects sharing one statement outgrow the memory limit and
+  // spill (1M rows, 512MB: 775 -> ~245 MB spilled, 10 % less CPU).
+  const distanceParts = !staged ? [subjects] : layout === 'per-subject' ? subjects.map((subject) => [subject]) : roundRobin(subjects, smallWindowDistanceParts);
   const total = 5 + distanceParts.length + (hasCategorical ? 1 : 0) + (options.facets.length > 0 ? 1 : 0);
   let done = 0;
   const run = async (built: BuiltQuery): Promise<QueryResult> => {
@@ -135,8 +138,8 @@ async function collectFromStaged(
   return { summary: await summary, quality: withWindowQuantiles(await counted, distances), distances, bins, categories: await categories, performance: await performance, facets: await facets, queryIds, ...scannedField(bytesScanned) };
 }
 
-/** The distance queries an analysis over staged rows is split into. */
-const stagedDistanceParts = 2;
+/** The distance queries a small window's analysis over staged rows is split into. */
+const smallWindowDistanceParts = 2;
 
 /**
  * Windows smaller than this take the shared distance layout (measured with a 200k-row baseline:
