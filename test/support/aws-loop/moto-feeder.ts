@@ -44,6 +44,8 @@ export async function startMotoFeeder(options: {
   const counts = { athena: 0, invocations: 0, pipelines: 0 };
   let turn: Promise<unknown> = Promise.resolve();
   let invocation = 0;
+  /** StartQueryExecution's answer per ClientRequestToken (undefined: that start failed). */
+  const startedByToken = new Map<string, Promise<unknown>>();
 
   async function queue(path: string, payload: unknown): Promise<void> {
     const response = await fetch(`${options.motoUrl}/moto-api/static/${path}`, {
@@ -76,8 +78,13 @@ export async function startMotoFeeder(options: {
     const invoked = /^\/endpoints\/([^/]+)\/invocations$/.exec(request.url ?? '');
 
     if (target === 'AmazonAthena.StartQueryExecution') {
-      const { QueryString: sql } = JSON.parse(body.toString('utf8')) as { QueryString: string };
-      return inTurn(async () => {
+      const { QueryString: sql, ClientRequestToken: token } = JSON.parse(body.toString('utf8')) as { QueryString: string; ClientRequestToken?: string };
+      // Athena starts a query once per ClientRequestToken and answers a repeat (the SDK's own
+      // retries resend the token) with the first start's execution; moto would start another and
+      // run the statement, an UNLOAD's writes included, twice.
+      const earlier = token === undefined ? undefined : await startedByToken.get(token);
+      if (earlier !== undefined) return sendAwsJson(response, 200, earlier);
+      const start = inTurn(async () => {
         const answer = await options.hooks.athenaQuery(sql);
         const cells = (values: (string | undefined)[]) => ({ Data: values.map((value) => (value === undefined ? {} : { VarCharValue: value })) });
         // A SELECT's results start with a header row, as Athena's do.
@@ -88,8 +95,17 @@ export async function startMotoFeeder(options: {
         ];
         await queue('athena/query-results', { account_id: accountId, region, results: [{ rows, column_info: answer.columns }] });
         counts.athena += 1;
-        await forwardRequest(request, body, response, options.upstream, extraHeaders);
+        let started: unknown;
+        await forwardRequest(request, body, response, options.upstream, extraHeaders, (status, answered) => {
+          if (status === 200) started = JSON.parse(answered.toString('utf8'));
+          return answered;
+        });
+        return started;
       });
+      // A start that failed started nothing: a repeat of its token starts anew.
+      if (token !== undefined) startedByToken.set(token, start.catch(() => undefined));
+      await start;
+      return;
     }
     if (invoked !== null && request.method === 'POST') {
       return inTurn(async () => {
