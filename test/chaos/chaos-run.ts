@@ -87,7 +87,7 @@ export async function chaosRun(
   const workerLog = rig.workers.log();
   const keep = options.keep === true || error !== undefined || checks.some((entry) => !entry.held);
   await rig.close({ keep });
-  checks.push(await noOrphans(rig.workers.pids(), rig.ports, (port) => isListening('127.0.0.1', port)));
+  checks.push(await noOrphans({ started: rig.workers.started(), unexited: rig.workers.unexited() }, rig.ports, (port) => isListening('127.0.0.1', port)));
   const held = error === undefined && checks.every((entry) => entry.held);
   if (error !== undefined) error = `${error}\n    worker log (last lines):\n      ${workerLog.split('\n').slice(-8).join('\n      ')}`;
   return {

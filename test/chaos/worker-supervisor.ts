@@ -14,8 +14,15 @@ export interface WorkerSupervisor {
   running(): boolean;
   /** Stops the worker the gentle way (SIGTERM, then SIGKILL after 20 s). */
   stop(): Promise<void>;
-  /** The pids of every worker started (for the orphan check). */
-  pids(): number[];
+  /** How many worker processes were started. */
+  started(): number;
+  /**
+   * The pids of workers whose exit this process has not seen (for the orphan check). Node reaps
+   * its children, so a pid counted here still is that worker; probing a pid after the fact
+   * (kill(pid, 0)) can find another process that was given it since (pids wrap in under an hour
+   * when several runs go side by side).
+   */
+  unexited(): number[];
   /** The last lines the workers wrote to stderr (for a failed run's report). */
   log(): string;
   /** Workers that exited before they polled and were started again. */
@@ -31,6 +38,8 @@ export interface WorkerCommand {
   configPath: string;
   temporalAddress: string;
   env?: NodeJS.ProcessEnv;
+  /** Node's arguments for a worker; default `bin/vigil.mjs worker -c <configPath>`. */
+  args?: string[];
 }
 
 const readyLine = /vigil: worker on task queue/;
@@ -53,7 +62,7 @@ export function workerSupervisor(command: WorkerCommand): WorkerSupervisor {
 
   /** One worker process, resolved once it polls; rejected when it exits first or takes too long. */
   const startOnce = async (): Promise<void> => {
-    const child = spawn(process.execPath, ['bin/vigil.mjs', 'worker', '-c', command.configPath], {
+    const child = spawn(process.execPath, command.args ?? ['bin/vigil.mjs', 'worker', '-c', command.configPath], {
       env: { ...process.env, ...command.env, TEMPORAL_ADDRESS: command.temporalAddress, TEMPORAL_NAMESPACE: 'default' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -112,7 +121,8 @@ export function workerSupervisor(command: WorkerCommand): WorkerSupervisor {
         await exited(child);
         clearTimeout(timer);
       }),
-    pids: () => all.map((child) => child.pid).filter((pid): pid is number => pid !== undefined),
+    started: () => all.length,
+    unexited: () => all.filter(alive).map((child) => child.pid ?? -1),
     log: () => stderr,
     failedStarts: () => failedStarts,
   };
