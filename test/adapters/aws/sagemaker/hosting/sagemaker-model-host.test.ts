@@ -450,12 +450,18 @@ describe('SageMakerModelHost (moto)', function () {
     endpoints.setNextUpdate(endpoint, { durationMs: 15_000 });
 
     const cancelled = new Error('activity cancelled');
-    const started = Date.now();
     const pointing = modelHost.pointEndpoint(endpoint, version(model, 'v2'), {});
-    setTimeout(() => controller.abort(cancelled), 400);
-    await assert.rejects(pointing, (error: unknown) => error === cancelled);
-    assert.ok(Date.now() - started < 3000, `stopped after ${Date.now() - started} ms`);
-    assert.ok(reports.length > 0, 'progress is reported until the cancellation');
+    // Cancelled once the wait has reported (not after a fixed delay, which a busy machine outruns).
+    let abortedAt = 0;
+    const abortOnceReported = setInterval(() => {
+      if (reports.length === 0) return;
+      clearInterval(abortOnceReported);
+      abortedAt = Date.now();
+      controller.abort(cancelled);
+    }, 20);
+    await assert.rejects(pointing, (error: unknown) => error === cancelled).finally(() => clearInterval(abortOnceReported));
+    assert.ok(abortedAt > 0, 'progress is reported until the cancellation');
+    assert.ok(Date.now() - abortedAt < 3000, `stopped ${Date.now() - abortedAt} ms after the cancellation`);
     const reportsAtCancel = reports.length;
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(reports.length, reportsAtCancel, 'no progress is reported after the wait stopped');
