@@ -1,5 +1,5 @@
 // The aws rigs' Athena stand-in starts a statement once per ClientRequestToken, as Athena does. A
-// chaos run (aws, seeds 7 and 12) failed without it: a connection reset after StartQueryExecution
+// chaos run (aws, seeds 7, 12 and 20) failed without it: a connection reset after StartQueryExecution
 // reached the stand-in made the SDK send the same start again, and the stand-in ran the window's
 // quarantine UNLOAD a second time into the folder the first had filled (HIVE_PATH_ALREADY_EXISTS).
 import assert from 'node:assert/strict';

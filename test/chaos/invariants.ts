@@ -100,9 +100,8 @@ export function slackOnce(calls: SlackCall[]): InvariantCheck[] {
 
 /** No process the run started outlives it, and nothing listens on its ports. */
 export async function noOrphans(workers: { started: number; unexited: number[] }, ports: number[], listening: (port: number) => Promise<boolean>): Promise<InvariantCheck> {
-  const alive = workers.unexited;
   const open: number[] = [];
   for (const port of ports) if (await listening(port)) open.push(port);
-  const held = alive.length === 0 && open.length === 0;
-  return check('no orphaned processes', held, held ? `${workers.started} workers started, all gone; ports closed` : `alive: ${alive.join(',') || '-'}; listening: ${open.join(',') || '-'}`);
+  const held = workers.unexited.length === 0 && open.length === 0;
+  return check('no orphaned processes', held, held ? `${workers.started} workers started, all gone; ports closed` : `alive: ${workers.unexited.join(',') || '-'}; listening: ${open.join(',') || '-'}`);
 }

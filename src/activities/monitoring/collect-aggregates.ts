@@ -93,7 +93,8 @@ async function collectFromStaged(
   const layout = staged && (options.windowRows === undefined || options.windowRows >= sharedLayoutBelowRows) ? 'per-subject' : 'shared';
   // A large window's distance runs a query per subject: the engine materialises each subject's
   // CTEs for the whole statement, so subjects sharing one statement outgrow the memory limit and
-  // spill (1M rows, 512MB: 775 -> ~245 MB spilled, 10 % less CPU).
+  // spill (1M rows, 512MB: ~700 -> ~260 MB spilled; at 10M rows two statements ran out of
+  // memory; figures in bench/README.md).
   const distanceParts = !staged ? [subjects] : layout === 'per-subject' ? subjects.map((subject) => [subject]) : roundRobin(subjects, smallWindowDistanceParts);
   const total = 5 + distanceParts.length + (hasCategorical ? 1 : 0) + (options.facets.length > 0 ? 1 : 0);
   let done = 0;
