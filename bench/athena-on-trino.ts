@@ -1,7 +1,8 @@
 // `npm run bench:trino`: the preview of aws mode's cost. Each monitoring query's Athena text runs on
 // a real Trino (Athena's engine: Trino 476, one node, the Hive connector on Parquet, as in the tests)
 // over the bench's window, beside the DuckDB text of the same query on DuckDB over the same files,
-// and the two answers are compared as the Trino suite compares them. Prints a line per query.
+// and the two answers are compared as the Trino suite compares them. Prints a line per query, with
+// the bytes Trino read for it, and what one monitoring window would cost on Athena (see windowBill).
 // Options: --dir DIR (default: a scratch folder)   --rows N (default 1M)   --heap 4G   --threads 2
 //          --only quality,distance (some queries only)
 import { existsSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { athenaDialect, duckdbDialect, type SqlDialect } from '../src/domain/sql
 import { baselineQuantilesOf, decodeNumericDistance } from '../src/domain/sql/distance.js';
 import { numericDistanceSql } from '../src/domain/sql/monitoring-queries.js';
 import { type MonitoringQueryInput } from '../src/domain/sql/query-input.js';
+import { modelVersionsSql } from '../src/domain/sql/model-versions.js';
 import { trainingRowsSql } from '../src/domain/sql/training-rows.js';
 import { assertAnswersAgree } from '../test/support/answers-agree.js';
 import { quantileBands } from '../test/support/quantile-bands.js';
@@ -24,6 +26,7 @@ import { monitoringQueryBuilders, type QueryBuilder } from '../test/support/quer
 import { startTrino } from '../test/support/trino/server.js';
 import { mirrorToTrino } from '../test/support/trino/parquet-tables.js';
 import { benchMonitoringDefaults } from './bench-policy.js';
+import { oneScanSql, windowBill } from './athena-bill.js';
 import { benchAsOf, benchContract, benchWindow, dataFiles, generateData, registerBenchSources } from './generate-data.js';
 
 const { values } = parseArgs({
@@ -73,11 +76,13 @@ try {
   const edges = edgesFromQuantiles(baselineQuantilesOf(distances));
   const builders: Record<string, QueryBuilder> = {
     ...monitoringQueryBuilders(edges, { asOf: benchAsOf, facets, bins: policy.bins, facetWindow }),
+    'model-versions': modelVersionsSql,
     'training-rows': (q) => trainingRowsSql({ contract, tables, window: q.window, asOf: benchAsOf, dialect: q.dialect }),
   };
   const lines: string[] = [];
   let trinoTotal = 0;
   let duckTotal = 0;
+  const bytesRead = new Map<string, number>();
   const only = values.only?.split(',').map((name) => name.trim());
   const unknown = (only ?? []).filter((name) => !(name in builders));
   if (unknown.length > 0) throw new Error(`--only: no query named ${unknown.join(', ')} (there are ${Object.keys(builders).join(', ')})`);
@@ -86,8 +91,10 @@ try {
     const duck = (await warehouse.query(build(input(duckdbDialect)).sql)).rows;
     const duckMs = performance.now() - started;
     started = performance.now();
-    const athena = (await trino.query(build(input(athenaDialect)).sql)).rows;
+    const answered = await trino.query(build(input(athenaDialect)).sql);
+    const athena = answered.rows;
     const trinoMs = performance.now() - started;
+    if (answered.physicalInputBytes !== undefined) bytesRead.set(name, answered.physicalInputBytes);
     const bands = await quantileBands(warehouse, (dialect) => build(input(dialect)).sql);
     let agreement = 'same answer';
     try {
@@ -97,13 +104,19 @@ try {
     }
     trinoTotal += trinoMs;
     duckTotal += duckMs;
-    const line = `${name.padEnd(14)} Trino ${(trinoMs / 1000).toFixed(2).padStart(7)} s   DuckDB ${(duckMs / 1000).toFixed(2).padStart(6)} s   ${String(duck.length).padStart(7)} rows   ${agreement}`;
+    const read = bytesRead.get(name);
+    const readText = read === undefined ? '      ? MB read' : `${(read / 1e6).toFixed(1).padStart(7)} MB read`;
+    const line = `${name.padEnd(14)} Trino ${(trinoMs / 1000).toFixed(2).padStart(7)} s   ${readText}   DuckDB ${(duckMs / 1000).toFixed(2).padStart(6)} s   ${String(duck.length).padStart(7)} rows   ${agreement}`;
     lines.push(line);
     log(line);
   }
   console.log(`Athena's SQL on Trino 476 beside DuckDB's, ${rows.toLocaleString('en-US')}-row window, 200,000-row baseline (one node, ${values.threads ?? '2'} DuckDB threads)`);
   for (const line of lines) console.log(`  ${line}`);
   console.log(`  ${'total'.padEnd(14)} Trino ${(trinoTotal / 1000).toFixed(2).padStart(7)} s   DuckDB ${(duckTotal / 1000).toFixed(2).padStart(6)} s`);
+  const sources = [tables.productionLog, tables.labels, tables.baseline];
+  const scanned = await Promise.all(sources.map(async (table) => (await trino.query(await oneScanSql(trino, table))).physicalInputBytes));
+  const bill = windowBill(bytesRead, scanned.reduce<number>((sum, bytes) => sum + (bytes ?? 0), 0));
+  for (const line of bill.lines) console.log(`  ${line}`);
 } finally {
   await warehouse.close();
   await server.stop();

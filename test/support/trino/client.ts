@@ -10,6 +10,11 @@ export interface TrinoColumn {
 export interface TrinoResult {
   columns: TrinoColumn[];
   rows: Row[];
+  /**
+   * Bytes the statement read from its tables' files (Trino's physicalInputBytes): what Athena,
+   * which runs Trino, reports as DataScannedInBytes and bills.
+   */
+  physicalInputBytes?: number;
 }
 
 interface StatementPage {
@@ -17,6 +22,7 @@ interface StatementPage {
   columns?: TrinoColumn[];
   data?: unknown[][];
   error?: { message?: string; errorName?: string };
+  stats?: { physicalInputBytes?: number };
 }
 
 export interface TrinoSession {
@@ -74,7 +80,13 @@ export class TrinoClient {
       page = await this.page(page.nextUri, { headers });
     }
     const cols = columns ?? [];
-    return { columns: cols, rows: data.map((values) => Object.fromEntries(cols.map((c, i) => [c.name, decodeCell(values[i], c.type, c.name)]))) };
+    // The last page's statistics are the finished statement's.
+    const read = page.stats?.physicalInputBytes;
+    return {
+      columns: cols,
+      rows: data.map((values) => Object.fromEntries(cols.map((c, i) => [c.name, decodeCell(values[i], c.type, c.name)]))),
+      ...(typeof read === 'number' ? { physicalInputBytes: read } : {}),
+    };
   }
 
   private async page(url: string, init: RequestInit): Promise<StatementPage> {
