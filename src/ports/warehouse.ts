@@ -21,6 +21,21 @@ export interface QueryOptions {
   signal?: AbortSignal;
 }
 
+export interface StageOptions extends QueryOptions {
+  /**
+   * The names and types of the rows' columns, for engines that declare a table before writing its
+   * files (Athena, which then requires them); others take them from the query.
+   */
+  columns?: readonly { name: string; type: 'text' | 'double' | 'boolean' | 'timestamp' }[];
+}
+
+export interface StagedTable {
+  /** The name queries read it by (unqualified: it is in the warehouse's own database). */
+  table: string;
+  /** Bytes the engine read to make it, where it bills by them (Athena). */
+  bytesScanned?: number;
+}
+
 export interface Warehouse {
   readonly dialect: 'duckdb' | 'athena';
   /** Runs a statement that returns rows. */
@@ -44,11 +59,12 @@ export interface Warehouse {
    */
   appendRows(table: string, rows: Row[]): Promise<void>;
   /**
-   * Keeps the rows `selectSql` returns in a table private to this warehouse's session (a temporary
-   * table) and returns its name, for the queries of one analysis to read; drop it with unstage.
-   * Engines without one leave it out, and queries build their rows from the sources instead.
+   * Keeps the rows `selectSql` returns in a table of their own (DuckDB: a temporary table of this
+   * warehouse; Athena: a Parquet table under the results location) and returns its name, for the
+   * queries of one analysis to read; drop it with unstage. Engines that cannot stage leave it out,
+   * and queries build their rows from the sources instead.
    */
-  stage?(selectSql: string, options?: QueryOptions): Promise<string>;
+  stage?(selectSql: string, options?: StageOptions): Promise<StagedTable>;
   unstage?(table: string): Promise<void>;
   /** Column names of a table or view, or undefined when it does not exist. */
   describe(table: string): Promise<string[] | undefined>;

@@ -63,6 +63,7 @@ export async function collectWindowAggregates(
 ): Promise<WindowAggregates> {
   const facetWindow = options.facetWindow ?? input.window;
   const kept = options.keptWindow;
+  let stagingBytes: number | undefined;
   const plan: StagingPlan = {
     span: stagingSpan(input.window, facetWindow, options.facets),
     baseline: true,
@@ -70,9 +71,13 @@ export async function collectWindowAggregates(
     ...(kept === undefined ? {} : { takeWindowFrom: kept.key, keptWindowStale: kept.stale }),
     onStep: (step: string) => options.onProgress?.(step, 0, 0),
     onProgress: (step: string) => options.onProgress?.(step, 0, 0),
+    onScanned: (bytes: number) => (stagingBytes = (stagingBytes ?? 0) + bytes),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   };
-  return withStagedSources(warehouse, input, plan, (staged) => collectFromStaged(warehouse, staged, { ...options, facetWindow }));
+  const aggregates = await withStagedSources(warehouse, input, plan, (staged) => collectFromStaged(warehouse, staged, { ...options, facetWindow }));
+  // What the analysis read is its staging's reads and its queries'.
+  const bytesScanned = stagingBytes === undefined ? aggregates.bytesScanned : (aggregates.bytesScanned ?? 0) + stagingBytes;
+  return { ...aggregates, ...scannedField(bytesScanned) };
 }
 
 async function collectFromStaged(

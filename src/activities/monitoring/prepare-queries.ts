@@ -21,7 +21,9 @@ export async function prepareInWarehouse(
   options: { quarantinedAt: string } & Pick<StagingPlan, 'onStep' | 'onProgress' | 'span' | 'keepWindowAs'>,
 ): Promise<PreparedCounts> {
   // `span` and `keepWindowAs`: stage the analysis's whole span and keep it for the analysis (see staged-sources.ts).
-  const { quarantinedAt, ...plan } = options;
+  const { quarantinedAt, ...given } = options;
+  let stagingBytes: number | undefined;
+  const plan: StagingPlan = { ...given, onScanned: (bytes) => (stagingBytes = (stagingBytes ?? 0) + bytes) };
   return withStagedSources(warehouse, input, plan, async (staged) => {
     const statements = quarantineSql(staged, { quarantinedAt });
     const step = (name: string): { label: string; onProgress: () => void } => {
@@ -31,7 +33,7 @@ export async function prepareInWarehouse(
     const quarantined = await warehouse.replaceFromQuery('quarantine', statements.key, statements.select.sql, { ...step('quarantine'), label: statements.select.label });
     const summarised = await warehouse.query(windowSummarySql(staged).sql, step('summary'));
     const versions = await warehouse.query(modelVersionsSql(staged).sql, step('model-versions'));
-    const bytesScanned = [quarantined, summarised, versions].reduce<number | undefined>(addScanned, undefined);
+    const bytesScanned = [quarantined, summarised, versions].reduce<number | undefined>(addScanned, stagingBytes);
     return { summary: decodeWindowSummary(summarised.rows), modelVersions: decodeModelVersions(versions.rows), ...scannedField(bytesScanned) };
   });
 }

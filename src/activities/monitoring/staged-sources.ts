@@ -3,7 +3,7 @@
 // A window's staged rows may also outlive one activity: prepareWindow keeps them for the
 // analysis that follows it on this worker, which takes them when they are still what it would
 // stage (the same SQL text over sources that were not scored in between) and stages anew otherwise.
-import { stagedBaselineSql, stagedLabelsSql, stagedWindowSql } from '../../domain/sql/staging.js';
+import { type StagingQuery, stagedBaselineSql, stagedLabelsSql, stagedWindowSql } from '../../domain/sql/staging.js';
 import type { MonitoringQueryInput, StagedSources } from '../../domain/sql/query-input.js';
 import type { QueryOptions, Warehouse } from '../../ports/warehouse.js';
 
@@ -25,6 +25,8 @@ export interface StagingPlan {
   onStep?: (step: string) => void;
   /** Called again while a statement runs or waits for a connection (where an activity heartbeats). */
   onProgress?: (step: string) => void;
+  /** Called with the bytes each staging statement read, where the engine bills by them (Athena). */
+  onScanned?: (bytes: number) => void;
 }
 
 type StagingWarehouse = Warehouse & Required<Pick<Warehouse, 'stage' | 'unstage'>>;
@@ -75,10 +77,16 @@ export async function withStagedSources<T, I extends MonitoringQueryInput>(
   if (!canStage(warehouse)) return work(input);
   const options: QueryOptions = plan.signal === undefined ? {} : { signal: plan.signal };
   const toDrop: string[] = [];
-  const run = async (built: { sql: string; label: string }): Promise<string> => {
+  const run = async (built: StagingQuery): Promise<string> => {
     plan.onStep?.(built.label);
-    const table = await warehouse.stage(built.sql, { ...options, label: built.label, onProgress: () => plan.onProgress?.(built.label) });
+    const { table, bytesScanned } = await warehouse.stage(built.sql, {
+      ...options,
+      label: built.label,
+      columns: built.columns,
+      onProgress: () => plan.onProgress?.(built.label),
+    });
     toDrop.push(table);
+    if (bytesScanned !== undefined) plan.onScanned?.(bytesScanned);
     return table;
   };
   const windowSql = stagedWindowSql(input, plan.span ?? input.window);

@@ -56,6 +56,13 @@ export interface SqlDialect {
   /** An ISO-8601 instant as a literal of the type parseTimestamp returns. */
   timestampLiteral: (iso: string) => string;
   /**
+   * A parsed timestamp as a staged table's column keeps it, and that column read back as a parsed
+   * timestamp again. Athena writes staged tables as Parquet, which holds no zone: the instant is
+   * kept as its UTC wall time. DuckDB keeps the value as it is.
+   */
+  storedTimestamp: (parsedExpr: string) => string;
+  readStoredTimestamp: (storedExpr: string) => string;
+  /**
    * Whether a source's timestamp column (or ISO text) falls in [start, end): parseTimestamp(expr)
    * against both instants, or, where the engine can compare the column as it is, the same answer
    * without converting each value (and a filter the scan can use to skip data).
@@ -144,6 +151,8 @@ export const duckdbDialect: SqlDialect = {
   parseTimestamp: (expr) =>
     `(CASE WHEN typeof(${expr}) = 'TIMESTAMP' THEN TRY_CAST(${expr} AS TIMESTAMP) ELSE timezone('UTC', TRY_CAST(${expr} AS TIMESTAMPTZ)) END)`,
   timestampLiteral: (iso) => `TIMESTAMP ${stringLiteral(isoUtc(iso).replace('T', ' ').replace('Z', ''))}`,
+  storedTimestamp: (expr) => expr,
+  readStoredTimestamp: (expr) => expr,
   // An instant is in UTC whatever zone a TIMESTAMPTZ shows it in, so the column compares as it is.
   timeWithin: (expr, start, end) => {
     const instant = (iso: string): string => `TIMESTAMPTZ ${stringLiteral(isoUtc(iso).replace('T', ' ').replace('Z', '+00'))}`;
@@ -194,6 +203,8 @@ export const athenaDialect: SqlDialect = {
     );
   },
   timestampLiteral: (iso) => `from_iso8601_timestamp(${stringLiteral(isoUtc(iso))})`,
+  storedTimestamp: (expr) => `CAST(${expr} AT TIME ZONE 'UTC' AS TIMESTAMP)`,
+  readStoredTimestamp: (expr) => `with_timezone(${expr}, 'UTC')`,
   timeWithin: (expr, start, end) => {
     const parsed = athenaDialect.parseTimestamp(expr);
     return `(${parsed} >= ${athenaDialect.timestampLiteral(start)} AND ${parsed} < ${athenaDialect.timestampLiteral(end)})`;

@@ -4,6 +4,7 @@ import { type FeatureContract, type FeatureSpec, isNumeric, readableVersions, sc
 import { type SqlDialect } from './dialect.js';
 import { type CheckedInput, type MonitoringQueryInput, checkInput, featureColumn as fc } from './query-input.js';
 import { SqlBuildError, isoUtc, normaliseWindow } from './sql-text.js';
+import { rawSchemaVersion, readStagedColumns, stagedBaselineColumns, stagedWindowColumns } from './staged-columns.js';
 
 /** Trimmed text of a column, NULL when null or empty: the "raw" value of the contract. */
 export function rawText(d: SqlDialect, expr: string): string {
@@ -74,8 +75,7 @@ export function defaultLiteral(d: SqlDialect, feature: FeatureSpec): string | un
   }
 }
 
-/** The raw text of a row's stamped contract version (a column of the *_raw CTEs of stamped sources). */
-export const rawSchemaVersion = 'raw_schema_version';
+export { rawSchemaVersion };
 
 /** Whether the source's rows carry their contract version. */
 export function isStamped(input: CheckedInput, source: 'productionLog' | 'baseline'): boolean {
@@ -153,7 +153,8 @@ export function windowRowsCte(input: MonitoringQueryInput): string {
   if (staged !== undefined) {
     const time = d.ident('event_time');
     const span = `${time} >= ${d.timestampLiteral(window.start)} AND ${time} < ${d.timestampLiteral(window.end)}`;
-    return [`window_source AS (\n  SELECT * FROM ${d.ident(staged)}\n  WHERE ${span}\n)`, rows].join(',\n');
+    const columns = readStagedColumns(d, stagedWindowColumns(contract, { stamped: isStamped(checked, 'productionLog'), sampled: checked.sampleRate < 1 }));
+    return [`window_source AS (\n  SELECT * FROM (\n    SELECT ${columns} FROM ${d.ident(staged)}\n  ) AS staged\n  WHERE ${span}\n)`, rows].join(',\n');
   }
   const cols = contract.columns;
   const src = (name: string): string => `src.${d.ident(name)}`;
@@ -212,7 +213,7 @@ export function baselineRowsCte(input: MonitoringQueryInput): string {
   const checked = checkInput(input);
   const { dialect: d, contract, tables } = checked;
   const staged = checked.staged?.baselineRows;
-  if (staged !== undefined) return `baseline_rows AS (\n  SELECT * FROM ${d.ident(staged)}\n)`;
+  if (staged !== undefined) return `baseline_rows AS (\n  SELECT ${readStagedColumns(d, stagedBaselineColumns(contract))} FROM ${d.ident(staged)}\n)`;
   const cols = contract.columns;
   const src = (name: string): string => `src.${d.ident(name)}`;
   const reference = referenceSource(checked);

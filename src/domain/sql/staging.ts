@@ -2,8 +2,15 @@
 // rows converted per the contract, the reference rows, and the labels known at the as-of time.
 // Converting text to typed values and checking the contract is most of a query's cost, so each
 // statistic over raw sources paid it again; staged, it is paid once per analysis.
-import { type BuiltQuery, type MonitoringQueryInput, checkInput, featureColumn as fc, withCtes } from './query-input.js';
-import { baselineRowsCte, isStamped, labelsAsOfCte, rawSchemaVersion, windowRowsCte } from './source-rows.js';
+import { type SqlDialect } from './dialect.js';
+import { type BuiltQuery, type MonitoringQueryInput, checkInput, withCtes } from './query-input.js';
+import { baselineRowsCte, isStamped, labelsAsOfCte, windowRowsCte } from './source-rows.js';
+import { type StagedColumn, stagedBaselineColumns, stagedLabelColumns, stagedWindowColumns } from './staged-columns.js';
+
+/** A staging statement, with the columns (names and types) of the rows it selects. */
+export interface StagingQuery extends BuiltQuery {
+  columns: readonly StagedColumn[];
+}
 
 /** Input with nothing staged: staging reads the sources themselves. */
 function fromSources(input: MonitoringQueryInput): MonitoringQueryInput {
@@ -13,51 +20,49 @@ function fromSources(input: MonitoringQueryInput): MonitoringQueryInput {
 
 /**
  * window_source's rows over `span` (a window, or a longer span ending with it that facets read).
- * Raw texts are kept for quarantined rows only, which are the only ones that quote them; sample_u
- * only where the input samples, since window_rows alone reads it.
+ * Raw texts are kept for quarantined rows only, which are the only ones that quote them.
  */
-export function stagedWindowSql(input: MonitoringQueryInput, span: { start: string; end: string }): BuiltQuery {
+export function stagedWindowSql(input: MonitoringQueryInput, span: { start: string; end: string }): StagingQuery {
   const checked = checkInput({ ...fromSources(input), window: span });
-  const d = checked.dialect;
-  const id = d.ident;
-  const invalidOnly = (column: string): string => `CASE WHEN ${id('is_valid')} THEN NULL ELSE ${id(column)} END AS ${id(column)}`;
-  const columns = [
-    id('record_id'),
-    id('event_time'),
-    invalidOnly('raw_event_time'),
-    invalidOnly('raw_prediction'),
-    ...(isStamped(checked, 'productionLog') ? [invalidOnly(rawSchemaVersion)] : []),
-    id('model_version'),
-    id('prediction'),
-    id('prediction_from_scoring'),
-    ...checked.contract.features.flatMap((f) => [
-      invalidOnly(fc.raw(f.name)),
-      id(fc.missing(f.name)),
-      id(fc.typeError(f.name)),
-      id(fc.value(f.name)),
-    ]),
-    id('is_valid'),
-    ...(checked.sampleRate < 1 ? [id('sample_u')] : []),
-  ];
+  const columns = stagedWindowColumns(checked.contract, { stamped: isStamped(checked, 'productionLog'), sampled: checked.sampleRate < 1 });
   return {
-    sql: withCtes([windowRowsCte(checked)], `SELECT\n${columns.map((c) => `  ${c}`).join(',\n')}\nFROM window_source`),
+    sql: withCtes([windowRowsCte(checked)], `SELECT\n${writtenColumns(checked.dialect, columns)}\nFROM window_source`),
     label: `stage-window:${checked.contract.model}`,
+    columns,
   };
 }
 
 /** baseline_rows with what the statistics read of it: time, prediction, label and feature values. */
-export function stagedBaselineSql(input: MonitoringQueryInput): BuiltQuery {
+export function stagedBaselineSql(input: MonitoringQueryInput): StagingQuery {
   const checked = checkInput(fromSources(input));
-  const id = checked.dialect.ident;
-  const columns = [id('event_time'), id('prediction'), id('label'), ...checked.contract.features.map((f) => id(fc.value(f.name)))];
+  const columns = stagedBaselineColumns(checked.contract);
   return {
-    sql: withCtes([baselineRowsCte(checked)], `SELECT\n${columns.map((c) => `  ${c}`).join(',\n')}\nFROM baseline_rows`),
+    sql: withCtes([baselineRowsCte(checked)], `SELECT\n${writtenColumns(checked.dialect, columns)}\nFROM baseline_rows`),
     label: `stage-baseline:${checked.contract.model}`,
+    columns,
   };
 }
 
+/** The select list that writes the staged columns (readStagedColumns reads them back). */
+function writtenColumns(d: SqlDialect, columns: readonly StagedColumn[]): string {
+  const id = d.ident;
+  return columns
+    .map((column) => {
+      const name = id(column.name);
+      if (column.kind === 'time') return `  ${d.storedTimestamp(name)} AS ${name}`;
+      if (column.kind === 'raw') return `  CASE WHEN ${id('is_valid')} THEN NULL ELSE ${name} END AS ${name}`;
+      return `  ${name}`;
+    })
+    .join(',\n');
+}
+
 /** labels_as_of at `asOf`: one label per record. */
-export function stagedLabelsSql(input: MonitoringQueryInput, asOf: string): BuiltQuery {
+export function stagedLabelsSql(input: MonitoringQueryInput, asOf: string): StagingQuery {
   const checked = checkInput(fromSources(input));
-  return { sql: withCtes([labelsAsOfCte(checked, asOf)], 'SELECT * FROM labels_as_of'), label: `stage-labels:${checked.contract.model}` };
+  const columns = stagedLabelColumns;
+  return {
+    sql: withCtes([labelsAsOfCte(checked, asOf)], `SELECT ${writtenColumns(checked.dialect, columns).trim()} FROM labels_as_of`),
+    label: `stage-labels:${checked.contract.model}`,
+    columns,
+  };
 }

@@ -1,7 +1,8 @@
 // Test infrastructure only: answers Athena statements on DuckDB over the same data, so a test can
 // queue each query's real answer in moto (which stores queries but runs none). It keeps Athena's
 // catalogue semantics where the adapters depend on them:
-//   - CREATE EXTERNAL TABLE records the table's S3 location;
+//   - CREATE EXTERNAL TABLE records a result table's S3 location; any other table (what an analysis
+//     stages) becomes a view over the Parquet objects at its location, and DROP TABLE removes it;
 //   - ALTER TABLE ... ADD PARTITION registers a partition: only registered partitions are read,
 //     with partition values from the statement, as Athena reads them from Glue;
 //   - CREATE OR REPLACE VIEW creates the view over the result tables (bound at creation);
@@ -50,6 +51,7 @@ function parseS3(uri: string): { bucket: string; prefix: string } {
 }
 
 const duckType = { text: 'VARCHAR', double: 'DOUBLE', bigint: 'BIGINT', boolean: 'BOOLEAN' } as const;
+const hiveToDuck: Readonly<Record<string, string>> = { string: 'VARCHAR', double: 'DOUBLE', bigint: 'BIGINT', boolean: 'BOOLEAN', timestamp: 'TIMESTAMP' };
 
 export class AthenaTwin {
   private readonly catalog = new Map<string, CatalogTable>();
@@ -82,7 +84,18 @@ export class AthenaTwin {
     const create = /^\s*CREATE\s+EXTERNAL\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\S+)[\s\S]*LOCATION\s+'([^']+)'/i.exec(sql);
     if (create !== null) {
       const name = unqualified(create[1] ?? '');
+      if (!(name in resultTables)) {
+        await this.defineStaged(name, sql, create[2] ?? '');
+        return { columns: [], rows: [] };
+      }
       if (!this.catalog.has(name)) this.catalog.set(name, { location: create[2] ?? '', partitions: new Map() });
+      return { columns: [], rows: [] };
+    }
+    const drop = /^\s*DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?(\S+)\s*$/i.exec(sql);
+    if (drop !== null) {
+      const name = unqualified(drop[1] ?? '');
+      if (name in resultTables) throw new Error(`the twin does not drop result tables (${name})`);
+      for (const schema of ['main', this.options.database]) await this.warehouse.execute(`DROP VIEW IF EXISTS "${schema}"."${name}"`);
       return { columns: [], rows: [] };
     }
     const alter = /^\s*ALTER\s+TABLE\s+(\S+)\s+ADD\s+(?:IF\s+NOT\s+EXISTS\s+)?([\s\S]*)$/i.exec(sql);
@@ -137,6 +150,24 @@ export class AthenaTwin {
     const key = `${prefix.replace(/\/?$/, '/')}${this.unloads.toString().padStart(5, '0')}_0.parquet`;
     await this.options.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: await readFile(file) }));
     await rm(file, { force: true });
+  }
+
+  /**
+   * A table other than the result tables (one an analysis staged): a view over the Parquet objects
+   * at its location as they are now, its columns cast to the declared types.
+   */
+  private async defineStaged(name: string, ddl: string, location: string): Promise<void> {
+    const declared = /\(([\s\S]*)\)\s*STORED\s+AS\s+PARQUET/i.exec(ddl)?.[1] ?? '';
+    const columns = [...declared.matchAll(/`(\w+)`\s+(\w+)/g)].map(([, column, type]) => {
+      const duck = hiveToDuck[(type ?? '').toLowerCase()];
+      if (duck === undefined) throw new Error(`staged table ${name}: no DuckDB type for ${type ?? ''}`);
+      return `CAST("${column ?? ''}" AS ${duck}) AS "${column ?? ''}"`;
+    });
+    const { files } = await this.mirror(location);
+    if (files.length === 0) throw new Error(`staged table ${name}: no files at ${location}`);
+    const list = files.map((file) => `'${file.replaceAll("'", "''")}'`).join(', ');
+    await this.warehouse.execute(`CREATE OR REPLACE VIEW "main"."${name}" AS SELECT ${columns.join(', ')} FROM read_parquet([${list}])`);
+    await this.warehouse.execute(`CREATE OR REPLACE VIEW "${this.options.database}"."${name}" AS SELECT * FROM "main"."${name}"`);
   }
 
   /** Result tables as views over the Parquet objects of their registered partitions. */

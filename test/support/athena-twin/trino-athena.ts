@@ -3,7 +3,8 @@
 // Trino, its catalogue and its UNLOAD:
 //   - CREATE EXTERNAL TABLE (Hive DDL) and ALTER TABLE ... ADD PARTITION register a result table and
 //     its partitions with the twin, which reads only registered partitions, as Athena reads Glue;
-//   - UNLOAD runs on the twin (Trino has no UNLOAD);
+//   - UNLOAD runs on the twin (Trino has no UNLOAD); a table an analysis stages (UNLOAD, then CREATE
+//     EXTERNAL TABLE over its files) is copied to Trino as it is declared, and dropped with it;
 //   - before a statement runs on Trino, each result table whose rows changed (new objects in S3, a
 //     new partition) is copied as one Parquet file under an external table of Trino's, with the
 //     declared column types; the source tables are copied once, when the rig defines them.
@@ -33,13 +34,14 @@ export class TrinoAthena {
     readonly twin: AthenaTwin,
     private readonly trino: TrinoClient,
     private readonly dir: string,
+    private readonly database: string,
   ) {}
 
   /** Trino's `hive` catalog gets a schema named as the Athena database, the sources copied into it. */
   static async open(twin: AthenaTwin, trino: TrinoClient, options: { dir: string; database: string; sources: readonly string[] }): Promise<TrinoAthena> {
     await mkdir(options.dir, { recursive: true });
     const session = await mirrorToTrino(twin.warehouse, trino, options.sources, { dir: join(options.dir, 'sources'), catalog: 'hive', schema: options.database });
-    return new TrinoAthena(twin, session, options.dir);
+    return new TrinoAthena(twin, session, options.dir, options.database);
   }
 
   async answer(sql: string): Promise<AthenaAnswer> {
@@ -49,9 +51,16 @@ export class TrinoAthena {
       await this.twin.answer(sql);
       return this.onTrino(sql);
     }
-    const kind = (/^\s*(UNLOAD|CREATE\s+EXTERNAL\s+TABLE|ALTER\s+TABLE)\b/i.exec(sql)?.[1] ?? sql.trim().split(/\s+/)[0] ?? '').replace(/\s+/g, ' ').toUpperCase();
+    const kind = (/^\s*(UNLOAD|CREATE\s+EXTERNAL\s+TABLE|ALTER\s+TABLE|DROP\s+TABLE)\b/i.exec(sql)?.[1] ?? sql.trim().split(/\s+/)[0] ?? '').replace(/\s+/g, ' ').toUpperCase();
     this.counts.twinOnly[kind] = (this.counts.twinOnly[kind] ?? 0) + 1;
-    return this.twin.answer(sql);
+    const answer = await this.twin.answer(sql);
+    // A staged table (any table but the result tables) is read by the statistics, which run on Trino.
+    const staged = /^\s*(?:CREATE\s+EXTERNAL\s+TABLE(?:\s+IF\s+NOT\s+EXISTS)?|DROP\s+TABLE(?:\s+IF\s+EXISTS)?)\s+(\S+)/i.exec(sql)?.[1]?.replace(/[`"]/g, '').split('.').pop();
+    if (staged !== undefined && !(staged in resultTables)) {
+      if (/^\s*DROP/i.test(sql)) await this.trino.query(`DROP TABLE IF EXISTS "${staged}"`);
+      else await mirrorToTrino(this.twin.warehouse, this.trino, [staged], { dir: join(this.dir, 'staged'), catalog: 'hive', schema: this.database });
+    }
+    return answer;
   }
 
   private async onTrino(sql: string): Promise<AthenaAnswer> {

@@ -20,8 +20,10 @@ import { athenaDialect, type SqlDialect } from '../../../domain/sql/dialect.js';
 import { createBiViewsSql, type BiViewOptions } from '../../../domain/dashboard/bi-views.js';
 import { createResultTablesSql, resultTableNames } from '../../../domain/sql/tables.js';
 import type { Row } from '../../../domain/sql/row.js';
-import type { QueryOptions, QueryResult, Warehouse } from '../../../ports/warehouse.js';
-import { ResultLayout } from './result-layout.js';
+import type { QueryOptions, QueryResult, StageOptions, StagedTable, Warehouse } from '../../../ports/warehouse.js';
+import { ResultLayout, parquetUnloadSql } from './result-layout.js';
+import { createStagedTableSql } from '../../../domain/sql/staged-columns.js';
+import { stagedTableName, isStagedTableName } from './staged-table-name.js';
 import { AthenaResultWriter } from './result-writer.js';
 import { decodeAthenaRows, isHeaderRow, queryFailureError } from './results.js';
 import { AWS_MAX_ATTEMPTS, classifyAwsError } from '../errors.js';
@@ -99,7 +101,7 @@ interface Finished {
   bytesScanned?: number;
 }
 
-function scanned(finished: Finished): Pick<QueryResult, 'bytesScanned'> {
+function scanned(finished: Pick<Finished, 'bytesScanned'>): Pick<QueryResult, 'bytesScanned'> {
   return finished.bytesScanned === undefined ? {} : { bytesScanned: finished.bytesScanned };
 }
 
@@ -120,6 +122,12 @@ export class AthenaWarehouse implements Warehouse {
   private readonly everyQuery: AthenaWarehouseOptions['everyQuery'];
   private readonly encryption: EncryptionConfiguration;
   private readonly results: ResultWriting | undefined;
+  /**
+   * Present only with the results option: a staged table's files live under its location. Without
+   * them the analysis builds its rows from the sources instead (see staged-sources.ts).
+   */
+  readonly stage?: (selectSql: string, options?: StageOptions) => Promise<StagedTable>;
+  readonly unstage?: (table: string) => Promise<void>;
 
   constructor(options: AthenaWarehouseOptions) {
     if (!/^s3:\/\/[^/]+/.test(options.outputLocation)) {
@@ -140,6 +148,43 @@ export class AthenaWarehouse implements Warehouse {
     // The SDK's standard retry strategy retries throttling, 5xx and network errors with backoff.
     this.client = options.client ?? new AthenaClient({ maxAttempts: AWS_MAX_ATTEMPTS, ...options.clientConfig });
     this.results = options.results === undefined ? undefined : this.resultWriting(options.results, encryption);
+    const results = this.results;
+    if (results !== undefined) {
+      this.stage = (selectSql, stageOptions) => this.stageRows(results, selectSql, stageOptions);
+      this.unstage = (table) => this.unstageRows(results, table);
+    }
+  }
+
+  /**
+   * The rows UNLOADed as Parquet under the results location, then declared as an external table
+   * over those files (a CTAS would do both, but may not name its location in a workgroup that
+   * enforces its own settings, as Vigil's does, and then leaves files this call could not find).
+   * Every statistic of the analysis then reads the converted columns instead of the sources: the
+   * sources are read once per analysis.
+   */
+  private async stageRows(results: ResultWriting, selectSql: string, options: StageOptions = {}): Promise<StagedTable> {
+    const columns = options.columns ?? [];
+    const label = options.label ?? 'stage';
+    if (columns.length === 0) throw new NonRetryableError(`Athena staging ${label} needs the staged columns' names and types`, 'INVALID_INPUT');
+    const table = stagedTableName(new Date());
+    const prefix = results.layout.stagedTablePrefix(table);
+    const { columns: _columns, ...queryOptions } = options;
+    const select = `SELECT ${columns.map((column) => this.sql.ident(column.name)).join(', ')}\nFROM (\n${selectSql}\n) AS staged`;
+    try {
+      const unloaded = await this.execute(parquetUnloadSql(select, results.layout.url(prefix)), { ...queryOptions, label });
+      await this.execute(createStagedTableSql(this.database, table, columns, results.layout.url(prefix)), { label: `ddl:${table}` });
+      return { table, ...scanned(unloaded) };
+    } catch (error) {
+      // Whatever was made is removed; the error is what the caller sees.
+      await this.unstageRows(results, table).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async unstageRows(results: ResultWriting, table: string): Promise<void> {
+    if (!isStagedTableName(table)) throw new NonRetryableError(`Athena unstage: ${JSON.stringify(table)} is not a staged table's name`, 'INVALID_INPUT');
+    await this.execute(`DROP TABLE IF EXISTS \`${this.database}\`.\`${table}\``, { label: `unstage:${table}` });
+    await results.objects.deletePrefix(results.layout.stagedTablePrefix(table));
   }
 
   private resultWriting(results: AthenaResultsOptions, encryption: AthenaEncryption): ResultWriting {

@@ -166,6 +166,11 @@ export class ResultLayout {
     return `${this.root}_unload/${table}/${stem}/`;
   }
 
+  /** Where a staged table's files live (see AthenaWarehouse.stage): outside every result table's folder. */
+  stagedTablePrefix(table: string): string {
+    return `${this.root}_staged/${table}/`;
+  }
+
   url(key: string): string {
     return `s3://${this.bucket}/${key}`;
   }

@@ -20,7 +20,7 @@ import {
 import { createBiViewsSql, type BiViewOptions } from '../../../domain/dashboard/bi-views.js';
 import { createResultTablesSql, resultTableNames } from '../../../domain/sql/tables.js';
 import { type Cell, type Row } from '../../../domain/sql/row.js';
-import { type QueryOptions, type QueryResult, type Warehouse } from '../../../ports/warehouse.js';
+import { type QueryOptions, type QueryResult, type StagedTable, type Warehouse } from '../../../ports/warehouse.js';
 import { type ColumnType, bindRow, checkKey, rowValues } from './warehouse-bind.js';
 import { exportSnapshot, isSnapshotTable, type SnapshotTable, snapshotTables } from './results-export.js';
 import { readerRows } from './warehouse-cells.js';
@@ -179,13 +179,13 @@ export class DuckDbWarehouse implements Warehouse {
     return replaced;
   }
 
-  async stage(selectSql: string, options: QueryOptions = {}): Promise<string> {
+  async stage(selectSql: string, options: QueryOptions = {}): Promise<StagedTable> {
     return this.withConnection(async (connection) => {
       const queryId = this.nextQueryId();
       // Named after the query id, which no other staged table of this warehouse shares.
       const table = `staged_${queryId.replace(/[^a-z0-9]/gi, '_')}`;
       await this.interruptible(connection, queryId, options, () => connection.run(`CREATE TABLE ${this.stagedTable(table)} AS\n${selectSql}`));
-      return table;
+      return { table };
     }, options);
   }
 

@@ -66,7 +66,8 @@ describe('DuckDB warehouse connection pool', () => {
   it('stages rows every connection reads, outside the database file, and drops them on unstage', async () => {
     const warehouse = await DuckDbWarehouse.open({ path: join(dir, 'staged.duckdb'), connections: 3 });
     try {
-      const table = await warehouse.stage('SELECT range AS x FROM range(1000)', { label: 'stage' });
+      const { table, bytesScanned } = await warehouse.stage('SELECT range AS x FROM range(1000)', { label: 'stage' });
+      assert.equal(bytesScanned, undefined, 'DuckDB does not bill by bytes read');
       assert.deepEqual(await warehouse.stagedTables(), [table]);
       // Called together, the three reads hold three different connections.
       const sums = await Promise.all([1, 2, 3].map(() => warehouse.query(`SELECT sum(x) AS total FROM "${table}"`)));
@@ -117,7 +118,7 @@ describe('DuckDB warehouse connection pool', () => {
   it('keeps concurrent stagings apart and runs them side by side', async () => {
     const warehouse = await DuckDbWarehouse.open({ connections: 4 });
     try {
-      const tables = await Promise.all(Array.from({ length: 12 }, (_, i) => warehouse.stage(`SELECT ${i} AS i, range AS x FROM range(${(i + 1) * 100})`)));
+      const tables = await Promise.all(Array.from({ length: 12 }, async (_, i) => (await warehouse.stage(`SELECT ${i} AS i, range AS x FROM range(${(i + 1) * 100})`)).table));
       assert.equal(new Set(tables).size, 12);
       const counts = await Promise.all(tables.map((table) => warehouse.query(`SELECT min(i) AS i, count(*) AS n FROM "${table}"`)));
       assert.deepEqual(
