@@ -23,7 +23,7 @@ import type { Row } from '../../../domain/sql/row.js';
 import type { QueryOptions, QueryResult, StageOptions, StagedTable, Warehouse } from '../../../ports/warehouse.js';
 import { ResultLayout, parquetUnloadSql } from './result-layout.js';
 import { createStagedTableSql } from '../../../domain/sql/staged-columns.js';
-import { stagedTableName, isStagedTableName } from './staged-table-name.js';
+import { isStagedTableName, stagedTableName, stagedTableTime } from './staged-table-name.js';
 import { AthenaResultWriter } from './result-writer.js';
 import { decodeAthenaRows, isHeaderRow, queryFailureError } from './results.js';
 import { AWS_MAX_ATTEMPTS, classifyAwsError } from '../errors.js';
@@ -35,6 +35,12 @@ export const MAX_POLL_INTERVAL_MS = 5000;
 const pollBackoff = 1.5;
 /** GetQueryResults returns at most 1,000 rows per page. */
 const pageSize = 1000;
+/**
+ * A staged table this old is a leftover (its worker died before dropping it, or kept it for an
+ * analysis that ran elsewhere): far older than any analysis. Sweeps run at most this often.
+ */
+const stagedTableLifetimeMs = 24 * 60 * 60 * 1000;
+const stagedTableSweepEveryMs = 60 * 60 * 1000;
 
 export type AthenaEncryption = { option: 'SSE_S3' } | { option: 'SSE_KMS'; kmsKey: string };
 
@@ -128,6 +134,7 @@ export class AthenaWarehouse implements Warehouse {
    */
   readonly stage?: (selectSql: string, options?: StageOptions) => Promise<StagedTable>;
   readonly unstage?: (table: string) => Promise<void>;
+  private lastStagedSweep = Number.NEGATIVE_INFINITY;
 
   constructor(options: AthenaWarehouseOptions) {
     if (!/^s3:\/\/[^/]+/.test(options.outputLocation)) {
@@ -166,7 +173,9 @@ export class AthenaWarehouse implements Warehouse {
     const columns = options.columns ?? [];
     const label = options.label ?? 'stage';
     if (columns.length === 0) throw new NonRetryableError(`Athena staging ${label} needs the staged columns' names and types`, 'INVALID_INPUT');
-    const table = stagedTableName(new Date());
+    const now = new Date();
+    await this.sweepStagedTables(results, now);
+    const table = stagedTableName(now);
     const prefix = results.layout.stagedTablePrefix(table);
     const { columns: _columns, ...queryOptions } = options;
     const select = `SELECT ${columns.map((column) => this.sql.ident(column.name)).join(', ')}\nFROM (\n${selectSql}\n) AS staged`;
@@ -178,6 +187,27 @@ export class AthenaWarehouse implements Warehouse {
       // Whatever was made is removed; the error is what the caller sees.
       await this.unstageRows(results, table).catch(() => undefined);
       throw error;
+    }
+  }
+
+  /**
+   * Drops the staged tables older than their lifetime, found by their files (a name tells its
+   * age). Best effort, at most hourly: a leftover costs storage, never a wrong answer, since every
+   * analysis reads only the tables it staged. (A leftover of no rows has no files; its catalogue
+   * entry stays, costing nothing.)
+   */
+  private async sweepStagedTables(results: ResultWriting, now: Date): Promise<void> {
+    if (now.getTime() - this.lastStagedSweep < stagedTableSweepEveryMs) return;
+    this.lastStagedSweep = now.getTime();
+    try {
+      const root = results.layout.stagedTablesRoot;
+      const names = new Set((await results.objects.list(root)).map((object) => object.key.slice(root.length).split('/')[0] ?? ''));
+      for (const name of names) {
+        const madeAt = stagedTableTime(name);
+        if (madeAt !== undefined && now.getTime() - madeAt.getTime() > stagedTableLifetimeMs) await this.unstageRows(results, name);
+      }
+    } catch {
+      // The next sweep tries again; staging goes on.
     }
   }
 

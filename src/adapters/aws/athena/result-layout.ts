@@ -166,9 +166,13 @@ export class ResultLayout {
     return `${this.root}_unload/${table}/${stem}/`;
   }
 
-  /** Where a staged table's files live (see AthenaWarehouse.stage): outside every result table's folder. */
+  /** Where the staged tables' files live (see AthenaWarehouse.stage): outside every result table's folder. */
+  get stagedTablesRoot(): string {
+    return `${this.root}_staged/`;
+  }
+
   stagedTablePrefix(table: string): string {
-    return `${this.root}_staged/${table}/`;
+    return `${this.stagedTablesRoot}${table}/`;
   }
 
   url(key: string): string {
