@@ -15,7 +15,8 @@ import { DuckDbWarehouse } from '../../../src/adapters/local/duckdb/duckdb-wareh
 import { athenaDialect, duckdbDialect, type SqlDialect } from '../../../src/domain/sql/dialect.js';
 import { labelledDaysSql } from '../../../src/domain/sql/labelled-days.js';
 import { modelVersionsSql } from '../../../src/domain/sql/model-versions.js';
-import { type MonitoringQueryInput } from '../../../src/domain/sql/query-input.js';
+import { type MonitoringQueryInput, type StagedSources } from '../../../src/domain/sql/query-input.js';
+import { stagedBaselineSql, stagedLabelsSql, stagedWindowSql } from '../../../src/domain/sql/staging.js';
 import { trainingRowsSql } from '../../../src/domain/sql/training-rows.js';
 import type { Row } from '../../../src/domain/sql/row.js';
 import { assertAnswersAgree } from '../../support/answers-agree.js';
@@ -94,6 +95,51 @@ describe('Athena SQL executed by Trino', () => {
     await warehouse?.close();
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
+
+  // The analysis's own path: the window, baseline and labels staged once (DuckDB: temporary tables;
+  // Trino: Parquet tables made by the same SELECT that Athena UNLOADs), every statistic over them.
+  for (const testCase of cases.filter((c) => c.name.startsWith('the week') || c.name === 'a window of one malformed row')) {
+    it(`every monitoring query over rows staged from ${testCase.name}: the same answer as the DuckDB SQL over DuckDB's staging`, async function () {
+      const input = (dialect: SqlDialect): MonitoringQueryInput => ({ contract, tables, window: testCase.window, sampleRate: testCase.sampleRate, dialect });
+      const stagings = (dialect: SqlDialect): [keyof StagedSources, { sql: string }][] => [
+        ['windowSource', stagedWindowSql(input(dialect), testCase.window)],
+        ['baselineRows', stagedBaselineSql(input(dialect))],
+        ['labelsAsOf', stagedLabelsSql(input(dialect), asOf)],
+      ];
+      const duckStaged: string[] = [];
+      const trinoStaged: string[] = [];
+      try {
+        const stage = async (dialect: SqlDialect, make: (key: keyof StagedSources, sql: string) => Promise<string>): Promise<MonitoringQueryInput> => {
+          const names: Record<string, string> = {};
+          for (const [key, built] of stagings(dialect)) names[key] = await make(key, built.sql);
+          const staged: StagedSources = { windowSource: names['windowSource'] ?? '', baselineRows: names['baselineRows'] ?? '', labelsAsOf: { asOf, table: names['labelsAsOf'] ?? '' } };
+          return { ...input(dialect), staged };
+        };
+        const duckInput = await stage(duckdbDialect, async (_key, sql) => {
+          const stage = warehouse.stage?.bind(warehouse);
+          if (stage === undefined) throw new Error('DuckDB stages');
+          const { table } = await stage(sql);
+          duckStaged.push(table);
+          return table;
+        });
+        const trinoInput = await stage(athenaDialect, async (key, sql) => {
+          const table = `staged_${key.toLowerCase()}_${trinoStaged.length}_${Date.now()}`;
+          await trino.query(`CREATE TABLE "${table}" WITH (format = 'PARQUET') AS ${sql}`);
+          trinoStaged.push(table);
+          return table;
+        });
+        for (const [name, build] of Object.entries({ ...athenaFixtureBuilders, 'model-versions': modelVersionsSql })) {
+          const duck = (await warehouse.query(build(duckInput).sql)).rows;
+          const athena = (await trino.query(build(trinoInput).sql)).rows;
+          if (testCase.rows && duck.length === 0) throw new Error(`${name} returned no rows: the data does not exercise it`);
+          assertAnswersAgree(athena, duck, await quantileBands(warehouse, (dialect) => build(input(dialect)).sql), `${name} (staged)`);
+        }
+      } finally {
+        for (const table of duckStaged) await warehouse.unstage?.(table);
+        for (const table of trinoStaged) await trino.query(`DROP TABLE IF EXISTS "${table}"`);
+      }
+    });
+  }
 
   for (const testCase of cases) {
     for (const [name, build] of Object.entries(builders)) {
