@@ -2,9 +2,12 @@
 // a real Trino (Athena's engine: Trino 476, one node, the Hive connector on Parquet, as in the tests)
 // over the bench's window, beside the DuckDB text of the same query on DuckDB over the same files,
 // and the two answers are compared as the Trino suite compares them. Prints a line per query, with
-// the bytes Trino read for it, and what one monitoring window would cost on Athena (see windowBill).
+// the bytes Trino read for it. Then the staged path, as aws mode runs a window: the window, baseline
+// and labels staged once on Trino (the SELECTs Athena UNLOADs), every statistic over the staged
+// tables, each compared with DuckDB's over its own staging; and what one monitoring window would cost
+// on Athena (see windowBill).
 // Options: --dir DIR (default: a scratch folder)   --rows N (default 1M)   --heap 4G   --threads 2
-//          --only quality,distance (some queries only)
+//          --only quality,distance (some queries only, over the sources; no staged path nor bill)
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,7 +29,9 @@ import { monitoringQueryBuilders, type QueryBuilder } from '../test/support/quer
 import { startTrino } from '../test/support/trino/server.js';
 import { mirrorToTrino } from '../test/support/trino/parquet-tables.js';
 import { benchMonitoringDefaults } from './bench-policy.js';
-import { oneScanSql, windowBill } from './athena-bill.js';
+import { oneScanSql, stagedStatements, windowBill } from './athena-bill.js';
+import { stagedBaselineSql, stagedLabelsSql, stagedWindowSql } from '../src/domain/sql/staging.js';
+import { type StagedSources } from '../src/domain/sql/query-input.js';
 import { benchAsOf, benchContract, benchWindow, dataFiles, generateData, registerBenchSources } from './generate-data.js';
 
 const { values } = parseArgs({
@@ -70,7 +75,7 @@ try {
     schema: 'bench',
   });
   const { policy } = benchMonitoringDefaults(1);
-  const { facets, facetWindow } = analysisWindows(policy, benchWindow);
+  const { facets, facetWindow, span } = analysisWindows(policy, benchWindow);
   const input = (dialect: SqlDialect): MonitoringQueryInput => ({ contract, tables, window: { ...benchWindow }, sampleRate: 1, dialect });
   const distances = decodeNumericDistance((await warehouse.query(numericDistanceSql(input(duckdbDialect), policy.bins).sql)).rows, policy.bins);
   const edges = edgesFromQuantiles(baselineQuantilesOf(distances));
@@ -113,10 +118,66 @@ try {
   console.log(`Athena's SQL on Trino 476 beside DuckDB's, ${rows.toLocaleString('en-US')}-row window, 200,000-row baseline (one node, ${values.threads ?? '2'} DuckDB threads)`);
   for (const line of lines) console.log(`  ${line}`);
   console.log(`  ${'total'.padEnd(14)} Trino ${(trinoTotal / 1000).toFixed(2).padStart(7)} s   DuckDB ${(duckTotal / 1000).toFixed(2).padStart(6)} s`);
-  const sources = [tables.productionLog, tables.labels, tables.baseline];
-  const scanned = await Promise.all(sources.map(async (table) => (await trino.query(await oneScanSql(trino, table))).physicalInputBytes));
-  const bill = windowBill(bytesRead, scanned.reduce<number>((sum, bytes) => sum + (bytes ?? 0), 0));
-  for (const line of bill.lines) console.log(`  ${line}`);
+  // With --only, some queries over the sources and nothing else.
+  if (only === undefined) {
+    // The staged path: what a window runs on Athena. Trino's Parquet tables stand for Athena's
+    // UNLOAD and external table (the same SELECT, the same Parquet); DuckDB stages as the worker does.
+    log('staging the window, baseline and labels on both engines...');
+    const stagingOf: Record<string, (dialect: SqlDialect) => { sql: string }> = {
+      'stage-window': (dialect) => stagedWindowSql(input(dialect), span),
+      'stage-baseline': (dialect) => stagedBaselineSql(input(dialect)),
+      'stage-labels': (dialect) => stagedLabelsSql(input(dialect), benchAsOf),
+    };
+    const trinoTables: Record<string, string> = {};
+    const duckTables: Record<string, string> = {};
+    const stagedLines: string[] = [];
+    for (const [name, build] of Object.entries(stagingOf)) {
+      const table = `bench_${name.replace('-', '_')}`;
+      await trino.query(`DROP TABLE IF EXISTS "${table}"`);
+      const started = performance.now();
+      const made = await trino.query(`CREATE TABLE "${table}" WITH (format = 'PARQUET') AS ${build(athenaDialect).sql}`);
+      trinoTables[name] = table;
+      if (made.physicalInputBytes !== undefined) bytesRead.set(name, made.physicalInputBytes);
+      const stage = warehouse.stage?.bind(warehouse);
+      if (stage === undefined) throw new Error('the DuckDB warehouse stages');
+      duckTables[name] = (await stage(build(duckdbDialect).sql)).table;
+      const line = `${name.padEnd(24)} Trino ${((performance.now() - started) / 1000).toFixed(2).padStart(7)} s   ${(((made.physicalInputBytes ?? 0) / 1e6).toFixed(1)).padStart(7)} MB read from the sources`;
+      stagedLines.push(line);
+      log(line);
+    }
+    const staged = (dialect: SqlDialect, tablesOf: Record<string, string>): MonitoringQueryInput => {
+      const sources: StagedSources = {
+        windowSource: tablesOf['stage-window'] ?? '',
+        baselineRows: tablesOf['stage-baseline'] ?? '',
+        labelsAsOf: { asOf: benchAsOf, table: tablesOf['stage-labels'] ?? '' },
+      };
+      return { ...input(dialect), staged: sources };
+    };
+    for (const name of Object.keys(stagedStatements)) {
+      const build = builders[name];
+      if (build === undefined) throw new Error(`no query named ${name}`);
+      const started = performance.now();
+      const answered = await trino.query(build(staged(athenaDialect, trinoTables)).sql);
+      const trinoMs = performance.now() - started;
+      if (answered.physicalInputBytes !== undefined) bytesRead.set(name, answered.physicalInputBytes);
+      const duck = (await warehouse.query(build(staged(duckdbDialect, duckTables)).sql)).rows;
+      let agreement = 'same answer';
+      try {
+        assertAnswersAgree(answered.rows, duck, await quantileBands(warehouse, (dialect) => build(input(dialect)).sql), `${name} (staged)`);
+      } catch (error) {
+        agreement = `DIFFERS: ${(error instanceof Error ? error.message : String(error)).split('\n')[0] ?? ''}`;
+      }
+      const line = `${`${name} (staged)`.padEnd(24)} Trino ${(trinoMs / 1000).toFixed(2).padStart(7)} s   ${(((answered.physicalInputBytes ?? 0) / 1e6).toFixed(1)).padStart(7)} MB read   ${agreement}`;
+      stagedLines.push(line);
+      log(line);
+    }
+    console.log('The staged path (as aws mode runs a window):');
+    for (const line of stagedLines) console.log(`  ${line}`);
+    const sources = [tables.productionLog, tables.labels, tables.baseline];
+    const scanned = await Promise.all(sources.map(async (table) => (await trino.query(await oneScanSql(trino, table))).physicalInputBytes));
+    const bill = windowBill(bytesRead, scanned.reduce<number>((sum, bytes) => sum + (bytes ?? 0), 0));
+    for (const line of bill.lines) console.log(`  ${line}`);
+  }
 } finally {
   await warehouse.close();
   await server.stop();
