@@ -29,6 +29,7 @@ export function wildcardReasons(dataBuckets: readonly string[]): WildcardReason[
     { pattern: /:sagemaker:.*:model-package\/vigil-[a-z0-9-]+\/\*$/, reason: "the versions (packages) of a managed model's own package group" },
     { pattern: /:sagemaker:.*:pipeline\/[a-z0-9-]+\/execution\/\*$/, reason: "executions of Vigil's one training pipeline" },
     { pattern: /:glue:.*:table\/[a-z0-9_]+\/\*$/, reason: "tables of Vigil's own Glue database (result tables and the monitored sources)" },
+    { pattern: /:glue:.*:table\/[a-z0-9_]+\/vigil_staged_\*$/, reason: 'the tables an analysis stages, which Vigil names vigil_staged_<time>_<random> at run time and drops afterwards' },
     { pattern: /:cloudwatch:.*:alarm:vigil-\*$/, reason: 'alarms Vigil names vigil-<model>-<subject>-<metric>' },
     { pattern: /:cloudwatch:.*:dashboard\/vigil-\*$/, reason: 'the dashboards Vigil names vigil-<model>, one per managed model' },
     { pattern: /:ecr:.*:repository\/[a-z0-9-]+-\*$/, reason: "the Vigil images' repositories (<prefix>-serve, <prefix>-train)" },

@@ -58,6 +58,14 @@ export const grants: readonly Grant[] = [
     why: 'Athena reads and registers tables, partitions and the BI views in the Glue catalog as the caller',
   },
   {
+    sid: 'GlueStagedTables',
+    who: 'worker',
+    actions: ['glue:DeleteTable'],
+    resources: (scope) => [scope.arn('glue', 'catalog'), scope.arn('glue', `database/${scope.database}`), scope.arn('glue', `table/${scope.database}/vigil_staged_*`)],
+    calls: [],
+    why: "Athena drops the tables an analysis staged (DROP TABLE as the caller); no other table's",
+  },
+  {
     sid: 'VigilObjects',
     who: 'worker',
     actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
