@@ -2,15 +2,15 @@
 // tests read the statements it recorded and the objects on S3. The UNLOAD's effect (files at its
 // target) is played by a middleware on the Athena client, which can also fail a chosen statement.
 import assert from 'node:assert/strict';
-import { AthenaClient, CreateWorkGroupCommand, GetQueryExecutionCommand, ListQueryExecutionsCommand } from '@aws-sdk/client-athena';
-import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { AthenaWarehouse } from '../../../../src/adapters/aws/athena/athena-warehouse.js';
+import type { AthenaClient } from '@aws-sdk/client-athena';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { AthenaWarehouse } from '../../../../src/adapters/aws/athena/athena-warehouse.js';
 import { isStagedTableName, stagedTableName, stagedTableTime } from '../../../../src/adapters/aws/athena/staged-table-name.js';
 import { NonRetryableError } from '../../../../src/domain/errors.js';
-import { awsClientConfig, motoEndpoint, MOTO_STARTUP_TIMEOUT_MS } from '../../../support/moto.js';
+import { MOTO_STARTUP_TIMEOUT_MS } from '../../../support/moto.js';
+import { type AthenaMotoRig, athenaMotoClients, athenaMotoRig } from '../../../support/athena-moto-rig.js';
 
 const region = 'eu-north-1';
-let counter = 0;
 const columns = [
   { name: 'record_id', type: 'text' as const },
   { name: 'event_time', type: 'timestamp' as const },
@@ -27,9 +27,7 @@ describe('AthenaWarehouse staging (moto)', function () {
 
   before(async function () {
     this.timeout(MOTO_STARTUP_TIMEOUT_MS);
-    const endpoint = await motoEndpoint();
-    athena = new AthenaClient({ ...awsClientConfig(endpoint), region, maxAttempts: 1 });
-    s3 = new S3Client({ ...awsClientConfig(endpoint), forcePathStyle: true, maxAttempts: 1 });
+    ({ athena, s3 } = await athenaMotoClients(region));
     athena.middlewareStack.add(
       (next, context) => async (args) => {
         const sql = (args.input as { QueryString?: string }).QueryString ?? '';
@@ -56,40 +54,10 @@ describe('AthenaWarehouse staging (moto)', function () {
     s3?.destroy();
   });
 
-  async function rig(options: { results?: boolean } = {}): Promise<{
-    warehouse: AthenaWarehouse;
-    bucket: string;
-    statements: () => Promise<string[]>;
-    objects: () => Promise<string[]>;
-  }> {
-    counter += 1;
-    const bucket = `vigil-staging-${process.pid}-${counter}`;
-    const workgroup = `vigil-staging-${process.pid}-${counter}`;
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    await athena.send(new CreateWorkGroupCommand({ Name: workgroup, Configuration: {} }));
-    const warehouse = new AthenaWarehouse({
-      client: athena,
-      workgroup,
-      database: 'vigil',
-      outputLocation: `s3://${bucket}/athena-output/`,
-      pollIntervalMs: 5,
-      ...(options.results === false ? {} : { results: { location: `s3://${bucket}/results/`, client: s3 } }),
-    });
-    opened.push(warehouse);
-    return {
-      warehouse,
-      bucket,
-      statements: async () => {
-        const ids = (await athena.send(new ListQueryExecutionsCommand({ WorkGroup: workgroup }))).QueryExecutionIds ?? [];
-        const queries: string[] = [];
-        for (const id of ids) queries.push((await athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id }))).QueryExecution?.Query ?? '');
-        return queries;
-      },
-      objects: async () => {
-        const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'results/' }));
-        return (listed.Contents ?? []).map((object) => (object.Key ?? '').slice('results/'.length)).sort();
-      },
-    };
+  async function rig(options: { results?: boolean } = {}): Promise<AthenaMotoRig> {
+    const made = await athenaMotoRig({ athena, s3 }, 'staging', options);
+    opened.push(made.warehouse);
+    return made;
   }
 
   function staging(warehouse: AthenaWarehouse): Required<Pick<AthenaWarehouse, 'stage' | 'unstage'>> {

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AthenaClient, CreateWorkGroupCommand, GetQueryExecutionCommand, ListQueryExecutionsCommand } from '@aws-sdk/client-athena';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { type AthenaClient, ListQueryExecutionsCommand } from '@aws-sdk/client-athena';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { keyObjectStem } from '../../../../src/adapters/aws/athena/result-layout.js';
 import { AthenaWarehouse } from '../../../../src/adapters/aws/athena/athena-warehouse.js';
@@ -16,7 +16,8 @@ import { NonRetryableError } from '../../../../src/domain/errors.js';
 import { biViewNames } from '../../../../src/domain/dashboard/bi-views.js';
 import { resultTableNames } from '../../../../src/domain/sql/tables.js';
 import type { Row } from '../../../../src/domain/sql/row.js';
-import { awsClientConfig, motoEndpoint, MOTO_STARTUP_TIMEOUT_MS } from '../../../support/moto.js';
+import { MOTO_STARTUP_TIMEOUT_MS } from '../../../support/moto.js';
+import { type AthenaMotoRig, athenaMotoClients, athenaMotoRig } from '../../../support/athena-moto-rig.js';
 import { metricRow, windowStart } from '../../../support/result-rows.js';
 
 const region = 'eu-west-3';
@@ -53,10 +54,7 @@ describe('AthenaWarehouse writes (moto)', function () {
 
   before(async function () {
     this.timeout(MOTO_STARTUP_TIMEOUT_MS);
-    const endpoint = await motoEndpoint();
-    athena = new AthenaClient({ ...awsClientConfig(endpoint), region, maxAttempts: 1 });
-    // Path-style addressing: the bucket cannot be a subdomain of 127.0.0.1.
-    s3 = new S3Client({ ...awsClientConfig(endpoint), forcePathStyle: true, maxAttempts: 1 });
+    ({ athena, s3 } = await athenaMotoClients(region));
     scratch = await mkdtemp(join(tmpdir(), 'vigil-athena-writes-'));
     duckdb = await DuckDBInstance.create(':memory:');
     athena.middlewareStack.add(
@@ -97,47 +95,17 @@ describe('AthenaWarehouse writes (moto)', function () {
     }
   }
 
-  interface Rig {
-    warehouse: AthenaWarehouse;
-    bucket: string;
-    workgroup: string;
-    /** The statements Athena was asked to run, in order. */
-    statements: () => Promise<string[]>;
-    /** Object keys under the results root, sorted, without the root. */
-    objects: (prefix?: string) => Promise<string[]>;
+  interface Rig extends AthenaMotoRig {
     /** A Parquet object read back: its schema and rows. */
     parquet: (key: string) => Promise<{ schema: Record<string, string>; rows: Record<string, unknown>[] }>;
   }
 
   async function rig(): Promise<Rig> {
-    counter += 1;
-    const bucket = `vigil-results-${process.pid}-${counter}`;
-    const workgroup = `vigil-writes-${process.pid}-${counter}`;
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    await athena.send(new CreateWorkGroupCommand({ Name: workgroup, Configuration: {} }));
-    const warehouse = new AthenaWarehouse({
-      client: athena,
-      workgroup,
-      database: 'vigil',
-      outputLocation: `s3://${bucket}/athena-output/`,
-      pollIntervalMs: 5,
-      results: { location: `s3://${bucket}/results/`, client: s3 },
-    });
-    opened.push(warehouse);
+    const made = await athenaMotoRig({ athena, s3 }, 'writes');
+    opened.push(made.warehouse);
+    const { bucket } = made;
     return {
-      warehouse,
-      bucket,
-      workgroup,
-      statements: async () => {
-        const ids = (await athena.send(new ListQueryExecutionsCommand({ WorkGroup: workgroup }))).QueryExecutionIds ?? [];
-        const queries: string[] = [];
-        for (const id of ids) queries.push((await athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id }))).QueryExecution?.Query ?? '');
-        return queries;
-      },
-      objects: async (prefix = '') => {
-        const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `results/${prefix}` }));
-        return (listed.Contents ?? []).map((object) => (object.Key ?? '').slice('results/'.length)).sort();
-      },
+      ...made,
       parquet: async (key) => {
         const body = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `results/${key}` }))).Body?.transformToByteArray();
         assert.ok(body !== undefined);
