@@ -6,6 +6,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { parse, stringify } from 'yaml';
@@ -34,7 +35,9 @@ async function resetMoto(): Promise<void> {
 
 export async function startAwsChaosRig(runKey: string, schedule: FaultSchedule): Promise<ChaosRig> {
   await resetMoto();
-  const world = await startAwsWorld();
+  // A FIFO topic: the front resets connections after forwarding, and a Publish whose answer was
+  // lost is sent again by the SDK; a standard topic delivers that twice (at least once, by contract).
+  const world = await startAwsWorld({ fifoAlerts: true });
   const closers: (() => Promise<void>)[] = [resetMoto, () => world.close()];
   const closeAll = async (): Promise<void> => {
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
@@ -115,7 +118,7 @@ export async function startAwsChaosRig(runKey: string, schedule: FaultSchedule):
         const endpoints = world.loaded.config.models.flatMap((model) => [model.endpoints.production, model.endpoints.staging]);
         const live = packages.filter((version) => !oldVersions.includes(version));
         checks.push(await awsResourcesAccounted(world.motoUrl, loopRegion, world.s3, { model: 'demand', live, deleted: oldVersions, endpoints, artifactsBucket: 'vigil-loop-artifacts' }));
-        checks.push(await snsOnce(world.motoUrl, world.topicArn));
+        checks.push(await alertsDeliveredOnce(world.motoUrl, world.topicArn, world.alertsQueueUrl ?? ''));
         return checks;
       },
       async close(options = {}) {
@@ -129,20 +132,58 @@ export async function startAwsChaosRig(runKey: string, schedule: FaultSchedule):
   }
 }
 
-/** One SNS notification per incident update: no idempotency key published twice. */
-async function snsOnce(motoUrl: string, topicArn: string): Promise<InvariantCheck> {
+/** The idempotency key an SQS message from SNS carries (attribute idempotencyKey of its envelope), or its whole body. */
+function idempotencyKeyOf(body: string): string {
+  try {
+    const envelope = JSON.parse(body) as { MessageAttributes?: Record<string, { Value?: unknown }> };
+    const key = envelope.MessageAttributes?.['idempotencyKey']?.Value;
+    return typeof key === 'string' ? key : body;
+  } catch {
+    return body;
+  }
+}
+
+/**
+ * One alert delivered per incident update: the subscribed FIFO queue holds no idempotency key
+ * twice. The topic may have been asked more often (a Publish retried after its answer was lost);
+ * the deduplication id Vigil sets is what keeps a repeat from the subscriber.
+ */
+async function alertsDeliveredOnce(motoUrl: string, topicArn: string, queueUrl: string): Promise<InvariantCheck> {
   const state = await motoState(motoUrl);
   const topic = (state['sns']?.['Topic'] ?? []).find((entry) => entry['arn'] === topicArn);
-  const sent = (topic?.['sent_notifications'] ?? []) as unknown[];
-  const keys = new Map<string, number>();
-  for (const notification of sent) {
-    const key = JSON.stringify(notification).match(/"idempotencyKey":\{[^}]*"Value":"([^"]+)"/)?.[1] ?? JSON.stringify(notification);
-    keys.set(key, (keys.get(key) ?? 0) + 1);
+  const published = ((topic?.['sent_notifications'] ?? []) as unknown[]).length;
+  const delivered = new Map<string, number>();
+  for (const body of await drainQueue(motoUrl, queueUrl)) {
+    const key = idempotencyKeyOf(body);
+    delivered.set(key, (delivered.get(key) ?? 0) + 1);
   }
-  const repeated = [...keys].filter(([, n]) => n > 1);
+  const repeated = [...delivered].filter(([, n]) => n > 1);
+  const total = [...delivered.values()].reduce((sum, n) => sum + n, 0);
   return {
-    name: 'one SNS notification per incident update',
-    held: sent.length > 0 && repeated.length === 0,
-    detail: repeated.length === 0 ? `${sent.length} notifications` : repeated.map(([key, n]) => `${key} x${n}`).join(', '),
+    name: 'one alert delivered per incident update',
+    held: total > 0 && repeated.length === 0,
+    detail:
+      repeated.length === 0
+        ? `${total} delivered of ${published} published${published > total ? ` (${published - total} repeated Publish dropped by the FIFO deduplication)` : ''}`
+        : repeated.map(([key, n]) => `${key} x${n}`).join(', '),
   };
+}
+
+/** Every message of the queue, received and deleted (a FIFO group yields its next message only once the one before is deleted). */
+async function drainQueue(motoUrl: string, queueUrl: string): Promise<string[]> {
+  const sqs = new SQSClient({ region: loopRegion, endpoint: motoUrl, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+  const bodies: string[] = [];
+  try {
+    for (;;) {
+      const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60, WaitTimeSeconds: 0 }));
+      const messages = received.Messages ?? [];
+      if (messages.length === 0) return bodies;
+      for (const message of messages) {
+        bodies.push(message.Body ?? '');
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+      }
+    }
+  } finally {
+    sqs.destroy();
+  }
 }

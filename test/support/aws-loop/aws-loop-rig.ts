@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { AthenaClient, CreateWorkGroupCommand } from '@aws-sdk/client-athena';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeModelCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, SNSClient, type SNSClientConfig, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { parse, stringify } from 'yaml';
@@ -77,6 +78,8 @@ export interface AwsWorld {
   runtime: Runtime;
   motoUrl: string;
   topicArn: string;
+  /** The SQS FIFO queue subscribed to the alerts topic, where the world was asked for a FIFO topic. */
+  alertsQueueUrl?: string;
   endpoints: EndpointShimControl;
   feeder: MotoFeeder;
   twin: AthenaTwin;
@@ -117,7 +120,16 @@ export async function startAwsLoopRig(): Promise<AwsLoopRig> {
   }
 }
 
-export async function startAwsWorld(): Promise<AwsWorld> {
+export interface AwsWorldOptions {
+  /**
+   * Alerts to a FIFO topic with an SQS FIFO queue subscribed, which drops a repeated
+   * MessageDeduplicationId: what a deployment that needs each update delivered once subscribes.
+   * A standard topic (the default) delivers at least once.
+   */
+  fifoAlerts?: boolean;
+}
+
+export async function startAwsWorld(options: AwsWorldOptions = {}): Promise<AwsWorld> {
   const motoUrl = await motoEndpoint();
   const dir = await mkdtemp(join(tmpdir(), 'vigil-aws-loop-'));
   const closers: (() => Promise<void>)[] = [() => rm(dir, { recursive: true, force: true })];
@@ -141,9 +153,7 @@ export async function startAwsWorld(): Promise<AwsWorld> {
     for (const bucket of Object.values(buckets)) {
       await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: loopRegion } }));
     }
-    const sns = new SNSClient(direct);
-    const topicArn = (await sns.send(new CreateTopicCommand({ Name: 'vigil-loop-alerts' }))).TopicArn ?? '';
-    sns.destroy();
+    const { topicArn, alertsQueueUrl } = await createAlertsTopic(direct, options.fifoAlerts === true);
     const athena = new AthenaClient(direct);
     await athena.send(
       new CreateWorkGroupCommand({ Name: workgroup, Configuration: { ResultConfiguration: { OutputLocation: `s3://${buckets.athena}/results/` } } }),
@@ -240,6 +250,7 @@ export async function startAwsWorld(): Promise<AwsWorld> {
       runtime,
       motoUrl,
       topicArn,
+      ...(alertsQueueUrl === undefined ? {} : { alertsQueueUrl }),
       endpoints: endpointShim.control,
       feeder,
       twin,
@@ -252,6 +263,24 @@ export async function startAwsWorld(): Promise<AwsWorld> {
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+/** The alerts topic: standard, or FIFO with an SQS FIFO queue subscribed (its URL returned). */
+async function createAlertsTopic(direct: SNSClientConfig & SQSClientConfig, fifo: boolean): Promise<{ topicArn: string; alertsQueueUrl?: string }> {
+  const sns = new SNSClient(direct);
+  const sqs = new SQSClient(direct);
+  try {
+    if (!fifo) return { topicArn: (await sns.send(new CreateTopicCommand({ Name: 'vigil-loop-alerts' }))).TopicArn ?? '' };
+    const name = 'vigil-loop-alerts.fifo';
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: name, Attributes: { FifoTopic: 'true' } }))).TopicArn ?? '';
+    const alertsQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { FifoQueue: 'true' } }))).QueueUrl ?? '';
+    const queue = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: alertsQueueUrl, AttributeNames: ['QueueArn'] }));
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queue.Attributes?.['QueueArn'] ?? '' }));
+    return { topicArn, alertsQueueUrl };
+  } finally {
+    sns.destroy();
+    sqs.destroy();
   }
 }
 

@@ -1,6 +1,7 @@
 // SnsNotifier against moto's SNS over real HTTP; what was published is read back from moto's state.
 import assert from 'node:assert/strict';
-import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { MAX_SUBJECT_LENGTH, SnsNotifier, snsSubject } from '../../../../src/adapters/aws/sns/sns-notifier.js';
 import { NonRetryableError } from '../../../../src/domain/errors.js';
 import type { Alert } from '../../../../src/domain/alerts/alert.js';
@@ -121,5 +122,35 @@ describe('SnsNotifier (moto)', function () {
       assert.match(error.message, /-missing/);
       return true;
     });
+  });
+
+  it('on a FIFO topic, a repeated publish of one incident update reaches an SQS FIFO subscriber once', async function () {
+    const name = `vigil-alerts-${process.pid}-${Date.now()}.fifo`;
+    const fifoTopic = (await client.send(new CreateTopicCommand({ Name: name, Attributes: { FifoTopic: 'true' } }))).TopicArn ?? '';
+    const sqs = new SQSClient({ ...awsClientConfig(endpoint), maxAttempts: 1 });
+    try {
+      const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { FifoQueue: 'true' } }))).QueueUrl ?? '';
+      const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.['QueueArn'] ?? '';
+      await client.send(new SubscribeCommand({ TopicArn: fifoTopic, Protocol: 'sqs', Endpoint: queueArn }));
+      const notifier = new SnsNotifier({ client, topicArn: fifoTopic });
+      // The same update sent twice (as after a lost answer), then the incident's next update.
+      await notifier.notify(alert({ idempotencyKey: 'run-1/churn:drift:age' }));
+      await notifier.notify(alert({ idempotencyKey: 'run-1/churn:drift:age' }));
+      await notifier.notify(alert({ idempotencyKey: 'run-2/churn:drift:age' }), 'previous-message');
+      assert.equal((await publishedTo(endpoint, fifoTopic)).length, 3, 'the topic was asked three times');
+      const keys: string[] = [];
+      for (;;) {
+        const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+        if ((received.Messages ?? []).length === 0) break;
+        for (const message of received.Messages ?? []) {
+          const envelope = JSON.parse(message.Body ?? '{}') as { MessageAttributes?: Record<string, { Value?: string }> };
+          keys.push(envelope.MessageAttributes?.['idempotencyKey']?.Value ?? '');
+          await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+        }
+      }
+      assert.deepEqual(keys, ['run-1/churn:drift:age', 'run-2/churn:drift:age']);
+    } finally {
+      sqs.destroy();
+    }
   });
 });
