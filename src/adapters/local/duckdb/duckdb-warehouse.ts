@@ -6,7 +6,7 @@
 // table would be visible to its own connection only) and which never reaches the database file.
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { type DuckDBConnection, DuckDBInstance, type DuckDBPreparedStatement, type DuckDBResultReader } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBResultReader } from '@duckdb/node-api';
 import { messageOf, NonRetryableError, RetryableError } from '../../../domain/errors.js';
 import { duckdbDialect, type SqlDialect } from '../../../domain/sql/dialect.js';
 import { type MonitoringTables } from '../../../domain/sql/query-input.js';
@@ -21,16 +21,15 @@ import { createBiViewsSql, type BiViewOptions } from '../../../domain/dashboard/
 import { createResultTablesSql, resultTableNames } from '../../../domain/sql/tables.js';
 import { type Cell, type Row } from '../../../domain/sql/row.js';
 import { type QueryOptions, type QueryResult, type StagedTable, type Warehouse } from '../../../ports/warehouse.js';
-import { type ColumnType, bindRow, checkKey, rowValues } from './warehouse-bind.js';
+import { type ColumnType, appendRow, bindRow, checkKey, rowValues } from './warehouse-bind.js';
 import { exportSnapshot, isSnapshotTable, type SnapshotTable, snapshotTables } from './results-export.js';
 import { readerRows } from './warehouse-cells.js';
 import { ConnectionPool, SerialQueue } from './connection-pool.js';
 import { type FileSource, type FileSources, sourceViewSql } from './warehouse-sources.js';
 import { streamQuarantineColumns } from '../../../domain/sql/stream-quarantine.js';
+import { tableNameParts } from '../../../domain/sql/sql-text.js';
 import { hasSchemaVersion } from '../../../domain/sql/source-columns.js';
 
-/** Bound parameters per INSERT statement: rows are batched up to this many values. */
-const maxParameters = 2000;
 /** The attached in-memory database holding staged rows; on every connection's search path. */
 const stagedDatabase = 'vigil_staged';
 
@@ -69,6 +68,12 @@ export class DuckDbWarehouse implements Warehouse {
   private readonly pendingExports = new Map<SnapshotTable, Promise<void>>();
   /** Writes under way, from their column lookup to their snapshot: close waits for them. */
   private readonly writing = new Set<Promise<unknown>>();
+  /**
+   * The columns of the tables written to, read once: every window records into the same five
+   * tables, and asking the catalogue each time cost more than some of the writes. Forgotten when
+   * a statement that may change a schema runs (execute, ensureResultTables).
+   */
+  private readonly writtenColumns = new Map<string, ColumnType[]>();
   private closed = false;
   // Query ids must not repeat across restarts of a persistent database: prefix the opening time.
   private readonly idPrefix = `duckdb-${Date.now().toString(36)}`;
@@ -120,6 +125,7 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   async execute(sql: string, options: QueryOptions = {}): Promise<QueryResult> {
+    this.writtenColumns.clear();
     return this.query(sql, options);
   }
 
@@ -190,7 +196,8 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   async unstage(table: string): Promise<void> {
-    await this.execute(`DROP TABLE IF EXISTS ${this.stagedTable(table)}`, { label: `unstage:${table}` });
+    // A staged table is none of the tables written to: the columns known of those stay known.
+    await this.query(`DROP TABLE IF EXISTS ${this.stagedTable(table)}`, { label: `unstage:${table}` });
   }
 
   /** The staged tables now held, by the names stage() returned. */
@@ -298,8 +305,11 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   private async requireColumns(table: string): Promise<ColumnType[]> {
+    const known = this.writtenColumns.get(table);
+    if (known !== undefined) return known;
     const columns = await this.columnTypes(table);
     if (columns === undefined) throw new NonRetryableError(`table ${table} does not exist`, 'NOT_FOUND');
+    this.writtenColumns.set(table, columns);
     return columns;
   }
 
@@ -345,25 +355,17 @@ export class DuckDbWarehouse implements Warehouse {
     await this.runBound(connection, `DELETE FROM ${this.sql.table(table)} WHERE ${filter.where}`, filter, `${table} key`);
   }
 
-  /** Multi-row INSERTs with bound parameters, a batch per statement. */
+  /** Appends the rows in the connection's transaction (a failure rolls them back with it). */
   private async insertRows(connection: DuckDBConnection, table: string, columns: readonly ColumnType[], values: readonly Cell[][]): Promise<void> {
-    const names = columns.map((c) => this.sql.ident(c.name)).join(', ');
-    const batch = Math.max(1, Math.floor(maxParameters / Math.max(1, columns.length)));
-    const statements = new Map<number, DuckDBPreparedStatement>();
+    if (values.length === 0) return;
+    const parts = tableNameParts(table);
+    const [schema, name] = parts.length === 2 ? parts : [null, parts[0] ?? table];
+    const appender = await connection.createAppender(name, schema);
     try {
-      for (let start = 0; start < values.length; start += batch) {
-        const rows = values.slice(start, start + batch);
-        let insert = statements.get(rows.length);
-        if (insert === undefined) {
-          const tuples = rows.map((_, r) => `(${columns.map((_c, i) => `$${r * columns.length + i + 1}`).join(', ')})`);
-          insert = await connection.prepare(`INSERT INTO ${this.sql.table(table)} (${names}) VALUES ${tuples.join(', ')}`);
-          statements.set(rows.length, insert);
-        }
-        for (const [r, row] of rows.entries()) bindRow(insert, columns, row, `${table} row ${start + r}`, r * columns.length);
-        await insert.run();
-      }
+      for (const [index, row] of values.entries()) appendRow(appender, columns, row, `${table} row ${index}`);
+      appender.flushSync();
     } finally {
-      for (const statement of statements.values()) statement.destroySync();
+      appender.closeSync();
     }
   }
 
