@@ -18,6 +18,8 @@ export type WindowAnalysisSummary = Omit<WindowAnalysis, 'metrics'>;
 
 export interface AnalyzeArgs extends WindowRef {
   asOf: string;
+  /** A re-evaluation as labels arrive: drift over rows that did not change is taken from an earlier analysis. */
+  relabel?: boolean;
 }
 
 /**
@@ -45,6 +47,7 @@ async function analyse(deps: ActivityDeps, args: AnalyzeArgs, prepared?: Prepare
     facetWindow,
     // Predictions scored after prepareWindow are not in the rows it kept.
     ...(prepared === undefined ? {} : { keptWindow: { key: keptWindowKey(args), stale: prepared.missingPredictions > 0 }, windowRows: prepared.rows }),
+    reuseUnchangedRows: args.relabel === true,
     onProgress: (step, done, total) => heartbeat({ step, done, total }),
     ...(signal === undefined ? {} : { signal }),
   });

@@ -31,6 +31,9 @@ import type { QueryResult, Warehouse } from '../../ports/warehouse.js';
 import { addScanned, scannedField } from '../shared/bytes-scanned.js';
 import { type StagingPlan, withStagedSources } from './staged-sources.js';
 import { coveringWindow } from '../../domain/monitoring/windows.js';
+import { decodeStagedFingerprint, stagedFingerprintSql } from '../../domain/sql/staged-fingerprint.js';
+import { stagedBaselineSql, stagedWindowSql } from '../../domain/sql/staging.js';
+import { keepRowAggregates, rowAggregatesKey, type RowAggregates, takeRowAggregates } from './row-aggregates-cache.js';
 import type { TimeWindow } from '../../domain/monitoring/types.js';
 
 export interface CollectOptions {
@@ -46,6 +49,12 @@ export interface CollectOptions {
   keptWindow?: { key: string; stale: boolean };
   /** The window's rows, as prepareWindow counted them: small windows take the distance layout that plans fastest. */
   windowRows?: number;
+  /**
+   * A re-evaluation: when the staged window and baseline hold the rows an earlier analysis on this
+   * worker read, its drift, quality, summary and category counts are taken, and only what reads
+   * the labels runs (see row-aggregates-cache.ts). Costs one statement (the fingerprints).
+   */
+  reuseUnchangedRows?: boolean;
 }
 
 /**
@@ -74,7 +83,8 @@ export async function collectWindowAggregates(
     onScanned: (bytes: number) => (stagingBytes = (stagingBytes ?? 0) + bytes),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   };
-  const aggregates = await withStagedSources(warehouse, input, plan, (staged) => collectFromStaged(warehouse, staged, { ...options, facetWindow }));
+  const staging = { windowStagingSql: stagedWindowSql(input, plan.span ?? input.window).sql, baselineStagingSql: stagedBaselineSql(input).sql };
+  const aggregates = await withStagedSources(warehouse, input, plan, (staged) => collectFromStaged(warehouse, staged, { ...options, facetWindow }, staging));
   // What the analysis read is its staging's reads and its queries'.
   const bytesScanned = stagingBytes === undefined ? aggregates.bytesScanned : (aggregates.bytesScanned ?? 0) + stagingBytes;
   return { ...aggregates, ...scannedField(bytesScanned) };
@@ -84,10 +94,93 @@ async function collectFromStaged(
   warehouse: Warehouse,
   input: MonitoringQueryInput & { contract: FeatureContract },
   options: CollectOptions,
+  staging: { windowStagingSql: string; baselineStagingSql: string },
 ): Promise<WindowAggregates> {
   // In the order the queries were issued, whatever order they end in.
-  const queryIds: string[] = [];
-  let bytesScanned: number | undefined;
+  const ledger: Ledger = { queryIds: [] };
+  let reuseKey: string | undefined;
+  const staged = input.staged;
+  if (options.reuseUnchangedRows === true && staged?.windowSource !== undefined && staged.baselineRows !== undefined) {
+    const columns = { window: stagedWindowSql(input, input.window).columns, baseline: stagedBaselineSql(input).columns };
+    const fingerprint = await queryRunner(warehouse, options, ledger, 1)(stagedFingerprintSql(input, columns));
+    reuseKey = rowAggregatesKey(input, { bins: options.bins, ...staging }, decodeStagedFingerprint(fingerprint.rows));
+    const kept = takeRowAggregates(warehouse, reuseKey);
+    if (kept !== undefined) return labelAggregates(warehouse, input, options, kept, ledger);
+  }
+  const { rowQueryIds, ...aggregates } = await allAggregates(warehouse, input, options, ledger);
+  if (reuseKey !== undefined) {
+    const { summary, quality, distances, bins, categories } = aggregates;
+    keepRowAggregates(warehouse, reuseKey, { summary, quality, distances, bins, categories, queryIds: rowQueryIds });
+  }
+  return aggregates;
+}
+
+/** The statements an analysis ran, in the order issued, and the bytes they read. */
+interface Ledger {
+  queryIds: string[];
+  bytesScanned?: number;
+}
+
+/** Runs one statement of the analysis: recorded in the ledger, its progress reported as `done` of `total`. */
+function queryRunner(warehouse: Warehouse, options: CollectOptions, ledger: Ledger, total: number): (built: BuiltQuery) => Promise<QueryResult> {
+  let done = 0;
+  return async (built) => {
+    const slot = ledger.queryIds.push('') - 1;
+    const progress = (): void => options.onProgress?.(built.label, done, total);
+    progress();
+    const result = await warehouse.query(built.sql, { label: built.label, onProgress: progress, ...(options.signal ? { signal: options.signal } : {}) });
+    ledger.queryIds[slot] = result.queryId;
+    ledger.bytesScanned = addScanned(ledger.bytesScanned, result);
+    done += 1;
+    return result;
+  };
+}
+
+/** The aggregates that read the labels: performance, and the facets (performance per group). */
+function labelQueries(
+  run: (built: BuiltQuery) => Promise<QueryResult>,
+  input: MonitoringQueryInput & { contract: FeatureContract },
+  options: CollectOptions,
+): { performance: Promise<WindowAggregates['performance']>; facets: Promise<WindowAggregates['facets']> } {
+  return {
+    performance: run(performanceSql(input, { asOf: options.asOf })).then((result) => decodePerformance(result.rows)),
+    facets:
+      options.facets.length > 0
+        ? run(facetSql({ ...input, window: options.facetWindow ?? input.window }, { asOf: options.asOf, facets: options.facets })).then((result) => decodeFacets(result.rows))
+        : Promise.resolve([]),
+  };
+}
+
+/** Waits for every query; the first failure is thrown once all have ended, so none still reads the staged rows as they go. */
+async function allSettledOrThrow(pending: readonly Promise<unknown>[]): Promise<void> {
+  const settled = await Promise.allSettled(pending);
+  const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+}
+
+/** A re-evaluation of unchanged rows: the kept row aggregates, and the label aggregates computed now. */
+async function labelAggregates(
+  warehouse: Warehouse,
+  input: MonitoringQueryInput & { contract: FeatureContract },
+  options: CollectOptions,
+  kept: RowAggregates,
+  ledger: Ledger,
+): Promise<WindowAggregates> {
+  const total = 1 + (options.facets.length > 0 ? 1 : 0);
+  const { performance, facets } = labelQueries(queryRunner(warehouse, options, ledger, total), input, options);
+  await allSettledOrThrow([performance, facets]);
+  options.onProgress?.('done', total, total);
+  const { queryIds: keptIds, ...rows } = kept;
+  return { ...rows, performance: await performance, facets: await facets, queryIds: [...keptIds, ...ledger.queryIds], ...scannedField(ledger.bytesScanned) };
+}
+
+/** Every aggregate of the window, and which statements computed those that read its rows alone. */
+async function allAggregates(
+  warehouse: Warehouse,
+  input: MonitoringQueryInput & { contract: FeatureContract },
+  options: CollectOptions,
+  ledger: Ledger,
+): Promise<WindowAggregates & { rowQueryIds: string[] }> {
   const hasCategorical = countedFeatures(input.contract).length > 0;
   const subjects = numericSubjects(input.contract).map((subject) => subject.subject);
   // Over staged rows a distance query reads no source, so splitting it costs nothing and lets its
@@ -102,21 +195,11 @@ async function collectFromStaged(
   // memory; figures in bench/README.md).
   const distanceParts = !staged ? [subjects] : layout === 'per-subject' ? subjects.map((subject) => [subject]) : roundRobin(subjects, smallWindowDistanceParts);
   const total = 5 + distanceParts.length + (hasCategorical ? 1 : 0) + (options.facets.length > 0 ? 1 : 0);
-  let done = 0;
-  const run = async (built: BuiltQuery): Promise<QueryResult> => {
-    const slot = queryIds.push('') - 1;
-    options.onProgress?.(built.label, done, total);
-    const progress = (): void => options.onProgress?.(built.label, done, total);
-    const result = await warehouse.query(built.sql, { label: built.label, onProgress: progress, ...(options.signal ? { signal: options.signal } : {}) });
-    queryIds[slot] = result.queryId;
-    bytesScanned = addScanned(bytesScanned, result);
-    done += 1;
-    return result;
-  };
+  const run = queryRunner(warehouse, options, ledger, total);
+  const first = ledger.queryIds.length;
 
   // The queries do not depend on one another, except the bin counts on the distance's edges: they
-  // run side by side, as many at once as the warehouse takes, the longest first. Every one has
-  // ended (allSettled) before a failure is thrown, so none still reads the staged rows as they go.
+  // run side by side, as many at once as the warehouse takes, the longest first.
   const distancesAndBins = (async () => {
     const parts = await Promise.all(distanceParts.map((part) => run(numericDistanceSql(input, options.bins, { subjects: part, layout }))));
     const decoded = parts.flatMap((result) => decodeNumericDistance(result.rows, options.bins));
@@ -130,18 +213,26 @@ async function collectFromStaged(
   const categories = hasCategorical
     ? run(categoryCountsSql(input)).then((result) => decodeCategoryCounts(result.rows, input.contract))
     : Promise.resolve(new Map<string, AlignedCategoryCounts>());
-  const performance = run(performanceSql(input, { asOf: options.asOf })).then((result) => decodePerformance(result.rows));
-  const facets =
-    options.facets.length > 0
-      ? run(facetSql({ ...input, window: options.facetWindow ?? input.window }, { asOf: options.asOf, facets: options.facets })).then((result) => decodeFacets(result.rows))
-      : Promise.resolve([]);
+  const labelIssued = ledger.queryIds.length;
+  const { performance, facets } = labelQueries(run, input, options);
+  const labelSlots = new Set(Array.from({ length: ledger.queryIds.length - labelIssued }, (_, index) => labelIssued + index));
   const summary = run(windowSummarySql(input)).then((result) => decodeWindowSummary(result.rows));
-  const settled = await Promise.allSettled([distancesAndBins, counted, categories, performance, facets, summary]);
-  const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-  if (failed !== undefined) throw failed.reason;
+  await allSettledOrThrow([distancesAndBins, counted, categories, performance, facets, summary]);
   const { distances, bins } = await distancesAndBins;
   options.onProgress?.('done', total, total);
-  return { summary: await summary, quality: withWindowQuantiles(await counted, distances), distances, bins, categories: await categories, performance: await performance, facets: await facets, queryIds, ...scannedField(bytesScanned) };
+  const rowQueryIds = ledger.queryIds.filter((_, slot) => slot >= first && !labelSlots.has(slot));
+  return {
+    summary: await summary,
+    quality: withWindowQuantiles(await counted, distances),
+    distances,
+    bins,
+    categories: await categories,
+    performance: await performance,
+    facets: await facets,
+    queryIds: ledger.queryIds,
+    ...scannedField(ledger.bytesScanned),
+    rowQueryIds,
+  };
 }
 
 /** The distance queries a small window's analysis over staged rows is split into. */

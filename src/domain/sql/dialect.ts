@@ -80,6 +80,12 @@ export interface SqlDialect {
    * local tests verify DuckDB only.
    */
   uniformHash: (expr: string) => string;
+  /**
+   * An aggregate over rows: a text that changes when any of the expressions' values of any row
+   * changes, whatever the rows' order (a repeated row counts twice). For telling whether staged
+   * rows are those an earlier analysis read; texts of the two engines are not comparable.
+   */
+  rowsFingerprint: (exprs: readonly string[]) => string;
   /** A JSON object as text from (key, varchar expression) pairs; NULL values become JSON null. */
   jsonObject: (entries: readonly (readonly [string, string])[]) => string;
   /** A top-level string member of a JSON text, or NULL (missing member, NULL text). */
@@ -166,6 +172,8 @@ export const duckdbDialect: SqlDialect = {
   quantile: (expr, q) => `quantile_cont(${expr}, ${checkQuantile(q)})`,
   approxDistinct: (expr) => `approx_count_distinct(${expr})`,
   stddevSamp: (expr) => `stddev_samp(${expr})`,
+  // A sum, not an xor, of the row hashes: two equal rows would cancel out of an xor.
+  rowsFingerprint: (exprs) => `CAST(sum(CAST(hash(${exprs.join(', ')}) AS HUGEINT)) AS VARCHAR)`,
   uniformHash: (expr) =>
     `(CAST(CAST('0x' || substr(md5(CAST(${expr} AS VARCHAR)), 1, 8) AS BIGINT) AS DOUBLE) / ${twoTo32})`,
   jsonObject: (entries) =>
@@ -213,6 +221,8 @@ export const athenaDialect: SqlDialect = {
   quantile: (expr, q) => `approx_percentile(${expr}, ${checkQuantile(q)})`,
   approxDistinct: (expr) => `approx_distinct(${expr})`,
   stddevSamp: (expr) => `stddev_samp(${expr})`,
+  // Trino's checksum is order-insensitive and counts a repeated row again.
+  rowsFingerprint: (exprs) => `to_hex(checksum(ROW(${exprs.join(', ')})))`,
   uniformHash: (expr) =>
     `(CAST(from_base(substr(to_hex(md5(to_utf8(CAST(${expr} AS VARCHAR)))), 1, 8), 16) AS DOUBLE) / ${twoTo32})`,
   // CAST(MAP AS JSON) (and json_object) sort the keys, where DuckDB keeps them in the order given;

@@ -62,7 +62,9 @@ export async function monitorWindowWorkflow(input: MonitorWindowInput): Promise<
   }
 
   enter('analysing');
-  const summary = await analyseAndRecord({ model, window, runId, asOf, startedAt, prepared }, enter);
+  // A re-evaluation may take the drift an earlier one computed over the same rows (only labels change).
+  const relabel = input.purpose === 'relabel' ? { relabel: true } : {};
+  const summary = await analyseAndRecord({ model, window, runId, asOf, startedAt, prepared, ...relabel }, enter);
 
   const alertable = input.purpose === 'relabel' ? summary.breaches.filter((breach: Breach) => breach.kind === 'performance') : summary.breaches;
   const result: MonitorWindowResult = { model, window, runId, asOf, status: 'ok', rows: prepared.rows, quarantined: prepared.quarantined, scored, modelVersions: prepared.modelVersions, analysis: summary };
@@ -85,7 +87,7 @@ const analysisRecordsWindowPatch = 'analysis-records-window';
  * metric rows (they grow with the features and would travel through the history twice).
  */
 async function analyseAndRecord(
-  args: { model: string; window: TimeWindow; runId: string; asOf: string; startedAt: string; prepared: PreparedWindow },
+  args: { model: string; window: TimeWindow; runId: string; asOf: string; startedAt: string; prepared: PreparedWindow; relabel?: boolean },
   enter: (next: MonitorStage) => void,
 ): Promise<Omit<WindowAnalysis, 'metrics'>> {
   if (patched(analysisRecordsWindowPatch)) return long.analyzeAndRecordWindow(args);

@@ -8,6 +8,7 @@
 // interpolates between adjacent values (5.23 where the exact median is 5) and only a band reaching
 // the neighbouring values admits that. The distance query's quantiles are exact in both engines.
 // Every other column must agree to 1e-9 (doubles) or exactly (counts, text, booleans).
+import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { athenaDialect, duckdbDialect, type SqlDialect } from '../../../src/doma
 import { labelledDaysSql } from '../../../src/domain/sql/labelled-days.js';
 import { modelVersionsSql } from '../../../src/domain/sql/model-versions.js';
 import { type MonitoringQueryInput, type StagedSources } from '../../../src/domain/sql/query-input.js';
+import { decodeStagedFingerprint, stagedFingerprintSql } from '../../../src/domain/sql/staged-fingerprint.js';
 import { stagedBaselineSql, stagedLabelsSql, stagedWindowSql } from '../../../src/domain/sql/staging.js';
 import { trainingRowsSql } from '../../../src/domain/sql/training-rows.js';
 import type { Row } from '../../../src/domain/sql/row.js';
@@ -134,6 +136,16 @@ describe('Athena SQL executed by Trino', () => {
           if (testCase.rows && duck.length === 0) throw new Error(`${name} returned no rows: the data does not exercise it`);
           assertAnswersAgree(athena, duck, await quantileBands(warehouse, (dialect) => build(input(dialect)).sql), `${name} (staged)`);
         }
+        // The fingerprints a re-evaluation compares: the same counts on both engines, and the same
+        // text each time Trino reads the same rows (the two engines' texts are not comparable).
+        const fingerprintColumns = (dialect: SqlDialect) => ({ window: stagedWindowSql(input(dialect), testCase.window).columns, baseline: stagedBaselineSql(input(dialect)).columns });
+        const duckPrint = decodeStagedFingerprint((await warehouse.query(stagedFingerprintSql(duckInput, fingerprintColumns(duckdbDialect)).sql)).rows);
+        const trinoPrints = [];
+        for (let read = 0; read < 2; read += 1) trinoPrints.push(decodeStagedFingerprint((await trino.query(stagedFingerprintSql(trinoInput, fingerprintColumns(athenaDialect)).sql)).rows));
+        assert.deepEqual(trinoPrints[1], trinoPrints[0]);
+        assert.equal(trinoPrints[0]?.windowRows, duckPrint.windowRows);
+        assert.equal(trinoPrints[0]?.baselineRows, duckPrint.baselineRows);
+        assert.ok(duckPrint.baseline !== '' && trinoPrints[0]?.baseline !== '', 'a baseline of rows has a fingerprint');
       } finally {
         for (const table of duckStaged) await warehouse.unstage?.(table);
         for (const table of trinoStaged) await trino.query(`DROP TABLE IF EXISTS "${table}"`);

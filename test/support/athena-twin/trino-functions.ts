@@ -18,4 +18,6 @@ export const trinoFunctionMacros: readonly string[] = [
   `CREATE OR REPLACE MACRO from_base(text, radix) AS CAST(('0x' || text) AS BIGINT)`,
   `CREATE OR REPLACE MACRO json_format(json) AS CAST(json AS VARCHAR)`,
   `CREATE OR REPLACE MACRO json_extract_scalar(json, path) AS json_extract_string(json, path)`,
+  // An aggregate, as Trino's: an order-insensitive sum of the rows' hashes, as text (to_hex keeps it).
+  `CREATE OR REPLACE MACRO checksum(r) AS CAST(sum(CAST(hash(r) AS HUGEINT)) AS VARCHAR)`,
 ];
