@@ -8,6 +8,7 @@ import type { WindowAggregates } from '../../domain/monitoring/window-aggregates
 import type { MonitoringQueryInput } from '../../domain/sql/query-input.js';
 import type { StagedFingerprint } from '../../domain/sql/staged-fingerprint.js';
 import type { Warehouse } from '../../ports/warehouse.js';
+import { perWarehouse } from '../shared/per-warehouse.js';
 
 export type RowAggregates = Pick<WindowAggregates, 'summary' | 'quality' | 'distances' | 'bins' | 'categories'> & {
   /** The statements that computed them. */
@@ -16,15 +17,7 @@ export type RowAggregates = Pick<WindowAggregates, 'summary' | 'quality' | 'dist
 
 /** Windows a worker keeps: a week of re-evaluations for well over a hundred models. */
 const keptEntries = 2048;
-const caches = new WeakMap<Warehouse, Map<string, RowAggregates>>();
-
-function cacheOf(warehouse: Warehouse): Map<string, RowAggregates> {
-  const found = caches.get(warehouse);
-  if (found !== undefined) return found;
-  const created = new Map<string, RowAggregates>();
-  caches.set(warehouse, created);
-  return created;
-}
+const cacheOf = perWarehouse(() => new Map<string, RowAggregates>());
 
 /**
  * What the row aggregates are a function of: the staging SQL (sources, contract, span, sampling,

@@ -6,6 +6,7 @@
 import { type StagingQuery, stagedBaselineSql, stagedLabelsSql, stagedWindowSql } from '../../domain/sql/staging.js';
 import type { MonitoringQueryInput, StagedSources } from '../../domain/sql/query-input.js';
 import type { QueryOptions, Warehouse } from '../../ports/warehouse.js';
+import { perWarehouse } from '../shared/per-warehouse.js';
 
 export interface StagingPlan {
   /** The span of production rows to stage; defaults to the input's window. Must cover every window queried. */
@@ -39,18 +40,10 @@ interface KeptWindow {
 
 /** How long a kept window waits for its analysis before it is dropped (it would be stale by then). */
 const keptWindowLifetimeMs = 10 * 60 * 1000;
-const keptWindows = new WeakMap<Warehouse, Map<string, KeptWindow>>();
+const keptOf = perWarehouse(() => new Map<string, KeptWindow>());
 
 function canStage(warehouse: Warehouse): warehouse is StagingWarehouse {
   return warehouse.stage !== undefined && warehouse.unstage !== undefined;
-}
-
-function keptOf(warehouse: Warehouse): Map<string, KeptWindow> {
-  const found = keptWindows.get(warehouse);
-  if (found !== undefined) return found;
-  const created = new Map<string, KeptWindow>();
-  keptWindows.set(warehouse, created);
-  return created;
 }
 
 /** Removes and returns what is kept under `key`, and every kept window past its lifetime. */
