@@ -33,7 +33,7 @@ import { type StagingPlan, withStagedSources } from './staged-sources.js';
 import { coveringWindow } from '../../domain/monitoring/windows.js';
 import { decodeStagedFingerprint, stagedFingerprintSql } from '../../domain/sql/staged-fingerprint.js';
 import { stagedBaselineSql, stagedWindowSql } from '../../domain/sql/staging.js';
-import { keepRowAggregates, rowAggregatesKey, type RowAggregates, takeRowAggregates } from './row-aggregates-cache.js';
+import { keptResultsKey, keptRowAggregates, type RowAggregates } from './row-aggregates-cache.js';
 import type { TimeWindow } from '../../domain/monitoring/types.js';
 
 export interface CollectOptions {
@@ -103,14 +103,14 @@ async function collectFromStaged(
   if (options.reuseUnchangedRows === true && staged?.windowSource !== undefined && staged.baselineRows !== undefined) {
     const columns = { window: stagedWindowSql(input, input.window).columns, baseline: stagedBaselineSql(input).columns };
     const fingerprint = await queryRunner(warehouse, options, ledger, 1)(stagedFingerprintSql(input, columns));
-    reuseKey = rowAggregatesKey(input, { bins: options.bins, ...staging }, decodeStagedFingerprint(fingerprint.rows));
-    const kept = takeRowAggregates(warehouse, reuseKey);
+    reuseKey = keptResultsKey(input, { bins: options.bins, ...staging }, decodeStagedFingerprint(fingerprint.rows));
+    const kept = keptRowAggregates(warehouse).take(reuseKey);
     if (kept !== undefined) return labelAggregates(warehouse, input, options, kept, ledger);
   }
-  const { rowQueryIds, ...aggregates } = await allAggregates(warehouse, input, options, ledger);
+  const aggregates = await allAggregates(warehouse, input, options, ledger);
   if (reuseKey !== undefined) {
     const { summary, quality, distances, bins, categories } = aggregates;
-    keepRowAggregates(warehouse, reuseKey, { summary, quality, distances, bins, categories, queryIds: rowQueryIds });
+    keptRowAggregates(warehouse).keep(reuseKey, { summary, quality, distances, bins, categories });
   }
   return aggregates;
 }
@@ -170,17 +170,17 @@ async function labelAggregates(
   const { performance, facets } = labelQueries(queryRunner(warehouse, options, ledger, total), input, options);
   await allSettledOrThrow([performance, facets]);
   options.onProgress?.('done', total, total);
-  const { queryIds: keptIds, ...rows } = kept;
-  return { ...rows, performance: await performance, facets: await facets, queryIds: [...keptIds, ...ledger.queryIds], ...scannedField(ledger.bytesScanned) };
+  // queryIds name what this analysis ran (what its bytesScanned counts), not the statements it took from.
+  return { ...kept, performance: await performance, facets: await facets, queryIds: ledger.queryIds, ...scannedField(ledger.bytesScanned) };
 }
 
-/** Every aggregate of the window, and which statements computed those that read its rows alone. */
+/** Every aggregate of the window. */
 async function allAggregates(
   warehouse: Warehouse,
   input: MonitoringQueryInput & { contract: FeatureContract },
   options: CollectOptions,
   ledger: Ledger,
-): Promise<WindowAggregates & { rowQueryIds: string[] }> {
+): Promise<WindowAggregates> {
   const hasCategorical = countedFeatures(input.contract).length > 0;
   const subjects = numericSubjects(input.contract).map((subject) => subject.subject);
   // Over staged rows a distance query reads no source, so splitting it costs nothing and lets its
@@ -196,7 +196,6 @@ async function allAggregates(
   const distanceParts = !staged ? [subjects] : layout === 'per-subject' ? subjects.map((subject) => [subject]) : roundRobin(subjects, smallWindowDistanceParts);
   const total = 5 + distanceParts.length + (hasCategorical ? 1 : 0) + (options.facets.length > 0 ? 1 : 0);
   const run = queryRunner(warehouse, options, ledger, total);
-  const first = ledger.queryIds.length;
 
   // The queries do not depend on one another, except the bin counts on the distance's edges: they
   // run side by side, as many at once as the warehouse takes, the longest first.
@@ -213,14 +212,11 @@ async function allAggregates(
   const categories = hasCategorical
     ? run(categoryCountsSql(input)).then((result) => decodeCategoryCounts(result.rows, input.contract))
     : Promise.resolve(new Map<string, AlignedCategoryCounts>());
-  const labelIssued = ledger.queryIds.length;
   const { performance, facets } = labelQueries(run, input, options);
-  const labelSlots = new Set(Array.from({ length: ledger.queryIds.length - labelIssued }, (_, index) => labelIssued + index));
   const summary = run(windowSummarySql(input)).then((result) => decodeWindowSummary(result.rows));
   await allSettledOrThrow([distancesAndBins, counted, categories, performance, facets, summary]);
   const { distances, bins } = await distancesAndBins;
   options.onProgress?.('done', total, total);
-  const rowQueryIds = ledger.queryIds.filter((_, slot) => slot >= first && !labelSlots.has(slot));
   return {
     summary: await summary,
     quality: withWindowQuantiles(await counted, distances),
@@ -231,7 +227,6 @@ async function allAggregates(
     facets: await facets,
     queryIds: ledger.queryIds,
     ...scannedField(ledger.bytesScanned),
-    rowQueryIds,
   };
 }
 

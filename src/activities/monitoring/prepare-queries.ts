@@ -6,6 +6,9 @@ import { decodeWindowSummary, quarantineSql, windowSummarySql, type MonitoringQu
 import type { Warehouse } from '../../ports/warehouse.js';
 import { addScanned, scannedField } from '../shared/bytes-scanned.js';
 import { type StagingPlan, withStagedSources } from './staged-sources.js';
+import { decodeStagedFingerprint, stagedFingerprintSql } from '../../domain/sql/staged-fingerprint.js';
+import { stagedWindowSql } from '../../domain/sql/staging.js';
+import { keptPreparedCounts, keptResultsKey } from './row-aggregates-cache.js';
 
 export interface PreparedCounts {
   summary: WindowSummary;
@@ -18,22 +21,35 @@ export interface PreparedCounts {
 export async function prepareInWarehouse(
   warehouse: Warehouse,
   input: MonitoringQueryInput,
-  options: { quarantinedAt: string } & Pick<StagingPlan, 'onStep' | 'onProgress' | 'span' | 'keepWindowAs'>,
+  options: { quarantinedAt: string; reuseUnchangedRows?: boolean } & Pick<StagingPlan, 'onStep' | 'onProgress' | 'span' | 'keepWindowAs'>,
 ): Promise<PreparedCounts> {
   // `span` and `keepWindowAs`: stage the analysis's whole span and keep it for the analysis (see staged-sources.ts).
-  const { quarantinedAt, ...given } = options;
+  const { quarantinedAt, reuseUnchangedRows, ...given } = options;
   let stagingBytes: number | undefined;
   const plan: StagingPlan = { ...given, onScanned: (bytes) => (stagingBytes = (stagingBytes ?? 0) + bytes) };
   return withStagedSources(warehouse, input, plan, async (staged) => {
-    const statements = quarantineSql(staged, { quarantinedAt });
     const step = (name: string): { label: string; onProgress: () => void } => {
       options.onStep?.(name);
       return { label: name, onProgress: () => options.onProgress?.(name) };
     };
+    // A re-evaluation of rows this worker prepared before: their quarantine and counts stand.
+    let reuseKey: string | undefined;
+    let fingerprintBytes: number | undefined;
+    if (reuseUnchangedRows === true && staged.staged?.windowSource !== undefined) {
+      const built = stagedFingerprintSql(staged, { window: stagedWindowSql(input, input.window).columns });
+      const fingerprint = await warehouse.query(built.sql, step(built.label));
+      fingerprintBytes = addScanned(stagingBytes, fingerprint);
+      reuseKey = keptResultsKey(input, { span: JSON.stringify(plan.span ?? input.window), quarantinedRows: 'replaced' }, decodeStagedFingerprint(fingerprint.rows));
+      const kept = keptPreparedCounts(warehouse).take(reuseKey);
+      if (kept !== undefined) return { ...kept, ...scannedField(fingerprintBytes) };
+    }
+    const statements = quarantineSql(staged, { quarantinedAt });
     const quarantined = await warehouse.replaceFromQuery('quarantine', statements.key, statements.select.sql, { ...step('quarantine'), label: statements.select.label });
     const summarised = await warehouse.query(windowSummarySql(staged).sql, step('summary'));
     const versions = await warehouse.query(modelVersionsSql(staged).sql, step('model-versions'));
-    const bytesScanned = [quarantined, summarised, versions].reduce<number | undefined>(addScanned, stagingBytes);
-    return { summary: decodeWindowSummary(summarised.rows), modelVersions: decodeModelVersions(versions.rows), ...scannedField(bytesScanned) };
+    const bytesScanned = [quarantined, summarised, versions].reduce<number | undefined>(addScanned, reuseKey === undefined ? stagingBytes : fingerprintBytes);
+    const counts = { summary: decodeWindowSummary(summarised.rows), modelVersions: decodeModelVersions(versions.rows) };
+    if (reuseKey !== undefined) keptPreparedCounts(warehouse).keep(reuseKey, counts);
+    return { ...counts, ...scannedField(bytesScanned) };
   });
 }

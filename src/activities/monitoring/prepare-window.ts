@@ -14,7 +14,8 @@ export function createPrepareWindowActivities(deps: ActivityDeps) {
   const now = clockOf(deps);
   return {
     /** Checks the sources, quarantines rows that break the contract, counts what is left. */
-    async prepareWindow(ref: WindowRef): Promise<PreparedWindow> {
+    /** `relabel`: a re-evaluation, which takes the counts of rows this worker prepared before unchanged. */
+    async prepareWindow(ref: WindowRef & { relabel?: boolean }): Promise<PreparedWindow> {
       const { model, window } = ref;
       return classified(`prepare ${model} ${windowLabel(window)}`, async () => {
         const { config, input } = await windowQueryInput(deps, model, window);
@@ -25,6 +26,7 @@ export function createPrepareWindowActivities(deps: ActivityDeps) {
           // Staged over the analysis's span and kept, so the analysis need not convert the rows again.
           span: analysisWindows(config.monitoring, window).span,
           keepWindowAs: keptWindowKey(ref),
+          reuseUnchangedRows: ref.relabel === true,
         });
         if (summary.invalidRows > 0) log.info('rows quarantined', { model, window: windowLabel(window), rows: summary.invalidRows });
         return {

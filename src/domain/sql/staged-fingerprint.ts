@@ -14,21 +14,30 @@ export interface StagedFingerprint {
   baseline: string;
 }
 
-/** The fingerprints of the staged window (every row of its span) and the staged baseline. */
-export function stagedFingerprintSql(input: MonitoringQueryInput, columns: { window: readonly StagedColumn[]; baseline: readonly StagedColumn[] }): BuiltQuery {
+/**
+ * The fingerprints of the staged window (every row of its span) and, where given its columns, the
+ * staged baseline (otherwise 0 rows and an empty fingerprint).
+ */
+export function stagedFingerprintSql(input: MonitoringQueryInput, columns: { window: readonly StagedColumn[]; baseline?: readonly StagedColumn[] }): BuiltQuery {
   const { dialect: d, contract, staged } = checkInput(input);
   const windowTable = staged?.windowSource;
   const baselineTable = staged?.baselineRows;
-  if (windowTable === undefined || baselineTable === undefined) throw new SqlBuildError('a fingerprint reads the staged window and baseline: stage both first');
+  if (windowTable === undefined) throw new SqlBuildError('a fingerprint reads the staged window: stage it first');
+  if (columns.baseline !== undefined && baselineTable === undefined) throw new SqlBuildError('a baseline fingerprint reads the staged baseline: stage it first');
   const side = (table: string, stagedColumns: readonly StagedColumn[]): string =>
     `SELECT count(*) AS ${d.ident('row_count')}, ${d.rowsFingerprint(stagedColumns.map((column) => d.ident(column.name)))} AS ${d.ident('fingerprint')} FROM ${d.ident(table)}`;
-  return {
-    sql:
-      `SELECT w.${d.ident('row_count')} AS ${d.ident('window_rows')}, w.${d.ident('fingerprint')} AS ${d.ident('window_fingerprint')},\n` +
-      `  b.${d.ident('row_count')} AS ${d.ident('baseline_rows')}, b.${d.ident('fingerprint')} AS ${d.ident('baseline_fingerprint')}\n` +
-      `FROM (${side(windowTable, columns.window)}) AS w\nCROSS JOIN (${side(baselineTable, columns.baseline)}) AS b`,
-    label: `fingerprint:${contract.model}`,
-  };
+  const windowSide = `w.${d.ident('row_count')} AS ${d.ident('window_rows')}, w.${d.ident('fingerprint')} AS ${d.ident('window_fingerprint')}`;
+  const sql =
+    columns.baseline === undefined || baselineTable === undefined
+      ? `SELECT ${windowSide},
+  0 AS ${d.ident('baseline_rows')}, CAST(NULL AS VARCHAR) AS ${d.ident('baseline_fingerprint')}
+FROM (${side(windowTable, columns.window)}) AS w`
+      : `SELECT ${windowSide},
+  b.${d.ident('row_count')} AS ${d.ident('baseline_rows')}, b.${d.ident('fingerprint')} AS ${d.ident('baseline_fingerprint')}
+` +
+        `FROM (${side(windowTable, columns.window)}) AS w
+CROSS JOIN (${side(baselineTable, columns.baseline)}) AS b`;
+  return { sql, label: `fingerprint:${contract.model}` };
 }
 
 export function decodeStagedFingerprint(rows: readonly Row[]): StagedFingerprint {

@@ -41,7 +41,9 @@ export async function monitorWindowWorkflow(input: MonitorWindowInput): Promise<
   enter('preparing');
 
   const startedAt = asOf;
-  const prepared = await long.prepareWindow({ model, window, runId });
+  // A re-evaluation may take what an earlier one computed over the same rows (only labels change).
+  const relabel = input.purpose === 'relabel' ? { relabel: true } : {};
+  const prepared = await long.prepareWindow({ model, window, runId, ...relabel });
   if (prepared.rows - prepared.quarantined <= 0) {
     enter('recording');
     await quick.recordNoData({ model, window, runId, asOf, prepared, startedAt });
@@ -62,8 +64,6 @@ export async function monitorWindowWorkflow(input: MonitorWindowInput): Promise<
   }
 
   enter('analysing');
-  // A re-evaluation may take the drift an earlier one computed over the same rows (only labels change).
-  const relabel = input.purpose === 'relabel' ? { relabel: true } : {};
   const summary = await analyseAndRecord({ model, window, runId, asOf, startedAt, prepared, ...relabel }, enter);
 
   const alertable = input.purpose === 'relabel' ? summary.breaches.filter((breach: Breach) => breach.kind === 'performance') : summary.breaches;
