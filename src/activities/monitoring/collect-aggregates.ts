@@ -32,7 +32,7 @@ import { addScanned, scannedField } from '../shared/bytes-scanned.js';
 import { type StagingPlan, withStagedSources } from './staged-sources.js';
 import { coveringWindow } from '../../domain/monitoring/windows.js';
 import { decodeStagedFingerprint, stagedFingerprintSql } from '../../domain/sql/staged-fingerprint.js';
-import { stagedBaselineSql, stagedWindowSql } from '../../domain/sql/staging.js';
+import { type StagingQuery, stagedBaselineSql, stagedWindowSql } from '../../domain/sql/staging.js';
 import { keptResultsKey, keptRowAggregates, type RowAggregates } from './row-aggregates-cache.js';
 import type { TimeWindow } from '../../domain/monitoring/types.js';
 
@@ -83,7 +83,7 @@ export async function collectWindowAggregates(
     onScanned: (bytes: number) => (stagingBytes = (stagingBytes ?? 0) + bytes),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   };
-  const staging = { windowStagingSql: stagedWindowSql(input, plan.span ?? input.window).sql, baselineStagingSql: stagedBaselineSql(input).sql };
+  const staging = { window: stagedWindowSql(input, plan.span ?? input.window), baseline: stagedBaselineSql(input) };
   const aggregates = await withStagedSources(warehouse, input, plan, (staged) => collectFromStaged(warehouse, staged, { ...options, facetWindow }, staging));
   // What the analysis read is its staging's reads and its queries'.
   const bytesScanned = stagingBytes === undefined ? aggregates.bytesScanned : (aggregates.bytesScanned ?? 0) + stagingBytes;
@@ -94,16 +94,17 @@ async function collectFromStaged(
   warehouse: Warehouse,
   input: MonitoringQueryInput & { contract: FeatureContract },
   options: CollectOptions,
-  staging: { windowStagingSql: string; baselineStagingSql: string },
+  staging: { window: StagingQuery; baseline: StagingQuery },
 ): Promise<WindowAggregates> {
   // In the order the queries were issued, whatever order they end in.
   const ledger: Ledger = { queryIds: [] };
   let reuseKey: string | undefined;
   const staged = input.staged;
   if (options.reuseUnchangedRows === true && staged?.windowSource !== undefined && staged.baselineRows !== undefined) {
-    const columns = { window: stagedWindowSql(input, input.window).columns, baseline: stagedBaselineSql(input).columns };
+    const columns = { window: staging.window.columns, baseline: staging.baseline.columns };
     const fingerprint = await queryRunner(warehouse, options, ledger, 1)(stagedFingerprintSql(input, columns));
-    reuseKey = keptResultsKey(input, { bins: options.bins, ...staging }, decodeStagedFingerprint(fingerprint.rows));
+    const settings = { bins: options.bins, windowStagingSql: staging.window.sql, baselineStagingSql: staging.baseline.sql };
+    reuseKey = keptResultsKey(input, settings, decodeStagedFingerprint(fingerprint.rows));
     const kept = keptRowAggregates(warehouse).take(reuseKey);
     if (kept !== undefined) return labelAggregates(warehouse, input, options, kept, ledger);
   }

@@ -36,10 +36,11 @@ export async function prepareInWarehouse(
     let reuseKey: string | undefined;
     let fingerprintBytes: number | undefined;
     if (reuseUnchangedRows === true && staged.staged?.windowSource !== undefined) {
-      const built = stagedFingerprintSql(staged, { window: stagedWindowSql(input, input.window).columns });
+      const windowStaging = stagedWindowSql(input, plan.span ?? input.window);
+      const built = stagedFingerprintSql(staged, { window: windowStaging.columns });
       const fingerprint = await warehouse.query(built.sql, step(built.label));
       fingerprintBytes = addScanned(stagingBytes, fingerprint);
-      reuseKey = keptResultsKey(input, { span: JSON.stringify(plan.span ?? input.window), quarantinedRows: 'replaced' }, decodeStagedFingerprint(fingerprint.rows));
+      reuseKey = keptResultsKey(input, { windowStagingSql: windowStaging.sql }, decodeStagedFingerprint(fingerprint.rows));
       const kept = keptPreparedCounts(warehouse).take(reuseKey);
       if (kept !== undefined) return { ...kept, ...scannedField(fingerprintBytes) };
     }
